@@ -1,0 +1,56 @@
+//! `wish-station serve`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::engine::EngineConfig;
+use crate::http::Limits;
+use crate::server::{serve, ServerConfig};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Data directory (holds the redb database).
+    #[arg(long, default_value = "./data")]
+    data: PathBuf,
+    /// Administrator token; clients connect to /sync?token=TOKEN.
+    #[arg(long, env = "WISH_STATION_BOOTSTRAP_TOKEN", hide_env_values = true)]
+    bootstrap_token: String,
+    /// Largest accepted WebSocket message, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_message_bytes)]
+    max_message_bytes: usize,
+    /// Messages queued for one peer before it is disconnected as too slow.
+    #[arg(long, default_value_t = Limits::default().outbound_queue)]
+    outbound_queue: usize,
+    /// Seconds a document with no peers stays in memory.
+    #[arg(long, default_value_t = EngineConfig::default().idle_unload_ms / 1000)]
+    idle_unload_secs: u64,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        !args.bootstrap_token.trim().is_empty(),
+        "the bootstrap token must not be empty"
+    );
+    let limits = Limits {
+        max_message_bytes: args.max_message_bytes,
+        outbound_queue: args.outbound_queue,
+        ..Limits::default()
+    };
+    let engine = EngineConfig {
+        idle_unload_ms: args.idle_unload_secs * 1000,
+        ..EngineConfig::default()
+    };
+    let config = ServerConfig {
+        listen: args.listen,
+        data_dir: args.data,
+        bootstrap_token: args.bootstrap_token,
+        limits,
+        engine,
+    };
+    super::tokio_runtime()?.block_on(serve(config))
+}

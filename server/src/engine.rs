@@ -1,0 +1,158 @@
+//! The sans-IO sync engine: peers, documents and their sync sessions.
+//!
+//! The engine never touches sockets, disks or clocks. The runtime feeds it [`Input`]s with
+//! the current time and carries out the [`Effect`]s it returns, **in order**:
+//!
+//! ```text
+//! Input::Frame(conn, sync for doc D)
+//!   -> Effect::Load(D)                  (runtime loads D's chunks, feeds Input::Loaded)
+//!   -> Effect::Persist(batch)           (new changes of D, sync state)
+//!   -> Effect::Send(conn, sync reply)   (held by the runtime until the batch is durable)
+//!   -> Effect::Send(other, sync)        (fan-out to the other peers of D)
+//! ```
+//!
+//! The durability rule lives in that contract: a `Send` is never carried out before every
+//! `Persist` that precedes it has been committed. The engine emits the persist of a change
+//! before any message that could reveal the change.
+
+mod connection;
+mod document;
+mod loading;
+mod session;
+
+use std::collections::HashMap;
+
+use wish_client_core::proto::{DocumentId, PeerId, StorageId, WireMessage};
+
+use crate::storage::{Key, WriteBatch};
+pub use connection::ConnId;
+use connection::Connections;
+use loading::DocSlot;
+
+/// Limits and timings of the engine.
+#[derive(Debug, Clone)]
+pub struct EngineConfig {
+    /// A document with no peers is unloaded after this many milliseconds of inactivity.
+    pub idle_unload_ms: u64,
+    /// Incremental chunks on disk before the document is compacted into one snapshot.
+    pub compact_after_chunks: usize,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        Self {
+            idle_unload_ms: 60_000,
+            compact_after_chunks: 32,
+        }
+    }
+}
+
+/// Something that happened, fed to [`Engine::handle`].
+#[derive(Debug)]
+pub enum Input {
+    /// An authenticated socket opened.
+    Connected { conn: ConnId },
+    /// A decoded message arrived on a socket.
+    Message { conn: ConnId, message: WireMessage },
+    /// The socket closed (by the peer, the network or the runtime).
+    Disconnected { conn: ConnId },
+    /// The result of an [`Effect::Load`]: every stored key under `[doc]`.
+    Loaded {
+        doc: DocumentId,
+        entries: Vec<(Key, Vec<u8>)>,
+    },
+    /// Loading `[doc]` failed; messages waiting for it are refused.
+    LoadFailed { doc: DocumentId },
+    /// Committing the changes of these documents failed: their in-memory state is ahead
+    /// of the disk, so it is discarded and their peers are disconnected to resync.
+    CommitFailed { docs: Vec<DocumentId> },
+    /// Time passed; unload idle documents.
+    Tick,
+    /// The server is shutting down: persist every sync state.
+    Shutdown,
+}
+
+/// Something the runtime must do, in the order given.
+#[derive(Debug, PartialEq)]
+pub enum Effect {
+    /// Load every stored key under `[doc]` and answer with [`Input::Loaded`].
+    Load(DocumentId),
+    /// Write durably. Later `Send`s wait until this is committed.
+    Persist(WriteBatch),
+    /// Send a message on a connection.
+    Send { conn: ConnId, message: WireMessage },
+    /// Close a connection, after sending what precedes this effect.
+    Close { conn: ConnId, reason: String },
+    /// A document's heads changed durably (once the preceding persist commits).
+    DocChanged(DocumentId),
+}
+
+/// The engine state. Create one per server; see the module docs for the contract.
+pub struct Engine {
+    server_peer: PeerId,
+    storage_id: StorageId,
+    config: EngineConfig,
+    conns: Connections,
+    docs: HashMap<DocumentId, DocSlot>,
+    effects: Vec<Effect>,
+    now_ms: u64,
+}
+
+impl Engine {
+    pub fn new(server_peer: PeerId, storage_id: StorageId, config: EngineConfig) -> Self {
+        Self {
+            server_peer,
+            storage_id,
+            config,
+            conns: Connections::default(),
+            docs: HashMap::new(),
+            effects: Vec::new(),
+            now_ms: 0,
+        }
+    }
+
+    /// Handles one input at time `now_ms` (milliseconds since the Unix epoch) and returns
+    /// what the runtime must do, in order.
+    pub fn handle(&mut self, now_ms: u64, input: Input) -> Vec<Effect> {
+        self.now_ms = now_ms;
+        match input {
+            Input::Connected { conn } => self.conns.open(conn),
+            Input::Message { conn, message } => self.on_message(conn, message),
+            Input::Disconnected { conn } => self.on_disconnected(conn),
+            Input::Loaded { doc, entries } => self.on_loaded(doc, entries),
+            Input::LoadFailed { doc } => self.on_load_failed(doc),
+            Input::CommitFailed { docs } => self.on_commit_failed(docs),
+            Input::Tick => self.unload_idle_documents(),
+            Input::Shutdown => self.persist_all_sync_states(),
+        }
+        std::mem::take(&mut self.effects)
+    }
+
+    /// Number of documents held in memory.
+    pub fn loaded_documents(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Number of joined peers.
+    pub fn joined_peers(&self) -> usize {
+        self.conns.joined_count()
+    }
+
+    pub fn storage_id(&self) -> &StorageId {
+        &self.storage_id
+    }
+
+    pub fn server_peer(&self) -> &PeerId {
+        &self.server_peer
+    }
+
+    fn send(&mut self, conn: ConnId, message: WireMessage) {
+        self.effects.push(Effect::Send { conn, message });
+    }
+
+    fn close(&mut self, conn: ConnId, reason: impl Into<String>) {
+        let reason = reason.into();
+        tracing::info!(conn = conn.0, %reason, "closing connection");
+        self.effects.push(Effect::Close { conn, reason });
+    }
+}

@@ -1,0 +1,216 @@
+//! One loaded document: the Automerge value, its sync sessions, and what is on disk.
+
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use automerge::sync::{self, SyncDoc};
+use automerge::{Automerge, ChangeHash};
+use sha2::{Digest, Sha256};
+use wish_client_core::proto::{DocumentId, PeerId, StorageId};
+
+use super::connection::{ConnId, Peer};
+use crate::storage::{key, Key, WriteBatch};
+
+/// The sync session of one peer on one document.
+pub(super) struct Session {
+    pub conn: ConnId,
+    pub storage_id: Option<StorageId>,
+    pub state: sync::State,
+}
+
+/// Why a peer's sync message could not be applied.
+#[derive(Debug, thiserror::Error)]
+pub(super) enum ApplyError {
+    #[error("sync message rejected: {0}")]
+    Rejected(String),
+    #[error("automerge panicked while applying a sync message")]
+    Panicked,
+}
+
+pub(super) struct DocState {
+    pub id: DocumentId,
+    pub doc: Automerge,
+    pub sessions: HashMap<PeerId, Session>,
+    /// Sync states read from storage, by client storage id, not yet used by a session.
+    stored_sync_states: HashMap<String, Vec<u8>>,
+    /// Snapshot and incremental keys currently on disk.
+    chunks: Vec<Key>,
+    pub last_active_ms: u64,
+}
+
+impl DocState {
+    /// Rebuilds a document from every stored key under `[doc]`. Chunks that automerge
+    /// cannot read are skipped and logged: losing a corrupt chunk must not lose the rest.
+    pub fn from_entries(id: DocumentId, entries: Vec<(Key, Vec<u8>)>, now_ms: u64) -> Self {
+        let mut state = Self {
+            id,
+            doc: Automerge::new(),
+            sessions: HashMap::new(),
+            stored_sync_states: HashMap::new(),
+            chunks: Vec::new(),
+            last_active_ms: now_ms,
+        };
+        for (key, bytes) in entries {
+            state.absorb_entry(key, bytes);
+        }
+        state
+    }
+
+    fn absorb_entry(&mut self, key: Key, bytes: Vec<u8>) {
+        match key.get(1).map(String::as_str) {
+            Some("snapshot") | Some("incremental") => {
+                self.load_chunk(&key, &bytes);
+                self.chunks.push(key);
+            }
+            Some("sync-state") => {
+                if let Some(storage_id) = key.get(2) {
+                    self.stored_sync_states.insert(storage_id.clone(), bytes);
+                }
+            }
+            _ => tracing::warn!(?key, "unknown stored key under a document"),
+        }
+    }
+
+    fn load_chunk(&mut self, key: &Key, bytes: &[u8]) {
+        let doc = &mut self.doc;
+        match catch_unwind(AssertUnwindSafe(|| doc.load_incremental(bytes))) {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!(?key, error = %e, "stored chunk is unreadable; skipped"),
+            Err(_) => tracing::error!(?key, "automerge panicked loading a stored chunk; skipped"),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.doc.get_heads().is_empty()
+    }
+
+    /// Starts a session for `peer`, resuming from its persisted sync state if any.
+    /// Returns true if the session is new.
+    pub fn ensure_session(&mut self, conn: ConnId, peer: &Peer) -> bool {
+        if self.sessions.contains_key(&peer.id) {
+            return false;
+        }
+        let state = peer
+            .storage_id
+            .as_ref()
+            .and_then(|s| self.stored_sync_states.remove(s.as_str()))
+            .and_then(|bytes| sync::State::decode(&bytes).ok())
+            .unwrap_or_default();
+        let session = Session {
+            conn,
+            storage_id: peer.storage_id.clone(),
+            state,
+        };
+        self.sessions.insert(peer.id.clone(), session);
+        true
+    }
+
+    /// Applies one sync message from `peer`. On a panic the in-memory document may be
+    /// inconsistent; the caller must unload it.
+    pub fn apply(&mut self, peer: &PeerId, message: sync::Message) -> Result<(), ApplyError> {
+        let Some(session) = self.sessions.get_mut(peer) else {
+            return Err(ApplyError::Rejected("no session".into()));
+        };
+        let doc = &mut self.doc;
+        let state = &mut session.state;
+        match catch_unwind(AssertUnwindSafe(|| {
+            doc.receive_sync_message(state, message)
+        })) {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(ApplyError::Rejected(e.to_string())),
+            Err(_) => Err(ApplyError::Panicked),
+        }
+    }
+
+    /// The next sync message for `peer`, if there is anything to say.
+    pub fn generate(&mut self, peer: &PeerId) -> Option<Vec<u8>> {
+        let session = self.sessions.get_mut(peer)?;
+        let doc = &self.doc;
+        let state = &mut session.state;
+        match catch_unwind(AssertUnwindSafe(|| doc.generate_sync_message(state))) {
+            Ok(message) => message.map(sync::Message::encode),
+            Err(_) => {
+                tracing::error!(doc = %self.id, %peer, "automerge panicked generating a sync message");
+                None
+            }
+        }
+    }
+
+    /// Writes the changes made since `before` as one incremental chunk, compacting into a
+    /// snapshot when enough chunks have piled up, plus the sync state of every session.
+    pub fn persist_changes(
+        &mut self,
+        before: &[ChangeHash],
+        compact_after: usize,
+        batch: &mut WriteBatch,
+    ) {
+        let bytes = self.doc.save_after(before);
+        let chunk_key = key([
+            self.id.to_string(),
+            "incremental".into(),
+            sha256_hex(&bytes),
+        ]);
+        batch.put(chunk_key.clone(), bytes);
+        self.chunks.push(chunk_key);
+        if self.chunks.len() > compact_after {
+            self.compact(batch);
+        }
+        for session in self.sessions.values() {
+            persist_sync_state(&self.id, session, batch);
+        }
+    }
+
+    /// Writes one snapshot of the whole document, then deletes every older chunk. Both
+    /// happen in the same transaction, so a crash leaves either the old or the new set.
+    fn compact(&mut self, batch: &mut WriteBatch) {
+        let heads = self.doc.get_heads();
+        let heads_hex: String = heads.iter().map(|h| h.to_string()).collect();
+        let snapshot_key = key([
+            self.id.to_string(),
+            "snapshot".into(),
+            sha256_hex(heads_hex.as_bytes()),
+        ]);
+        batch.put(snapshot_key.clone(), self.doc.save());
+        for old in self.chunks.drain(..).filter(|k| *k != snapshot_key) {
+            batch.delete(old);
+        }
+        self.chunks.push(snapshot_key);
+    }
+
+    /// Ends `peer`'s session, persisting its sync state for a short reconnect.
+    pub fn end_session(&mut self, peer: &Peer, batch: &mut WriteBatch, now_ms: u64) {
+        if let Some(session) = self.sessions.remove(&peer.id) {
+            persist_sync_state(&self.id, &session, batch);
+            if let Some(storage_id) = &session.storage_id {
+                self.stored_sync_states
+                    .insert(storage_id.as_str().to_owned(), session.state.encode());
+            }
+        }
+        self.last_active_ms = now_ms;
+    }
+
+    /// Sync states of every live session, for shutdown.
+    pub fn persist_sessions(&self, batch: &mut WriteBatch) {
+        for session in self.sessions.values() {
+            persist_sync_state(&self.id, session, batch);
+        }
+    }
+}
+
+fn persist_sync_state(doc: &DocumentId, session: &Session, batch: &mut WriteBatch) {
+    if let Some(storage_id) = &session.storage_id {
+        // Storage ids come from peers; only ones that make a valid key part are kept.
+        if !storage_id.as_str().is_empty() && !storage_id.as_str().contains('\0') {
+            let k = key([
+                doc.to_string(),
+                "sync-state".into(),
+                storage_id.as_str().to_owned(),
+            ]);
+            batch.put(k, session.state.encode());
+        }
+    }
+}
+
+pub(super) fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}

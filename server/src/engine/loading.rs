@@ -1,0 +1,117 @@
+//! Loading documents on demand and unloading them when idle.
+
+use wish_client_core::proto::{DocumentId, WireMessage};
+
+use super::connection::ConnId;
+use super::document::DocState;
+use super::{Effect, Engine};
+use crate::storage::{Key, WriteBatch};
+
+/// A document is either being loaded (messages for it wait) or ready.
+pub(super) enum DocSlot {
+    Loading(Vec<(ConnId, WireMessage)>),
+    Ready(Box<DocState>),
+}
+
+impl Engine {
+    /// The ready document, or `None` after queueing `message` and asking for a load.
+    pub(super) fn ready_or_queue(
+        &mut self,
+        doc: DocumentId,
+        conn: ConnId,
+        message: WireMessage,
+    ) -> Option<&mut DocState> {
+        let slot = self.docs.entry(doc).or_insert_with(|| {
+            self.effects.push(Effect::Load(doc));
+            DocSlot::Loading(Vec::new())
+        });
+        match slot {
+            DocSlot::Ready(state) => Some(state),
+            DocSlot::Loading(queue) => {
+                queue.push((conn, message));
+                None
+            }
+        }
+    }
+
+    pub(super) fn ready_mut(&mut self, doc: &DocumentId) -> Option<&mut DocState> {
+        match self.docs.get_mut(doc) {
+            Some(DocSlot::Ready(state)) => Some(state),
+            _ => None,
+        }
+    }
+
+    pub(super) fn on_loaded(&mut self, doc: DocumentId, entries: Vec<(Key, Vec<u8>)>) {
+        let state = DocState::from_entries(doc, entries, self.now_ms);
+        let previous = self.docs.insert(doc, DocSlot::Ready(Box::new(state)));
+        let Some(DocSlot::Loading(queue)) = previous else {
+            return;
+        };
+        for (conn, message) in queue {
+            // The peer may have left while the document was loading.
+            if self.conns.peer(conn).is_some() {
+                self.on_message(conn, message);
+            }
+        }
+    }
+
+    pub(super) fn on_load_failed(&mut self, doc: DocumentId) {
+        if let Some(DocSlot::Loading(queue)) = self.docs.remove(&doc) {
+            for (conn, _) in queue {
+                self.refuse(conn, "storage is unavailable; try again later");
+            }
+        }
+    }
+
+    pub(super) fn on_commit_failed(&mut self, docs: Vec<DocumentId>) {
+        for doc in docs {
+            let conns: Vec<ConnId> = match self.docs.get(&doc) {
+                Some(DocSlot::Ready(state)) => state.sessions.values().map(|s| s.conn).collect(),
+                _ => Vec::new(),
+            };
+            self.discard(doc);
+            for conn in conns {
+                self.refuse(conn, "storage is unavailable; reconnect to resync");
+            }
+        }
+    }
+
+    /// Drops a document from memory and ends every session on it, without persisting
+    /// its in-memory state (used when automerge panicked and the state is suspect).
+    pub(super) fn discard(&mut self, doc: DocumentId) {
+        if let Some(DocSlot::Ready(state)) = self.docs.remove(&doc) {
+            for session in state.sessions.values() {
+                if let Some(peer) = self.conns.peer_mut(session.conn) {
+                    peer.docs.remove(&doc);
+                }
+            }
+        }
+    }
+
+    pub(super) fn unload_idle_documents(&mut self) {
+        let now = self.now_ms;
+        let idle = self.config.idle_unload_ms;
+        self.docs.retain(|_, slot| match slot {
+            DocSlot::Loading(_) => true,
+            DocSlot::Ready(state) => {
+                !state.sessions.is_empty() || now.saturating_sub(state.last_active_ms) < idle
+            }
+        });
+    }
+
+    pub(super) fn persist_all_sync_states(&mut self) {
+        let mut batch = WriteBatch::default();
+        for slot in self.docs.values() {
+            if let DocSlot::Ready(state) = slot {
+                state.persist_sessions(&mut batch);
+            }
+        }
+        self.persist(batch);
+    }
+
+    pub(super) fn persist(&mut self, batch: WriteBatch) {
+        if !batch.is_empty() {
+            self.effects.push(Effect::Persist(batch));
+        }
+    }
+}

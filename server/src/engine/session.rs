@@ -1,0 +1,217 @@
+//! Sync traffic on one document: apply, persist, reply, fan out, gossip heads.
+
+use std::collections::BTreeMap;
+
+use automerge::sync;
+use wish_client_core::proto::{encode_heads, DocumentId, HeadsAtStorage, PeerId, WireMessage};
+
+use super::connection::ConnId;
+use super::document::ApplyError;
+use super::{Effect, Engine};
+use crate::storage::WriteBatch;
+
+impl Engine {
+    /// Handles `sync` and `request`: both carry one Automerge sync message.
+    pub(super) fn on_sync(&mut self, conn: ConnId, original: WireMessage) {
+        let (doc_id, is_request, decoded) = match &original {
+            WireMessage::Sync {
+                document_id, data, ..
+            } => (*document_id, false, sync::Message::decode(data)),
+            WireMessage::Request {
+                document_id, data, ..
+            } => (*document_id, true, sync::Message::decode(data)),
+            _ => return,
+        };
+        let message = match decoded {
+            Ok(message) => message,
+            Err(e) => return self.refuse(conn, &format!("invalid sync message for {doc_id}: {e}")),
+        };
+        if self.ready_or_queue(doc_id, conn, original).is_none() {
+            return;
+        }
+        let Some(peer_id) = self.start_session(conn, doc_id) else {
+            return;
+        };
+        self.apply_and_answer(conn, doc_id, &peer_id, message, is_request);
+    }
+
+    /// Ensures `conn`'s peer has a session on the (ready) document; announces the server's
+    /// heads to a new subscribed session. Returns the peer id.
+    fn start_session(&mut self, conn: ConnId, doc_id: DocumentId) -> Option<PeerId> {
+        let peer = self.conns.peer_mut(conn)?;
+        peer.docs.insert(doc_id);
+        let peer_id = peer.id.clone();
+        let peer = self.conns.peer(conn)?;
+        let state = match self.docs.get_mut(&doc_id) {
+            Some(super::loading::DocSlot::Ready(state)) => state,
+            _ => return None,
+        };
+        state.ensure_session(conn, peer);
+        state.last_active_ms = self.now_ms;
+        Some(peer_id)
+    }
+
+    fn apply_and_answer(
+        &mut self,
+        conn: ConnId,
+        doc_id: DocumentId,
+        peer_id: &PeerId,
+        message: sync::Message,
+        is_request: bool,
+    ) {
+        let compact_after = self.config.compact_after_chunks;
+        let Some(state) = self.ready_mut(&doc_id) else {
+            return;
+        };
+        let before = state.doc.get_heads();
+        match state.apply(peer_id, message) {
+            Ok(()) => {}
+            Err(ApplyError::Rejected(reason)) => return self.refuse(conn, &reason),
+            Err(ApplyError::Panicked) => {
+                tracing::error!(doc = %doc_id, conn = conn.0, "automerge panicked; document unloaded");
+                self.discard(doc_id);
+                return self.refuse(conn, "sync message could not be applied");
+            }
+        }
+        let changed = state.doc.get_heads() != before;
+        if changed {
+            let mut batch = WriteBatch::default();
+            state.persist_changes(&before, compact_after, &mut batch);
+            self.persist(batch);
+            self.effects.push(Effect::DocChanged(doc_id));
+        }
+        self.reply(conn, doc_id, peer_id, is_request);
+        if changed {
+            self.fan_out(doc_id, peer_id);
+            self.announce_heads(doc_id);
+        } else {
+            self.announce_heads_to(conn, doc_id);
+        }
+    }
+
+    /// Answers the sender: a sync message, or `doc-unavailable` when neither side has data.
+    fn reply(&mut self, conn: ConnId, doc_id: DocumentId, peer_id: &PeerId, is_request: bool) {
+        let server = self.server_peer.clone();
+        let Some(state) = self.ready_mut(&doc_id) else {
+            return;
+        };
+        if is_request && state.is_empty() {
+            let message = WireMessage::DocUnavailable {
+                sender_id: server,
+                target_id: peer_id.clone(),
+                document_id: doc_id,
+            };
+            return self.send(conn, message);
+        }
+        if let Some(data) = state.generate(peer_id) {
+            self.send(conn, sync_message(server, peer_id.clone(), doc_id, data));
+        }
+    }
+
+    /// Offers the document's new state to every other peer with a session on it.
+    fn fan_out(&mut self, doc_id: DocumentId, sender: &PeerId) {
+        let server = self.server_peer.clone();
+        let Some(state) = self.ready_mut(&doc_id) else {
+            return;
+        };
+        let others: Vec<(PeerId, ConnId)> = state
+            .sessions
+            .iter()
+            .filter(|(peer, _)| *peer != sender)
+            .map(|(peer, s)| (peer.clone(), s.conn))
+            .collect();
+        let mut outgoing = Vec::with_capacity(others.len());
+        for (peer, conn) in others {
+            if let Some(data) = state.generate(&peer) {
+                outgoing.push((conn, sync_message(server.clone(), peer, doc_id, data)));
+            }
+        }
+        for (conn, message) in outgoing {
+            self.send(conn, message);
+        }
+    }
+
+    /// Tells every subscribed peer with a session on the document the server's heads.
+    fn announce_heads(&mut self, doc_id: DocumentId) {
+        let conns: Vec<ConnId> = match self.ready_mut(&doc_id) {
+            Some(state) => state.sessions.values().map(|s| s.conn).collect(),
+            None => return,
+        };
+        for conn in conns {
+            self.announce_heads_to(conn, doc_id);
+        }
+    }
+
+    /// Sends `remote-heads-changed` with the server's heads of the document to one peer,
+    /// if it subscribed to the server's storage id. This is the "saved on server" signal:
+    /// it is emitted after the persist of those heads.
+    pub(super) fn announce_heads_to(&mut self, conn: ConnId, doc_id: DocumentId) {
+        let Some(peer) = self.conns.peer(conn) else {
+            return;
+        };
+        if !peer.wants_server_heads {
+            return;
+        }
+        let target_id = peer.id.clone();
+        let Some(state) = self.ready_mut(&doc_id) else {
+            return;
+        };
+        let heads = state.doc.get_heads();
+        if heads.is_empty() {
+            return;
+        }
+        let entry = HeadsAtStorage {
+            heads: encode_heads(&heads),
+            timestamp: self.now_ms,
+        };
+        let new_heads = BTreeMap::from([(self.storage_id.clone(), entry)]);
+        let message = WireMessage::RemoteHeadsChanged {
+            sender_id: self.server_peer.clone(),
+            target_id,
+            document_id: doc_id,
+            new_heads,
+        };
+        self.send(conn, message);
+    }
+
+    /// Relays an ephemeral message to the document's other peers, unchanged except
+    /// `targetId`.
+    pub(super) fn on_ephemeral(&mut self, conn: ConnId, message: WireMessage) {
+        let Some(doc_id) = message.document_id() else {
+            return;
+        };
+        let sender = message.sender_id().cloned();
+        let targets: Vec<(PeerId, ConnId)> = match self.ready_mut(&doc_id) {
+            Some(state) => state
+                .sessions
+                .iter()
+                .map(|(p, s)| (p.clone(), s.conn))
+                .collect(),
+            None => return,
+        };
+        for (peer, target_conn) in targets {
+            if Some(&peer) == sender.as_ref() || target_conn == conn {
+                continue;
+            }
+            let mut relayed = message.clone();
+            if let WireMessage::Ephemeral { target_id, .. } = &mut relayed {
+                *target_id = peer;
+            }
+            self.send(target_conn, relayed);
+        }
+    }
+}
+
+fn sync_message(
+    sender_id: PeerId,
+    target_id: PeerId,
+    document_id: DocumentId,
+    data: Vec<u8>,
+) -> WireMessage {
+    WireMessage::Sync {
+        sender_id,
+        target_id,
+        document_id,
+        data,
+    }
+}

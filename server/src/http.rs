@@ -1,0 +1,68 @@
+//! The axum router: `/sync` (WebSocket), `/healthz`, `/api/v1`.
+
+mod api;
+mod auth;
+mod sync_socket;
+
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use auth::{Auth, Principal};
+
+use crate::runtime::Hub;
+
+/// Limits applied to every WebSocket connection.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Largest accepted message (and frame), in bytes.
+    pub max_message_bytes: usize,
+    /// Messages queued for one peer before it is disconnected as too slow.
+    pub outbound_queue: usize,
+    /// Interval between keepalive pings, in milliseconds; a peer silent for two intervals
+    /// is disconnected.
+    pub ping_interval_ms: u64,
+    /// Time a socket may stay open without sending `join`, in milliseconds.
+    pub join_timeout_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_message_bytes: 4 * 1024 * 1024,
+            outbound_queue: 1024,
+            ping_interval_ms: 5_000,
+            join_timeout_ms: 30_000,
+        }
+    }
+}
+
+/// Shared state of the HTTP handlers.
+pub struct AppState {
+    pub hub: Hub,
+    pub auth: Auth,
+    pub limits: Limits,
+    next_conn: AtomicU64,
+}
+
+impl AppState {
+    pub fn new(hub: Hub, auth: Auth, limits: Limits) -> Self {
+        Self {
+            hub,
+            auth,
+            limits,
+            next_conn: AtomicU64::new(1),
+        }
+    }
+}
+
+/// Builds the router; tests call this directly.
+pub fn app(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route("/sync", get(sync_socket::upgrade))
+        .route("/healthz", get(api::healthz))
+        .route("/api/v1/devices", post(api::create_device))
+        .with_state(state)
+}

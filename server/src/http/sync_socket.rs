@@ -1,0 +1,236 @@
+//! `/sync`: one authenticated WebSocket per peer, speaking automerge-repo protocol "1".
+//!
+//! The task of a connection decodes frames (bounded in size) and forwards messages to the
+//! engine thread, and encodes what the engine queues for it. It never decides anything
+//! about documents. A malformed frame closes only this connection.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use tokio::sync::mpsc;
+use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
+use wish_client_core::proto::{decode, encode, WireMessage};
+
+use super::{AppState, Limits};
+use crate::engine::ConnId;
+use crate::runtime::{CloseSignal, ConnHandle, Hub, HubInput, Outbound};
+
+/// WebSocket close code for a protocol violation.
+const POLICY_VIOLATION: u16 = 1008;
+/// WebSocket close code for a message that is too big.
+const TOO_BIG: u16 = 1009;
+
+pub async fn upgrade(
+    State(state): State<Arc<AppState>>,
+    Query(query): Query<HashMap<String, String>>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Some(token) = query.get("token") else {
+        return (
+            StatusCode::UNAUTHORIZED,
+            "missing token: connect to /sync?token=TOKEN",
+        )
+            .into_response();
+    };
+    let Some(principal) = state.auth.authenticate(token) else {
+        return (StatusCode::UNAUTHORIZED, "invalid token").into_response();
+    };
+    let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
+    tracing::info!(conn = conn.0, ?principal, "websocket authenticated");
+    let limits = state.limits.clone();
+    let hub = state.hub.clone();
+    ws.max_message_size(limits.max_message_bytes)
+        .max_frame_size(limits.max_message_bytes)
+        .max_write_buffer_size(limits.max_message_bytes * 2)
+        .on_upgrade(move |socket| run_connection(socket, conn, hub, limits))
+}
+
+/// Why a connection ended, for the close frame and the log.
+struct Ending {
+    code: u16,
+    reason: String,
+    /// Send an automerge-repo `error` message first.
+    protocol_error: bool,
+}
+
+impl Ending {
+    fn normal(reason: impl Into<String>) -> Self {
+        Self {
+            code: 1000,
+            reason: reason.into(),
+            protocol_error: false,
+        }
+    }
+
+    fn violation(reason: impl Into<String>) -> Self {
+        Self {
+            code: POLICY_VIOLATION,
+            reason: reason.into(),
+            protocol_error: true,
+        }
+    }
+}
+
+async fn run_connection(socket: WebSocket, conn: ConnId, hub: Hub, limits: Limits) {
+    let (handle, outbound, close) = ConnHandle::new(limits.outbound_queue);
+    if hub
+        .send(HubInput::Connected { conn, handle })
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let ending = Connection {
+        socket,
+        conn,
+        hub: hub.clone(),
+        limits,
+        joined: false,
+        awaiting_pong: false,
+    }
+    .serve(outbound, close)
+    .await;
+    tracing::info!(conn = conn.0, code = ending.code, reason = %ending.reason, "connection ended");
+    let _ = hub.send(HubInput::Disconnected { conn }).await;
+}
+
+struct Connection {
+    socket: WebSocket,
+    conn: ConnId,
+    hub: Hub,
+    limits: Limits,
+    joined: bool,
+    awaiting_pong: bool,
+}
+
+impl Connection {
+    async fn serve(
+        mut self,
+        mut outbound: mpsc::Receiver<Outbound>,
+        close: Arc<CloseSignal>,
+    ) -> Ending {
+        let ending = self.pump(&mut outbound, &close).await;
+        self.say_goodbye(&ending).await;
+        ending
+    }
+
+    async fn pump(
+        &mut self,
+        outbound: &mut mpsc::Receiver<Outbound>,
+        close: &CloseSignal,
+    ) -> Ending {
+        let mut ping = interval(Duration::from_millis(self.limits.ping_interval_ms.max(1)));
+        ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        ping.tick().await;
+        let join_deadline = Instant::now() + Duration::from_millis(self.limits.join_timeout_ms);
+        loop {
+            let step = tokio::select! {
+                frame = self.socket.recv() => self.on_frame(frame).await,
+                Some(Outbound::Message(message)) = outbound.recv() => self.write(&message).await,
+                reason = close.closed() => Err(Ending::violation(reason)),
+                _ = ping.tick() => self.keepalive().await,
+                _ = sleep_until(join_deadline), if !self.joined => Err(Ending::violation("no join message in time")),
+            };
+            if let Err(ending) = step {
+                return ending;
+            }
+        }
+    }
+
+    async fn on_frame(
+        &mut self,
+        frame: Option<Result<Message, axum::Error>>,
+    ) -> Result<(), Ending> {
+        let message = match frame {
+            None => return Err(Ending::normal("peer went away")),
+            Some(Err(e)) => return Err(read_error(e)),
+            Some(Ok(message)) => message,
+        };
+        match message {
+            Message::Binary(bytes) => self.forward(&bytes).await,
+            Message::Text(_) => Err(Ending::violation(
+                "text frames are not part of the protocol; send binary CBOR",
+            )),
+            Message::Ping(_) => Ok(()),
+            Message::Pong(_) => {
+                self.awaiting_pong = false;
+                Ok(())
+            }
+            Message::Close(_) => Err(Ending::normal("peer closed the connection")),
+        }
+    }
+
+    async fn forward(&mut self, bytes: &[u8]) -> Result<(), Ending> {
+        let message =
+            decode(bytes).map_err(|e| Ending::violation(format!("malformed message: {e}")))?;
+        self.joined |= matches!(message, WireMessage::Join { .. });
+        self.awaiting_pong = false;
+        self.hub
+            .send(HubInput::Message {
+                conn: self.conn,
+                message,
+            })
+            .await
+            .map_err(|_| Ending::normal("server shutting down"))
+    }
+
+    async fn write(&mut self, message: &WireMessage) -> Result<(), Ending> {
+        let bytes = encode(message);
+        self.socket
+            .send(Message::Binary(bytes.into()))
+            .await
+            .map_err(|e| Ending::normal(format!("write failed: {e}")))
+    }
+
+    async fn keepalive(&mut self) -> Result<(), Ending> {
+        if self.awaiting_pong {
+            return Err(Ending::normal("keepalive timeout: no pong"));
+        }
+        self.awaiting_pong = true;
+        self.socket
+            .send(Message::Ping(Vec::new().into()))
+            .await
+            .map_err(|e| Ending::normal(format!("ping failed: {e}")))
+    }
+
+    /// Sends an automerge-repo `error` message when the peer broke the protocol, then a
+    /// close frame with the reason.
+    async fn say_goodbye(&mut self, ending: &Ending) {
+        if ending.protocol_error {
+            let error = WireMessage::Error {
+                message: ending.reason.clone(),
+                sender_id: None,
+                target_id: None,
+            };
+            let _ = self
+                .socket
+                .send(Message::Binary(encode(&error).into()))
+                .await;
+        }
+        let reason: String = ending.reason.chars().take(120).collect();
+        let frame = CloseFrame {
+            code: ending.code,
+            reason: reason.into(),
+        };
+        let _ = self.socket.send(Message::Close(Some(frame))).await;
+    }
+}
+
+fn read_error(error: axum::Error) -> Ending {
+    let text = error.to_string();
+    if text.contains("too long") || text.contains("too big") || text.contains("Space limit") {
+        Ending {
+            code: TOO_BIG,
+            reason: format!("message too big: {text}"),
+            protocol_error: false,
+        }
+    } else {
+        Ending::normal(format!("read failed: {text}"))
+    }
+}

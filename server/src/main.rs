@@ -1,0 +1,5 @@
+//! The `wish-station` command.
+
+fn main() -> std::process::ExitCode {
+    wish_server::cli::main()
+}

@@ -1,0 +1,73 @@
+//! The engine thread: drives the sans-IO [`Engine`] with real time and real storage.
+//!
+//! Connection tasks send [`HubInput`]s through a bounded channel. The engine thread takes
+//! every input that is waiting (up to a batch limit), feeds them to the engine, commits all
+//! the resulting writes in **one** redb transaction (group commit), and only then hands the
+//! resulting messages to the connections. A connection whose outbound queue is full is
+//! closed with a reason: messages are never dropped silently.
+
+mod conn_handle;
+mod engine_thread;
+
+pub use conn_handle::{CloseSignal, ConnHandle, Outbound};
+pub use engine_thread::{now_ms, spawn_engine_thread, EngineStats};
+
+use tokio::sync::{mpsc, oneshot};
+use wish_client_core::proto::WireMessage;
+
+use crate::engine::ConnId;
+
+/// What connection tasks and the server tell the engine thread.
+#[derive(Debug)]
+pub enum HubInput {
+    Connected {
+        conn: ConnId,
+        handle: ConnHandle,
+    },
+    Message {
+        conn: ConnId,
+        message: WireMessage,
+    },
+    Disconnected {
+        conn: ConnId,
+    },
+    Tick,
+    /// Persist every sync state, close every connection, and stop.
+    Shutdown(oneshot::Sender<()>),
+    /// Report counters (for `/healthz` and tests).
+    Stats(oneshot::Sender<EngineStats>),
+}
+
+/// A cloneable handle for sending to the engine thread.
+#[derive(Clone)]
+pub struct Hub {
+    tx: mpsc::Sender<HubInput>,
+}
+
+/// The engine thread has stopped.
+#[derive(Debug, thiserror::Error)]
+#[error("the engine has stopped")]
+pub struct HubStopped;
+
+impl Hub {
+    /// Sends an input, waiting while the engine's queue is full (backpressure on the
+    /// connection that sends it).
+    pub async fn send(&self, input: HubInput) -> Result<(), HubStopped> {
+        self.tx.send(input).await.map_err(|_| HubStopped)
+    }
+
+    /// Asks the engine for its counters.
+    pub async fn stats(&self) -> Result<EngineStats, HubStopped> {
+        let (tx, rx) = oneshot::channel();
+        self.send(HubInput::Stats(tx)).await?;
+        rx.await.map_err(|_| HubStopped)
+    }
+
+    /// Flushes, closes every connection and stops the engine thread.
+    pub async fn shutdown(&self) {
+        let (tx, rx) = oneshot::channel();
+        if self.send(HubInput::Shutdown(tx)).await.is_ok() {
+            let _ = rx.await;
+        }
+    }
+}

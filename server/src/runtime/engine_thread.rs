@@ -1,0 +1,257 @@
+//! The loop of the engine thread: batch inputs, group-commit, then deliver.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use tokio::sync::mpsc;
+use wish_client_core::proto::{DocumentId, WireMessage};
+
+use super::conn_handle::QueueError;
+use super::{ConnHandle, Hub, HubInput};
+use crate::engine::{ConnId, Effect, Engine, Input};
+use crate::storage::{Key, Storage, WriteBatch, WriteOp};
+
+/// Inputs handled before one group commit, at most.
+const MAX_BATCH: usize = 512;
+
+/// Counters reported by the engine thread.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct EngineStats {
+    pub connections: usize,
+    pub peers: usize,
+    pub loaded_documents: usize,
+    pub commits: u64,
+    pub slow_peers_closed: u64,
+}
+
+/// Starts the engine thread; returns the handle connection tasks use to reach it.
+pub fn spawn_engine_thread(
+    engine: Engine,
+    storage: Arc<dyn Storage>,
+    queue: usize,
+) -> std::io::Result<(Hub, std::thread::JoinHandle<()>)> {
+    let (tx, rx) = mpsc::channel(queue.max(1));
+    let thread = std::thread::Builder::new()
+        .name("wish-engine".into())
+        .spawn(move || EngineThread::new(engine, storage).run(rx))?;
+    Ok((Hub { tx }, thread))
+}
+
+/// What one batch of inputs produced, waiting for the group commit.
+#[derive(Default)]
+struct Pending {
+    batch: WriteBatch,
+    outgoing: Vec<Effect>,
+    changed: Vec<DocumentId>,
+}
+
+struct EngineThread {
+    engine: Engine,
+    storage: Arc<dyn Storage>,
+    conns: HashMap<ConnId, ConnHandle>,
+    stats: EngineStats,
+    /// Connections found too slow while delivering; disconnected in the next batch.
+    slow: Vec<ConnId>,
+}
+
+impl EngineThread {
+    fn new(engine: Engine, storage: Arc<dyn Storage>) -> Self {
+        Self {
+            engine,
+            storage,
+            conns: HashMap::new(),
+            stats: EngineStats::default(),
+            slow: Vec::new(),
+        }
+    }
+
+    fn run(mut self, mut rx: mpsc::Receiver<HubInput>) {
+        while let Some(first) = rx.blocking_recv() {
+            let mut pending = Pending::default();
+            let mut stop = self.accept(first, &mut pending);
+            let mut taken = 1;
+            while stop.is_none() && taken < MAX_BATCH {
+                let Ok(next) = rx.try_recv() else { break };
+                stop = self.accept(next, &mut pending);
+                taken += 1;
+            }
+            self.finish_batch(pending);
+            if let Some(done) = stop {
+                self.close_all("server shutting down");
+                let _ = done.send(());
+                return;
+            }
+        }
+    }
+
+    /// Feeds one input to the engine. Returns the shutdown reply channel when asked to stop.
+    fn accept(
+        &mut self,
+        input: HubInput,
+        pending: &mut Pending,
+    ) -> Option<tokio::sync::oneshot::Sender<()>> {
+        for conn in std::mem::take(&mut self.slow) {
+            self.conns.remove(&conn);
+            self.feed(Input::Disconnected { conn }, pending);
+        }
+        match input {
+            HubInput::Connected { conn, handle } => {
+                self.conns.insert(conn, handle);
+                self.feed(Input::Connected { conn }, pending);
+            }
+            HubInput::Message { conn, message } => {
+                self.feed(Input::Message { conn, message }, pending)
+            }
+            HubInput::Disconnected { conn } => {
+                self.conns.remove(&conn);
+                self.feed(Input::Disconnected { conn }, pending);
+            }
+            HubInput::Tick => self.feed(Input::Tick, pending),
+            HubInput::Stats(reply) => {
+                let _ = reply.send(self.current_stats());
+            }
+            HubInput::Shutdown(done) => {
+                self.feed(Input::Shutdown, pending);
+                return Some(done);
+            }
+        }
+        None
+    }
+
+    fn feed(&mut self, input: Input, pending: &mut Pending) {
+        let effects = self.engine.handle(now_ms(), input);
+        for effect in effects {
+            match effect {
+                Effect::Load(doc) => {
+                    let input = self.load(doc, &pending.batch);
+                    self.feed(input, pending);
+                }
+                Effect::Persist(batch) => pending.batch.extend(batch),
+                Effect::DocChanged(doc) => pending.changed.push(doc),
+                other => pending.outgoing.push(other),
+            }
+        }
+    }
+
+    /// Loads a document's keys as the engine would see them after the pending commit.
+    fn load(&self, doc: DocumentId, uncommitted: &WriteBatch) -> Input {
+        let prefix = vec![doc.to_string()];
+        match self.storage.load_range(&prefix) {
+            Ok(entries) => Input::Loaded {
+                doc,
+                entries: overlay(entries, &prefix, uncommitted),
+            },
+            Err(error) => {
+                tracing::error!(%doc, %error, "loading a document failed");
+                Input::LoadFailed { doc }
+            }
+        }
+    }
+
+    fn finish_batch(&mut self, mut pending: Pending) {
+        if !pending.batch.is_empty() {
+            let batch = std::mem::take(&mut pending.batch);
+            if let Err(error) = self.storage.commit(batch) {
+                tracing::error!(%error, "commit failed; affected peers are disconnected");
+                return self.abandon(pending);
+            }
+            self.stats.commits += 1;
+        }
+        self.deliver(pending.outgoing);
+    }
+
+    /// A failed commit: nothing of this batch may reach a peer.
+    fn abandon(&mut self, pending: Pending) {
+        for effect in &pending.outgoing {
+            if let Effect::Send { conn, .. } | Effect::Close { conn, .. } = effect {
+                if let Some(handle) = self.conns.remove(conn) {
+                    handle.close("storage error; reconnect to resync".into());
+                }
+            }
+        }
+        let mut after = Pending::default();
+        self.feed(
+            Input::CommitFailed {
+                docs: pending.changed,
+            },
+            &mut after,
+        );
+        self.deliver(after.outgoing);
+    }
+
+    fn deliver(&mut self, outgoing: Vec<Effect>) {
+        for effect in outgoing {
+            match effect {
+                Effect::Send { conn, message } => self.send(conn, message),
+                Effect::Close { conn, reason } => {
+                    if let Some(handle) = self.conns.remove(&conn) {
+                        handle.close(reason);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn send(&mut self, conn: ConnId, message: WireMessage) {
+        let Some(handle) = self.conns.get(&conn) else {
+            return;
+        };
+        match handle.try_send(message) {
+            Ok(()) => {}
+            Err(QueueError::Full) => {
+                tracing::warn!(conn = conn.0, "peer cannot keep up; disconnecting it");
+                handle.close("outbound queue full: peer too slow".into());
+                self.conns.remove(&conn);
+                self.slow.push(conn);
+                self.stats.slow_peers_closed += 1;
+            }
+            Err(QueueError::Gone) => {}
+        }
+    }
+
+    fn close_all(&mut self, reason: &str) {
+        for (_, handle) in self.conns.drain() {
+            handle.close(reason.to_owned());
+        }
+    }
+
+    fn current_stats(&self) -> EngineStats {
+        EngineStats {
+            connections: self.conns.len(),
+            peers: self.engine.joined_peers(),
+            loaded_documents: self.engine.loaded_documents(),
+            ..self.stats.clone()
+        }
+    }
+}
+
+/// Applies uncommitted writes under `prefix` on top of what storage returned.
+fn overlay(
+    entries: Vec<(Key, Vec<u8>)>,
+    prefix: &[String],
+    uncommitted: &WriteBatch,
+) -> Vec<(Key, Vec<u8>)> {
+    let mut merged: std::collections::BTreeMap<Key, Vec<u8>> = entries.into_iter().collect();
+    for op in &uncommitted.ops {
+        match op {
+            WriteOp::Put { key, value } if key.starts_with(prefix) => {
+                merged.insert(key.clone(), value.clone());
+            }
+            WriteOp::Delete { key } if key.starts_with(prefix) => {
+                merged.remove(key);
+            }
+            _ => {}
+        }
+    }
+    merged.into_iter().collect()
+}
+
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}

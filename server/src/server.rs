@@ -1,0 +1,135 @@
+//! Assembling a running server from a data directory: storage, identity, engine thread,
+//! HTTP router, graceful shutdown.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use wish_client_core::proto::{PeerId, StorageId};
+
+use crate::engine::{Engine, EngineConfig};
+use crate::http::{app, AppState, Auth, Limits};
+use crate::runtime::{spawn_engine_thread, Hub, HubInput};
+use crate::storage::{key, RedbStore, Storage, StorageError, WriteBatch};
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub bootstrap_token: String,
+    pub limits: Limits,
+    pub engine: EngineConfig,
+}
+
+/// The redb file inside a data directory.
+pub fn database_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("wish-station.redb")
+}
+
+/// Opens (creating if needed) the store of a data directory.
+pub fn open_store(data_dir: &Path) -> anyhow::Result<Arc<RedbStore>> {
+    std::fs::create_dir_all(data_dir)?;
+    Ok(Arc::new(RedbStore::open(&database_path(data_dir))?))
+}
+
+/// The server's storage id, created once and kept at `["storage-adapter-id"]` as
+/// automerge-repo does.
+pub fn storage_id(storage: &dyn Storage) -> Result<StorageId, StorageError> {
+    let k = key(["storage-adapter-id"]);
+    if let Some(bytes) = storage.load(&k)? {
+        return String::from_utf8(bytes)
+            .map(StorageId::new)
+            .map_err(|_| StorageError::Corrupt("storage id is not UTF-8".into()));
+    }
+    let id = uuid::Uuid::new_v4().to_string();
+    let mut batch = WriteBatch::default();
+    batch.put(k, id.clone().into_bytes());
+    storage.commit(batch)?;
+    Ok(StorageId::new(id))
+}
+
+/// A stable peer id derived from the storage id, so it survives restarts.
+pub fn server_peer_id(storage_id: &StorageId) -> PeerId {
+    let short: String = storage_id
+        .as_str()
+        .chars()
+        .filter(|c| *c != '-')
+        .take(12)
+        .collect();
+    PeerId::new(format!("wish-station-{short}"))
+}
+
+/// Runs the server until SIGINT or SIGTERM. Prints `listening on ADDR` on stdout once the
+/// socket is bound (tests and scripts read it).
+pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
+    let store = open_store(&config.data_dir)?;
+    let storage: Arc<dyn Storage> = store;
+    let storage_id = storage_id(storage.as_ref())?;
+    let engine = Engine::new(
+        server_peer_id(&storage_id),
+        storage_id.clone(),
+        config.engine.clone(),
+    );
+    let (hub, engine_thread) = spawn_engine_thread(engine, storage.clone(), 4096)?;
+    let auth = Auth::load(&config.bootstrap_token, storage.clone())?;
+    let state = Arc::new(AppState::new(hub.clone(), auth, config.limits.clone()));
+    tokio::spawn(tick(hub.clone()));
+
+    let listener = TcpListener::bind(config.listen).await?;
+    let addr = listener.local_addr()?;
+    announce(addr);
+    tracing::info!(%addr, storage_id = %storage_id, data = %config.data_dir.display(), "serving");
+    let shutdown_hub = hub.clone();
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: flushing storage and closing connections");
+            shutdown_hub.shutdown().await;
+        })
+        .await?;
+    tokio::task::spawn_blocking(move || engine_thread.join())
+        .await
+        .ok();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+#[allow(clippy::print_stdout)] // the one line scripts and tests read to find the port
+fn announce(addr: SocketAddr) {
+    use std::io::Write;
+    println!("listening on {addr}");
+    let _ = std::io::stdout().flush();
+}
+
+async fn tick(hub: Hub) {
+    let mut every = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        every.tick().await;
+        if hub.send(HubInput::Tick).await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(_) => return std::future::pending().await,
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}

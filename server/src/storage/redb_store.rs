@@ -1,0 +1,174 @@
+//! [`Storage`] on redb: one table keyed by the key path joined with NUL, so a prefix of
+//! whole parts is a contiguous key range.
+
+use std::path::Path;
+
+use redb::{backends::InMemoryBackend, Database, ReadableDatabase, TableDefinition};
+
+use super::{Key, Storage, StorageError, WriteBatch, WriteOp};
+
+const KV: TableDefinition<&str, &[u8]> = TableDefinition::new("kv");
+const SEPARATOR: char = '\0';
+
+/// The redb-backed store. Cheap to share behind an `Arc`.
+pub struct RedbStore {
+    db: Database,
+}
+
+impl RedbStore {
+    /// Opens or creates the database file at `path`.
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        let db = Database::create(path).map_err(backend)?;
+        Self::with_database(db)
+    }
+
+    /// An in-memory database, for tests: same code path, nothing on disk.
+    pub fn in_memory() -> Result<Self, StorageError> {
+        let db = Database::builder()
+            .create_with_backend(InMemoryBackend::new())
+            .map_err(backend)?;
+        Self::with_database(db)
+    }
+
+    /// Opens a database on any redb backend (tests wrap backends to simulate crashes).
+    pub fn with_backend(backend_impl: impl redb::StorageBackend) -> Result<Self, StorageError> {
+        let db = Database::builder()
+            .create_with_backend(backend_impl)
+            .map_err(backend)?;
+        Self::with_database(db)
+    }
+
+    fn with_database(db: Database) -> Result<Self, StorageError> {
+        // Create the table up front so that readers never see "table does not exist".
+        let txn = db.begin_write().map_err(backend)?;
+        txn.open_table(KV).map_err(backend)?;
+        txn.commit().map_err(backend)?;
+        Ok(Self { db })
+    }
+}
+
+impl Storage for RedbStore {
+    fn load(&self, key: &[String]) -> Result<Option<Vec<u8>>, StorageError> {
+        let encoded = encode_key(key)?;
+        let txn = self.db.begin_read().map_err(backend)?;
+        let table = txn.open_table(KV).map_err(backend)?;
+        let value = table.get(encoded.as_str()).map_err(backend)?;
+        Ok(value.map(|v| v.value().to_vec()))
+    }
+
+    fn load_range(&self, prefix: &[String]) -> Result<Vec<(Key, Vec<u8>)>, StorageError> {
+        let mut start = encode_key(prefix)?;
+        start.push(SEPARATOR);
+        // Every key under the prefix is `prefix\0...`; `\u{1}` is the next character.
+        let end = format!("{}\u{1}", &start[..start.len() - 1]);
+        let txn = self.db.begin_read().map_err(backend)?;
+        let table = txn.open_table(KV).map_err(backend)?;
+        let range = table.range(start.as_str()..end.as_str()).map_err(backend)?;
+        range
+            .map(|entry| {
+                let (k, v) = entry.map_err(backend)?;
+                Ok((decode_key(k.value()), v.value().to_vec()))
+            })
+            .collect()
+    }
+
+    fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
+        let txn = self.db.begin_write().map_err(backend)?;
+        {
+            let mut table = txn.open_table(KV).map_err(backend)?;
+            for op in &batch.ops {
+                match op {
+                    WriteOp::Put { key, value } => {
+                        table
+                            .insert(encode_key(key)?.as_str(), value.as_slice())
+                            .map_err(backend)?;
+                    }
+                    WriteOp::Delete { key } => {
+                        table.remove(encode_key(key)?.as_str()).map_err(backend)?;
+                    }
+                }
+            }
+        }
+        txn.commit().map_err(backend)
+    }
+}
+
+fn encode_key(key: &[String]) -> Result<String, StorageError> {
+    let valid = !key.is_empty() && key.iter().all(|p| !p.is_empty() && !p.contains(SEPARATOR));
+    if !valid {
+        return Err(StorageError::InvalidKey(key.to_vec()));
+    }
+    Ok(key.join("\0"))
+}
+
+fn decode_key(encoded: &str) -> Key {
+    encoded.split(SEPARATOR).map(str::to_owned).collect()
+}
+
+fn backend(error: impl std::fmt::Display) -> StorageError {
+    StorageError::Backend(error.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::key;
+
+    #[test]
+    fn prefix_ranges_match_whole_parts_only() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(key(["ab", "snapshot", "1"]), vec![1]);
+        batch.put(key(["abc", "snapshot", "2"]), vec![2]);
+        batch.put(key(["ab", "incremental", "3"]), vec![3]);
+        store.commit(batch).unwrap();
+        let snapshots = store.load_range(&key(["ab", "snapshot"])).unwrap();
+        assert_eq!(snapshots, vec![(key(["ab", "snapshot", "1"]), vec![1])]);
+        assert_eq!(store.load_range(&key(["ab"])).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn batch_applies_puts_and_deletes_in_order() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(key(["d", "incremental", "a"]), vec![1]);
+        batch.delete(key(["d", "incremental", "a"]));
+        batch.put(key(["d", "snapshot", "s"]), vec![2]);
+        store.commit(batch).unwrap();
+        assert_eq!(store.load(&key(["d", "incremental", "a"])).unwrap(), None);
+        assert_eq!(
+            store.load(&key(["d", "snapshot", "s"])).unwrap(),
+            Some(vec![2])
+        );
+    }
+
+    #[test]
+    fn invalid_keys_are_refused_and_nothing_is_written() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(key(["ok"]), vec![1]);
+        batch.put(key(["bad\0part"]), vec![2]);
+        assert!(matches!(
+            store.commit(batch),
+            Err(StorageError::InvalidKey(_))
+        ));
+        assert_eq!(store.load(&key(["ok"])).unwrap(), None);
+    }
+
+    #[test]
+    fn data_survives_reopening_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.redb");
+        {
+            let store = RedbStore::open(&path).unwrap();
+            let mut batch = WriteBatch::default();
+            batch.put(key(["meta", "storage-id"]), b"abc".to_vec());
+            store.commit(batch).unwrap();
+        }
+        let store = RedbStore::open(&path).unwrap();
+        assert_eq!(
+            store.load(&key(["meta", "storage-id"])).unwrap(),
+            Some(b"abc".to_vec())
+        );
+    }
+}

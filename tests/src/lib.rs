@@ -1,0 +1,114 @@
+//! Helpers shared by the integration tests: real server processes on port 0.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+/// The token every test server accepts as its bootstrap (administrator) token.
+pub const TEST_TOKEN: &str = "test-bootstrap-token";
+
+/// A `wish-station serve` process on a free loopback port, killed when dropped.
+pub struct TestServer {
+    child: Child,
+    pub addr: String,
+    pub data_dir: PathBuf,
+}
+
+impl TestServer {
+    /// Starts the server binary on `data_dir` and waits until it is listening.
+    pub fn start(binary: &str, data_dir: &Path) -> anyhow::Result<Self> {
+        Self::start_with_args(binary, data_dir, &[])
+    }
+
+    /// Like [`TestServer::start`], with extra `serve` arguments.
+    pub fn start_with_args(binary: &str, data_dir: &Path, extra: &[&str]) -> anyhow::Result<Self> {
+        let mut child = Command::new(binary)
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--bootstrap-token",
+                TEST_TOKEN,
+            ])
+            .arg("--data")
+            .arg(data_dir)
+            .args(extra)
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+            )
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()?;
+        let addr = read_listening_line(&mut child)?;
+        Ok(Self {
+            child,
+            addr,
+            data_dir: data_dir.to_owned(),
+        })
+    }
+
+    /// `ws://ADDR/sync?token=TOKEN` with the bootstrap token.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/sync?token={TEST_TOKEN}", self.addr)
+    }
+
+    pub fn http_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Kills the process with SIGKILL and waits for it.
+    pub fn kill(mut self) -> anyhow::Result<()> {
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+
+    /// Sends SIGTERM and waits for a graceful exit.
+    pub fn terminate(mut self) -> anyhow::Result<std::process::ExitStatus> {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()?;
+        anyhow::ensure!(status.success(), "kill -TERM failed");
+        Ok(self.child.wait()?)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Reads stdout until the server announces `listening on ADDR`, then drains the rest in a
+/// background thread so the server never blocks on a full pipe.
+fn read_listening_line(child: &mut Child) -> anyhow::Result<String> {
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut sent = false;
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if !sent {
+                if let Some(addr) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(addr.trim().to_owned());
+                    sent = true;
+                }
+            }
+        }
+    });
+    rx.recv_timeout(Duration::from_secs(30))
+        .map_err(|_| anyhow::anyhow!("server did not report its address within 30 s"))
+}
+
+/// A fresh temporary directory for a test's data.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("wish-test-")
+        .tempdir()
+        .expect("create temp dir")
+}

@@ -1,0 +1,396 @@
+//! Interop with the real JavaScript automerge-repo client.
+//!
+//! Each test starts our server (`wish-station-test-server serve`) on a free port and runs
+//! scenario commands of `tests/js/interop.mjs` with Node.js, one short-lived process per
+//! command, so documents really cross process boundaries through the server. The scripts
+//! print one JSON line on success and exit non-zero with a message on stderr otherwise.
+//!
+//! One test runs the scenarios against `tests/js/reference-server.mjs` (the automerge-repo
+//! reference sync server) to show the scripts themselves are right.
+//!
+//! Requirements: `node` (20+) and `npm` on PATH. Node modules are installed with `npm ci`
+//! the first time a test needs them.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, ensure, Context};
+use serde_json::{json, Value};
+use wish_tests::{temp_dir, TestServer};
+
+const SERVER_BINARY: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
+
+/// Upper bound for one scenario process. The scripts time out by themselves after 20 s;
+/// this only guards against a Node process that hangs regardless.
+const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn js_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("js")
+}
+
+// ---------------------------------------------------------------------------------------
+// Node environment.
+
+/// Checks that Node.js is installed and installs the node modules once per test process.
+/// Parallel tests share the outcome, so `npm ci` never runs twice at the same time.
+fn ensure_node_env() -> anyhow::Result<()> {
+    static READY: OnceLock<Result<(), String>> = OnceLock::new();
+    READY
+        .get_or_init(|| prepare_node_env().map_err(|e| format!("{e:#}")))
+        .clone()
+        .map_err(|e| anyhow!(e))
+}
+
+fn prepare_node_env() -> anyhow::Result<()> {
+    let version = Command::new("node").arg("--version").output().context(
+        "`node` was not found on PATH: the JS interop tests need Node.js 20 or newer and npm",
+    )?;
+    ensure!(version.status.success(), "`node --version` failed");
+
+    let dir = js_dir();
+    if node_modules_up_to_date(&dir) {
+        return Ok(());
+    }
+    let output = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .output()
+        .context(
+            "`npm` was not found on PATH: the JS interop tests need npm to install tests/js",
+        )?;
+    ensure!(
+        output.status.success(),
+        "`npm ci` in {} failed ({}):\n{}{}",
+        dir.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(())
+}
+
+/// npm writes `node_modules/.package-lock.json` at the end of a successful install, so it
+/// is missing after an interrupted install, and older than `package-lock.json` when the
+/// dependencies changed since.
+fn node_modules_up_to_date(dir: &Path) -> bool {
+    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    match (
+        modified(dir.join("node_modules").join(".package-lock.json")),
+        modified(dir.join("package-lock.json")),
+    ) {
+        (Some(installed), Some(locked)) => installed >= locked,
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Running scenario scripts.
+
+/// Runs `node tests/js/interop.mjs <command> --url <url> <args...>` and returns the JSON
+/// object it printed. Fails with the script's stderr if it exits non-zero.
+fn interop(command: &str, url: &str, args: &[&str]) -> anyhow::Result<Value> {
+    ensure_node_env()?;
+    let mut child = Command::new("node")
+        .arg(js_dir().join("interop.mjs"))
+        .arg(command)
+        .args(["--url", url])
+        .args(args)
+        .current_dir(js_dir())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("spawn node")?;
+    let (status, stdout, stderr) = wait_with_timeout(&mut child, PROCESS_TIMEOUT)?;
+    let describe = || format!("`interop.mjs {command} {}`", args.join(" "));
+    ensure!(
+        status.success(),
+        "{} failed ({status}):\nstderr: {stderr}\nstdout: {stdout}",
+        describe()
+    );
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .ok_or_else(|| anyhow!("{} printed nothing; stderr: {stderr}", describe()))?;
+    serde_json::from_str(line)
+        .with_context(|| format!("{} printed invalid JSON: {line}", describe()))
+}
+
+/// Waits for a child, collecting its output, and kills it after `timeout`.
+fn wait_with_timeout(
+    child: &mut Child,
+    timeout: Duration,
+) -> anyhow::Result<(std::process::ExitStatus, String, String)> {
+    // Read both pipes in threads so a chatty child never blocks on a full pipe.
+    let stdout = read_in_thread(child.stdout.take());
+    let stderr = read_in_thread(child.stderr.take());
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!(
+                "node did not exit within {timeout:?}; stderr so far: {}",
+                stderr.join().unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Ok((
+        status,
+        stdout.join().unwrap_or_default(),
+        stderr.join().unwrap_or_default(),
+    ))
+}
+
+fn read_in_thread(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+/// The `automerge:` URL printed by `create`.
+fn doc_url(created: &Value) -> anyhow::Result<String> {
+    let url = created["url"]
+        .as_str()
+        .ok_or_else(|| anyhow!("create printed no url: {created}"))?;
+    ensure!(url.starts_with("automerge:"), "not an automerge URL: {url}");
+    Ok(url.to_owned())
+}
+
+/// Asserts the output of `concurrent`: both peers converged on a document with both edits.
+fn assert_concurrent_converged(result: &Value) {
+    assert_eq!(result["converged"], json!(true), "{result}");
+    let doc = &result["doc"];
+    assert_eq!(doc["a"], json!(1), "A's edit is missing: {result}");
+    assert_eq!(doc["b"], json!(2), "B's edit is missing: {result}");
+    let items = doc["items"].as_array().expect("items is a list");
+    assert_eq!(items.len(), 3, "{result}");
+    assert!(
+        items.contains(&json!("from-a")) && items.contains(&json!("from-b")),
+        "{result}"
+    );
+    // The merged heads are the two concurrent branches.
+    assert_eq!(
+        result["heads"].as_array().map(Vec::len),
+        Some(2),
+        "{result}"
+    );
+}
+
+/// Asserts the output of `concurrent-text`: both splices merged into the same text.
+fn assert_concurrent_text_converged(result: &Value) {
+    assert_eq!(result["converged"], json!(true), "{result}");
+    let text = result["text"].as_str().expect("text is a string");
+    assert!(
+        text == "The very slow brown fox!?" || text == "The very slow brown fox?!",
+        "unexpected merged text {text:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// The JS reference server, to check the scripts themselves.
+
+/// `node tests/js/reference-server.mjs` on a free port, killed when dropped.
+struct ReferenceServer {
+    child: Child,
+    addr: String,
+}
+
+impl ReferenceServer {
+    fn start(data_dir: &Path) -> anyhow::Result<Self> {
+        ensure_node_env()?;
+        let mut child = Command::new("node")
+            .arg(js_dir().join("reference-server.mjs"))
+            .args(["--port", "0", "--data"])
+            .arg(data_dir)
+            .current_dir(js_dir())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .context("spawn node reference-server.mjs")?;
+        let stdout = child.stdout.take().ok_or_else(|| anyhow!("no stdout"))?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("listening on ") {
+                    let _ = tx.send(addr.trim().to_owned());
+                }
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .map_err(|_| anyhow!("reference server did not report its address within 30 s"))?;
+        Ok(Self { child, addr })
+    }
+
+    fn ws_url(&self) -> String {
+        format!("ws://{}/sync?token={}", self.addr, wish_tests::TEST_TOKEN)
+    }
+}
+
+impl Drop for ReferenceServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tests against our server.
+
+/// Starts our server after making sure Node.js and the node modules are ready, so that a
+/// missing `node` is reported first and `npm ci` does not run while a server waits.
+fn start_our_server(data_dir: &Path) -> anyhow::Result<TestServer> {
+    ensure_node_env()?;
+    TestServer::start(SERVER_BINARY, data_dir)
+}
+
+/// A document created by one JS process is read by another, edited by a third and the
+/// edit is seen by a fourth: every hop goes through the server.
+#[test]
+fn js_clients_in_separate_processes_share_a_document_both_ways() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = start_our_server(data.path())?;
+    let url = server.ws_url();
+
+    let created = interop(
+        "create",
+        &url,
+        &["--json", r#"{"title":"from js","count":3}"#],
+    )?;
+    let doc = doc_url(&created)?;
+
+    let read = interop(
+        "read",
+        &url,
+        &[
+            "--doc",
+            &doc,
+            "--expect-key",
+            "title",
+            "--expect-value",
+            "from js",
+        ],
+    )?;
+    assert_eq!(read["doc"], json!({"title": "from js", "count": 3}));
+    assert_eq!(
+        read["heads"], created["heads"],
+        "the reader got other heads than the creator"
+    );
+
+    let edited = interop(
+        "edit",
+        &url,
+        &["--doc", &doc, "--set", r#"reply="from another process""#],
+    )?;
+    assert_eq!(edited["doc"]["reply"], json!("from another process"));
+
+    let reread = interop(
+        "read",
+        &url,
+        &[
+            "--doc",
+            &doc,
+            "--wait-for",
+            r#"{"reply":"from another process"}"#,
+        ],
+    )?;
+    assert_eq!(
+        reread["doc"],
+        json!({"title": "from js", "count": 3, "reply": "from another process"})
+    );
+    assert_eq!(reread["heads"], edited["heads"]);
+    Ok(())
+}
+
+/// Two JS peers edit the same map and list while offline and converge through our server.
+#[test]
+fn js_concurrent_offline_edits_converge_through_our_server() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = start_our_server(data.path())?;
+    let result = interop("concurrent", &server.ws_url(), &[])?;
+    assert_concurrent_converged(&result);
+    Ok(())
+}
+
+/// Concurrent splices into one Automerge text field converge to the same text.
+#[test]
+fn js_concurrent_text_splices_converge_through_our_server() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = start_our_server(data.path())?;
+    let result = interop("concurrent-text", &server.ws_url(), &[])?;
+    assert_concurrent_text_converged(&result);
+    Ok(())
+}
+
+/// A request for a document that was never created gets an explicit doc-unavailable.
+#[test]
+fn js_request_for_unknown_document_is_answered_unavailable() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = start_our_server(data.path())?;
+    let result = interop("unavailable", &server.ws_url(), &[])?;
+    assert_eq!(result["unavailable"], json!(true), "{result}");
+    Ok(())
+}
+
+/// A document acknowledged to a JS client survives SIGKILL of the server: a restarted
+/// server on the same data directory serves it to a fresh client.
+#[test]
+fn js_document_survives_server_sigkill_and_restart() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = start_our_server(data.path())?;
+    let created = interop(
+        "create",
+        &server.ws_url(),
+        &["--json", r#"{"durable":"yes","n":7}"#],
+    )?;
+    let doc = doc_url(&created)?;
+    server.kill()?;
+
+    let restarted = start_our_server(data.path())?;
+    let read = interop(
+        "read",
+        &restarted.ws_url(),
+        &[
+            "--doc",
+            &doc,
+            "--expect-key",
+            "durable",
+            "--expect-value",
+            "yes",
+        ],
+    )?;
+    assert_eq!(read["doc"], json!({"durable": "yes", "n": 7}));
+    assert_eq!(read["heads"], created["heads"]);
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The same scenarios against the reference server: if these fail, the scripts are wrong,
+// not our server.
+
+#[test]
+fn js_scenarios_pass_against_reference_server() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = ReferenceServer::start(data.path())?;
+    let url = server.ws_url();
+
+    assert_concurrent_converged(&interop("concurrent", &url, &[])?);
+    assert_concurrent_text_converged(&interop("concurrent-text", &url, &[])?);
+    let unavailable = interop("unavailable", &url, &[])?;
+    assert_eq!(unavailable["unavailable"], json!(true), "{unavailable}");
+    Ok(())
+}
