@@ -1,5 +1,6 @@
 //! The `wish-station` command line.
 
+mod bench;
 mod serve;
 
 use std::process::ExitCode;
@@ -21,6 +22,8 @@ struct Cli {
 enum Command {
     /// Run the sync server.
     Serve(serve::ServeArgs),
+    /// Load generator for any automerge-repo protocol "1" server.
+    Bench(bench::BenchArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -29,6 +32,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Bench(args) => bench::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

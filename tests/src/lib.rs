@@ -1,4 +1,6 @@
-//! Helpers shared by the integration tests: real server processes on port 0.
+//! Helpers shared by the integration tests: real server processes on port 0, native clients.
+
+pub mod clients;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -74,6 +74,7 @@ impl Engine {
             }
         }
         let changed = state.doc.get_heads() != before;
+        tracing::debug!(doc = %doc_id, peer = %peer_id, changed, "applied sync message");
         if changed {
             let mut batch = WriteBatch::default();
             state.persist_changes(&before, compact_after, &mut batch);
