@@ -51,10 +51,11 @@ pub async fn push_item(client: &NativeClient, doc: DocumentId, item: String) -> 
 /// The sorted items of the document, or `None` when the client does not hold it or it
 /// has no `items` list yet.
 pub async fn items(client: &NativeClient, doc: DocumentId) -> anyhow::Result<Option<Vec<String>>> {
-    Ok(client.read(doc, read_items).await?.flatten())
+    Ok(client.read(doc, read_items_of).await?.flatten())
 }
 
-fn read_items(doc: &automerge::Automerge) -> Option<Vec<String>> {
+/// The sorted items of a document, or `None` when it has no `items` list.
+pub fn read_items_of(doc: &automerge::Automerge) -> Option<Vec<String>> {
     let Ok(Some((_, list))) = doc.get(ROOT, "items") else {
         return None;
     };
@@ -77,7 +78,7 @@ pub async fn wait_for_items(
     let wanted = expected.clone();
     let result = client
         .wait_until(doc, SYNC_TIMEOUT, "items", move |driver| {
-            driver.document(&doc).and_then(read_items).as_ref() == Some(&wanted)
+            driver.document(&doc).and_then(read_items_of).as_ref() == Some(&wanted)
         })
         .await;
     if result.is_err() {

@@ -26,13 +26,8 @@ impl TestServer {
     /// Like [`TestServer::start`], with extra `serve` arguments.
     pub fn start_with_args(binary: &str, data_dir: &Path, extra: &[&str]) -> anyhow::Result<Self> {
         let mut child = Command::new(binary)
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--bootstrap-token",
-                TEST_TOKEN,
-            ])
+            .args(["serve", "--bootstrap-token", TEST_TOKEN])
+            .args(listen_arg(extra))
             .arg("--data")
             .arg(data_dir)
             .args(extra)
@@ -49,6 +44,20 @@ impl TestServer {
             addr,
             data_dir: data_dir.to_owned(),
         })
+    }
+
+    /// Restarts a server on the same data directory and address as a stopped one.
+    pub fn restart(binary: &str, data_dir: &Path, addr: &str) -> anyhow::Result<Self> {
+        let mut last_error = None;
+        // The old socket may linger for a moment after a kill.
+        for _ in 0..50 {
+            match Self::start_with_args(binary, data_dir, &["--listen", addr]) {
+                Ok(server) => return Ok(server),
+                Err(e) => last_error = Some(e),
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Err(last_error.unwrap_or_else(|| anyhow::anyhow!("restart failed")))
     }
 
     /// `ws://ADDR/sync?token=TOKEN` with the bootstrap token.
@@ -81,6 +90,15 @@ impl Drop for TestServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+}
+
+/// `--listen 127.0.0.1:0` unless the extra arguments choose an address.
+fn listen_arg(extra: &[&str]) -> &'static [&'static str] {
+    if extra.contains(&"--listen") {
+        &[]
+    } else {
+        &["--listen", "127.0.0.1:0"]
     }
 }
 
