@@ -1,10 +1,45 @@
-//! `wish-station bench`: a load generator (being written).
+//! `wish-station bench`: a load generator for any automerge-repo protocol "1" server.
+//!
+//! * `relay`: one writer and N readers follow one document; the time from the writer's
+//!   local change until each reader has applied it (same process, same monotonic clock).
+//! * `ingest`: clients edit their own documents as fast as the server acknowledges; the
+//!   figure is acknowledged changes per second.
+//!
+//! Both can start the server themselves (`--spawn-ours`, `--spawn-reference`) and then
+//! report its peak memory and CPU time. This is a benchmark command, not a test.
 
-use clap::Args;
+mod ack;
+mod args;
+mod counter;
+mod ingest;
+mod peer;
+mod relay;
+mod report;
+mod spawn;
+mod target;
+
+use clap::{Args, Subcommand};
+
+use args::{IngestArgs, RelayArgs};
 
 #[derive(Args)]
-pub struct BenchArgs {}
+pub struct BenchArgs {
+    #[command(subcommand)]
+    workload: Workload,
+}
 
-pub fn run(_args: BenchArgs) -> anyhow::Result<()> {
-    anyhow::bail!("not yet available")
+#[derive(Subcommand)]
+enum Workload {
+    /// Latency from one writer's change until each of N readers has applied it.
+    Relay(RelayArgs),
+    /// Changes per second the server acknowledges, from many clients and documents.
+    Ingest(IngestArgs),
+}
+
+pub fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let runtime = super::tokio_runtime()?;
+    match args.workload {
+        Workload::Relay(args) => runtime.block_on(relay::run(args)),
+        Workload::Ingest(args) => runtime.block_on(ingest::run(args)),
+    }
 }

@@ -1,0 +1,92 @@
+//! Command-line arguments of `wish-station bench`.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::ack::AckMode;
+
+/// Which server to load: exactly one of these.
+#[derive(Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+pub struct TargetArgs {
+    /// WebSocket URL of a running server, e.g. ws://127.0.0.1:8080/sync?token=TOKEN.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// Start `wish-station serve` (this executable) on DATA_DIR for the run.
+    #[arg(long, value_name = "DATA_DIR")]
+    pub spawn_ours: Option<PathBuf>,
+    /// Start the JS reference server (node) on DATA_DIR for the run.
+    #[arg(long, value_name = "DATA_DIR")]
+    pub spawn_reference: Option<PathBuf>,
+}
+
+/// Arguments every workload takes.
+#[derive(Args, Debug, Clone)]
+pub struct CommonArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The reference server script, for --spawn-reference.
+    #[arg(long, default_value = "tests/js/reference-server.mjs")]
+    pub reference_script: PathBuf,
+    /// Allow a --url that is not on the loopback interface.
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// Clients join as ephemeral peers (no storage id). By default each advertises a
+    /// storage id, like a tablet with IndexedDB, so the server keeps its sync state.
+    #[arg(long)]
+    pub ephemeral_clients: bool,
+    /// Limit for each phase (connecting, each wait for sync), in seconds.
+    #[arg(long, default_value_t = 60)]
+    pub timeout_secs: u64,
+    /// Print one JSON line on stdout (the summary goes to stderr).
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl CommonArgs {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_secs(self.timeout_secs)
+    }
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct RelayArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Reader clients (the writer is one more connection).
+    #[arg(long, default_value_t = 100)]
+    pub clients: usize,
+    /// Measured changes.
+    #[arg(long, default_value_t = 500)]
+    pub changes: u64,
+    /// Changes made before the measured ones and not recorded.
+    #[arg(long, default_value_t = 50)]
+    pub warmup: u64,
+    /// Make changes at this fixed rate per second instead of in lockstep (by default
+    /// change k+1 is made once every reader has applied change k).
+    #[arg(long)]
+    pub rate: Option<f64>,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct IngestArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Writing clients.
+    #[arg(long, default_value_t = 20)]
+    pub clients: usize,
+    /// Documents each client creates and edits.
+    #[arg(long, default_value_t = 5)]
+    pub docs_per_client: usize,
+    /// Length of the measured window.
+    #[arg(long, default_value_t = 20)]
+    pub duration_secs: u64,
+    /// Unacknowledged changes allowed per document.
+    #[arg(long, default_value_t = 1)]
+    pub in_flight: u64,
+    /// How acknowledgements are observed; probed from the server when not given.
+    #[arg(long, value_enum)]
+    pub ack: Option<AckMode>,
+}

@@ -1,0 +1,343 @@
+//! One simulated client: a [`ClientDriver`] over tokio-tungstenite, in its own task, with
+//! no local storage. A [`Behaviour`] sees every message and event inside the task, so
+//! timestamps are taken where the driver applies a change, not after a channel hop.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{anyhow, bail};
+use futures_util::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+use wish_client_core::proto::{decode, PeerId, StorageId, WireMessage};
+use wish_client_core::sync::{
+    ClientConfig, ClientDriver, ClientEffect, ClientEvent, ClientInput, ConnectionState,
+};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Job<B> = Box<dyn FnOnce(&mut ClientDriver, &mut B) + Send>;
+
+/// How long a connection attempt may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest sleep between two ticks of the driver.
+const MAX_TICK: Duration = Duration::from_millis(500);
+
+/// What a workload does inside a peer's task.
+pub trait Behaviour: Send + 'static {
+    /// A decoded frame from the server, before the driver handles it.
+    fn on_message(&mut self, _message: &WireMessage, _at: Instant) {}
+    /// An event of the driver, right after the driver produced it.
+    fn on_event(&mut self, _driver: &ClientDriver, _event: &ClientEvent, _at: Instant) {}
+    /// Called after every handled input; may edit documents (their effects are carried out).
+    fn poll(&mut self, _driver: &mut ClientDriver) {}
+}
+
+/// A peer that only follows documents.
+impl Behaviour for () {}
+
+/// Connection trouble seen by a peer, for the report.
+#[derive(Default)]
+pub struct Trouble {
+    pub disconnects: AtomicU64,
+    pub problems: AtomicU64,
+    pub last: Mutex<Option<String>>,
+}
+
+impl Trouble {
+    fn note(&self, counter: &AtomicU64, what: String) {
+        counter.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut last) = self.last.lock() {
+            *last = Some(what);
+        }
+    }
+
+    pub fn disconnects(&self) -> u64 {
+        self.disconnects.load(Ordering::Relaxed)
+    }
+
+    pub fn problems(&self) -> u64 {
+        self.problems.load(Ordering::Relaxed)
+    }
+
+    pub fn last(&self) -> Option<String> {
+        self.last.lock().ok().and_then(|last| last.clone())
+    }
+}
+
+/// How to start a peer.
+#[derive(Clone)]
+pub struct PeerConfig {
+    pub url: String,
+    pub name: String,
+    /// Advertise a storage id (like a tablet with IndexedDB) instead of being ephemeral.
+    pub with_storage_id: bool,
+    pub trouble: Arc<Trouble>,
+}
+
+/// Handle of a running peer task. Dropping it stops the task.
+pub struct Peer<B> {
+    jobs: mpsc::Sender<Job<B>>,
+    inputs_handled: watch::Receiver<u64>,
+    name: String,
+}
+
+impl<B: Behaviour> Peer<B> {
+    /// Starts the task and begins connecting.
+    pub fn start(config: PeerConfig, behaviour: B) -> Self {
+        let storage_id = config
+            .with_storage_id
+            .then(|| StorageId::new(uuid::Uuid::new_v4().to_string()));
+        let driver = ClientDriver::new(ClientConfig::new(
+            PeerId::new(config.name.clone()),
+            storage_id,
+            rand::random(),
+        ));
+        let (jobs, rx) = mpsc::channel(64);
+        let (counter, inputs_handled) = watch::channel(0);
+        let task = Task {
+            driver,
+            behaviour,
+            url: config.url,
+            socket: None,
+            counter,
+            trouble: config.trouble,
+        };
+        tokio::spawn(task.run(rx));
+        Self {
+            jobs,
+            inputs_handled,
+            name: config.name,
+        }
+    }
+
+    /// Runs `f` inside the task and carries out the effects it queued.
+    pub async fn call<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut ClientDriver, &mut B) -> R + Send + 'static,
+    ) -> anyhow::Result<R> {
+        let (tx, rx) = oneshot::channel();
+        let job: Job<B> = Box::new(move |driver, behaviour| {
+            let _ = tx.send(f(driver, behaviour));
+        });
+        let stopped = || anyhow!("peer {} stopped", self.name);
+        self.jobs.send(job).await.map_err(|_| stopped())?;
+        rx.await.map_err(|_| stopped())
+    }
+
+    /// Waits until `condition` holds, re-checking after every input the peer handles.
+    pub async fn wait_until(
+        &self,
+        what: &str,
+        timeout: Duration,
+        condition: impl Fn(&ClientDriver, &B) -> bool + Send + Clone + 'static,
+    ) -> anyhow::Result<()> {
+        let deadline = Instant::now() + timeout;
+        let mut handled = self.inputs_handled.clone();
+        loop {
+            handled.mark_unchanged();
+            let check = condition.clone();
+            if self.call(move |driver, b| check(driver, b)).await? {
+                return Ok(());
+            }
+            match tokio::time::timeout_at(deadline, handled.changed()).await {
+                Err(_) => bail!(
+                    "{}: timed out after {timeout:?} waiting for {what}",
+                    self.name
+                ),
+                Ok(Err(_)) => bail!("peer {} stopped while waiting for {what}", self.name),
+                Ok(Ok(())) => {}
+            }
+        }
+    }
+
+    /// Waits until the handshake with the server is done.
+    pub async fn wait_ready(&self, timeout: Duration) -> anyhow::Result<()> {
+        self.wait_until("the handshake", timeout, |driver, _| {
+            matches!(driver.connection(), ConnectionState::Ready { .. })
+        })
+        .await
+    }
+
+    /// Closes the socket and ends the task.
+    pub async fn stop(self) {
+        let _ = self
+            .call(|driver, _| {
+                let effects = driver.handle(now_ms(), ClientInput::GoOffline);
+                driver.requeue(effects);
+            })
+            .await;
+    }
+}
+
+struct Task<B> {
+    driver: ClientDriver,
+    behaviour: B,
+    url: String,
+    socket: Option<Socket>,
+    counter: watch::Sender<u64>,
+    trouble: Arc<Trouble>,
+}
+
+impl<B: Behaviour> Task<B> {
+    async fn run(mut self, mut jobs: mpsc::Receiver<Job<B>>) {
+        self.input(ClientInput::Start).await;
+        loop {
+            let wake = self
+                .driver
+                .next_wake()
+                .map(|at| Duration::from_millis(at.saturating_sub(now_ms())))
+                .unwrap_or(MAX_TICK)
+                .clamp(Duration::from_millis(1), MAX_TICK);
+            tokio::select! {
+                job = jobs.recv() => match job {
+                    Some(job) => {
+                        job(&mut self.driver, &mut self.behaviour);
+                        let effects = self.driver.take_effects();
+                        self.execute(effects).await;
+                    }
+                    None => break,
+                },
+                frame = next_frame(&mut self.socket) => self.on_frame(frame).await,
+                _ = tokio::time::sleep(wake) => self.input(ClientInput::Tick).await,
+            }
+            self.counter.send_modify(|n| *n += 1);
+        }
+        if let Some(mut socket) = self.socket.take() {
+            let _ = socket.close(None).await;
+        }
+    }
+
+    async fn on_frame(&mut self, frame: Option<Result<Message, tungstenite::Error>>) {
+        match frame {
+            Some(Ok(Message::Binary(bytes))) => {
+                if let Ok(message) = decode(&bytes) {
+                    self.behaviour.on_message(&message, Instant::now());
+                }
+                self.input(ClientInput::Frame(bytes.to_vec())).await;
+            }
+            Some(Ok(Message::Close(frame))) => {
+                let reason = frame.map_or_else(|| "no reason".into(), |f| f.reason.to_string());
+                self.lost(format!("server closed the socket: {reason}"))
+                    .await
+            }
+            Some(Ok(_)) => {}
+            Some(Err(e)) => self.lost(format!("socket error: {e}")).await,
+            None => self.lost("connection ended".into()).await,
+        }
+    }
+
+    async fn lost(&mut self, reason: String) {
+        self.socket = None;
+        self.input(ClientInput::Disconnected { reason }).await;
+    }
+
+    async fn input(&mut self, input: ClientInput) {
+        let effects = self.driver.handle(now_ms(), input);
+        self.execute(effects).await;
+    }
+
+    /// Carries out effects, then lets the behaviour act and carries out what it queued.
+    async fn execute(&mut self, effects: Vec<ClientEffect>) {
+        self.drain(effects).await;
+        self.behaviour.poll(&mut self.driver);
+        let queued = self.driver.take_effects();
+        self.drain(queued).await;
+    }
+
+    /// Carries out effects in order; effects caused by them are appended.
+    async fn drain(&mut self, effects: Vec<ClientEffect>) {
+        let mut queue: VecDeque<ClientEffect> = effects.into();
+        while let Some(effect) = queue.pop_front() {
+            let follow_up = self.execute_one(effect).await;
+            queue.extend(follow_up);
+        }
+    }
+
+    async fn execute_one(&mut self, effect: ClientEffect) -> Vec<ClientEffect> {
+        match effect {
+            ClientEffect::Connect => self.connect().await,
+            ClientEffect::Send(bytes) => self.send(bytes).await,
+            ClientEffect::CloseSocket => {
+                if let Some(mut socket) = self.socket.take() {
+                    let _ = socket.close(None).await;
+                }
+                Vec::new()
+            }
+            // No local storage: the bench measures the server.
+            ClientEffect::Store(_) => Vec::new(),
+            ClientEffect::Event(event) => {
+                self.note_trouble(&event);
+                self.behaviour
+                    .on_event(&self.driver, &event, Instant::now());
+                Vec::new()
+            }
+        }
+    }
+
+    fn note_trouble(&self, event: &ClientEvent) {
+        match event {
+            ClientEvent::Disconnected {
+                reason,
+                retry_at_ms: Some(_),
+            } => self
+                .trouble
+                .note(&self.trouble.disconnects, format!("disconnected: {reason}")),
+            ClientEvent::Problem(problem) => {
+                self.trouble.note(&self.trouble.problems, problem.clone())
+            }
+            _ => {}
+        }
+    }
+
+    async fn connect(&mut self) -> Vec<ClientEffect> {
+        let attempt = tokio::time::timeout(CONNECT_TIMEOUT, connect_async(self.url.as_str())).await;
+        let input = match attempt {
+            Ok(Ok((socket, _))) => {
+                self.socket = Some(socket);
+                ClientInput::Connected
+            }
+            Ok(Err(e)) => ClientInput::Disconnected {
+                reason: format!("connect failed: {e}"),
+            },
+            Err(_) => ClientInput::Disconnected {
+                reason: "connect timed out".into(),
+            },
+        };
+        self.driver.handle(now_ms(), input)
+    }
+
+    async fn send(&mut self, bytes: Vec<u8>) -> Vec<ClientEffect> {
+        let Some(socket) = self.socket.as_mut() else {
+            return Vec::new();
+        };
+        match socket.send(Message::Binary(bytes.into())).await {
+            Ok(()) => Vec::new(),
+            Err(e) => {
+                self.socket = None;
+                let reason = format!("send failed: {e}");
+                self.driver
+                    .handle(now_ms(), ClientInput::Disconnected { reason })
+            }
+        }
+    }
+}
+
+async fn next_frame(socket: &mut Option<Socket>) -> Option<Result<Message, tungstenite::Error>> {
+    match socket {
+        Some(socket) => socket.next().await,
+        None => std::future::pending().await,
+    }
+}
+
+/// Wall-clock milliseconds, the driver's time base (only used for its timers).
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}

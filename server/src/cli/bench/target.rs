@@ -1,0 +1,90 @@
+//! The server a run loads: one given by URL, or one this process starts and stops.
+
+use anyhow::{bail, Context};
+use tokio_tungstenite::tungstenite::http::Uri;
+
+use super::args::CommonArgs;
+use super::peer::{PeerConfig, Trouble};
+use super::spawn::{ServerKind, ServerUsage, Spawned};
+
+pub struct Target {
+    pub url: String,
+    pub kind: ServerKind,
+    spawned: Option<Spawned>,
+}
+
+impl Target {
+    /// Starts the server if asked to; checks that a given URL is on the loopback interface.
+    pub fn open(args: &CommonArgs) -> anyhow::Result<Self> {
+        let target = &args.target;
+        if let Some(dir) = &target.spawn_ours {
+            return Ok(Self::spawned(Spawned::ours(dir)?));
+        }
+        if let Some(dir) = &target.spawn_reference {
+            return Ok(Self::spawned(Spawned::reference(
+                &args.reference_script,
+                dir,
+            )?));
+        }
+        let url = target
+            .url
+            .clone()
+            .context("one of --url, --spawn-ours, --spawn-reference is required")?;
+        check_url(&url, args.allow_remote)?;
+        Ok(Self {
+            url,
+            kind: ServerKind::External,
+            spawned: None,
+        })
+    }
+
+    fn spawned(spawned: Spawned) -> Self {
+        Self {
+            url: spawned.url.clone(),
+            kind: spawned.kind,
+            spawned: Some(spawned),
+        }
+    }
+
+    /// The URL without its query string (which holds the token), for reports.
+    pub fn display_url(&self) -> String {
+        self.url
+            .split_once('?')
+            .map_or(self.url.clone(), |(base, _)| base.to_owned())
+    }
+
+    /// Settings of a client of this server.
+    pub fn peer(
+        &self,
+        name: String,
+        args: &CommonArgs,
+        trouble: &std::sync::Arc<Trouble>,
+    ) -> PeerConfig {
+        PeerConfig {
+            url: self.url.clone(),
+            name,
+            with_storage_id: !args.ephemeral_clients,
+            trouble: trouble.clone(),
+        }
+    }
+
+    /// Stops a spawned server; returns its usage.
+    pub fn finish(self) -> anyhow::Result<Option<ServerUsage>> {
+        self.spawned.map(Spawned::stop).transpose()
+    }
+}
+
+fn check_url(url: &str, allow_remote: bool) -> anyhow::Result<()> {
+    let uri: Uri = url
+        .parse()
+        .with_context(|| format!("invalid --url {url}"))?;
+    if !matches!(uri.scheme_str(), Some("ws" | "wss")) {
+        bail!("--url must start with ws:// or wss://");
+    }
+    let host = uri.host().unwrap_or_default();
+    let loopback = matches!(host, "localhost" | "[::1]" | "::1") || host.starts_with("127.");
+    if !loopback && !allow_remote {
+        bail!("--url {host} is not a loopback address; pass --allow-remote to load it anyway");
+    }
+    Ok(())
+}
