@@ -4,7 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-const FORBIDDEN: [&str; 4] = ["Instant::now", "SystemTime::now", "thread_rng(", "rand::rng("];
+const FORBIDDEN: [&str; 4] = [
+    "Instant::now",
+    "SystemTime::now",
+    "thread_rng(",
+    "rand::rng(",
+];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("read src") {
@@ -31,5 +36,9 @@ fn no_clock_or_global_rng_outside_the_native_runtime() {
             }
         }
     }
-    assert!(offenders.is_empty(), "clock or RNG in sans-IO code:\n{}", offenders.join("\n"));
+    assert!(
+        offenders.is_empty(),
+        "clock or RNG in sans-IO code:\n{}",
+        offenders.join("\n")
+    );
 }

@@ -1,6 +1,8 @@
 //! Deterministic simulated-network tests: the sans-IO engine and sans-IO client drivers,
 //! wired together in memory with a virtual clock and an in-memory redb.
 
+#![allow(clippy::unwrap_used)] // a test harness: a failed unwrap is a failed test
+
 use std::collections::VecDeque;
 
 use automerge::transaction::Transactable;

@@ -13,7 +13,7 @@ use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::{self, Message};
-use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+use tokio_tungstenite::{connect_async_with_config, MaybeTlsStream, WebSocketStream};
 use wish_client_core::proto::{decode, PeerId, StorageId, WireMessage};
 use wish_client_core::sync::{
     ClientConfig, ClientDriver, ClientEffect, ClientEvent, ClientInput, ConnectionState,
@@ -295,7 +295,9 @@ impl<B: Behaviour> Task<B> {
     }
 
     async fn connect(&mut self) -> Vec<ClientEffect> {
-        let attempt = tokio::time::timeout(CONNECT_TIMEOUT, connect_async(self.url.as_str())).await;
+        // Browsers disable Nagle's algorithm on WebSockets; so does the bench.
+        let connecting = connect_async_with_config(self.url.as_str(), None, true);
+        let attempt = tokio::time::timeout(CONNECT_TIMEOUT, connecting).await;
         let input = match attempt {
             Ok(Ok((socket, _))) => {
                 self.socket = Some(socket);
