@@ -8,8 +8,10 @@
 //! * [`sync`]: per-(peer, document) sync sessions and the client driver.
 //! * `native` (feature `native`): a tokio-tungstenite runtime that drives the client driver.
 
+pub mod model;
 #[cfg(feature = "native")]
 pub mod native;
+pub mod ops;
 pub mod proto;
 pub mod storage_keys;
 pub mod sync;

@@ -17,6 +17,7 @@
 
 mod connection;
 mod document;
+mod hook;
 mod loading;
 mod session;
 
@@ -27,6 +28,7 @@ use wish_client_core::proto::{DocumentId, PeerId, StorageId, WireMessage};
 use crate::storage::{Key, WriteBatch};
 pub use connection::ConnId;
 use connection::Connections;
+pub use hook::{aux_key, DocHook, HookContext};
 use loading::DocSlot;
 
 /// Limits and timings of the engine.
@@ -96,6 +98,7 @@ pub struct Engine {
     docs: HashMap<DocumentId, DocSlot>,
     effects: Vec<Effect>,
     now_ms: u64,
+    hook: Option<Box<dyn DocHook>>,
 }
 
 impl Engine {
@@ -108,7 +111,14 @@ impl Engine {
             docs: HashMap::new(),
             effects: Vec::new(),
             now_ms: 0,
+            hook: None,
         }
+    }
+
+    /// Installs the domain logic run after every change a peer makes.
+    pub fn with_hook(mut self, hook: Box<dyn DocHook>) -> Self {
+        self.hook = Some(hook);
+        self
     }
 
     /// Handles one input at time `now_ms` (milliseconds since the Unix epoch) and returns

@@ -13,6 +13,7 @@ use axum::Router;
 pub use auth::{Auth, Principal};
 
 use crate::runtime::Hub;
+use crate::storage::Storage;
 
 /// Limits applied to every WebSocket connection.
 #[derive(Debug, Clone)]
@@ -43,15 +44,18 @@ impl Default for Limits {
 pub struct AppState {
     pub hub: Hub,
     pub auth: Auth,
+    /// Read-only use from the API (summaries); documents are written only by the engine.
+    pub storage: Arc<dyn Storage>,
     pub limits: Limits,
     next_conn: AtomicU64,
 }
 
 impl AppState {
-    pub fn new(hub: Hub, auth: Auth, limits: Limits) -> Self {
+    pub fn new(hub: Hub, auth: Auth, storage: Arc<dyn Storage>, limits: Limits) -> Self {
         Self {
             hub,
             auth,
+            storage,
             limits,
             next_conn: AtomicU64::new(1),
         }
@@ -64,5 +68,6 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/sync", get(sync_socket::upgrade))
         .route("/healthz", get(api::healthz))
         .route("/api/v1/devices", post(api::create_device))
+        .route("/api/v1/summary", get(api::summary))
         .with_state(state)
 }

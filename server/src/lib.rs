@@ -1,12 +1,14 @@
 //! Wish Station server: a thin tokio/axum/redb runtime around the sans-IO sync engine.
 //!
 //! * [`engine`]: peers, documents and sync sessions; no I/O.
+//! * [`domain`]: arbitration and summaries, run by the engine after each change.
 //! * [`runtime`]: the engine thread that feeds the engine, group-commits and delivers.
 //! * [`storage`]: the storage trait and its redb implementation.
 //! * [`http`]: the axum router (`/sync`, `/healthz`, `/api/v1`).
 //! * [`cli`]: the `wish-station` command.
 
 pub mod cli;
+pub mod domain;
 pub mod engine;
 pub mod http;
 pub mod runtime;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use wish_client_core::proto::{PeerId, StorageId};
 
+use crate::domain::{server_actor, DomainHook};
 use crate::engine::{Engine, EngineConfig};
 use crate::http::{app, AppState, Auth, Limits};
 use crate::runtime::{spawn_engine_thread, Hub, HubInput};
@@ -68,14 +69,21 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let store = open_store(&config.data_dir)?;
     let storage: Arc<dyn Storage> = store;
     let storage_id = storage_id(storage.as_ref())?;
+    let hook = DomainHook::new(server_actor(storage_id.as_str()));
     let engine = Engine::new(
         server_peer_id(&storage_id),
         storage_id.clone(),
         config.engine.clone(),
-    );
+    )
+    .with_hook(Box::new(hook));
     let (hub, engine_thread) = spawn_engine_thread(engine, storage.clone(), 4096)?;
     let auth = Auth::load(&config.bootstrap_token, storage.clone())?;
-    let state = Arc::new(AppState::new(hub.clone(), auth, config.limits.clone()));
+    let state = Arc::new(AppState::new(
+        hub.clone(),
+        auth,
+        storage.clone(),
+        config.limits.clone(),
+    ));
     tokio::spawn(tick(hub.clone()));
 
     let listener = TcpListener::bind(config.listen).await?;

@@ -428,6 +428,79 @@ async function unavailableCommand(opts) {
   return { unavailable: true, url: docUrl, server: serverInfo(client) }
 }
 
+/** A published wish with capacity 1, following docs/schema.md. */
+function publishedWish(now) {
+  const event = (id, kind, at) => ({ id, kind, at, by: "p-coordinator", device: "d-station" })
+  return {
+    "@type": "wish",
+    schema: 1,
+    id: `wish-${Math.random().toString(36).slice(2)}`,
+    community: "c-xingfu",
+    station: "s-xingfu-1",
+    title: "帮独居老人安装路由器",
+    text: "家里的路由器坏了，想请人帮忙装一个新的",
+    module: "comprehensive",
+    suggested_module: "comprehensive",
+    channel: "door_to_door",
+    area: { compound: "幸福小区", building: "3栋" },
+    urgency: "normal",
+    capacity: 1,
+    on_behalf: true,
+    created_at: now,
+    created_by: "p-collector",
+    contact: null,
+    events: {
+      e1: event("e1", "collected", now),
+      e2: event("e2", "verified", now + 1),
+      e3: event("e3", "published", now + 2),
+    },
+    claims: {},
+    assigned: {},
+  }
+}
+
+/**
+ * Two partners claim a capacity-1 wish while both are offline. The server must
+ * assign exactly one claim, and both replicas must end with the same decision.
+ */
+async function claimRaceCommand(opts) {
+  const now = Date.now()
+  const a = await connectRepo(opts.url, "partnerA")
+  const handleA = a.repo.create(publishedWish(now))
+  await confirmServerHas(opts.url, handleA.url, A.getHeads(handleA.doc()))
+  const b = await connectRepo(opts.url, "partnerB")
+  const handleB = await findOrFail(b, handleA.url)
+  step("partnerB: waiting for the wish")
+  await waitUntil(() => sameHeads(handleA.heads(), handleB.heads()), [handleB])
+
+  goOffline(a)
+  goOffline(b)
+  const claim = (id, claimant) => ({ id, kind: "person", claimant, at: Date.now(), by: claimant, device: `d-${claimant}` })
+  handleA.change(doc => { doc.claims["claim-a"] = claim("claim-a", "p-a") })
+  handleB.change(doc => { doc.claims["claim-b"] = claim("claim-b", "p-b") })
+  await goOnline(a)
+  await goOnline(b)
+
+  step("both partners: waiting for the server's assignment")
+  const settled = () => {
+    const docA = contents(handleA)
+    return sameHeads(handleA.heads(), handleB.heads()) &&
+      Object.keys(docA.claims ?? {}).length === 2 &&
+      Object.keys(docA.assigned ?? {}).length >= 1
+  }
+  await waitUntil(settled, [handleA, handleB])
+  // Give a wrong second assignment the chance to show up before judging.
+  await new Promise(resolve => setTimeout(resolve, 500))
+  await waitUntil(settled, [handleA, handleB])
+  const docA = contents(handleA)
+  const docB = contents(handleB)
+  if (!deepEqual(docA, docB)) fail(`replicas differ: A=${JSON.stringify(docA.assigned)} B=${JSON.stringify(docB.assigned)}`)
+  const assigned = Object.keys(docA.assigned)
+  if (assigned.length !== 1) fail(`expected exactly one assignment, got ${JSON.stringify(docA.assigned)}`)
+  if (docA.assigned[assigned[0]].by_server !== true) fail(`the assignment was not made by the server: ${JSON.stringify(docA.assigned)}`)
+  return { settled: true, url: handleA.url, assigned, claims: Object.keys(docA.claims).sort() }
+}
+
 function requireDoc(opts) {
   if (!opts.doc) fail("--doc automerge:... is required", 2)
   if (!isValidAutomergeUrl(opts.doc)) fail(`--doc is not a valid automerge URL: ${opts.doc}`, 2)
@@ -443,6 +516,7 @@ const commands = {
   concurrent: concurrentCommand,
   "concurrent-text": concurrentTextCommand,
   unavailable: unavailableCommand,
+  "claim-race": claimRaceCommand,
 }
 
 async function main() {

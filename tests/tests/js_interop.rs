@@ -336,6 +336,23 @@ fn js_concurrent_text_splices_converge_through_our_server() -> anyhow::Result<()
     Ok(())
 }
 
+/// Two JS partners claim a capacity-1 wish (docs/schema.md) concurrently while offline;
+/// the server assigns exactly one claim and both replicas end with the same decision.
+#[test]
+fn js_offline_claims_on_a_capacity_one_wish_settle_on_one_assignment() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = start_our_server(data.path())?;
+    let result = interop("claim-race", &server.ws_url(), &[])?;
+    assert_eq!(result["settled"], json!(true), "{result}");
+    assert_eq!(
+        result["assigned"].as_array().map(Vec::len),
+        Some(1),
+        "{result}"
+    );
+    assert_eq!(result["claims"], json!(["claim-a", "claim-b"]), "{result}");
+    Ok(())
+}
+
 /// A request for a document that was never created gets an explicit doc-unavailable.
 #[test]
 fn js_request_for_unknown_document_is_answered_unavailable() -> anyhow::Result<()> {

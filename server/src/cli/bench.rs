@@ -11,6 +11,7 @@
 mod ack;
 mod args;
 mod counter;
+mod counters;
 mod ingest;
 mod peer;
 mod relay;

@@ -35,6 +35,8 @@ pub(super) struct DocState {
     stored_sync_states: HashMap<String, Vec<u8>>,
     /// Snapshot and incremental keys currently on disk.
     chunks: Vec<Key>,
+    /// Auxiliary records kept by the domain hook (`[doc, "aux", name]`).
+    pub aux: std::collections::BTreeMap<String, Vec<u8>>,
     pub last_active_ms: u64,
 }
 
@@ -48,6 +50,7 @@ impl DocState {
             sessions: HashMap::new(),
             stored_sync_states: HashMap::new(),
             chunks: Vec::new(),
+            aux: Default::default(),
             last_active_ms: now_ms,
         };
         for (key, bytes) in entries {
@@ -65,6 +68,11 @@ impl DocState {
             Some("sync-state") => {
                 if let Some(storage_id) = key.get(2) {
                     self.stored_sync_states.insert(storage_id.clone(), bytes);
+                }
+            }
+            Some("aux") => {
+                if let Some(name) = key.get(2) {
+                    self.aux.insert(name.clone(), bytes);
                 }
             }
             _ => tracing::warn!(?key, "unknown stored key under a document"),

@@ -13,6 +13,18 @@ pub(super) enum DocSlot {
     Ready(Box<DocState>),
 }
 
+/// The ready document in `docs`; borrows only the map, so the engine's other fields stay
+/// usable.
+pub(super) fn ready_in<'a>(
+    docs: &'a mut std::collections::HashMap<DocumentId, DocSlot>,
+    doc: &DocumentId,
+) -> Option<&'a mut DocState> {
+    match docs.get_mut(doc) {
+        Some(DocSlot::Ready(state)) => Some(state),
+        _ => None,
+    }
+}
+
 impl Engine {
     /// The ready document, or `None` after queueing `message` and asking for a load.
     pub(super) fn ready_or_queue(
@@ -35,10 +47,7 @@ impl Engine {
     }
 
     pub(super) fn ready_mut(&mut self, doc: &DocumentId) -> Option<&mut DocState> {
-        match self.docs.get_mut(doc) {
-            Some(DocSlot::Ready(state)) => Some(state),
-            _ => None,
-        }
+        ready_in(&mut self.docs, doc)
     }
 
     pub(super) fn on_loaded(&mut self, doc: DocumentId, entries: Vec<(Key, Vec<u8>)>) {

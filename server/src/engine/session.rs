@@ -7,6 +7,7 @@ use wish_client_core::proto::{encode_heads, DocumentId, HeadsAtStorage, PeerId, 
 
 use super::connection::ConnId;
 use super::document::ApplyError;
+use super::hook::HookContext;
 use super::{Effect, Engine};
 use crate::storage::WriteBatch;
 
@@ -60,7 +61,7 @@ impl Engine {
         is_request: bool,
     ) {
         let compact_after = self.config.compact_after_chunks;
-        let Some(state) = self.ready_mut(&doc_id) else {
+        let Some(state) = super::loading::ready_in(&mut self.docs, &doc_id) else {
             return;
         };
         let before = state.doc.get_heads();
@@ -77,6 +78,16 @@ impl Engine {
         tracing::debug!(doc = %doc_id, peer = %peer_id, changed, "applied sync message");
         if changed {
             let mut batch = WriteBatch::default();
+            if let Some(hook) = self.hook.as_mut() {
+                let ctx = HookContext {
+                    doc_id,
+                    doc: &mut state.doc,
+                    aux: &mut state.aux,
+                    writes: &mut batch,
+                    now_ms: self.now_ms,
+                };
+                hook.after_change(ctx);
+            }
             state.persist_changes(&before, compact_after, &mut batch);
             self.persist(batch);
             self.effects.push(Effect::DocChanged(doc_id));

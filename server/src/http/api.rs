@@ -8,8 +8,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
+use wish_client_core::model::wish::WishSummary;
+
 use super::auth::DeviceRecord;
 use super::{AppState, Principal};
+use crate::domain::{SummaryCounts, SUMMARY_PREFIX};
 
 /// An error shown to the client as a plain message; details go to the log.
 pub struct ApiError {
@@ -104,4 +107,30 @@ pub async fn create_device(
     Ok(Json(
         serde_json::json!({ "device_id": stored.device_id, "name": stored.name, "token": token }),
     ))
+}
+
+/// `GET /api/v1/summary`: wish counts in total and by status, module and station, from
+/// the summary rows (never by loading documents).
+pub async fn summary(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<SummaryCounts>, ApiError> {
+    bearer(&state, &headers)?;
+    let storage = state.storage.clone();
+    let rows =
+        tokio::task::spawn_blocking(move || storage.load_range(&[SUMMARY_PREFIX.to_owned()]))
+            .await
+            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "query was interrupted"))?
+            .map_err(|e| {
+                tracing::error!(error = %e, "reading summaries failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage error")
+            })?;
+    let mut counts = SummaryCounts::default();
+    for (_, bytes) in rows {
+        match serde_json::from_slice::<WishSummary>(&bytes) {
+            Ok(summary) => counts.add(&summary),
+            Err(error) => tracing::warn!(%error, "unreadable summary row skipped"),
+        }
+    }
+    Ok(Json(counts))
 }

@@ -17,8 +17,9 @@ use wish_client_core::sync::ClientDriver;
 use super::ack::{self, server_heads, AckMode};
 use super::args::IngestArgs;
 use super::counter;
-use super::peer::{Behaviour, Peer, Trouble};
-use super::report::{self, emit, trouble_lines, unix_time, usage_lines, Latency, Summary};
+use super::counters::{Counters, Traffic};
+use super::peer::{Behaviour, Peer};
+use super::report::{self, emit, traffic_lines, unix_time, usage_lines, Latency, Summary};
 use super::spawn::{ServerKind, ServerUsage};
 use super::target::Target;
 
@@ -171,8 +172,7 @@ struct IngestReport {
     docs: usize,
     converged: bool,
     local_errors: u64,
-    disconnects: u64,
-    problems: u64,
+    traffic: Option<Traffic>,
     server_usage: Option<ServerUsage>,
 }
 
@@ -183,15 +183,14 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<()> {
     if args.in_flight == 0 {
         bail!("--in-flight must be at least 1");
     }
-    let target = Target::open(&args.common)?;
-    let trouble = Arc::new(Trouble::default());
-    let outcome = measure(&args, &target, &trouble).await;
+    let target = Target::open(&args.common).await?;
+    let counters = Arc::new(Counters::default());
+    let outcome = measure(&args, &target, &counters).await;
     let usage = target.finish()?;
     let mut report = outcome?;
     report.server_usage = usage;
-    report.disconnects = trouble.disconnects();
-    report.problems = trouble.problems();
-    emit(args.common.json, &summary(&report, &trouble), &report)?;
+    report.traffic = Some(counters.snapshot());
+    emit(args.common.json, &summary(&report), &report)?;
     if !report.converged {
         bail!("not every document converged on the server");
     }
@@ -201,15 +200,15 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<()> {
 async fn measure(
     args: &IngestArgs,
     target: &Target,
-    trouble: &Arc<Trouble>,
+    counters: &Arc<Counters>,
 ) -> anyhow::Result<IngestReport> {
     let timeout = args.common.timeout();
     let mode = match args.ack {
         Some(mode) => mode,
-        None => ack::probe(target.peer("bench".into(), &args.common, trouble), timeout).await?,
+        None => ack::probe(target.peer("bench".into(), &args.common, counters), timeout).await?,
     };
     tracing::info!(?mode, "acknowledgements: {}", mode.describe());
-    let writers = start_writers(args, target, trouble, mode).await?;
+    let writers = start_writers(args, target, counters, mode).await?;
 
     let window = Window {
         start: Instant::now(),
@@ -232,7 +231,7 @@ async fn measure(
     }
     let duration = window.end.duration_since(window.start).as_secs_f64();
     let docs = totals.expected.len();
-    let converged = verify(target, args, trouble, totals.expected).await?;
+    let converged = verify(target, args, counters, totals.expected).await?;
     Ok(IngestReport {
         workload: "ingest",
         server: target.kind,
@@ -253,8 +252,7 @@ async fn measure(
         docs,
         converged: converged == docs,
         local_errors: totals.errors,
-        disconnects: 0,
-        problems: 0,
+        traffic: None,
         server_usage: None,
     })
 }
@@ -263,7 +261,7 @@ async fn measure(
 async fn start_writers(
     args: &IngestArgs,
     target: &Target,
-    trouble: &Arc<Trouble>,
+    counters: &Arc<Counters>,
     mode: AckMode,
 ) -> anyhow::Result<Vec<Peer<Writer>>> {
     let timeout = args.common.timeout();
@@ -279,7 +277,7 @@ async fn start_writers(
             histogram: report::histogram()?,
             errors: 0,
         };
-        let config = target.peer(format!("bench-ingest-{index}"), &args.common, trouble);
+        let config = target.peer(format!("bench-ingest-{index}"), &args.common, counters);
         writers.push(Peer::start(config, writer));
     }
     let docs = args.docs_per_client;
@@ -351,12 +349,12 @@ async fn collect(writers: &[Peer<Writer>]) -> anyhow::Result<Totals> {
 async fn verify(
     target: &Target,
     args: &IngestArgs,
-    trouble: &Arc<Trouble>,
+    counters: &Arc<Counters>,
     expected: HashMap<DocumentId, Vec<ChangeHash>>,
 ) -> anyhow::Result<usize> {
     let timeout = args.common.timeout();
     let checker = Peer::start(
-        target.peer("bench-verifier".into(), &args.common, trouble),
+        target.peer("bench-verifier".into(), &args.common, counters),
         (),
     );
     checker.wait_ready(timeout).await?;
@@ -386,7 +384,7 @@ async fn verify(
     Ok(converged)
 }
 
-fn summary(report: &IngestReport, trouble: &Trouble) -> Summary {
+fn summary(report: &IngestReport) -> Summary {
     let mut s = Summary::default();
     s.line("workload", "ingest (each client edits its own documents)");
     s.line("server", format!("{:?} at {}", report.server, report.url));
@@ -415,7 +413,7 @@ fn summary(report: &IngestReport, trouble: &Trouble) -> Summary {
         ),
     );
     s.line("local errors", report.local_errors);
-    trouble_lines(&mut s, report.disconnects, report.problems, trouble);
+    traffic_lines(&mut s, report.traffic.as_ref());
     usage_lines(&mut s, report.server_usage.as_ref());
     s
 }

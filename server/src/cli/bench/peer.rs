@@ -3,10 +3,10 @@
 //! timestamps are taken where the driver applies a change, not after a channel hop.
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use super::counters::Counters;
 use anyhow::{anyhow, bail};
 use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
@@ -40,35 +40,6 @@ pub trait Behaviour: Send + 'static {
 /// A peer that only follows documents.
 impl Behaviour for () {}
 
-/// Connection trouble seen by a peer, for the report.
-#[derive(Default)]
-pub struct Trouble {
-    pub disconnects: AtomicU64,
-    pub problems: AtomicU64,
-    pub last: Mutex<Option<String>>,
-}
-
-impl Trouble {
-    fn note(&self, counter: &AtomicU64, what: String) {
-        counter.fetch_add(1, Ordering::Relaxed);
-        if let Ok(mut last) = self.last.lock() {
-            *last = Some(what);
-        }
-    }
-
-    pub fn disconnects(&self) -> u64 {
-        self.disconnects.load(Ordering::Relaxed)
-    }
-
-    pub fn problems(&self) -> u64 {
-        self.problems.load(Ordering::Relaxed)
-    }
-
-    pub fn last(&self) -> Option<String> {
-        self.last.lock().ok().and_then(|last| last.clone())
-    }
-}
-
 /// How to start a peer.
 #[derive(Clone)]
 pub struct PeerConfig {
@@ -76,7 +47,7 @@ pub struct PeerConfig {
     pub name: String,
     /// Advertise a storage id (like a tablet with IndexedDB) instead of being ephemeral.
     pub with_storage_id: bool,
-    pub trouble: Arc<Trouble>,
+    pub counters: Arc<Counters>,
 }
 
 /// Handle of a running peer task. Dropping it stops the task.
@@ -103,9 +74,10 @@ impl<B: Behaviour> Peer<B> {
             driver,
             behaviour,
             url: config.url,
+            name: config.name.clone(),
             socket: None,
             counter,
-            trouble: config.trouble,
+            counters: config.counters,
         };
         tokio::spawn(task.run(rx));
         Self {
@@ -178,9 +150,10 @@ struct Task<B> {
     driver: ClientDriver,
     behaviour: B,
     url: String,
+    name: String,
     socket: Option<Socket>,
     counter: watch::Sender<u64>,
-    trouble: Arc<Trouble>,
+    counters: Arc<Counters>,
 }
 
 impl<B: Behaviour> Task<B> {
@@ -215,8 +188,10 @@ impl<B: Behaviour> Task<B> {
     async fn on_frame(&mut self, frame: Option<Result<Message, tungstenite::Error>>) {
         match frame {
             Some(Ok(Message::Binary(bytes))) => {
-                if let Ok(message) = decode(&bytes) {
-                    self.behaviour.on_message(&message, Instant::now());
+                let message = decode(&bytes).ok();
+                self.counters.received(message.as_ref());
+                if let Some(message) = &message {
+                    self.behaviour.on_message(message, Instant::now());
                 }
                 self.input(ClientInput::Frame(bytes.to_vec())).await;
             }
@@ -285,10 +260,10 @@ impl<B: Behaviour> Task<B> {
                 reason,
                 retry_at_ms: Some(_),
             } => self
-                .trouble
-                .note(&self.trouble.disconnects, format!("disconnected: {reason}")),
+                .counters
+                .disconnected(format!("{} disconnected: {reason}", self.name)),
             ClientEvent::Problem(problem) => {
-                self.trouble.note(&self.trouble.problems, problem.clone())
+                self.counters.problem(format!("{}: {problem}", self.name))
             }
             _ => {}
         }
@@ -317,6 +292,7 @@ impl<B: Behaviour> Task<B> {
         let Some(socket) = self.socket.as_mut() else {
             return Vec::new();
         };
+        self.counters.sent();
         match socket.send(Message::Binary(bytes.into())).await {
             Ok(()) => Vec::new(),
             Err(e) => {

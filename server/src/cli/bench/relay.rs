@@ -21,8 +21,9 @@ use wish_client_core::sync::{ClientDriver, ClientEvent};
 use super::ack::{self, ServerHeads};
 use super::args::RelayArgs;
 use super::counter;
-use super::peer::{Behaviour, Peer, Trouble};
-use super::report::{self, emit, trouble_lines, unix_time, usage_lines, Latency, Summary};
+use super::counters::{Counters, Traffic};
+use super::peer::{Behaviour, Peer};
+use super::report::{self, emit, traffic_lines, unix_time, usage_lines, Latency, Summary};
 use super::spawn::{ServerKind, ServerUsage};
 use super::target::Target;
 
@@ -96,23 +97,21 @@ struct RelayReport {
     readers_converged: usize,
     converged: bool,
     unmatched_changes: u64,
-    disconnects: u64,
-    problems: u64,
+    traffic: Option<Traffic>,
     measured_secs: f64,
     server_usage: Option<ServerUsage>,
 }
 
 pub async fn run(args: RelayArgs) -> anyhow::Result<()> {
     validate(&args)?;
-    let target = Target::open(&args.common)?;
-    let trouble = Arc::new(Trouble::default());
-    let outcome = measure(&args, &target, &trouble).await;
+    let target = Target::open(&args.common).await?;
+    let counters = Arc::new(Counters::default());
+    let outcome = measure(&args, &target, &counters).await;
     let usage = target.finish()?;
     let mut report = outcome?;
     report.server_usage = usage;
-    report.disconnects = trouble.disconnects();
-    report.problems = trouble.problems();
-    emit(args.common.json, &summary(&report, &trouble), &report)?;
+    report.traffic = Some(counters.snapshot());
+    emit(args.common.json, &summary(&report), &report)?;
     if !report.converged {
         bail!("not every reader converged to the writer's heads");
     }
@@ -135,14 +134,14 @@ fn validate(args: &RelayArgs) -> anyhow::Result<()> {
 async fn measure(
     args: &RelayArgs,
     target: &Target,
-    trouble: &Arc<Trouble>,
+    counters: &Arc<Counters>,
 ) -> anyhow::Result<RelayReport> {
     let timeout = args.common.timeout();
     let total = args.warmup + args.changes;
     let sent: SentTimes = Arc::new((0..=total).map(|_| OnceLock::new()).collect());
 
     let writer = Peer::start(
-        target.peer("bench-writer".into(), &args.common, trouble),
+        target.peer("bench-writer".into(), &args.common, counters),
         ServerHeads::default(),
     );
     writer.wait_ready(timeout).await?;
@@ -155,7 +154,7 @@ async fn measure(
         .await?;
 
     let (progress_tx, mut progress) = mpsc::unbounded_channel();
-    let readers = start_readers(args, target, trouble, doc, &sent, &progress_tx).await?;
+    let readers = start_readers(args, target, counters, doc, &sent, &progress_tx).await?;
     tracing::info!(readers = readers.len(), %doc, "readers follow the document; measuring");
 
     let started = Instant::now();
@@ -190,8 +189,7 @@ async fn measure(
         readers_converged: converged,
         converged: converged == levels.len(),
         unmatched_changes: unmatched,
-        disconnects: 0,
-        problems: 0,
+        traffic: None,
         measured_secs,
         server_usage: None,
     })
@@ -201,7 +199,7 @@ async fn measure(
 async fn start_readers(
     args: &RelayArgs,
     target: &Target,
-    trouble: &Arc<Trouble>,
+    counters: &Arc<Counters>,
     doc: DocumentId,
     sent: &SentTimes,
     progress: &mpsc::UnboundedSender<(usize, u64)>,
@@ -219,7 +217,7 @@ async fn start_readers(
             unmatched: 0,
             progress: progress.clone(),
         };
-        let config = target.peer(format!("bench-reader-{index}"), &args.common, trouble);
+        let config = target.peer(format!("bench-reader-{index}"), &args.common, counters);
         readers.push(Peer::start(config, reader));
     }
     for reader in &readers {
@@ -340,7 +338,7 @@ async fn collect(
     Ok((merged, converged, unmatched))
 }
 
-fn summary(report: &RelayReport, trouble: &Trouble) -> Summary {
+fn summary(report: &RelayReport) -> Summary {
     let mut s = Summary::default();
     s.line("workload", "relay (1 writer, N readers, 1 document)");
     s.line("server", format!("{:?} at {}", report.server, report.url));
@@ -363,7 +361,7 @@ fn summary(report: &RelayReport, trouble: &Trouble) -> Summary {
         ),
     );
     s.line("measured for", format!("{:.2} s", report.measured_secs));
-    trouble_lines(&mut s, report.disconnects, report.problems, trouble);
+    traffic_lines(&mut s, report.traffic.as_ref());
     usage_lines(&mut s, report.server_usage.as_ref());
     s
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
-use super::peer::Trouble;
+use super::counters::Traffic;
 use super::spawn::ServerUsage;
 
 /// Longest latency the histograms hold, in microseconds; longer samples are clamped.
@@ -79,11 +79,21 @@ pub fn emit<T: Serialize>(json: bool, summary: &Summary, report: &T) -> anyhow::
     Ok(())
 }
 
-/// Lines about disconnects and protocol problems, shared by the workloads.
-pub fn trouble_lines(s: &mut Summary, disconnects: u64, problems: u64, trouble: &Trouble) {
-    s.line("disconnects", disconnects);
-    s.line("problems", problems);
-    if let Some(last) = trouble.last() {
+/// Lines about traffic and connection trouble, shared by the workloads.
+pub fn traffic_lines(s: &mut Summary, traffic: Option<&Traffic>) {
+    let Some(t) = traffic else {
+        return;
+    };
+    s.line(
+        "frames",
+        format!(
+            "{} received ({} sync, {} remote-heads-changed), {} sent",
+            t.frames_in, t.sync_in, t.remote_heads_in, t.frames_out
+        ),
+    );
+    s.line("disconnects", t.disconnects);
+    s.line("problems", t.problems);
+    if let Some(last) = &t.last_trouble {
         s.line("last trouble", last);
     }
 }

@@ -1,10 +1,15 @@
 //! The server a run loads: one given by URL, or one this process starts and stops.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use anyhow::{bail, Context};
+use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::http::Uri;
 
 use super::args::CommonArgs;
-use super::peer::{PeerConfig, Trouble};
+use super::counters::Counters;
+use super::peer::{Peer, PeerConfig};
 use super::spawn::{ServerKind, ServerUsage, Spawned};
 
 pub struct Target {
@@ -14,8 +19,15 @@ pub struct Target {
 }
 
 impl Target {
-    /// Starts the server if asked to; checks that a given URL is on the loopback interface.
-    pub fn open(args: &CommonArgs) -> anyhow::Result<Self> {
+    /// Starts the server if asked to (checks that a given URL is on the loopback interface)
+    /// and waits until it completes a handshake.
+    pub async fn open(args: &CommonArgs) -> anyhow::Result<Self> {
+        let target = Self::start(args)?;
+        target.wait_serving(args.timeout()).await?;
+        Ok(target)
+    }
+
+    fn start(args: &CommonArgs) -> anyhow::Result<Self> {
         let target = &args.target;
         if let Some(dir) = &target.spawn_ours {
             return Ok(Self::spawned(Spawned::ours(dir)?));
@@ -46,6 +58,34 @@ impl Target {
         }
     }
 
+    /// Waits until a throwaway client completes the handshake. The JS reference server
+    /// prints its address before its WebSocket adapter is attached (that waits for its
+    /// storage id), and never answers a socket opened in between; so each attempt uses a
+    /// new socket.
+    async fn wait_serving(&self, timeout: Duration) -> anyhow::Result<()> {
+        let deadline = Instant::now() + timeout;
+        let mut attempt = 0;
+        while Instant::now() < deadline {
+            attempt += 1;
+            let config = PeerConfig {
+                url: self.url.clone(),
+                name: format!("bench-ready-{attempt}"),
+                with_storage_id: false,
+                counters: Arc::new(Counters::default()),
+            };
+            let peer = Peer::start(config, ());
+            let ready = peer.wait_ready(Duration::from_secs(1)).await;
+            peer.stop().await;
+            if ready.is_ok() {
+                if attempt > 1 {
+                    tracing::info!(attempt, "server answered the handshake");
+                }
+                return Ok(());
+            }
+        }
+        bail!("the server did not complete a handshake within {timeout:?}")
+    }
+
     /// The URL without its query string (which holds the token), for reports.
     pub fn display_url(&self) -> String {
         self.url
@@ -54,17 +94,12 @@ impl Target {
     }
 
     /// Settings of a client of this server.
-    pub fn peer(
-        &self,
-        name: String,
-        args: &CommonArgs,
-        trouble: &std::sync::Arc<Trouble>,
-    ) -> PeerConfig {
+    pub fn peer(&self, name: String, args: &CommonArgs, counters: &Arc<Counters>) -> PeerConfig {
         PeerConfig {
             url: self.url.clone(),
             name,
             with_storage_id: !args.ephemeral_clients,
-            trouble: trouble.clone(),
+            counters: counters.clone(),
         }
     }
 

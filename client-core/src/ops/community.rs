@@ -1,0 +1,13 @@
+//! Operations on the community document: the directory and the three lists.
+//!
+//! Entries are added once under their id (refused if the id is used) and refer to
+//! existing entries: a person's unit and stations, an offer's provider, a project's lead.
+//! People listed here are those who enrolled to serve; residents never appear.
+
+mod create;
+mod directory;
+mod lists;
+
+pub use create::{create_community, set_star_thresholds, NewCommunity};
+pub use directory::{add_person, add_station, add_unit};
+pub use lists::{add_catalogue_item, add_offer, add_project};

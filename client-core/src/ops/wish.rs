@@ -1,0 +1,34 @@
+//! Operations on wish documents, one per lifecycle step.
+//!
+//! Order of a wish's life: [`collect_wish`] → [`verify`] (or [`reject`]) → [`triage`] →
+//! [`publish`] → [`claim`] (many, offline) → [`assign`] (the server's arbitration, or a
+//! coordinator) → [`start`] → [`resolve`] → [`confirm`] (returns the ledger entry to
+//! write with [`crate::ops::ledger::record_earn`]) → [`rate`] → [`close`]. [`release`]
+//! withdraws a claim. Each step checks the derived status first and returns a
+//! [`DomainError`](crate::ops::DomainError) when the step does not apply.
+//!
+//! Decisions where the schema is silent:
+//! * A claim is accepted while every place is assigned: it stays pending (a waiting list)
+//!   and is assigned when a place frees up. Offline devices cannot know the final count.
+//! * Claims and assignments are recorded in `claims` and `assigned` only; these ops write
+//!   no `claimed` or `assigned` events (readers accept them from other clients).
+//! * `resolved` events carry the `claim` they resolve, so hours are confirmed per claim.
+//! * Ratings and confirmations are accepted after a wish is closed.
+
+mod append;
+mod arbitrate;
+mod claims;
+mod collect;
+mod confirm;
+mod feedback;
+mod guard;
+mod review;
+mod work;
+
+pub use arbitrate::{arbitrate, assign, SERVER};
+pub use claims::{claim, release};
+pub use collect::{collect_wish, CollectWish, NewContact};
+pub use confirm::{confirm, earn_entry};
+pub use feedback::{close, rate};
+pub use review::{publish, reject, triage, verify};
+pub use work::{resolve, start};

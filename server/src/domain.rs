@@ -1,0 +1,51 @@
+//! Server-side domain logic, run by the engine after every change a peer makes
+//! (see [`crate::engine::DocHook`]):
+//!
+//! * wishes: claims are arbitrated in the order the server received them, and a summary
+//!   row per wish is kept for office queries;
+//! * ledgers: redemptions that overdraw a balance are flagged for coordinators.
+//!
+//! Decisions are written with the server's own actor and committed together with the
+//! change that caused them.
+
+mod arbitration;
+mod summary;
+
+use automerge::ActorId;
+use wish_client_core::model::{doc_type, DocType};
+
+pub use summary::{summary_key, SummaryCounts, SUMMARY_PREFIX};
+
+use crate::engine::{DocHook, HookContext};
+
+/// The domain hook installed in the engine.
+pub struct DomainHook {
+    actor: ActorId,
+}
+
+impl DomainHook {
+    /// `actor` is the server's Automerge actor id, stable across restarts.
+    pub fn new(actor: ActorId) -> Self {
+        Self { actor }
+    }
+}
+
+impl DocHook for DomainHook {
+    fn after_change(&mut self, mut ctx: HookContext<'_>) {
+        match doc_type(ctx.doc) {
+            Some(DocType::Wish) => {
+                arbitration::arbitrate(&mut ctx, &self.actor);
+                summary::write_wish_summary(&mut ctx);
+            }
+            Some(DocType::Ledger) => summary::write_overdraft_flags(&mut ctx),
+            _ => {}
+        }
+    }
+}
+
+/// The server's actor id, derived from its storage id so it survives restarts.
+pub fn server_actor(storage_id: &str) -> ActorId {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("wish-station-server:{storage_id}").as_bytes());
+    ActorId::from(&digest[..16])
+}

@@ -1,0 +1,43 @@
+//! The extension point for server-side domain logic (arbitration, summaries).
+//!
+//! After the engine has applied a peer's changes to a document, and before it persists
+//! them, it calls [`DocHook::after_change`]. The hook may make changes of its own to the
+//! document (written with the server's actor) and add writes (summaries, bookkeeping).
+//! Everything lands in the same durable commit as the peer's changes, and only then does
+//! anything reach a peer, so a client never sees a decision a crash could undo.
+
+use std::collections::BTreeMap;
+
+use automerge::Automerge;
+use wish_client_core::proto::DocumentId;
+
+use crate::storage::{Key, WriteBatch};
+
+/// What a hook may read and change.
+pub struct HookContext<'a> {
+    pub doc_id: DocumentId,
+    pub doc: &'a mut Automerge,
+    /// The document's auxiliary records (`[doc, "aux", name]`), loaded with it.
+    pub aux: &'a mut BTreeMap<String, Vec<u8>>,
+    /// Extra writes committed together with the document's changes.
+    pub writes: &'a mut WriteBatch,
+    pub now_ms: u64,
+}
+
+impl HookContext<'_> {
+    /// Sets an auxiliary record of this document, in memory and on disk.
+    pub fn set_aux(&mut self, name: &str, value: Vec<u8>) {
+        self.writes.put(aux_key(&self.doc_id, name), value.clone());
+        self.aux.insert(name.to_owned(), value);
+    }
+}
+
+/// Server-side domain logic run after every change a peer makes.
+pub trait DocHook: Send {
+    fn after_change(&mut self, ctx: HookContext<'_>);
+}
+
+/// The storage key of a document's auxiliary record.
+pub fn aux_key(doc: &DocumentId, name: &str) -> Key {
+    vec![doc.to_string(), "aux".into(), name.to_owned()]
+}
