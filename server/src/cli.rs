@@ -1,6 +1,9 @@
 //! The `wish-station` command line.
 
 mod bench;
+mod demo;
+mod doc_writer;
+mod import;
 mod serve;
 
 use std::process::ExitCode;
@@ -24,6 +27,10 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Load generator for any automerge-repo protocol "1" server.
     Bench(bench::BenchArgs),
+    /// Seed a data directory with a realistic demo community (server stopped).
+    Demo(demo::DemoArgs),
+    /// Import paper wish cards from a CSV file (server stopped).
+    Import(import::ImportArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -33,6 +40,8 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Bench(args) => bench::run(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Import(args) => import::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

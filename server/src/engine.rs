@@ -15,7 +15,10 @@
 //! `Persist` that precedes it has been committed. The engine emits the persist of a change
 //! before any message that could reveal the change.
 
+mod access_check;
+mod audit;
 mod connection;
+mod deletion;
 mod document;
 mod hook;
 mod loading;
@@ -25,7 +28,9 @@ use std::collections::HashMap;
 
 use wish_client_core::proto::{DocumentId, PeerId, StorageId, WireMessage};
 
+use crate::access::Principal;
 use crate::storage::{Key, WriteBatch};
+pub use audit::{audit_key, AuditRecord};
 pub use connection::ConnId;
 use connection::Connections;
 pub use hook::{aux_key, DocHook, HookContext};
@@ -53,7 +58,16 @@ impl Default for EngineConfig {
 #[derive(Debug)]
 pub enum Input {
     /// An authenticated socket opened.
-    Connected { conn: ConnId },
+    Connected { conn: ConnId, principal: Principal },
+    /// A device's role or stations changed (`Some`), or it was revoked (`None`): applied
+    /// to its live connections at once.
+    PrincipalChanged {
+        device_id: String,
+        principal: Option<Principal>,
+    },
+    /// Delete a resident's contact document: its data is removed, a tombstone refuses
+    /// re-uploads, holders are told it is unavailable, and its wish is unlinked.
+    DeleteDocument { doc: DocumentId, by: String },
     /// A decoded message arrived on a socket.
     Message { conn: ConnId, message: WireMessage },
     /// The socket closed (by the peer, the network or the runtime).
@@ -99,6 +113,8 @@ pub struct Engine {
     effects: Vec<Effect>,
     now_ms: u64,
     hook: Option<Box<dyn DocHook>>,
+    /// Distinguishes audit records written in the same millisecond.
+    audit_seq: u64,
 }
 
 impl Engine {
@@ -112,6 +128,7 @@ impl Engine {
             effects: Vec::new(),
             now_ms: 0,
             hook: None,
+            audit_seq: 0,
         }
     }
 
@@ -126,7 +143,12 @@ impl Engine {
     pub fn handle(&mut self, now_ms: u64, input: Input) -> Vec<Effect> {
         self.now_ms = now_ms;
         match input {
-            Input::Connected { conn } => self.conns.open(conn),
+            Input::Connected { conn, principal } => self.conns.open(conn, principal),
+            Input::PrincipalChanged {
+                device_id,
+                principal,
+            } => self.on_principal_changed(&device_id, principal),
+            Input::DeleteDocument { doc, by } => self.on_delete(doc, by),
             Input::Message { conn, message } => self.on_message(conn, message),
             Input::Disconnected { conn } => self.on_disconnected(conn),
             Input::Loaded { doc, entries } => self.on_loaded(doc, entries),

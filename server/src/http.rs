@@ -1,17 +1,15 @@
 //! The axum router: `/sync` (WebSocket), `/healthz`, `/api/v1`.
 
 mod api;
-mod auth;
 mod sync_socket;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 
-use axum::routing::{get, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 
-pub use auth::{Auth, Principal};
-
+use crate::directory::Directory;
 use crate::runtime::Hub;
 use crate::storage::Storage;
 
@@ -43,7 +41,7 @@ impl Default for Limits {
 /// Shared state of the HTTP handlers.
 pub struct AppState {
     pub hub: Hub,
-    pub auth: Auth,
+    pub directory: Directory,
     /// Read-only use from the API (summaries); documents are written only by the engine.
     pub storage: Arc<dyn Storage>,
     pub limits: Limits,
@@ -51,10 +49,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(hub: Hub, auth: Auth, storage: Arc<dyn Storage>, limits: Limits) -> Self {
+    pub fn new(hub: Hub, directory: Directory, storage: Arc<dyn Storage>, limits: Limits) -> Self {
         Self {
             hub,
-            auth,
+            directory,
             storage,
             limits,
             next_conn: AtomicU64::new(1),
@@ -67,7 +65,15 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/sync", get(sync_socket::upgrade))
         .route("/healthz", get(api::healthz))
-        .route("/api/v1/devices", post(api::create_device))
         .route("/api/v1/summary", get(api::summary))
+        .route("/api/v1/enrollments", post(api::devices::create_enrollment))
+        .route("/api/v1/enrollments/qr.svg", get(api::devices::qr_svg))
+        .route("/api/v1/enrollments/qr.png", get(api::devices::qr_png))
+        .route("/api/v1/enroll", post(api::devices::redeem))
+        .route("/api/v1/devices", get(api::devices::list))
+        .route("/api/v1/devices/{id}/revoke", post(api::devices::revoke))
+        .route("/api/v1/devices/{id}", patch(api::devices::reassign))
+        .route("/api/v1/contacts/{doc}", delete(api::admin::delete_contact))
+        .route("/api/v1/audit", get(api::admin::audit))
         .with_state(state)
 }

@@ -7,10 +7,14 @@
 //! * [`http`]: the axum router (`/sync`, `/healthz`, `/api/v1`).
 //! * [`cli`]: the `wish-station` command.
 
+pub mod access;
+pub mod audit;
 pub mod cli;
+pub mod directory;
 pub mod domain;
 pub mod engine;
 pub mod http;
+pub mod qr;
 pub mod runtime;
 pub mod server;
 pub mod storage;

@@ -15,6 +15,7 @@ pub use engine_thread::{now_ms, spawn_engine_thread, EngineStats};
 use tokio::sync::{mpsc, oneshot};
 use wish_client_core::proto::WireMessage;
 
+use crate::access::Principal;
 use crate::engine::ConnId;
 
 /// What connection tasks and the server tell the engine thread.
@@ -23,7 +24,10 @@ pub enum HubInput {
     Connected {
         conn: ConnId,
         handle: ConnHandle,
+        principal: Principal,
     },
+    /// An input for the engine from the API (role changes, revocations, deletions).
+    Engine(crate::engine::Input),
     Message {
         conn: ConnId,
         message: WireMessage,

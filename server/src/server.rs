@@ -9,9 +9,10 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use wish_client_core::proto::{PeerId, StorageId};
 
+use crate::directory::Directory;
 use crate::domain::{server_actor, DomainHook};
 use crate::engine::{Engine, EngineConfig};
-use crate::http::{app, AppState, Auth, Limits};
+use crate::http::{app, AppState, Limits};
 use crate::runtime::{spawn_engine_thread, Hub, HubInput};
 use crate::storage::{key, RedbStore, Storage, StorageError, WriteBatch};
 
@@ -77,10 +78,10 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     )
     .with_hook(Box::new(hook));
     let (hub, engine_thread) = spawn_engine_thread(engine, storage.clone(), 4096)?;
-    let auth = Auth::load(&config.bootstrap_token, storage.clone())?;
+    let directory = Directory::load(&config.bootstrap_token, storage.clone())?;
     let state = Arc::new(AppState::new(
         hub.clone(),
-        auth,
+        directory,
         storage.clone(),
         config.limits.clone(),
     ));

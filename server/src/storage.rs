@@ -32,8 +32,17 @@ pub enum StorageError {
 /// One write in a [`WriteBatch`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WriteOp {
-    Put { key: Key, value: Vec<u8> },
-    Delete { key: Key },
+    Put {
+        key: Key,
+        value: Vec<u8>,
+    },
+    Delete {
+        key: Key,
+    },
+    /// Deletes every key that starts with `prefix` (whole parts).
+    DeletePrefix {
+        prefix: Key,
+    },
 }
 
 /// Writes applied atomically and durably by [`Storage::commit`], in order.
@@ -49,6 +58,10 @@ impl WriteBatch {
 
     pub fn delete(&mut self, key: Key) {
         self.ops.push(WriteOp::Delete { key });
+    }
+
+    pub fn delete_prefix(&mut self, prefix: Key) {
+        self.ops.push(WriteOp::DeletePrefix { prefix });
     }
 
     pub fn is_empty(&self) -> bool {

@@ -69,7 +69,10 @@ impl Sim {
                     let conn = ConnId(self.next_conn);
                     self.next_conn += 1;
                     self.online[i] = Some(conn);
-                    self.server_input(Input::Connected { conn });
+                    self.server_input(Input::Connected {
+                        conn,
+                        principal: wish_server::access::Principal::administrator(),
+                    });
                     let more = self.clients[i].handle(self.now, ClientInput::Connected);
                     self.client_effects(i, more);
                 }

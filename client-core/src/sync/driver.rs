@@ -113,6 +113,8 @@ pub enum ClientError {
     UnknownDocument(DocumentId),
     #[error("document {0} already exists")]
     DocumentExists(DocumentId),
+    #[error("not a valid Automerge document: {0}")]
+    InvalidDocument(String),
 }
 
 /// The connection as the driver sees it.
@@ -249,6 +251,21 @@ impl ClientDriver {
         }
         self.docs.insert(id, Tracked::new(DocSession::new(id)));
         Ok(id)
+    }
+
+    /// Adds a document built elsewhere (saved Automerge bytes, e.g. from the domain
+    /// operations or a backup): it is stored locally and sent when online.
+    pub fn import_document(&mut self, id: DocumentId, saved: &[u8]) -> Result<(), ClientError> {
+        if self.docs.contains_key(&id) {
+            return Err(ClientError::DocumentExists(id));
+        }
+        let mut session = DocSession::new(id);
+        let (loaded, writes) = session.edit(|doc| doc.load_incremental(saved));
+        loaded.map_err(|e| ClientError::InvalidDocument(e.to_string()))?;
+        self.docs.insert(id, Tracked::new(session));
+        self.store_chunks(writes);
+        self.announce(id);
+        Ok(())
     }
 
     /// Starts following a document that only the server has (asks it with `request`).

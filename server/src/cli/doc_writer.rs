@@ -3,13 +3,54 @@
 //! snapshot chunk in the automerge-repo layout; wishes also get their summary row, exactly
 //! as the server would after a sync.
 
+use std::path::Path;
+use std::sync::Arc;
+
+use anyhow::Context;
 use automerge::Automerge;
 use wish_client_core::model::wish::WishView;
 use wish_client_core::proto::DocumentId;
-use wish_client_core::storage_keys::snapshot_key;
+use wish_client_core::storage_keys::{chunk_kind, snapshot_key, ChunkKind};
 
 use crate::domain::summary_key;
-use crate::storage::{Storage, WriteBatch};
+use crate::storage::{Key, RedbStore, Storage, WriteBatch};
+
+/// Opens the store of `data_dir` for an offline command. redb locks the file, so this
+/// fails while a server has the same data directory open; the error says so.
+pub fn open_offline_store(data_dir: &Path) -> anyhow::Result<Arc<RedbStore>> {
+    crate::server::open_store(data_dir).with_context(|| {
+        format!(
+            "cannot open the store in {}: is a server running on this data directory? \
+             Stop it first",
+            data_dir.display()
+        )
+    })
+}
+
+/// A document read back from the store, with the keys of the chunks it was built from.
+pub struct StoredDoc {
+    pub doc: Automerge,
+    chunks: Vec<Key>,
+}
+
+/// Loads a document from its snapshot and incremental chunks; `None` if the store has
+/// none.
+pub fn load_doc(storage: &dyn Storage, id: &DocumentId) -> anyhow::Result<Option<StoredDoc>> {
+    let entries = storage.load_range(&[id.to_string()])?;
+    let mut doc = Automerge::new();
+    let mut chunks = Vec::new();
+    for (key, bytes) in entries {
+        if matches!(
+            chunk_kind(&key),
+            Some(ChunkKind::Snapshot | ChunkKind::Incremental)
+        ) {
+            doc.load_incremental(&bytes)
+                .with_context(|| format!("stored chunk {key:?} of {id} is unreadable"))?;
+            chunks.push(key);
+        }
+    }
+    Ok((!chunks.is_empty()).then_some(StoredDoc { doc, chunks }))
+}
 
 /// Documents to write in one transaction: all or nothing.
 #[derive(Default)]
@@ -22,11 +63,26 @@ pub struct DocBatch {
 impl DocBatch {
     /// Adds a document (and its summary row if it is a wish).
     pub fn add(&mut self, id: DocumentId, doc: &Automerge) -> anyhow::Result<()> {
-        self.batch.put(snapshot_key(&id, &doc.get_heads()), doc.save());
+        let key = snapshot_key(&id, &doc.get_heads());
+        self.batch.put(key, doc.save());
         self.documents += 1;
         if let Ok(view) = WishView::read(doc) {
-            self.batch.put(summary_key(&id.to_string()), serde_json::to_vec(&view.summary())?);
+            self.batch.put(
+                summary_key(&id.to_string()),
+                serde_json::to_vec(&view.summary())?,
+            );
             self.wishes += 1;
+        }
+        Ok(())
+    }
+
+    /// Replaces a stored document with one snapshot of its new state: the chunks it was
+    /// loaded from are deleted in the same transaction (compaction, as the server does).
+    pub fn replace(&mut self, id: DocumentId, stored: StoredDoc) -> anyhow::Result<()> {
+        let new_key = snapshot_key(&id, &stored.doc.get_heads());
+        self.add(id, &stored.doc)?;
+        for old in stored.chunks.into_iter().filter(|k| *k != new_key) {
+            self.batch.delete(old);
         }
         Ok(())
     }

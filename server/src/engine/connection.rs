@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::access::Principal;
 use wish_client_core::proto::{
     DocumentId, PeerId, PeerMetadata, StorageId, WireMessage, PROTOCOL_VERSION,
 };
@@ -16,6 +17,8 @@ pub struct ConnId(pub u64);
 #[derive(Debug)]
 pub(super) struct Peer {
     pub id: PeerId,
+    /// Who is connected: role, person, stations. Replaced live on a role change.
+    pub principal: Principal,
     /// Set for non-ephemeral peers with storage: their sync state is persisted under it.
     pub storage_id: Option<StorageId>,
     /// The peer asked for `remote-heads-changed` of this server's storage.
@@ -26,14 +29,34 @@ pub(super) struct Peer {
 
 #[derive(Debug, Default)]
 pub(super) struct Connections {
-    pending: HashSet<ConnId>,
+    pending: HashMap<ConnId, Principal>,
     joined: HashMap<ConnId, Peer>,
     by_peer: HashMap<PeerId, ConnId>,
 }
 
 impl Connections {
-    pub fn open(&mut self, conn: ConnId) {
-        self.pending.insert(conn);
+    pub fn open(&mut self, conn: ConnId, principal: Principal) {
+        self.pending.insert(conn, principal);
+    }
+
+    /// The principal of a socket that has not joined yet.
+    fn pending_principal(&self, conn: ConnId) -> Option<Principal> {
+        self.pending.get(&conn).cloned()
+    }
+
+    /// Connections of one device, joined or not yet.
+    pub fn of_device(&self, device_id: &str) -> Vec<ConnId> {
+        let pending = self
+            .pending
+            .iter()
+            .filter(|(_, p)| p.device_id == device_id)
+            .map(|(c, _)| *c);
+        let joined = self
+            .joined
+            .iter()
+            .filter(|(_, p)| p.principal.device_id == device_id)
+            .map(|(c, _)| *c);
+        pending.chain(joined).collect()
     }
 
     pub fn joined_count(&self) -> usize {
@@ -127,10 +150,19 @@ impl Engine {
             self.close(old, "replaced by a new connection of the same peer");
             self.on_disconnected(old);
         }
+        let Some(principal) = self.conns.pending_principal(conn) else {
+            return;
+        };
         let metadata = peer_metadata.unwrap_or_default();
         let storage_id = metadata.storage_id.filter(|_| !metadata.is_ephemeral);
+        self.audit(
+            "connected",
+            &principal.device_id,
+            &format!("peer {sender_id}"),
+        );
         let peer = Peer {
             id: sender_id.clone(),
+            principal,
             storage_id,
             wants_server_heads: false,
             docs: HashSet::new(),

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use wish_client_core::proto::{DocumentId, PeerId, StorageId};
 
 use super::connection::{ConnId, Peer};
+use crate::access::DocMeta;
 use crate::storage::{key, Key, WriteBatch};
 
 /// The sync session of one peer on one document.
@@ -38,6 +39,13 @@ pub(super) struct DocState {
     /// Auxiliary records kept by the domain hook (`[doc, "aux", name]`).
     pub aux: std::collections::BTreeMap<String, Vec<u8>>,
     pub last_active_ms: u64,
+    /// What access decisions need to know, read from the contents.
+    pub meta: DocMeta,
+}
+
+/// The key that marks a deleted document.
+pub(super) fn tombstone_key(doc: &DocumentId) -> Key {
+    key([doc.to_string(), "tombstone".into(), "deleted".into()])
 }
 
 impl DocState {
@@ -52,11 +60,20 @@ impl DocState {
             chunks: Vec::new(),
             aux: Default::default(),
             last_active_ms: now_ms,
+            meta: DocMeta::default(),
         };
         for (key, bytes) in entries {
             state.absorb_entry(key, bytes);
         }
+        state.refresh_meta();
         state
+    }
+
+    /// Re-reads the access facts after the contents changed.
+    pub fn refresh_meta(&mut self) {
+        let deleted = self.meta.deleted;
+        self.meta = DocMeta::of(&self.doc);
+        self.meta.deleted = deleted;
     }
 
     fn absorb_entry(&mut self, key: Key, bytes: Vec<u8>) {
@@ -70,6 +87,7 @@ impl DocState {
                     self.stored_sync_states.insert(storage_id.clone(), bytes);
                 }
             }
+            Some("tombstone") => self.meta.deleted = true,
             Some("aux") => {
                 if let Some(name) = key.get(2) {
                     self.aux.insert(name.clone(), bytes);
@@ -92,10 +110,14 @@ impl DocState {
         self.doc.get_heads().is_empty()
     }
 
-    /// Starts a session for `peer`, resuming from its persisted sync state if any.
-    /// Returns true if the session is new.
-    pub fn ensure_session(&mut self, conn: ConnId, peer: &Peer) -> bool {
-        if self.sessions.contains_key(&peer.id) {
+    /// Starts a session for `peer`, resuming from its persisted sync state if any, in
+    /// read-only mode when the peer may only read (its changes are then neither applied,
+    /// stored nor relayed). Returns true if the session is new.
+    pub fn ensure_session(&mut self, conn: ConnId, peer: &Peer, read_only: bool) -> bool {
+        if let Some(session) = self.sessions.get_mut(&peer.id) {
+            if session.state.read_only != read_only {
+                session.state.set_read_only(read_only);
+            }
             return false;
         }
         let state = peer

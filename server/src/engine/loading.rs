@@ -7,9 +7,20 @@ use super::document::DocState;
 use super::{Effect, Engine};
 use crate::storage::{Key, WriteBatch};
 
-/// A document is either being loaded (messages for it wait) or ready.
+/// Work waiting for a document to load.
+pub(super) enum Deferred {
+    /// A peer's message about this document, or about a document whose access depends
+    /// on this one (a contact waits for its wish).
+    Message(ConnId, WireMessage),
+    /// Delete this (contact) document.
+    Delete { by: String },
+    /// Unlink a deleted contact document from this wish.
+    UnlinkContact,
+}
+
+/// A document is either being loaded (work for it waits) or ready.
 pub(super) enum DocSlot {
-    Loading(Vec<(ConnId, WireMessage)>),
+    Loading(Vec<Deferred>),
     Ready(Box<DocState>),
 }
 
@@ -33,6 +44,15 @@ impl Engine {
         conn: ConnId,
         message: WireMessage,
     ) -> Option<&mut DocState> {
+        self.ready_or_defer(doc, Deferred::Message(conn, message))
+    }
+
+    /// The ready document, or `None` after deferring `work` until it has loaded.
+    pub(super) fn ready_or_defer(
+        &mut self,
+        doc: DocumentId,
+        work: Deferred,
+    ) -> Option<&mut DocState> {
         let slot = self.docs.entry(doc).or_insert_with(|| {
             self.effects.push(Effect::Load(doc));
             DocSlot::Loading(Vec::new())
@@ -40,7 +60,7 @@ impl Engine {
         match slot {
             DocSlot::Ready(state) => Some(state),
             DocSlot::Loading(queue) => {
-                queue.push((conn, message));
+                queue.push(work);
                 None
             }
         }
@@ -56,18 +76,17 @@ impl Engine {
         let Some(DocSlot::Loading(queue)) = previous else {
             return;
         };
-        for (conn, message) in queue {
-            // The peer may have left while the document was loading.
-            if self.conns.peer(conn).is_some() {
-                self.on_message(conn, message);
-            }
+        for work in queue {
+            self.resume(doc, work);
         }
     }
 
     pub(super) fn on_load_failed(&mut self, doc: DocumentId) {
         if let Some(DocSlot::Loading(queue)) = self.docs.remove(&doc) {
-            for (conn, _) in queue {
-                self.refuse(conn, "storage is unavailable; try again later");
+            for work in queue {
+                if let Deferred::Message(conn, _) = work {
+                    self.refuse(conn, "storage is unavailable; try again later");
+                }
             }
         }
     }
@@ -82,6 +101,18 @@ impl Engine {
             for conn in conns {
                 self.refuse(conn, "storage is unavailable; reconnect to resync");
             }
+        }
+    }
+
+    fn resume(&mut self, doc: DocumentId, work: Deferred) {
+        match work {
+            // The peer may have left while the document was loading.
+            Deferred::Message(conn, message) if self.conns.peer(conn).is_some() => {
+                self.on_message(conn, message)
+            }
+            Deferred::Message(..) => {}
+            Deferred::Delete { by } => self.on_delete(doc, by),
+            Deferred::UnlinkContact => self.unlink_contact(doc),
         }
     }
 

@@ -5,10 +5,13 @@ use std::collections::BTreeMap;
 use automerge::sync;
 use wish_client_core::proto::{encode_heads, DocumentId, HeadsAtStorage, PeerId, WireMessage};
 
+use super::access_check::MetaLookup;
 use super::connection::ConnId;
 use super::document::ApplyError;
 use super::hook::HookContext;
+use super::loading::ready_in;
 use super::{Effect, Engine};
+use crate::access::{Access, DocMeta};
 use crate::storage::WriteBatch;
 
 impl Engine {
@@ -27,29 +30,68 @@ impl Engine {
             Ok(message) => message,
             Err(e) => return self.refuse(conn, &format!("invalid sync message for {doc_id}: {e}")),
         };
-        if self.ready_or_queue(doc_id, conn, original).is_none() {
+        if ready_in(&mut self.docs, &doc_id).is_none() {
+            self.ready_or_queue(doc_id, conn, original);
             return;
         }
-        let Some(peer_id) = self.start_session(conn, doc_id) else {
+        let meta = match self.meta_of(doc_id) {
+            MetaLookup::Known(meta) => meta,
+            MetaLookup::NeedsWish(wish) => {
+                self.ready_or_queue(wish, conn, original);
+                return;
+            }
+        };
+        let Some(read_only) = self.admit(conn, doc_id, &meta, is_request) else {
+            return;
+        };
+        let Some(peer_id) = self.start_session(conn, doc_id, read_only) else {
             return;
         };
         self.apply_and_answer(conn, doc_id, &peer_id, message, is_request);
     }
 
-    /// Ensures `conn`'s peer has a session on the (ready) document; announces the server's
-    /// heads to a new subscribed session. Returns the peer id.
-    fn start_session(&mut self, conn: ConnId, doc_id: DocumentId) -> Option<PeerId> {
+    /// Decides whether the peer may sync this document at all: `None` after answering
+    /// `doc-unavailable`, else whether its session is read-only. An empty document may be
+    /// created by anyone; its contents are checked once they arrive.
+    fn admit(
+        &mut self,
+        conn: ConnId,
+        doc_id: DocumentId,
+        meta: &DocMeta,
+        is_request: bool,
+    ) -> Option<bool> {
+        let empty = ready_in(&mut self.docs, &doc_id).is_none_or(|s| s.is_empty());
+        let level = self.access_for(conn, meta);
+        if meta.deleted || (!empty && level == Access::Deny) {
+            let device = self
+                .conns
+                .peer(conn)
+                .map(|p| p.principal.device_id.clone())
+                .unwrap_or_default();
+            if meta.deleted && !is_request {
+                self.audit("refused-upload-of-deleted", &device, &doc_id.to_string());
+            }
+            let peer_id = self.conns.peer(conn).map(|p| p.id.clone())?;
+            self.revoke_session(conn, doc_id, &peer_id);
+            return None;
+        }
+        Some(!empty && level == Access::ReadOnly)
+    }
+
+    /// Ensures `conn`'s peer has a session on the (ready) document. Returns the peer id.
+    fn start_session(
+        &mut self,
+        conn: ConnId,
+        doc_id: DocumentId,
+        read_only: bool,
+    ) -> Option<PeerId> {
         let peer = self.conns.peer_mut(conn)?;
         peer.docs.insert(doc_id);
-        let peer_id = peer.id.clone();
         let peer = self.conns.peer(conn)?;
-        let state = match self.docs.get_mut(&doc_id) {
-            Some(super::loading::DocSlot::Ready(state)) => state,
-            _ => return None,
-        };
-        state.ensure_session(conn, peer);
+        let state = ready_in(&mut self.docs, &doc_id)?;
+        state.ensure_session(conn, peer, read_only);
         state.last_active_ms = self.now_ms;
-        Some(peer_id)
+        Some(peer.id.clone())
     }
 
     fn apply_and_answer(
@@ -61,7 +103,7 @@ impl Engine {
         is_request: bool,
     ) {
         let compact_after = self.config.compact_after_chunks;
-        let Some(state) = super::loading::ready_in(&mut self.docs, &doc_id) else {
+        let Some(state) = ready_in(&mut self.docs, &doc_id) else {
             return;
         };
         let before = state.doc.get_heads();
@@ -76,7 +118,13 @@ impl Engine {
         }
         let changed = state.doc.get_heads() != before;
         tracing::debug!(doc = %doc_id, peer = %peer_id, changed, "applied sync message");
+        if changed && !self.accept_change(conn, doc_id, before.is_empty()) {
+            return;
+        }
         if changed {
+            let Some(state) = ready_in(&mut self.docs, &doc_id) else {
+                return;
+            };
             let mut batch = WriteBatch::default();
             if let Some(hook) = self.hook.as_mut() {
                 let ctx = HookContext {
@@ -89,15 +137,70 @@ impl Engine {
                 hook.after_change(ctx);
             }
             state.persist_changes(&before, compact_after, &mut batch);
+            state.refresh_meta();
             self.persist(batch);
             self.effects.push(Effect::DocChanged(doc_id));
         }
         self.reply(conn, doc_id, peer_id, is_request);
         if changed {
-            self.fan_out(doc_id, peer_id);
+            self.fan_out(doc_id, Some(peer_id));
             self.announce_heads(doc_id);
         } else {
             self.announce_heads_to(conn, doc_id);
+        }
+    }
+
+    /// Checks a change just applied against the sender's rights over the new contents.
+    /// A refused change is dropped with the in-memory document (it was never persisted).
+    fn accept_change(&mut self, conn: ConnId, doc_id: DocumentId, was_empty: bool) -> bool {
+        let Some(state) = ready_in(&mut self.docs, &doc_id) else {
+            return false;
+        };
+        state.refresh_meta();
+        let MetaLookup::Known(meta) = self.meta_of(doc_id) else {
+            // A new contact whose wish is unknown here: judged on its station alone.
+            return self.accept_change_without_wish(conn, doc_id, was_empty);
+        };
+        if self.change_allowed(conn, &meta, was_empty) {
+            return true;
+        }
+        self.refuse_change(conn, doc_id, was_empty);
+        false
+    }
+
+    fn accept_change_without_wish(
+        &mut self,
+        conn: ConnId,
+        doc_id: DocumentId,
+        was_empty: bool,
+    ) -> bool {
+        let meta = ready_in(&mut self.docs, &doc_id)
+            .map(|s| s.meta.clone())
+            .unwrap_or_default();
+        if self.change_allowed(conn, &meta, was_empty) {
+            return true;
+        }
+        self.refuse_change(conn, doc_id, was_empty);
+        false
+    }
+
+    fn refuse_change(&mut self, conn: ConnId, doc_id: DocumentId, was_empty: bool) {
+        let device = self
+            .conns
+            .peer(conn)
+            .map(|p| p.principal.device_id.clone())
+            .unwrap_or_default();
+        let kind = if was_empty {
+            "refused-creation"
+        } else {
+            "refused-change"
+        };
+        self.audit(kind, &device, &doc_id.to_string());
+        self.discard(doc_id);
+        if was_empty {
+            self.unavailable(conn, doc_id);
+        } else {
+            self.refuse(conn, "change refused: this device may not make it");
         }
     }
 
@@ -120,26 +223,43 @@ impl Engine {
         }
     }
 
-    /// Offers the document's new state to every other peer with a session on it.
-    fn fan_out(&mut self, doc_id: DocumentId, sender: &PeerId) {
-        let server = self.server_peer.clone();
-        let Some(state) = self.ready_mut(&doc_id) else {
+    /// Offers the document's new state to every peer with a session on it (but the
+    /// sender), re-checking each one's access first.
+    fn fan_out(&mut self, doc_id: DocumentId, sender: Option<&PeerId>) {
+        let Some(state) = ready_in(&mut self.docs, &doc_id) else {
             return;
         };
         let others: Vec<(PeerId, ConnId)> = state
             .sessions
             .iter()
-            .filter(|(peer, _)| *peer != sender)
+            .filter(|(peer, _)| Some(*peer) != sender)
             .map(|(peer, s)| (peer.clone(), s.conn))
             .collect();
-        let mut outgoing = Vec::with_capacity(others.len());
+        let MetaLookup::Known(meta) = self.meta_of(doc_id) else {
+            return;
+        };
         for (peer, conn) in others {
-            if let Some(data) = state.generate(&peer) {
-                outgoing.push((conn, sync_message(server.clone(), peer, doc_id, data)));
+            if self.access_for(conn, &meta) == Access::Deny {
+                self.revoke_session(conn, doc_id, &peer);
+            } else {
+                self.offer(conn, doc_id, &peer);
             }
         }
-        for (conn, message) in outgoing {
-            self.send(conn, message);
+    }
+
+    /// Fan-out of a change the server made itself.
+    pub(super) fn fan_out_all(&mut self, doc_id: DocumentId) {
+        self.fan_out(doc_id, None);
+        self.announce_heads(doc_id);
+    }
+
+    fn offer(&mut self, conn: ConnId, doc_id: DocumentId, peer: &PeerId) {
+        let server = self.server_peer.clone();
+        let Some(state) = ready_in(&mut self.docs, &doc_id) else {
+            return;
+        };
+        if let Some(data) = state.generate(peer) {
+            self.send(conn, sync_message(server, peer.clone(), doc_id, data));
         }
     }
 

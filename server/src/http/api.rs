@@ -1,17 +1,19 @@
 //! REST endpoints under `/api/v1`, and `/healthz`.
 
+pub mod admin;
+pub mod devices;
+
 use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
 
 use wish_client_core::model::wish::WishSummary;
 
-use super::auth::DeviceRecord;
-use super::{AppState, Principal};
+use super::AppState;
+use crate::access::{Principal, Role};
 use crate::domain::{SummaryCounts, SUMMARY_PREFIX};
 
 /// An error shown to the client as a plain message; details go to the log.
@@ -44,17 +46,37 @@ pub fn bearer(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiErr
     let token = headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "missing Authorization: Bearer TOKEN",
-            )
-        })?;
+        .and_then(|v| v.strip_prefix("Bearer "));
     state
-        .auth
-        .authenticate(token.trim())
-        .ok_or_else(|| ApiError::new(StatusCode::UNAUTHORIZED, "invalid token"))
+        .directory
+        .authenticate(token, crate::runtime::now_ms())
+        .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.to_string()))
+}
+
+/// The principal, if it has one of `roles` (the administrator always has).
+pub fn require(
+    state: &AppState,
+    headers: &HeaderMap,
+    roles: &[Role],
+) -> Result<Principal, ApiError> {
+    let who = bearer(state, headers)?;
+    if who.role == Role::Administrator || roles.contains(&who.role) {
+        Ok(who)
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "this role may not do that",
+        ))
+    }
+}
+
+/// Runs blocking storage work off the async threads.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "request was interrupted"))?
 }
 
 pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
@@ -64,58 +86,13 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
     }
 }
 
-#[derive(Deserialize)]
-pub struct NewDevice {
-    name: String,
-}
-
-/// `POST /api/v1/devices {"name": "..."}` (administrator): creates a device token. The
-/// token is returned once and stored only as a hash.
-pub async fn create_device(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Json(body): Json<NewDevice>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    if bearer(&state, &headers)? != Principal::Administrator {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "only an administrator may create devices",
-        ));
-    }
-    let token =
-        uuid::Uuid::new_v4().simple().to_string() + &uuid::Uuid::new_v4().simple().to_string();
-    let record = DeviceRecord {
-        device_id: uuid::Uuid::new_v4().to_string(),
-        name: body.name,
-        created_ms: crate::runtime::now_ms(),
-    };
-    let worker = state.clone();
-    let token_for_store = token.clone();
-    let stored =
-        tokio::task::spawn_blocking(move || worker.auth.create_device(&token_for_store, record))
-            .await
-            .map_err(|_| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "device creation was interrupted",
-                )
-            })?
-            .map_err(|e| {
-                tracing::error!(error = %e, "storing a device failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage error")
-            })?;
-    Ok(Json(
-        serde_json::json!({ "device_id": stored.device_id, "name": stored.name, "token": token }),
-    ))
-}
-
 /// `GET /api/v1/summary`: wish counts in total and by status, module and station, from
 /// the summary rows (never by loading documents).
 pub async fn summary(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Json<SummaryCounts>, ApiError> {
-    bearer(&state, &headers)?;
+    require(&state, &headers, &[Role::Office, Role::Coordinator])?;
     let storage = state.storage.clone();
     let rows =
         tokio::task::spawn_blocking(move || storage.load_range(&[SUMMARY_PREFIX.to_owned()]))

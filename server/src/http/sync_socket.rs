@@ -18,6 +18,7 @@ use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 use wish_client_core::proto::{decode, encode, WireMessage};
 
 use super::{AppState, Limits};
+use crate::access::Principal;
 use crate::engine::ConnId;
 use crate::runtime::{CloseSignal, ConnHandle, Hub, HubInput, Outbound};
 
@@ -31,15 +32,16 @@ pub async fn upgrade(
     Query(query): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    let Some(token) = query.get("token") else {
-        return (
-            StatusCode::UNAUTHORIZED,
-            "missing token: connect to /sync?token=TOKEN",
-        )
-            .into_response();
-    };
-    let Some(principal) = state.auth.authenticate(token) else {
-        return (StatusCode::UNAUTHORIZED, "invalid token").into_response();
+    let token = query.get("token").map(String::as_str);
+    let principal = match state
+        .directory
+        .authenticate(token, crate::runtime::now_ms())
+    {
+        Ok(principal) => principal,
+        Err(error) => {
+            let hint = "connect to /sync?token=TOKEN with a device token";
+            return (StatusCode::UNAUTHORIZED, format!("{error}: {hint}")).into_response();
+        }
     };
     let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
     tracing::info!(conn = conn.0, ?principal, "websocket authenticated");
@@ -48,7 +50,7 @@ pub async fn upgrade(
     ws.max_message_size(limits.max_message_bytes)
         .max_frame_size(limits.max_message_bytes)
         .max_write_buffer_size(limits.max_message_bytes * 2)
-        .on_upgrade(move |socket| run_connection(socket, conn, hub, limits))
+        .on_upgrade(move |socket| run_connection(socket, conn, hub, limits, principal))
 }
 
 /// Why a connection ended, for the close frame and the log.
@@ -77,10 +79,20 @@ impl Ending {
     }
 }
 
-async fn run_connection(socket: WebSocket, conn: ConnId, hub: Hub, limits: Limits) {
+async fn run_connection(
+    socket: WebSocket,
+    conn: ConnId,
+    hub: Hub,
+    limits: Limits,
+    principal: Principal,
+) {
     let (handle, outbound, close) = ConnHandle::new(limits.outbound_queue);
     if hub
-        .send(HubInput::Connected { conn, handle })
+        .send(HubInput::Connected {
+            conn,
+            handle,
+            principal,
+        })
         .await
         .is_err()
     {

@@ -97,10 +97,15 @@ impl EngineThread {
             self.feed(Input::Disconnected { conn }, pending);
         }
         match input {
-            HubInput::Connected { conn, handle } => {
+            HubInput::Connected {
+                conn,
+                handle,
+                principal,
+            } => {
                 self.conns.insert(conn, handle);
-                self.feed(Input::Connected { conn }, pending);
+                self.feed(Input::Connected { conn, principal }, pending);
             }
+            HubInput::Engine(input) => self.feed(input, pending),
             HubInput::Message { conn, message } => {
                 self.feed(Input::Message { conn, message }, pending)
             }
@@ -242,6 +247,11 @@ fn overlay(
             }
             WriteOp::Delete { key } if key.starts_with(prefix) => {
                 merged.remove(key);
+            }
+            WriteOp::DeletePrefix { prefix: gone }
+                if gone.starts_with(prefix) || prefix.starts_with(gone) =>
+            {
+                merged.retain(|k, _| !k.starts_with(gone));
             }
             _ => {}
         }

@@ -57,10 +57,7 @@ impl Storage for RedbStore {
     }
 
     fn load_range(&self, prefix: &[String]) -> Result<Vec<(Key, Vec<u8>)>, StorageError> {
-        let mut start = encode_key(prefix)?;
-        start.push(SEPARATOR);
-        // Every key under the prefix is `prefix\0...`; `\u{1}` is the next character.
-        let end = format!("{}\u{1}", &start[..start.len() - 1]);
+        let (start, end) = prefix_bounds(prefix)?;
         let txn = self.db.begin_read().map_err(backend)?;
         let table = txn.open_table(KV).map_err(backend)?;
         let range = table.range(start.as_str()..end.as_str()).map_err(backend)?;
@@ -86,6 +83,12 @@ impl Storage for RedbStore {
                     WriteOp::Delete { key } => {
                         table.remove(encode_key(key)?.as_str()).map_err(backend)?;
                     }
+                    WriteOp::DeletePrefix { prefix } => {
+                        let (start, end) = prefix_bounds(prefix)?;
+                        table
+                            .retain_in(start.as_str()..end.as_str(), |_, _| false)
+                            .map_err(backend)?;
+                    }
                 }
             }
         }
@@ -99,6 +102,12 @@ fn encode_key(key: &[String]) -> Result<String, StorageError> {
         return Err(StorageError::InvalidKey(key.to_vec()));
     }
     Ok(key.join("\0"))
+}
+
+/// The key range of everything under `prefix`: `prefix\0...` up to `prefix\u{1}`.
+fn prefix_bounds(prefix: &[String]) -> Result<(String, String), StorageError> {
+    let base = encode_key(prefix)?;
+    Ok((format!("{base}\0"), format!("{base}\u{1}")))
 }
 
 fn decode_key(encoded: &str) -> Key {

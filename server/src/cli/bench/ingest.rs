@@ -417,3 +417,38 @@ fn summary(report: &IngestReport) -> Summary {
     usage_lines(&mut s, report.server_usage.as_ref());
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_acknowledgement_covers_every_earlier_change() {
+        let at = Instant::now();
+        let hashes: Vec<ChangeHash> = (1..=3u8).map(|i| ChangeHash([i; 32])).collect();
+        let doc = DocumentId::from_bytes([7; 16]);
+        let mut writer = Writer {
+            mode: AckMode::SyncHeads,
+            in_flight: 3,
+            docs: vec![DocTrack::created(doc, hashes[0], at)],
+            window: Some(Window {
+                start: at,
+                end: at + Duration::from_secs(60),
+            }),
+            made_in_window: 0,
+            acked_in_window: 0,
+            histogram: report::histogram().unwrap(),
+            errors: 0,
+        };
+        let track = &mut writer.docs[0];
+        track.pending.push_back((1, hashes[1], at));
+        track.pending.push_back((2, hashes[2], at));
+        track.made = 3;
+        writer.acknowledge(doc, &[ChangeHash([9; 32])], at);
+        assert_eq!(writer.docs[0].acked, 0, "unknown heads acknowledge nothing");
+        writer.acknowledge(doc, &[hashes[1]], at);
+        assert_eq!(writer.docs[0].acked, 2);
+        assert_eq!(writer.acked_in_window, 2);
+        assert_eq!(writer.docs[0].pending.len(), 1);
+    }
+}

@@ -53,7 +53,7 @@ pub struct PeerConfig {
 /// Handle of a running peer task. Dropping it stops the task.
 pub struct Peer<B> {
     jobs: mpsc::Sender<Job<B>>,
-    inputs_handled: watch::Receiver<u64>,
+    frames_handled: watch::Receiver<u64>,
     name: String,
 }
 
@@ -69,20 +69,20 @@ impl<B: Behaviour> Peer<B> {
             rand::random(),
         ));
         let (jobs, rx) = mpsc::channel(64);
-        let (counter, inputs_handled) = watch::channel(0);
+        let (handled, frames_handled) = watch::channel(0);
         let task = Task {
             driver,
             behaviour,
             url: config.url,
             name: config.name.clone(),
             socket: None,
-            counter,
+            handled,
             counters: config.counters,
         };
         tokio::spawn(task.run(rx));
         Self {
             jobs,
-            inputs_handled,
+            frames_handled,
             name: config.name,
         }
     }
@@ -101,7 +101,8 @@ impl<B: Behaviour> Peer<B> {
         rx.await.map_err(|_| stopped())
     }
 
-    /// Waits until `condition` holds, re-checking after every input the peer handles.
+    /// Waits until `condition` holds, re-checking after every frame or tick the peer
+    /// handles (jobs do not count, so checking does not wake the waiter again).
     pub async fn wait_until(
         &self,
         what: &str,
@@ -109,7 +110,7 @@ impl<B: Behaviour> Peer<B> {
         condition: impl Fn(&ClientDriver, &B) -> bool + Send + Clone + 'static,
     ) -> anyhow::Result<()> {
         let deadline = Instant::now() + timeout;
-        let mut handled = self.inputs_handled.clone();
+        let mut handled = self.frames_handled.clone();
         loop {
             handled.mark_unchanged();
             let check = condition.clone();
@@ -152,7 +153,8 @@ struct Task<B> {
     url: String,
     name: String,
     socket: Option<Socket>,
-    counter: watch::Sender<u64>,
+    /// Bumped after every frame or tick, for [`Peer::wait_until`].
+    handled: watch::Sender<u64>,
     counters: Arc<Counters>,
 }
 
@@ -175,10 +177,15 @@ impl<B: Behaviour> Task<B> {
                     }
                     None => break,
                 },
-                frame = next_frame(&mut self.socket) => self.on_frame(frame).await,
-                _ = tokio::time::sleep(wake) => self.input(ClientInput::Tick).await,
+                frame = next_frame(&mut self.socket) => {
+                    self.on_frame(frame).await;
+                    self.handled.send_modify(|n| *n += 1);
+                }
+                _ = tokio::time::sleep(wake) => {
+                    self.input(ClientInput::Tick).await;
+                    self.handled.send_modify(|n| *n += 1);
+                }
             }
-            self.counter.send_modify(|n| *n += 1);
         }
         if let Some(mut socket) = self.socket.take() {
             let _ = socket.close(None).await;

@@ -161,7 +161,7 @@ async fn measure(
     let mut levels = vec![0u64; readers.len()];
     match args.rate {
         None => lockstep(&writer, doc, &sent, &mut progress, &mut levels, timeout).await?,
-        Some(rate) => fixed_rate(&writer, doc, &sent, rate, &mut progress).await?,
+        Some(rate) => fixed_rate(&writer, doc, &sent, rate, &mut progress, &mut levels).await?,
     }
     wait_all(&mut progress, &mut levels, total, timeout).await?;
     let measured_secs = started.elapsed().as_secs_f64();
@@ -278,6 +278,7 @@ async fn fixed_rate(
     sent: &SentTimes,
     rate: f64,
     progress: &mut mpsc::UnboundedReceiver<(usize, u64)>,
+    levels: &mut [u64],
 ) -> anyhow::Result<()> {
     let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -285,7 +286,11 @@ async fn fixed_rate(
         ticks.tick().await;
         make_change(writer, doc, sent, k).await?;
         // Progress is only needed at the end; keep the channel short meanwhile.
-        while progress.try_recv().is_ok() {}
+        while let Ok((index, value)) = progress.try_recv() {
+            if let Some(level) = levels.get_mut(index) {
+                *level = (*level).max(value);
+            }
+        }
     }
     Ok(())
 }

@@ -123,3 +123,17 @@ fn check_url(url: &str, allow_remote: bool) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::check_url;
+
+    #[test]
+    fn only_loopback_urls_unless_allowed() {
+        assert!(check_url("ws://127.0.0.1:8080/sync?token=t", false).is_ok());
+        assert!(check_url("ws://localhost:8080/sync", false).is_ok());
+        assert!(check_url("ws://10.0.0.5:8080/sync", false).is_err());
+        assert!(check_url("ws://10.0.0.5:8080/sync", true).is_ok());
+        assert!(check_url("http://127.0.0.1:8080/sync", false).is_err());
+    }
+}

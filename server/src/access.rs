@@ -1,0 +1,202 @@
+//! Who may do what to which document: roles, principals and the access policy.
+//!
+//! Pure functions over a [`Principal`] (who is connected) and a [`DocMeta`] (what a
+//! document is about, read from its contents). The engine evaluates them on every request
+//! and before every fan-out, so a role change applies without reconnecting. The table is
+//! DESIGN.md section 5:
+//!
+//! | role | reads | writes |
+//! |---|---|---|
+//! | volunteer | community, own stations, their wishes; contacts they collected or are assigned | new wishes and contacts at their stations; claims and events on their stations' wishes |
+//! | coordinator | everything of their stations and community | the same, plus community and ledger |
+//! | partner | the community directory, published wishes (wall); contacts once assigned | claims on published wishes |
+//! | office | everything in its community | everything except residents' contacts (read-only) |
+//! | administrator | everything (bootstrap token) | everything |
+
+mod meta;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use wish_client_core::model::DocType;
+
+pub use meta::DocMeta;
+
+/// A device's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Volunteer,
+    Coordinator,
+    Partner,
+    Office,
+    Administrator,
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "volunteer" => Ok(Self::Volunteer),
+            "coordinator" => Ok(Self::Coordinator),
+            "partner" => Ok(Self::Partner),
+            "office" => Ok(Self::Office),
+            other => Err(format!(
+                "unknown role {other:?}; expected volunteer, coordinator, partner or office"
+            )),
+        }
+    }
+}
+
+/// Who is behind a connection or request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Principal {
+    pub device_id: String,
+    pub role: Role,
+    /// The person (from the community directory) using the device.
+    pub person: String,
+    /// The community id the device belongs to (`None` only for the administrator).
+    pub community: Option<String>,
+    pub stations: BTreeSet<String>,
+}
+
+impl Principal {
+    /// The holder of the bootstrap token.
+    pub fn administrator() -> Self {
+        Self {
+            device_id: "bootstrap".into(),
+            role: Role::Administrator,
+            person: "administrator".into(),
+            community: None,
+            stations: BTreeSet::new(),
+        }
+    }
+
+    /// Coordinators and the office may upload changes written by other devices (restoring
+    /// a tablet's data from a backup, for instance).
+    pub fn may_relay(&self) -> bool {
+        matches!(
+            self.role,
+            Role::Coordinator | Role::Office | Role::Administrator
+        )
+    }
+
+    fn in_community(&self, community: Option<&str>) -> bool {
+        self.role == Role::Administrator
+            || (community.is_some() && self.community.as_deref() == community)
+    }
+
+    fn at_station(&self, station: Option<&str>) -> bool {
+        station.is_some_and(|s| self.stations.contains(s))
+    }
+}
+
+/// What a principal may do with one document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    Deny,
+    ReadOnly,
+    Write,
+}
+
+/// Access to an existing document.
+pub fn access(who: &Principal, doc: &DocMeta) -> Access {
+    if doc.deleted {
+        return Access::Deny;
+    }
+    if who.role == Role::Administrator {
+        return Access::Write;
+    }
+    // A contact names no community; its station and people decide (the engine copies the
+    // community from the contact's wish when it knows it).
+    let contact = doc.doc_type == Some(DocType::Contact);
+    if !contact && !who.in_community(doc.community.as_deref()) {
+        return Access::Deny;
+    }
+    match doc.doc_type {
+        Some(DocType::Community) => community_access(who),
+        Some(DocType::Station) => station_access(who, doc),
+        Some(DocType::Wish) => wish_access(who, doc),
+        Some(DocType::Contact) => contact_access(who, doc),
+        Some(DocType::Ledger) => ledger_access(who),
+        None => Access::Deny,
+    }
+}
+
+/// Whether a principal may create a document with these contents.
+pub fn may_create(who: &Principal, doc: &DocMeta) -> bool {
+    if who.role == Role::Administrator {
+        return true;
+    }
+    let contact = doc.doc_type == Some(DocType::Contact);
+    if !contact && !who.in_community(doc.community.as_deref()) {
+        return false;
+    }
+    match (who.role, doc.doc_type) {
+        (Role::Volunteer | Role::Coordinator, Some(DocType::Wish | DocType::Contact)) => {
+            who.at_station(doc.station.as_deref())
+        }
+        (Role::Coordinator, Some(DocType::Station)) => who.at_station(doc.station.as_deref()),
+        (Role::Office, Some(DocType::Community | DocType::Station | DocType::Ledger)) => true,
+        (Role::Coordinator, Some(DocType::Community | DocType::Ledger)) => true,
+        _ => false,
+    }
+}
+
+fn community_access(who: &Principal) -> Access {
+    match who.role {
+        Role::Coordinator | Role::Office => Access::Write,
+        _ => Access::ReadOnly,
+    }
+}
+
+fn station_access(who: &Principal, doc: &DocMeta) -> Access {
+    match who.role {
+        Role::Office => Access::Write,
+        Role::Coordinator if who.at_station(doc.station.as_deref()) => Access::Write,
+        Role::Volunteer if who.at_station(doc.station.as_deref()) => Access::ReadOnly,
+        Role::Coordinator | Role::Partner | Role::Volunteer => Access::ReadOnly,
+        Role::Administrator => Access::Write,
+    }
+}
+
+fn wish_access(who: &Principal, doc: &DocMeta) -> Access {
+    match who.role {
+        Role::Office | Role::Administrator => Access::Write,
+        Role::Coordinator | Role::Volunteer if who.at_station(doc.station.as_deref()) => {
+            Access::Write
+        }
+        Role::Coordinator => Access::ReadOnly,
+        Role::Partner if doc.on_wall || doc.involves(&who.person) => Access::Write,
+        Role::Volunteer if doc.on_wall => Access::ReadOnly,
+        Role::Partner | Role::Volunteer => Access::Deny,
+    }
+}
+
+fn contact_access(who: &Principal, doc: &DocMeta) -> Access {
+    let assigned = doc.assigned_people.contains(&who.person);
+    match who.role {
+        Role::Office if who.in_community(doc.community.as_deref()) => Access::ReadOnly,
+        Role::Administrator => Access::Write,
+        Role::Coordinator if who.at_station(doc.station.as_deref()) => Access::Write,
+        Role::Volunteer
+            if doc.collected_by.as_deref() == Some(&who.person)
+                && who.at_station(doc.station.as_deref()) =>
+        {
+            Access::Write
+        }
+        Role::Volunteer | Role::Partner | Role::Coordinator if assigned => Access::ReadOnly,
+        _ => Access::Deny,
+    }
+}
+
+fn ledger_access(who: &Principal) -> Access {
+    match who.role {
+        Role::Coordinator | Role::Office | Role::Administrator => Access::Write,
+        Role::Volunteer | Role::Partner => Access::ReadOnly,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,92 @@
+use super::*;
+
+fn principal(role: Role, person: &str, stations: &[&str]) -> Principal {
+    Principal {
+        device_id: format!("dev-{person}"),
+        role,
+        person: person.into(),
+        community: Some("c1".into()),
+        stations: stations.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn wish(station: &str, on_wall: bool) -> DocMeta {
+    DocMeta {
+        doc_type: Some(DocType::Wish),
+        community: Some("c1".into()),
+        station: Some(station.into()),
+        on_wall,
+        ..DocMeta::default()
+    }
+}
+
+fn contact(station: &str, collected_by: &str, assigned: &[&str]) -> DocMeta {
+    DocMeta {
+        doc_type: Some(DocType::Contact),
+        community: Some("c1".into()),
+        station: Some(station.into()),
+        collected_by: Some(collected_by.into()),
+        assigned_people: assigned.iter().map(|s| s.to_string()).collect(),
+        ..DocMeta::default()
+    }
+}
+
+#[test]
+fn volunteers_see_contacts_they_collected_or_are_assigned_at_their_station_only() {
+    let v = principal(Role::Volunteer, "li", &["A"]);
+    assert_eq!(access(&v, &contact("A", "li", &[])), Access::Write);
+    assert_eq!(access(&v, &contact("A", "wang", &[])), Access::Deny);
+    assert_eq!(access(&v, &contact("B", "zhao", &[])), Access::Deny);
+    assert_eq!(access(&v, &contact("B", "zhao", &["li"])), Access::ReadOnly);
+}
+
+#[test]
+fn partners_see_the_wall_and_what_they_claimed() {
+    let p = principal(Role::Partner, "hospital", &[]);
+    assert_eq!(access(&p, &wish("A", true)), Access::Write);
+    assert_eq!(access(&p, &wish("A", false)), Access::Deny);
+    let mut claimed = wish("A", false);
+    claimed.claimants.push("hospital".into());
+    assert_eq!(access(&p, &claimed), Access::Write);
+}
+
+#[test]
+fn other_communities_and_deleted_documents_are_denied() {
+    let c = principal(Role::Coordinator, "zhou", &["A"]);
+    let mut elsewhere = wish("A", true);
+    elsewhere.community = Some("c2".into());
+    assert_eq!(access(&c, &elsewhere), Access::Deny);
+    let mut deleted = contact("A", "li", &[]);
+    deleted.deleted = true;
+    assert_eq!(access(&Principal::administrator(), &deleted), Access::Deny);
+}
+
+#[test]
+fn the_office_reads_contacts_but_never_edits_them() {
+    let o = principal(Role::Office, "office", &[]);
+    assert_eq!(access(&o, &contact("A", "li", &[])), Access::ReadOnly);
+    assert_eq!(access(&o, &wish("A", false)), Access::Write);
+}
+
+#[test]
+fn creation_needs_the_station_of_the_contents() {
+    let v = principal(Role::Volunteer, "li", &["A"]);
+    assert!(may_create(&v, &wish("A", false)));
+    assert!(!may_create(&v, &wish("B", false)));
+    assert!(!may_create(
+        &v,
+        &DocMeta {
+            doc_type: Some(DocType::Ledger),
+            community: Some("c1".into()),
+            ..DocMeta::default()
+        }
+    ));
+    assert!(!may_create(
+        &principal(Role::Partner, "p", &[]),
+        &wish("A", false)
+    ));
+    assert!(
+        !may_create(&v, &DocMeta::default()),
+        "a document without a type is refused"
+    );
+}

@@ -1,0 +1,127 @@
+//! Parsing the enumerated cells of an import file: English codes or Chinese labels.
+
+use wish_client_core::model::{Channel, Module, Urgency};
+
+/// Urgency: a code, or one of 低/普通/高/紧急 (also the UI labels 不急/一般/较急).
+pub fn urgency(cell: &str) -> Result<Urgency, String> {
+    if cell.is_empty() {
+        return Ok(Urgency::Normal);
+    }
+    let zh = match cell {
+        "低" | "不急" => Some(Urgency::Low),
+        "普通" | "一般" | "中" => Some(Urgency::Normal),
+        "高" | "较急" => Some(Urgency::High),
+        "紧急" | "急" => Some(Urgency::Urgent),
+        _ => None,
+    };
+    zh.or_else(|| code(cell))
+        .ok_or_else(|| unknown("urgency", cell, Urgency::ALL, "低/普通/高/紧急"))
+}
+
+/// Channel: a code or its Chinese label; empty means `wish_box` (paper cards).
+pub fn channel(cell: &str) -> Result<Channel, String> {
+    if cell.is_empty() {
+        return Ok(Channel::WishBox);
+    }
+    let labels = zh_labels(Channel::ALL, Channel::label_zh);
+    let zh = match cell {
+        "上门" | "入户" => Some(Channel::DoorToDoor),
+        "网格" => Some(Channel::GridVisit),
+        "到站" | "来访" => Some(Channel::WalkIn),
+        _ => Channel::ALL.iter().copied().find(|c| c.label_zh() == cell),
+    };
+    zh.or_else(|| code(cell))
+        .ok_or_else(|| unknown("channel", cell, Channel::ALL, &labels))
+}
+
+/// Suggested module: empty, a code, or a Chinese label (`法律` or `法律模块`).
+pub fn module(cell: &str) -> Result<Option<Module>, String> {
+    if cell.is_empty() {
+        return Ok(None);
+    }
+    let label = cell.strip_suffix("模块").unwrap_or(cell);
+    let zh = Module::ALL.iter().copied().find(|m| m.label_zh() == label);
+    let labels = zh_labels(Module::ALL, Module::label_zh);
+    zh.or_else(|| code(cell))
+        .map(Some)
+        .ok_or_else(|| unknown("suggested_module", cell, Module::ALL, &labels))
+}
+
+/// Consent: yes/no/是/否 (also y/n, true/false, 1/0, 同意/不同意); empty means no.
+pub fn consent(cell: &str) -> Result<bool, String> {
+    match cell.to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "1" | "是" | "同意" => Ok(true),
+        "" | "no" | "n" | "false" | "0" | "否" | "不同意" => Ok(false),
+        _ => Err(format!(
+            "unknown consent {cell:?}; expected yes, no, 是 or 否"
+        )),
+    }
+}
+
+/// A phone number: 5 to 20 digits, spaces, dashes or a leading plus.
+pub fn phone(cell: &str) -> Result<(), String> {
+    let digits = cell.chars().filter(char::is_ascii_digit).count();
+    let allowed = cell
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '+'));
+    if cell.is_empty() || (allowed && (5..=20).contains(&digits)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "phone {cell:?} is not a phone number; use 5 to 20 digits"
+        ))
+    }
+}
+
+fn code<T: std::str::FromStr>(cell: &str) -> Option<T> {
+    cell.to_ascii_lowercase().parse().ok()
+}
+
+fn zh_labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> String {
+    let labels: Vec<&str> = all.iter().map(|v| label(*v)).collect();
+    labels.join("/")
+}
+
+fn unknown<T: std::fmt::Display>(what: &str, cell: &str, all: &[T], zh: &str) -> String {
+    let codes: Vec<String> = all.iter().map(ToString::to_string).collect();
+    let (last, rest) = codes
+        .split_last()
+        .map_or(("", &[][..]), |(l, r)| (l.as_str(), r));
+    format!(
+        "unknown {what} {cell:?}; expected {}, {last} or {zh}",
+        rest.join(", ")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_and_chinese_labels_parse() {
+        assert_eq!(urgency("紧急"), Ok(Urgency::Urgent));
+        assert_eq!(urgency("HIGH"), Ok(Urgency::High));
+        assert_eq!(urgency(""), Ok(Urgency::Normal));
+        assert_eq!(channel("上门收集"), Ok(Channel::DoorToDoor));
+        assert_eq!(channel(""), Ok(Channel::WishBox));
+        assert_eq!(module("法律模块"), Ok(Some(Module::Law)));
+        assert_eq!(module("medical"), Ok(Some(Module::Medical)));
+        assert_eq!(consent("是"), Ok(true));
+        assert_eq!(consent("No"), Ok(false));
+    }
+
+    #[test]
+    fn unknown_values_name_every_accepted_value() {
+        assert_eq!(
+            urgency("很急").unwrap_err(),
+            "unknown urgency \"很急\"; expected low, normal, high, urgent or 低/普通/高/紧急"
+        );
+        assert_eq!(
+            module("x").unwrap_err(),
+            "unknown suggested_module \"x\"; expected law, psychology, medical, employment, \
+             comprehensive or 法律/心理/医疗/就业/综合"
+        );
+        assert!(phone("打电话").is_err());
+        assert!(phone("138-0000-0001").is_ok());
+    }
+}

@@ -1,0 +1,60 @@
+use super::*;
+use crate::storage::RedbStore;
+
+fn directory() -> Directory {
+    Directory::load("boot", Arc::new(RedbStore::in_memory().unwrap())).unwrap()
+}
+
+fn volunteer_code(d: &Directory, now: u64) -> String {
+    let request = NewEnrollment {
+        role: Role::Volunteer,
+        person: "p-li".into(),
+        community: "c1".into(),
+        stations: vec!["A".into()],
+        expires_in_minutes: Some(10),
+        token_days: Some(1),
+        created_by: "test".into(),
+    };
+    d.create_enrollment(request, now).unwrap().0
+}
+
+#[test]
+fn a_code_is_redeemed_once_for_a_token_bound_to_role_person_and_stations() {
+    let d = directory();
+    let code = volunteer_code(&d, 1_000);
+    let (token, device) = d
+        .redeem(&code.to_lowercase().replace('-', " "), "tablet", 2_000)
+        .unwrap();
+    let who = d.authenticate(Some(&token), 3_000).unwrap();
+    assert_eq!((who.role, who.person.as_str()), (Role::Volunteer, "p-li"));
+    assert!(who.stations.contains("A"));
+    assert_eq!(who.device_id, device.device_id);
+    assert!(matches!(
+        d.redeem(&code, "again", 2_500),
+        Err(DirectoryError::UnknownCode)
+    ));
+}
+
+#[test]
+fn expired_codes_expired_tokens_and_revoked_devices_are_refused() {
+    let d = directory();
+    let code = volunteer_code(&d, 0);
+    assert!(matches!(
+        d.redeem(&code, "late", 11 * 60_000),
+        Err(DirectoryError::CodeExpired)
+    ));
+    let code = volunteer_code(&d, 0);
+    let (token, device) = d.redeem(&code, "tablet", 0).unwrap();
+    assert_eq!(
+        d.authenticate(Some(&token), 86_400_000 + 1),
+        Err(AuthError::Expired)
+    );
+    d.revoke(&device.device_id).unwrap();
+    assert_eq!(d.authenticate(Some(&token), 1), Err(AuthError::Revoked));
+    assert_eq!(d.authenticate(Some("nope"), 1), Err(AuthError::Unknown));
+    assert_eq!(d.authenticate(None, 1), Err(AuthError::Missing));
+    assert_eq!(
+        d.authenticate(Some("boot"), 1).unwrap().role,
+        Role::Administrator
+    );
+}

@@ -1,0 +1,74 @@
+//! Deleting residents' data and reading the audit log.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::Json;
+use serde::Deserialize;
+use wish_client_core::proto::DocumentId;
+
+use super::devices::{audit as write_audit, tell_engine};
+use super::{blocking, require, ApiError};
+use crate::access::Role;
+use crate::audit::AuditRecord;
+use crate::engine::Input;
+use crate::http::AppState;
+
+/// `DELETE /api/v1/contacts/{doc}` (coordinator, office): deletes a resident's contact
+/// document; see `engine/deletion.rs`.
+pub async fn delete_contact(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(doc): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let who = require(&state, &headers, &[Role::Coordinator, Role::Office])?;
+    let doc: DocumentId = doc
+        .parse()
+        .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "not a document id"))?;
+    tell_engine(
+        &state,
+        Input::DeleteDocument {
+            doc,
+            by: who.device_id.clone(),
+        },
+    )
+    .await;
+    write_audit(
+        &state,
+        "contact-delete-requested",
+        &who.device_id,
+        &doc.to_string(),
+    )
+    .await;
+    Ok(StatusCode::ACCEPTED)
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    #[serde(default)]
+    since_ms: u64,
+    #[serde(default = "default_limit")]
+    limit: usize,
+}
+
+fn default_limit() -> usize {
+    200
+}
+
+/// `GET /api/v1/audit?since_ms=&limit=` (office, administrator): the audit log, oldest
+/// first.
+pub async fn audit(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<AuditQuery>,
+) -> Result<Json<Vec<AuditRecord>>, ApiError> {
+    require(&state, &headers, &[Role::Office])?;
+    let storage = state.storage.clone();
+    let records = blocking(move || {
+        crate::audit::read(storage.as_ref(), q.since_ms, q.limit.min(10_000))
+            .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+    })
+    .await?;
+    Ok(Json(records))
+}

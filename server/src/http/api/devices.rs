@@ -1,0 +1,251 @@
+//! Enrollment codes, redemption, and device administration.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{blocking, require, ApiError};
+use crate::access::{Principal, Role};
+use crate::directory::{DeviceRecord, DirectoryError, NewEnrollment};
+use crate::engine::Input;
+use crate::http::AppState;
+use crate::runtime::{now_ms, HubInput};
+
+/// `POST /api/v1/enrollments` (coordinator for its own stations, office, administrator):
+/// creates a one-time enrollment code. The code is returned once, as text and as QR.
+pub async fn create_enrollment(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Json(mut request): Json<NewEnrollment>,
+) -> Result<Json<Value>, ApiError> {
+    let who = require(&state, &headers, &[Role::Coordinator, Role::Office])?;
+    check_enrollment_scope(&who, &request)?;
+    request.created_by = who.device_id.clone();
+    let worker = state.clone();
+    let (code, record) = blocking(move || {
+        worker
+            .directory
+            .create_enrollment(request, now_ms())
+            .map_err(directory_error)
+    })
+    .await?;
+    let svg = crate::qr::svg(&code)
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    audit(
+        &state,
+        "enrollment-created",
+        &who.device_id,
+        &format!("{:?} {} {:?}", record.role, record.person, record.stations),
+    )
+    .await;
+    Ok(Json(
+        json!({ "code": code, "expires_ms": record.expires_ms, "role": record.role, "person": record.person, "stations": record.stations, "qr_svg": svg }),
+    ))
+}
+
+/// Coordinators may only enroll volunteers and partners of their own community and
+/// stations.
+fn check_enrollment_scope(who: &Principal, request: &NewEnrollment) -> Result<(), ApiError> {
+    if who.role != Role::Coordinator {
+        return Ok(());
+    }
+    let own_community = who.community.as_deref() == Some(request.community.as_str());
+    let own_stations = request.stations.iter().all(|s| who.stations.contains(s));
+    let allowed_role = matches!(
+        request.role,
+        Role::Volunteer | Role::Partner | Role::Coordinator
+    );
+    if own_community && own_stations && allowed_role {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "coordinators enroll devices for their own stations only",
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CodeQuery {
+    code: String,
+}
+
+/// `GET /api/v1/enrollments/qr.svg?code=...`: the code as an SVG QR code.
+pub async fn qr_svg(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, ApiError> {
+    require(&state, &headers, &[Role::Coordinator, Role::Office])?;
+    let svg = crate::qr::svg(&q.code)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+/// `GET /api/v1/enrollments/qr.png?code=...`: the code as a PNG QR code, for printing.
+pub async fn qr_png(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(q): Query<CodeQuery>,
+) -> Result<Response, ApiError> {
+    require(&state, &headers, &[Role::Coordinator, Role::Office])?;
+    let png = crate::qr::png(&q.code)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Redeem {
+    code: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /api/v1/enroll {"code": "...", "name": "tablet 3"}` (no token: the code is the
+/// credential): redeems a code once for a device token, returned once.
+pub async fn redeem(
+    State(state): State<Arc<AppState>>,
+    Json(body): Json<Redeem>,
+) -> Result<Json<Value>, ApiError> {
+    let worker = state.clone();
+    let (token, device) = blocking(move || {
+        worker
+            .directory
+            .redeem(&body.code, &body.name, now_ms())
+            .map_err(directory_error)
+    })
+    .await?;
+    audit(
+        &state,
+        "device-enrolled",
+        &device.device_id,
+        &format!("{:?} {}", device.role, device.person),
+    )
+    .await;
+    Ok(Json(json!({ "token": token, "device": device })))
+}
+
+/// `GET /api/v1/devices` (office, administrator; coordinators see their community's).
+pub async fn list(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<DeviceRecord>>, ApiError> {
+    let who = require(&state, &headers, &[Role::Coordinator, Role::Office])?;
+    let devices = state
+        .directory
+        .devices()
+        .into_iter()
+        .filter(|d| {
+            who.role == Role::Administrator
+                || who.community.as_deref() == Some(d.community.as_str())
+        })
+        .collect();
+    Ok(Json(devices))
+}
+
+/// `POST /api/v1/devices/{id}/revoke`: the token stops working and live connections of
+/// the device close at once.
+pub async fn revoke(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<DeviceRecord>, ApiError> {
+    let who = require(&state, &headers, &[Role::Coordinator, Role::Office])?;
+    let worker = state.clone();
+    let device_id = id.clone();
+    let record =
+        blocking(move || worker.directory.revoke(&device_id).map_err(directory_error)).await?;
+    tell_engine(
+        &state,
+        Input::PrincipalChanged {
+            device_id: id,
+            principal: None,
+        },
+    )
+    .await;
+    audit(&state, "device-revoked", &who.device_id, &record.device_id).await;
+    Ok(Json(record))
+}
+
+#[derive(Deserialize)]
+pub struct Reassign {
+    role: Option<Role>,
+    person: Option<String>,
+    stations: Option<Vec<String>>,
+}
+
+/// `PATCH /api/v1/devices/{id}` (office, administrator): changes role, person or
+/// stations; live connections get the new rights without reconnecting.
+pub async fn reassign(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(body): Json<Reassign>,
+) -> Result<Json<DeviceRecord>, ApiError> {
+    let who = require(&state, &headers, &[Role::Office])?;
+    let worker = state.clone();
+    let device_id = id.clone();
+    let record = blocking(move || {
+        worker
+            .directory
+            .reassign(&device_id, body.role, body.person, body.stations)
+            .map_err(directory_error)
+    })
+    .await?;
+    tell_engine(
+        &state,
+        Input::PrincipalChanged {
+            device_id: id,
+            principal: Some(record.principal()),
+        },
+    )
+    .await;
+    audit(
+        &state,
+        "device-reassigned",
+        &who.device_id,
+        &record.device_id,
+    )
+    .await;
+    Ok(Json(record))
+}
+
+pub(super) async fn tell_engine(state: &AppState, input: Input) {
+    if state.hub.send(HubInput::Engine(input)).await.is_err() {
+        tracing::error!("engine stopped; change not applied to live connections");
+    }
+}
+
+pub(super) async fn audit(state: &Arc<AppState>, kind: &str, device: &str, detail: &str) {
+    let (storage, kind, device, detail) = (
+        state.storage.clone(),
+        kind.to_owned(),
+        device.to_owned(),
+        detail.to_owned(),
+    );
+    let written = tokio::task::spawn_blocking(move || {
+        crate::audit::write(storage.as_ref(), &kind, &device, &detail)
+    })
+    .await;
+    if !matches!(written, Ok(Ok(()))) {
+        tracing::error!("writing the audit log failed");
+    }
+}
+
+fn directory_error(error: DirectoryError) -> ApiError {
+    let status = match &error {
+        DirectoryError::UnknownCode | DirectoryError::CodeExpired => StatusCode::FORBIDDEN,
+        DirectoryError::UnknownDevice(_) => StatusCode::NOT_FOUND,
+        DirectoryError::Invalid(_) => StatusCode::BAD_REQUEST,
+        DirectoryError::Storage(e) => {
+            tracing::error!(error = %e, "directory storage error");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+    };
+    ApiError::new(status, error.to_string())
+}

@@ -1,0 +1,347 @@
+//! Devices, roles and access control, through real WebSockets against a real server.
+
+use std::time::Duration;
+
+use automerge::Automerge;
+use futures_util::StreamExt;
+use serde_json::json;
+use tokio_tungstenite::connect_async;
+use tokio_tungstenite::tungstenite::Error as WsError;
+use wish_client_core::model::{Channel, Urgency};
+use wish_client_core::native::NativeClient;
+use wish_client_core::ops::wish::{collect_wish, CollectWish, NewContact};
+use wish_client_core::proto::DocumentId;
+use wish_client_core::sync::ClientEvent;
+use wish_tests::clients::{client, SYNC_TIMEOUT};
+use wish_tests::http::request;
+use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
+
+/// Enrolls a device through the API; returns its token and device id.
+fn enroll(
+    server: &TestServer,
+    role: &str,
+    person: &str,
+    stations: &[&str],
+    token_days: u64,
+) -> anyhow::Result<(String, String)> {
+    let body = json!({ "role": role, "person": person, "community": "c1", "stations": stations, "token_days": token_days });
+    let created = request(
+        &server.addr,
+        "POST",
+        "/api/v1/enrollments",
+        Some(TEST_TOKEN),
+        Some(&body),
+    )?;
+    anyhow::ensure!(
+        created.status == 200,
+        "enrollment: {} {}",
+        created.status,
+        created.text()
+    );
+    let code = created.json()?["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let redeemed = request(
+        &server.addr,
+        "POST",
+        "/api/v1/enroll",
+        None,
+        Some(&json!({ "code": code, "name": person })),
+    )?;
+    anyhow::ensure!(
+        redeemed.status == 200,
+        "redeem: {} {}",
+        redeemed.status,
+        redeemed.text()
+    );
+    let value = redeemed.json()?;
+    Ok((
+        value["token"].as_str().unwrap_or_default().to_owned(),
+        value["device"]["device_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    ))
+}
+
+fn ws_url(server: &TestServer, token: &str) -> String {
+    format!("ws://{}/sync?token={token}", server.addr)
+}
+
+/// A wish and its contact document, collected by `collector` at `station`.
+fn wish_with_contact(
+    station: &str,
+    collector: &str,
+    seed: u8,
+) -> anyhow::Result<(DocumentId, Automerge, DocumentId, Automerge)> {
+    let (wish_id, contact_id) = (
+        DocumentId::from_bytes([seed; 16]),
+        DocumentId::from_bytes([seed.wrapping_add(100); 16]),
+    );
+    let (mut wish, mut contact) = (Automerge::new(), Automerge::new());
+    let input = CollectWish {
+        wish_id: format!("w{seed}"),
+        wish_doc: wish_id.to_string(),
+        community: "c1".into(),
+        station: station.into(),
+        title: "需要上门问诊".into(),
+        text: "独居老人，行动不便".into(),
+        suggested_module: None,
+        channel: Channel::DoorToDoor,
+        compound: "幸福小区".into(),
+        building: "3栋".into(),
+        urgency: Urgency::High,
+        capacity: 1,
+        on_behalf: true,
+        collected_by: collector.into(),
+        device: "d-test".into(),
+        event_id: format!("e{seed}"),
+        now_ms: 1_700_000_000_000,
+        contact: Some(NewContact {
+            doc_id: contact_id.to_string(),
+            name: "测试居民".into(),
+            phone: "13800000000".into(),
+            room: "1201".into(),
+            vulnerability: vec!["living_alone".into()],
+            notes: String::new(),
+            consent_given: true,
+            consent_on_behalf: false,
+        }),
+    };
+    collect_wish(&mut wish, &mut contact, input)?;
+    Ok((wish_id, wish, contact_id, contact))
+}
+
+async fn upload(c: &NativeClient, id: DocumentId, doc: &Automerge) -> anyhow::Result<()> {
+    let bytes = doc.save();
+    c.with_driver(move |d| d.import_document(id, &bytes))
+        .await??;
+    c.wait_saved(id, SYNC_TIMEOUT).await?;
+    Ok(())
+}
+
+/// Opens a document and waits for the server's answer: true if it arrived, false if the
+/// server said it is unavailable.
+async fn opens(c: &NativeClient, id: DocumentId) -> anyhow::Result<bool> {
+    let mut events = c.events();
+    c.open(id).await?;
+    let deadline = tokio::time::Instant::now() + SYNC_TIMEOUT;
+    loop {
+        if c.read(id, |d| !d.get_heads().is_empty()).await? == Some(true) {
+            return Ok(true);
+        }
+        match tokio::time::timeout_at(deadline, events.recv()).await {
+            Err(_) => anyhow::bail!("no answer for {id}"),
+            Ok(Ok(ClientEvent::DocUnavailable(doc))) if doc == id => return Ok(false),
+            Ok(_) => {}
+        }
+    }
+}
+
+async fn expect_401(url: &str) -> anyhow::Result<String> {
+    match connect_async(url).await {
+        Err(WsError::Http(response)) => {
+            anyhow::ensure!(response.status() == 401, "status {}", response.status());
+            Ok(
+                String::from_utf8_lossy(response.body().as_deref().unwrap_or_default())
+                    .into_owned(),
+            )
+        }
+        Err(other) => anyhow::bail!("expected 401, got {other}"),
+        Ok(_) => anyhow::bail!("expected 401, got a connection"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn revoked_and_expired_tokens_get_401_and_revoking_closes_live_connections(
+) -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let (mut socket, _) = connect_async(ws_url(&server, &token)).await?;
+    let revoked = request(
+        &server.addr,
+        "POST",
+        &format!("/api/v1/devices/{device}/revoke"),
+        Some(TEST_TOKEN),
+        None,
+    )?;
+    assert_eq!(revoked.status, 200, "{}", revoked.text());
+    let closed = tokio::time::timeout(Duration::from_secs(1), async {
+        while let Some(Ok(_)) = socket.next().await {}
+    })
+    .await;
+    assert!(
+        closed.is_ok(),
+        "the revoked device's connection stayed open for more than 1 s"
+    );
+    assert!(expect_401(&ws_url(&server, &token))
+        .await?
+        .contains("revoked"));
+    let (expired, _) = enroll(&server, "volunteer", "p-wang", &["A"], 0)?;
+    assert!(expect_401(&ws_url(&server, &expired))
+        .await?
+        .contains("expired"));
+    assert!(expect_401(&ws_url(&server, "wrong"))
+        .await?
+        .contains("invalid"));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn volunteers_get_doc_unavailable_for_contacts_they_may_not_see() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let admin_dir = temp_dir();
+    let admin = client(&server.ws_url(), admin_dir.path(), false).await?;
+    let mut contacts = Vec::new();
+    for (seed, station, collector) in [(1u8, "B", "p-zhao"), (2, "A", "p-other"), (3, "A", "p-li")]
+    {
+        let (wish_id, wish, contact_id, contact) = wish_with_contact(station, collector, seed)?;
+        upload(&admin, wish_id, &wish).await?;
+        upload(&admin, contact_id, &contact).await?;
+        contacts.push(contact_id);
+    }
+    let (token, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let tablet_dir = temp_dir();
+    let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
+    assert!(
+        !opens(&tablet, contacts[0]).await?,
+        "a contact of station B was shown"
+    );
+    assert!(
+        !opens(&tablet, contacts[1]).await?,
+        "a contact collected by someone else was shown"
+    );
+    assert!(
+        opens(&tablet, contacts[2]).await?,
+        "the volunteer's own contact was refused"
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_read_only_peers_changes_are_neither_stored_nor_relayed() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server_dir = data.path().join("server");
+    let server = TestServer::start(BIN, &server_dir)?;
+    let admin_dir = temp_dir();
+    let admin = client(&server.ws_url(), admin_dir.path(), false).await?;
+    // The ledger is read-only for volunteers.
+    let ledger = admin
+        .create(|doc| {
+            let _ = wish_client_core::ops::ledger::create_ledger(doc, "c1", 1_700_000_000_000);
+        })
+        .await?;
+    admin.wait_saved(ledger, SYNC_TIMEOUT).await?;
+    let (token, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let tablet_dir = temp_dir();
+    let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
+    assert!(opens(&tablet, ledger).await?);
+    tablet
+        .change(ledger, |doc| {
+            use automerge::transaction::Transactable;
+            let mut tx = doc.transaction();
+            let _ = tx.put(automerge::ROOT, "forged", "by a volunteer");
+            tx.commit();
+        })
+        .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let relayed = admin
+        .read(ledger, |d| {
+            automerge::ReadDoc::get(d, automerge::ROOT, "forged")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await?;
+    assert_eq!(relayed, Some(false), "a read-only change was relayed");
+    assert!(
+        !tablet.is_saved_on_server(ledger).await?,
+        "a read-only change was acknowledged"
+    );
+    server.kill()?;
+    let server = TestServer::start(BIN, &server_dir)?;
+    let fresh_dir = temp_dir();
+    let fresh = client(&server.ws_url(), fresh_dir.path(), false).await?;
+    assert!(opens(&fresh, ledger).await?);
+    let stored = fresh
+        .read(ledger, |d| {
+            automerge::ReadDoc::get(d, automerge::ROOT, "forged")
+                .ok()
+                .flatten()
+                .is_some()
+        })
+        .await?;
+    assert_eq!(stored, Some(false), "a read-only change was stored");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deleted_contact_cannot_be_uploaded_again_and_holders_are_told() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let (token, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let tablet_dir = temp_dir();
+    let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
+    let (wish_id, wish, contact_id, contact) = wish_with_contact("A", "p-li", 7)?;
+    upload(&tablet, wish_id, &wish).await?;
+    upload(&tablet, contact_id, &contact).await?;
+    let mut events = tablet.events();
+    let deleted = request(
+        &server.addr,
+        "DELETE",
+        &format!("/api/v1/contacts/{contact_id}"),
+        Some(TEST_TOKEN),
+        None,
+    )?;
+    assert_eq!(deleted.status, 202, "{}", deleted.text());
+    let told = tokio::time::timeout(SYNC_TIMEOUT, async {
+        loop {
+            if let Ok(ClientEvent::DocUnavailable(doc)) = events.recv().await {
+                if doc == contact_id {
+                    return;
+                }
+            }
+        }
+    })
+    .await;
+    assert!(told.is_ok(), "the tablet holding the contact was not told");
+    // The wish no longer links the contact.
+    tablet
+        .wait_until(wish_id, SYNC_TIMEOUT, "contact unlinked", move |d| {
+            d.document(&wish_id).is_some_and(|w| matches!(automerge::ReadDoc::get(w, automerge::ROOT, "contact"), Ok(Some((automerge::Value::Scalar(s), _))) if s.is_null()))
+        })
+        .await?;
+    // The tablet still holds the contact and tries to upload it again from a new replica.
+    let again_dir = temp_dir();
+    let again = client(&ws_url(&server, &token), again_dir.path(), false).await?;
+    let bytes = contact.save();
+    again
+        .with_driver(move |d| d.import_document(contact_id, &bytes))
+        .await??;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !again.is_saved_on_server(contact_id).await?,
+        "a deleted contact was accepted again"
+    );
+    let fresh_dir = temp_dir();
+    let fresh = client(&server.ws_url(), fresh_dir.path(), false).await?;
+    assert!(
+        !opens(&fresh, contact_id).await?,
+        "a deleted contact is still served"
+    );
+    let audit = request(&server.addr, "GET", "/api/v1/audit", Some(TEST_TOKEN), None)?.json()?;
+    let kinds: Vec<&str> = audit
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"contact-deleted"), "{kinds:?}");
+    assert!(kinds.contains(&"refused-upload-of-deleted"), "{kinds:?}");
+    Ok(())
+}
