@@ -17,6 +17,7 @@
 
 mod access_check;
 mod audit;
+mod authorship;
 mod connection;
 mod deletion;
 mod document;
@@ -31,6 +32,7 @@ use wish_client_core::proto::{DocumentId, PeerId, StorageId, WireMessage};
 use crate::access::Principal;
 use crate::storage::{Key, WriteBatch};
 pub use audit::{audit_key, AuditRecord};
+pub use authorship::{ActorBindings, ACTOR_PREFIX};
 pub use connection::ConnId;
 use connection::Connections;
 pub use hook::{aux_key, DocHook, HookContext};
@@ -115,6 +117,8 @@ pub struct Engine {
     hook: Option<Box<dyn DocHook>>,
     /// Distinguishes audit records written in the same millisecond.
     audit_seq: u64,
+    /// Which device each Automerge actor belongs to.
+    actors: authorship::ActorBindings,
 }
 
 impl Engine {
@@ -129,6 +133,7 @@ impl Engine {
             now_ms: 0,
             hook: None,
             audit_seq: 0,
+            actors: Default::default(),
         }
     }
 

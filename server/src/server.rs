@@ -11,7 +11,7 @@ use wish_client_core::proto::{PeerId, StorageId};
 
 use crate::directory::Directory;
 use crate::domain::{server_actor, DomainHook};
-use crate::engine::{Engine, EngineConfig};
+use crate::engine::{ActorBindings, Engine, EngineConfig, ACTOR_PREFIX};
 use crate::http::{app, AppState, Limits};
 use crate::runtime::{spawn_engine_thread, Hub, HubInput};
 use crate::storage::{key, RedbStore, Storage, StorageError, WriteBatch};
@@ -53,6 +53,15 @@ pub fn storage_id(storage: &dyn Storage) -> Result<StorageId, StorageError> {
     Ok(StorageId::new(id))
 }
 
+/// Every stored actor binding (see `engine::ACTOR_PREFIX`).
+fn actor_bindings(storage: &dyn Storage) -> Result<ActorBindings, StorageError> {
+    let rows = storage.load_range(&key([ACTOR_PREFIX]))?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(k, v)| Some((k.get(1)?.clone(), String::from_utf8(v).ok()?)))
+        .collect())
+}
+
 /// A stable peer id derived from the storage id, so it survives restarts.
 pub fn server_peer_id(storage_id: &StorageId) -> PeerId {
     let short: String = storage_id
@@ -76,7 +85,8 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         storage_id.clone(),
         config.engine.clone(),
     )
-    .with_hook(Box::new(hook));
+    .with_hook(Box::new(hook))
+    .with_actor_bindings(actor_bindings(storage.as_ref())?);
     let (hub, engine_thread) = spawn_engine_thread(engine, storage.clone(), 4096)?;
     let directory = Directory::load(&config.bootstrap_token, storage.clone())?;
     let state = Arc::new(AppState::new(

@@ -345,3 +345,61 @@ async fn a_deleted_contact_cannot_be_uploaded_again_and_holders_are_told() -> an
     assert!(kinds.contains(&"refused-upload-of-deleted"), "{kinds:?}");
     Ok(())
 }
+
+/// A change made with an actor id that belongs to another device.
+fn forged_change(original: &Automerge, note: &str) -> anyhow::Result<Vec<u8>> {
+    use automerge::transaction::Transactable;
+    let mut doc = Automerge::load(&original.save())?;
+    let owner = doc
+        .get_changes(&[])
+        .first()
+        .map(|c| c.actor_id().clone())
+        .ok_or_else(|| anyhow::anyhow!("no changes"))?;
+    doc.set_actor(owner);
+    let mut tx = doc.transaction();
+    tx.put(automerge::ROOT, "title", note.to_owned())?;
+    tx.commit();
+    Ok(doc.save())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_by_another_devices_actor_are_refused_unless_the_device_may_relay(
+) -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let (li, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let (wang, wang_device) = enroll(&server, "volunteer", "p-wang", &["A"], 30)?;
+    let (zhou, _) = enroll(&server, "coordinator", "p-zhou", &["A"], 30)?;
+    let li_dir = temp_dir();
+    let li_tablet = client(&ws_url(&server, &li), li_dir.path(), false).await?;
+    let (wish_id, wish, _, _) = wish_with_contact("A", "p-li", 9)?;
+    upload(&li_tablet, wish_id, &wish).await?;
+
+    let forged = forged_change(&wish, "改过的标题")?;
+    let wang_dir = temp_dir();
+    let wang_tablet = client(&ws_url(&server, &wang), wang_dir.path(), false).await?;
+    let bytes = forged.clone();
+    wang_tablet
+        .with_driver(move |d| d.import_document(wish_id, &bytes))
+        .await??;
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(
+        !wang_tablet.is_saved_on_server(wish_id).await?,
+        "a change under another device's actor was accepted"
+    );
+    let audit = request(&server.addr, "GET", "/api/v1/audit", Some(TEST_TOKEN), None)?.json()?;
+    let refused = audit
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|r| r["kind"] == "refused-foreign-actor" && r["device"] == wang_device.as_str());
+    assert!(refused, "the refusal was not audited: {audit}");
+
+    let zhou_dir = temp_dir();
+    let coordinator = client(&ws_url(&server, &zhou), zhou_dir.path(), false).await?;
+    coordinator
+        .with_driver(move |d| d.import_document(wish_id, &forged))
+        .await??;
+    coordinator.wait_saved(wish_id, SYNC_TIMEOUT).await?;
+    Ok(())
+}

@@ -118,7 +118,7 @@ impl Engine {
         }
         let changed = state.doc.get_heads() != before;
         tracing::debug!(doc = %doc_id, peer = %peer_id, changed, "applied sync message");
-        if changed && !self.accept_change(conn, doc_id, before.is_empty()) {
+        if changed && !self.accept_change(conn, doc_id, &before) {
             return;
         }
         if changed {
@@ -152,32 +152,28 @@ impl Engine {
 
     /// Checks a change just applied against the sender's rights over the new contents.
     /// A refused change is dropped with the in-memory document (it was never persisted).
-    fn accept_change(&mut self, conn: ConnId, doc_id: DocumentId, was_empty: bool) -> bool {
+    fn accept_change(
+        &mut self,
+        conn: ConnId,
+        doc_id: DocumentId,
+        before: &[automerge::ChangeHash],
+    ) -> bool {
+        let was_empty = before.is_empty();
         let Some(state) = ready_in(&mut self.docs, &doc_id) else {
             return false;
         };
         state.refresh_meta();
-        let MetaLookup::Known(meta) = self.meta_of(doc_id) else {
-            // A new contact whose wish is unknown here: judged on its station alone.
-            return self.accept_change_without_wish(conn, doc_id, was_empty);
+        let allowed = match self.meta_of(doc_id) {
+            MetaLookup::Known(meta) => self.change_allowed(conn, &meta, was_empty),
+            // A new contact whose wish is unknown here: judged on its own contents.
+            MetaLookup::NeedsWish(_) => {
+                let meta = ready_in(&mut self.docs, &doc_id)
+                    .map(|s| s.meta.clone())
+                    .unwrap_or_default();
+                self.change_allowed(conn, &meta, was_empty)
+            }
         };
-        if self.change_allowed(conn, &meta, was_empty) {
-            return true;
-        }
-        self.refuse_change(conn, doc_id, was_empty);
-        false
-    }
-
-    fn accept_change_without_wish(
-        &mut self,
-        conn: ConnId,
-        doc_id: DocumentId,
-        was_empty: bool,
-    ) -> bool {
-        let meta = ready_in(&mut self.docs, &doc_id)
-            .map(|s| s.meta.clone())
-            .unwrap_or_default();
-        if self.change_allowed(conn, &meta, was_empty) {
+        if allowed && self.authorship_ok(conn, doc_id, before) {
             return true;
         }
         self.refuse_change(conn, doc_id, was_empty);
