@@ -1,6 +1,7 @@
 //! The axum router: `/sync` (WebSocket), `/healthz`, `/api/v1`.
 
 mod api;
+mod rate_limit;
 mod sync_socket;
 
 use std::sync::atomic::AtomicU64;
@@ -12,6 +13,7 @@ use axum::Router;
 use crate::directory::Directory;
 use crate::runtime::Hub;
 use crate::storage::Storage;
+pub use rate_limit::RateLimiter;
 
 /// Limits applied to every WebSocket connection.
 #[derive(Debug, Clone)]
@@ -25,6 +27,14 @@ pub struct Limits {
     pub ping_interval_ms: u64,
     /// Time a socket may stay open without sending `join`, in milliseconds.
     pub join_timeout_ms: u64,
+    /// WebSocket upgrades allowed per minute per device; an address (a whole community
+    /// may sit behind one NAT) gets ten times as many.
+    pub upgrades_per_minute: u32,
+    /// Messages accepted per second per device (a burst of ten seconds' worth is allowed).
+    pub messages_per_second: u32,
+    /// Browser origins allowed to open `/sync`; empty allows any. Requests without an
+    /// `Origin` header (native clients) are always allowed.
+    pub allowed_origins: Vec<String>,
 }
 
 impl Default for Limits {
@@ -34,6 +44,9 @@ impl Default for Limits {
             outbound_queue: 1024,
             ping_interval_ms: 5_000,
             join_timeout_ms: 30_000,
+            upgrades_per_minute: 120,
+            messages_per_second: 500,
+            allowed_origins: Vec::new(),
         }
     }
 }
@@ -45,6 +58,12 @@ pub struct AppState {
     /// Read-only use from the API (summaries); documents are written only by the engine.
     pub storage: Arc<dyn Storage>,
     pub limits: Limits,
+    /// Upgrades, by device.
+    pub upgrade_limiter: RateLimiter,
+    /// Upgrades and enrollment attempts, by address.
+    pub address_limiter: RateLimiter,
+    /// Messages, by device.
+    pub message_limiter: Arc<RateLimiter>,
     next_conn: AtomicU64,
 }
 
@@ -54,6 +73,18 @@ impl AppState {
             hub,
             directory,
             storage,
+            address_limiter: RateLimiter::new(
+                f64::from(limits.upgrades_per_minute) / 6.0,
+                f64::from(limits.upgrades_per_minute) * 10.0,
+            ),
+            upgrade_limiter: RateLimiter::new(
+                f64::from(limits.upgrades_per_minute) / 60.0,
+                f64::from(limits.upgrades_per_minute),
+            ),
+            message_limiter: Arc::new(RateLimiter::new(
+                f64::from(limits.messages_per_second),
+                f64::from(limits.messages_per_second) * 10.0,
+            )),
             limits,
             next_conn: AtomicU64::new(1),
         }

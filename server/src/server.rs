@@ -102,13 +102,16 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     announce(addr);
     tracing::info!(%addr, storage_id = %storage_id, data = %config.data_dir.display(), "serving");
     let shutdown_hub = hub.clone();
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down: flushing storage and closing connections");
-            shutdown_hub.shutdown().await;
-        })
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down: flushing storage and closing connections");
+        shutdown_hub.shutdown().await;
+    })
+    .await?;
     tokio::task::spawn_blocking(move || engine_thread.join())
         .await
         .ok();

@@ -153,3 +153,52 @@ async fn upgrades_without_a_valid_token_get_401() -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_origins_outside_the_allow_list_are_refused() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = TestServer::start_with_args(
+        BIN,
+        &data.path().join("server"),
+        &["--allowed-origin", "https://tablet.example"],
+    )?;
+    for (origin, allowed) in [
+        ("https://tablet.example", true),
+        ("https://evil.example", false),
+    ] {
+        let mut request = server.ws_url().into_client_request()?;
+        request.headers_mut().insert("Origin", origin.parse()?);
+        match connect_async(request).await {
+            Ok(_) => assert!(allowed, "{origin} was let in"),
+            Err(WsError::Http(response)) => {
+                assert!(!allowed, "{origin} was refused");
+                assert_eq!(response.status(), 403);
+            }
+            Err(other) => anyhow::bail!("{origin}: {other}"),
+        }
+    }
+    // Native clients send no Origin at all.
+    assert!(connect_async(server.ws_url()).await.is_ok());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_upgrades_from_one_address_get_429() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = TestServer::start_with_args(
+        BIN,
+        &data.path().join("server"),
+        &["--upgrades-per-minute", "3"],
+    )?;
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        statuses.push(match connect_async(server.ws_url()).await {
+            Ok(_) => 101,
+            Err(WsError::Http(response)) => response.status().as_u16(),
+            Err(other) => anyhow::bail!("{other}"),
+        });
+    }
+    assert_eq!(&statuses[..3], &[101, 101, 101], "{statuses:?}");
+    assert!(statuses[3..].iter().all(|s| *s == 429), "{statuses:?}");
+    Ok(())
+}

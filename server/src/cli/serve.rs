@@ -26,6 +26,16 @@ pub struct ServeArgs {
     /// Messages queued for one peer before it is disconnected as too slow.
     #[arg(long, default_value_t = Limits::default().outbound_queue)]
     outbound_queue: usize,
+    /// Browser origin allowed to open /sync (repeat for several); none allows any.
+    /// Native clients send no Origin and are always allowed.
+    #[arg(long = "allowed-origin")]
+    allowed_origins: Vec<String>,
+    /// WebSocket upgrades allowed per minute per device (ten times as many per address).
+    #[arg(long, default_value_t = Limits::default().upgrades_per_minute)]
+    upgrades_per_minute: u32,
+    /// Messages accepted per second per device.
+    #[arg(long, default_value_t = Limits::default().messages_per_second)]
+    messages_per_second: u32,
     /// Seconds a document with no peers stays in memory.
     #[arg(long, default_value_t = EngineConfig::default().idle_unload_ms / 1000)]
     idle_unload_secs: u64,
@@ -39,6 +49,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let limits = Limits {
         max_message_bytes: args.max_message_bytes,
         outbound_queue: args.outbound_queue,
+        allowed_origins: args.allowed_origins,
+        upgrades_per_minute: args.upgrades_per_minute,
+        messages_per_second: args.messages_per_second,
         ..Limits::default()
     };
     let engine = EngineConfig {

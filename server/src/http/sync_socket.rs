@@ -10,14 +10,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Query, State};
+use axum::extract::{ConnectInfo, Query, State};
+use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
 use tokio::sync::mpsc;
 use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 use wish_client_core::proto::{decode, encode, WireMessage};
 
-use super::{AppState, Limits};
+use super::{AppState, Limits, RateLimiter};
 use crate::access::Principal;
 use crate::engine::ConnId;
 use crate::runtime::{CloseSignal, ConnHandle, Hub, HubInput, Outbound};
@@ -29,9 +31,28 @@ const TOO_BIG: u16 = 1009;
 
 pub async fn upgrade(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(peer_addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
+    if let Err(refusal) = check_origin(&state.limits, &headers) {
+        return refusal;
+    }
+    if state
+        .address_limiter
+        .acquire(
+            &format!("addr:{}", peer_addr.ip()),
+            Instant::now().into_std(),
+        )
+        .is_err()
+    {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many connection attempts from this address",
+        )
+            .into_response();
+    }
     let token = query.get("token").map(String::as_str);
     let principal = match state
         .directory
@@ -43,14 +64,61 @@ pub async fn upgrade(
             return (StatusCode::UNAUTHORIZED, format!("{error}: {hint}")).into_response();
         }
     };
+    if state
+        .upgrade_limiter
+        .acquire(
+            &format!("device:{}", principal.device_id),
+            Instant::now().into_std(),
+        )
+        .is_err()
+    {
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many connection attempts from this device",
+        )
+            .into_response();
+    }
     let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
-    tracing::info!(conn = conn.0, ?principal, "websocket authenticated");
+    tracing::info!(conn = conn.0, %peer_addr, device = %principal.device_id, role = ?principal.role, "websocket authenticated");
     let limits = state.limits.clone();
-    let hub = state.hub.clone();
+    let context = ConnContext {
+        conn,
+        hub: state.hub.clone(),
+        limiter: state.message_limiter.clone(),
+        principal,
+    };
     ws.max_message_size(limits.max_message_bytes)
         .max_frame_size(limits.max_message_bytes)
         .max_write_buffer_size(limits.max_message_bytes * 2)
-        .on_upgrade(move |socket| run_connection(socket, conn, hub, limits, principal))
+        .on_upgrade(move |socket| run_connection(socket, context, limits))
+}
+
+/// Browsers send `Origin`; when an allow-list is configured, other origins are refused
+/// before upgrading (axum does no Origin check of its own).
+fn check_origin(limits: &Limits, headers: &HeaderMap) -> Result<(), Response> {
+    let Some(origin) = headers
+        .get(axum::http::header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
+        return Ok(());
+    };
+    if limits.allowed_origins.is_empty() || limits.allowed_origins.iter().any(|o| o == origin) {
+        Ok(())
+    } else {
+        Err((
+            StatusCode::FORBIDDEN,
+            format!("origin {origin} is not allowed"),
+        )
+            .into_response())
+    }
+}
+
+/// What a connection task needs besides its socket.
+struct ConnContext {
+    conn: ConnId,
+    hub: Hub,
+    limiter: Arc<RateLimiter>,
+    principal: Principal,
 }
 
 /// Why a connection ended, for the close frame and the log.
@@ -79,13 +147,14 @@ impl Ending {
     }
 }
 
-async fn run_connection(
-    socket: WebSocket,
-    conn: ConnId,
-    hub: Hub,
-    limits: Limits,
-    principal: Principal,
-) {
+async fn run_connection(socket: WebSocket, context: ConnContext, limits: Limits) {
+    let ConnContext {
+        conn,
+        hub,
+        limiter,
+        principal,
+    } = context;
+    let device = principal.device_id.clone();
     let (handle, outbound, close) = ConnHandle::new(limits.outbound_queue);
     if hub
         .send(HubInput::Connected {
@@ -98,16 +167,17 @@ async fn run_connection(
     {
         return;
     }
-    let ending = Connection {
+    let connection = Connection {
         socket,
         conn,
         hub: hub.clone(),
         limits,
+        limiter,
+        device,
         joined: false,
         awaiting_pong: false,
-    }
-    .serve(outbound, close)
-    .await;
+    };
+    let ending = connection.serve(outbound, close).await;
     tracing::info!(conn = conn.0, code = ending.code, reason = %ending.reason, "connection ended");
     let _ = hub.send(HubInput::Disconnected { conn }).await;
 }
@@ -117,6 +187,8 @@ struct Connection {
     conn: ConnId,
     hub: Hub,
     limits: Limits,
+    limiter: Arc<RateLimiter>,
+    device: String,
     joined: bool,
     awaiting_pong: bool,
 }
@@ -179,6 +251,7 @@ impl Connection {
     }
 
     async fn forward(&mut self, bytes: &[u8]) -> Result<(), Ending> {
+        self.throttle().await?;
         let message =
             decode(bytes).map_err(|e| Ending::violation(format!("malformed message: {e}")))?;
         self.joined |= matches!(message, WireMessage::Join { .. });
@@ -190,6 +263,22 @@ impl Connection {
             })
             .await
             .map_err(|_| Ending::normal("server shutting down"))
+    }
+
+    /// Waits while the device is over its message rate: reading slower pushes back on the
+    /// sender through TCP, and nothing is dropped. A device that would wait too long is
+    /// disconnected with a reason.
+    async fn throttle(&mut self) -> Result<(), Ending> {
+        for _ in 0..50 {
+            match self
+                .limiter
+                .acquire(&self.device, Instant::now().into_std())
+            {
+                Ok(()) => return Ok(()),
+                Err(wait) => tokio::time::sleep(wait.min(Duration::from_millis(100))).await,
+            }
+        }
+        Err(Ending::violation("message rate limit exceeded"))
     }
 
     async fn write(&mut self, message: &WireMessage) -> Result<(), Ending> {

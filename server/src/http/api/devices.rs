@@ -2,7 +2,9 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -110,8 +112,20 @@ pub struct Redeem {
 /// credential): redeems a code once for a device token, returned once.
 pub async fn redeem(
     State(state): State<Arc<AppState>>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Json(body): Json<Redeem>,
 ) -> Result<Json<Value>, ApiError> {
+    // Codes are short enough to type; guessing them is throttled per address.
+    if state
+        .address_limiter
+        .acquire(&format!("enroll:{}", addr.ip()), std::time::Instant::now())
+        .is_err()
+    {
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many enrollment attempts from this address",
+        ));
+    }
     let worker = state.clone();
     let (token, device) = blocking(move || {
         worker
