@@ -37,7 +37,7 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Response {
     if let Err(refusal) = check_origin(&state.limits, &headers) {
-        return refusal;
+        return (StatusCode::FORBIDDEN, refusal).into_response();
     }
     if state
         .address_limiter
@@ -95,7 +95,7 @@ pub async fn upgrade(
 
 /// Browsers send `Origin`; when an allow-list is configured, other origins are refused
 /// before upgrading (axum does no Origin check of its own).
-fn check_origin(limits: &Limits, headers: &HeaderMap) -> Result<(), Response> {
+fn check_origin(limits: &Limits, headers: &HeaderMap) -> Result<(), String> {
     let Some(origin) = headers
         .get(axum::http::header::ORIGIN)
         .and_then(|o| o.to_str().ok())
