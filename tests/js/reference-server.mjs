@@ -52,6 +52,11 @@ const repo = new Repo({
   sharePolicy: async () => false,
 })
 
+// The network adapter is attached only once the repo knows its storage id; a socket
+// accepted before that would never be answered.
+await repo.storageId()
+await new Promise(resolve => setTimeout(resolve, 0))
+
 httpServer.listen(port, args.host, () => {
   const { address, port: boundPort } = httpServer.address()
   console.log(`listening on ${address}:${boundPort}`)

@@ -9,7 +9,8 @@ use futures_util::{SinkExt, StreamExt};
 use tokio::net::TcpStream;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{connect_async, MaybeTlsStream, WebSocketStream};
+// `true`: TCP_NODELAY, so small sync frames are not held back by Nagle's algorithm.
+use tokio_tungstenite::{connect_async_with_config, MaybeTlsStream, WebSocketStream};
 
 use super::fs_store::FsStore;
 use crate::proto::{DocumentId, PeerId, StorageId};
@@ -318,8 +319,11 @@ impl Task {
     }
 
     async fn connect(&mut self) -> Vec<ClientEffect> {
-        let attempt =
-            tokio::time::timeout(Duration::from_secs(10), connect_async(self.url.as_str())).await;
+        let attempt = tokio::time::timeout(
+            Duration::from_secs(10),
+            connect_async_with_config(self.url.as_str(), None, true),
+        )
+        .await;
         let input = match attempt {
             Ok(Ok((socket, _))) => {
                 self.socket = Some(socket);

@@ -116,6 +116,10 @@ impl SmallDict {
     pub fn name(&self, code: u8) -> &str {
         self.dict.name(u32::from(code))
     }
+
+    pub fn iter(&self) -> impl Iterator<Item = (u8, &str)> {
+        self.dict.iter().map(|(code, key)| (code as u8, &**key))
+    }
 }
 
 /// Document id → row number, keyed by a 64-bit hash so that the id itself is stored only

@@ -17,6 +17,8 @@ pub(super) struct Session {
     pub conn: ConnId,
     pub storage_id: Option<StorageId>,
     pub state: sync::State,
+    /// The heads last sent to this peer in `remote-heads-changed`.
+    pub heads_announced: Vec<ChangeHash>,
 }
 
 /// Why a peer's sync message could not be applied.
@@ -130,6 +132,7 @@ impl DocState {
             conn,
             storage_id: peer.storage_id.clone(),
             state,
+            heads_announced: Vec::new(),
         };
         self.sessions.insert(peer.id.clone(), session);
         true
@@ -167,7 +170,9 @@ impl DocState {
     }
 
     /// Writes the changes made since `before` as one incremental chunk, compacting into a
-    /// snapshot when enough chunks have piled up, plus the sync state of every session.
+    /// snapshot when enough chunks have piled up. Sync states are persisted when a session
+    /// ends (and at shutdown): after a crash a peer resumes from an older state, which
+    /// costs one longer exchange, not data.
     pub fn persist_changes(
         &mut self,
         before: &[ChangeHash],
@@ -184,9 +189,6 @@ impl DocState {
         self.chunks.push(chunk_key);
         if self.chunks.len() > compact_after {
             self.compact(batch);
-        }
-        for session in self.sessions.values() {
-            persist_sync_state(&self.id, session, batch);
         }
     }
 

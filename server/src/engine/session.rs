@@ -288,6 +288,14 @@ impl Engine {
         if heads.is_empty() {
             return;
         }
+        // Each head set is announced once per session: acknowledgements that change
+        // nothing must not repeat it.
+        if let Some(session) = state.sessions.get_mut(&target_id) {
+            if session.heads_announced == heads {
+                return;
+            }
+            session.heads_announced.clone_from(&heads);
+        }
         let entry = HeadsAtStorage {
             heads: encode_heads(&heads),
             timestamp: self.now_ms,

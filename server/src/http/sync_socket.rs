@@ -105,11 +105,7 @@ fn check_origin(limits: &Limits, headers: &HeaderMap) -> Result<(), String> {
     if limits.allowed_origins.is_empty() || limits.allowed_origins.iter().any(|o| o == origin) {
         Ok(())
     } else {
-        Err((
-            StatusCode::FORBIDDEN,
-            format!("origin {origin} is not allowed"),
-        )
-            .into_response())
+        Err(format!("origin {origin} is not allowed"))
     }
 }
 

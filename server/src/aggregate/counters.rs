@@ -1,0 +1,189 @@
+//! Precomputed counters of one scope (everything, or one community). Every change of a
+//! wish subtracts its old row and adds its new one, so reports never scan wishes.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+
+use super::durations::Dist;
+use super::row::Row;
+use super::time::{iso_week, WeekKey};
+
+pub(crate) type Counts<K> = HashMap<K, u64>;
+
+/// Adds `delta` to `map[key]`, dropping the entry when it reaches zero.
+pub(crate) fn bump<K: Hash + Eq>(map: &mut Counts<K>, key: K, delta: i64) {
+    match map.entry(key) {
+        Entry::Occupied(mut entry) => {
+            let value = entry.get_mut();
+            *value = value.saturating_add_signed(delta);
+            if *value == 0 {
+                entry.remove();
+            }
+        }
+        Entry::Vacant(entry) => {
+            if delta > 0 {
+                entry.insert(delta.unsigned_abs());
+            }
+        }
+    }
+}
+
+/// Wishes created and resolved in one ISO week.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct WeekCounts {
+    pub created: u64,
+    pub resolved: u64,
+}
+
+/// Sum and count of ratings.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct RatingSum {
+    pub count: u64,
+    pub sum: u64,
+}
+
+/// Time to claim (publication → first claim) and time to resolve (publication, or
+/// collection when never published → first resolution).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Durations {
+    pub to_claim: Dist,
+    pub to_resolve: Dist,
+}
+
+impl Durations {
+    fn apply(&mut self, row: &Row, delta: i64) {
+        if let (Some(published), Some(claimed)) = (row.published_at, row.first_claim_at) {
+            self.to_claim
+                .add(claimed.get().saturating_sub(published.get()), delta);
+        }
+        if let Some(resolved) = row.resolved_at {
+            let took = resolved.get().saturating_sub(row.clock_start());
+            self.to_resolve.add(took, delta);
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.to_claim.count() == 0 && self.to_resolve.count() == 0
+    }
+}
+
+/// What one claimant did (from the active claims of wishes' summaries).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ClaimantTotals {
+    pub wishes: u64,
+    pub resolved: u64,
+    /// The claimant's share of the wishes' resolved hours, in thousandths of an hour.
+    pub hours_milli: u64,
+}
+
+/// Counters of one scope.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Scope {
+    pub total: u64,
+    pub by_status: Counts<u8>,
+    pub by_module: Counts<u8>,
+    pub by_channel: Counts<u8>,
+    pub by_urgency: Counts<u8>,
+    pub by_close_reason: Counts<u8>,
+    pub by_station: Counts<u32>,
+    pub by_community: Counts<u32>,
+    pub by_week: BTreeMap<WeekKey, WeekCounts>,
+    pub hours_milli: u64,
+    pub ratings: [u64; 5],
+    pub rating_by_module: HashMap<u8, RatingSum>,
+    pub rating_by_station: HashMap<u32, RatingSum>,
+    pub durations: Durations,
+    pub durations_by_module: HashMap<u8, Durations>,
+    pub volunteers: HashMap<u32, ClaimantTotals>,
+}
+
+impl Scope {
+    /// Adds (`delta` = 1) or removes (`delta` = -1) one wish.
+    pub fn apply(&mut self, row: &Row, delta: i64) {
+        self.total = self.total.saturating_add_signed(delta);
+        bump(&mut self.by_status, row.status, delta);
+        bump(&mut self.by_module, row.module, delta);
+        bump(&mut self.by_channel, row.channel, delta);
+        bump(&mut self.by_urgency, row.urgency, delta);
+        if row.close_reason != 0 {
+            bump(&mut self.by_close_reason, row.close_reason, delta);
+        }
+        bump(&mut self.by_station, row.station, delta);
+        bump(&mut self.by_community, row.community, delta);
+        let hours = i64::from(row.hours_milli).saturating_mul(delta);
+        self.hours_milli = self.hours_milli.saturating_add_signed(hours);
+        self.apply_weeks(row, delta);
+        self.apply_rating(row, delta);
+        self.apply_durations(row, delta);
+        self.apply_volunteers(row, delta);
+    }
+
+    fn apply_weeks(&mut self, row: &Row, delta: i64) {
+        let created = iso_week(row.created_at);
+        self.week(created, |w| &mut w.created, delta);
+        if let Some(resolved) = row.resolved_at {
+            self.week(iso_week(resolved.get()), |w| &mut w.resolved, delta);
+        }
+    }
+
+    fn week(&mut self, key: WeekKey, field: fn(&mut WeekCounts) -> &mut u64, delta: i64) {
+        let counts = self.by_week.entry(key).or_default();
+        let value = field(counts);
+        *value = value.saturating_add_signed(delta);
+        if *counts == WeekCounts::default() {
+            self.by_week.remove(&key);
+        }
+    }
+
+    fn apply_rating(&mut self, row: &Row, delta: i64) {
+        let Some(slot) = usize::from(row.rating).checked_sub(1) else {
+            return;
+        };
+        if let Some(n) = self.ratings.get_mut(slot) {
+            *n = n.saturating_add_signed(delta);
+        }
+        let score = u64::from(row.rating);
+        rate(&mut self.rating_by_module, row.module, score, delta);
+        rate(&mut self.rating_by_station, row.station, score, delta);
+    }
+
+    fn apply_durations(&mut self, row: &Row, delta: i64) {
+        self.durations.apply(row, delta);
+        let by_module = self.durations_by_module.entry(row.module).or_default();
+        by_module.apply(row, delta);
+        if by_module.is_empty() {
+            self.durations_by_module.remove(&row.module);
+        }
+    }
+
+    fn apply_volunteers(&mut self, row: &Row, delta: i64) {
+        let n = row.claimants.len() as u64;
+        let hours = u64::from(row.hours_milli);
+        for (i, claimant) in row.claimants.iter().enumerate() {
+            // Equal shares; the first claimant takes the remainder.
+            let share = hours / n + if i == 0 { hours % n } else { 0 };
+            let totals = self.volunteers.entry(*claimant).or_default();
+            totals.wishes = totals.wishes.saturating_add_signed(delta);
+            if row.resolved_at.is_some() {
+                totals.resolved = totals.resolved.saturating_add_signed(delta);
+            }
+            let share = i64::try_from(share).unwrap_or(i64::MAX).saturating_mul(delta);
+            totals.hours_milli = totals.hours_milli.saturating_add_signed(share);
+            if totals.wishes == 0 {
+                self.volunteers.remove(claimant);
+            }
+        }
+    }
+}
+
+fn rate<K: Hash + Eq>(map: &mut HashMap<K, RatingSum>, key: K, score: u64, delta: i64) {
+    let entry = map.entry(key);
+    let sum = entry.or_default();
+    sum.count = sum.count.saturating_add_signed(delta);
+    let points = i64::try_from(score).unwrap_or(0).saturating_mul(delta);
+    sum.sum = sum.sum.saturating_add_signed(points);
+    if sum.count == 0 {
+        map.retain(|_, s| s.count != 0);
+    }
+}

@@ -1,0 +1,107 @@
+//! Overdue wishes: targets from going on the clock (publication, or collection when not
+//! yet published) to resolution, per urgency and optionally per module, and an index of
+//! open wishes by deadline so "overdue at `now`" is a range scan from the earliest.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::row::{Dicts, Row};
+use super::time::DAY_MS;
+
+/// Resolution targets. The defaults: urgent 2 days, high 7, normal 14, low 30.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverdueTargets {
+    /// By (module or `None` for every module, urgency), in milliseconds.
+    targets: BTreeMap<(Option<String>, String), u64>,
+    /// For an urgency with no target.
+    fallback_ms: u64,
+}
+
+impl Default for OverdueTargets {
+    fn default() -> Self {
+        Self::none()
+            .with(None, "urgent", 2.0)
+            .with(None, "high", 7.0)
+            .with(None, "normal", 14.0)
+            .with(None, "low", 30.0)
+    }
+}
+
+impl OverdueTargets {
+    /// No targets at all: every urgency falls back to 14 days.
+    pub fn none() -> Self {
+        Self {
+            targets: BTreeMap::new(),
+            fallback_ms: 14 * DAY_MS,
+        }
+    }
+
+    /// Sets the target for `urgency` in `module` (or in every module when `None`).
+    pub fn with(mut self, module: Option<&str>, urgency: &str, days: f64) -> Self {
+        let ms = (days.max(0.0) * DAY_MS as f64).round() as u64;
+        self.targets
+            .insert((module.map(str::to_owned), urgency.to_owned()), ms);
+        self
+    }
+
+    /// The target in milliseconds for a wish of this module and urgency.
+    pub fn target_ms(&self, module: Option<&str>, urgency: &str) -> u64 {
+        let specific = module.and_then(|m| {
+            self.targets
+                .get(&(Some(m.to_owned()), urgency.to_owned()))
+        });
+        specific
+            .or_else(|| self.targets.get(&(None, urgency.to_owned())))
+            .copied()
+            .unwrap_or(self.fallback_ms)
+    }
+
+    /// Every target, for the report: `(module, urgency, days)`.
+    pub fn list(&self) -> Vec<(Option<String>, String, f64)> {
+        self.targets
+            .iter()
+            .map(|((m, u), ms)| (m.clone(), u.clone(), *ms as f64 / DAY_MS as f64))
+            .collect()
+    }
+}
+
+/// Open wishes by deadline.
+#[derive(Debug, Default)]
+pub(crate) struct OverdueIndex {
+    by_deadline: BTreeSet<(u64, u32)>,
+}
+
+impl OverdueIndex {
+    /// The deadline of a wish still open (not resolved, closed or rejected).
+    pub fn deadline(row: &Row, dicts: &Dicts, targets: &OverdueTargets) -> Option<u64> {
+        let status = dicts.status.name(row.status);
+        let finished = matches!(status, "closed" | "rejected" | "resolved" | "rated");
+        if finished || row.resolved_at.is_some() {
+            return None;
+        }
+        let module = (row.module != 0).then(|| dicts.module.name(row.module));
+        let target = targets.target_ms(module, dicts.urgency.name(row.urgency));
+        Some(row.clock_start().saturating_add(target))
+    }
+
+    pub fn update(&mut self, row: u32, old: Option<u64>, new: Option<u64>) {
+        if old == new {
+            return;
+        }
+        if let Some(old) = old {
+            self.by_deadline.remove(&(old, row));
+        }
+        if let Some(new) = new {
+            self.by_deadline.insert((new, row));
+        }
+    }
+
+    /// Open wishes whose deadline is before `now`, most overdue first.
+    pub fn before(&self, now: u64) -> impl Iterator<Item = (u64, u32)> + '_ {
+        self.by_deadline.range(..(now, 0)).copied()
+    }
+
+    pub fn heap_bytes(&self) -> usize {
+        // A B-tree node holds up to 11 keys of 16 bytes plus edges; about 24 bytes a key.
+        self.by_deadline.len() * 24
+    }
+}
