@@ -165,11 +165,7 @@ impl Aggregates {
         let rows = &self.rows;
         let found = self.docs.get(doc_id, |i| rows.get(i as usize).map_or("", Row::doc_id));
         let (index, old) = match found {
-            Some(i) => {
-                let old = std::mem::replace(&mut self.rows[i as usize], row);
-                self.count(&old, -1);
-                (i, Some(old))
-            }
+            Some(i) => (i, Some(std::mem::replace(&mut self.rows[i as usize], row))),
             None => {
                 let i = u32::try_from(self.rows.len()).unwrap_or(u32::MAX);
                 self.rows.push(row);
@@ -177,19 +173,15 @@ impl Aggregates {
                 (i, None)
             }
         };
-        let new = self.rows[index as usize].clone();
-        self.count(&new, 1);
         let old_deadline = old.as_ref().and_then(|r| self.deadline(r));
-        self.overdue.update(index, old_deadline, self.deadline(&new));
-        (old.map(|r| ListKey::of(&r, index)), ListKey::of(&new, index))
-    }
-
-    fn count(&mut self, row: &Row, delta: i64) {
-        self.global.apply(row, delta);
-        self.communities
-            .entry(row.community)
-            .or_default()
-            .apply(row, delta);
+        if let Some(old) = &old {
+            count(&mut self.global, &mut self.communities, old, -1);
+        }
+        let new = &self.rows[index as usize];
+        count(&mut self.global, &mut self.communities, new, 1);
+        let new_deadline = OverdueIndex::deadline(new, &self.dicts, &self.targets);
+        self.overdue.update(index, old_deadline, new_deadline);
+        (old.map(|r| ListKey::of(&r, index)), ListKey::of(new, index))
     }
 
     fn deadline(&self, row: &Row) -> Option<u64> {
@@ -204,6 +196,12 @@ impl Aggregates {
             Some(c) => self.communities.get(&self.dicts.community.get(c)?),
         }
     }
+}
+
+/// Adds a row to (or removes it from) the global counters and its community's.
+fn count(global: &mut Scope, communities: &mut HashMap<u32, Scope>, row: &Row, delta: i64) {
+    global.apply(row, delta);
+    communities.entry(row.community).or_default().apply(row, delta);
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! The `wish-station` command line.
 
 mod bench;
+mod contact;
 mod demo;
+mod device;
 mod doc_writer;
 mod import;
 mod serve;
@@ -31,6 +33,12 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Import paper wish cards from a CSV file (server stopped).
     Import(import::ImportArgs),
+    /// Enrollment codes and devices (server stopped; use the API while it runs).
+    Device(device::DeviceArgs),
+    /// Delete a resident's contact document (server stopped; use the API while it runs).
+    Contact(contact::ContactArgs),
+    /// Show the audit log (server stopped; use the API while it runs).
+    Audit(contact::AuditArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -42,6 +50,9 @@ pub fn main() -> ExitCode {
         Command::Bench(args) => bench::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Import(args) => import::run(args),
+        Command::Device(args) => device::run(args),
+        Command::Contact(args) => contact::run(args),
+        Command::Audit(args) => contact::run_audit(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

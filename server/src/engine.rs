@@ -35,6 +35,7 @@ pub use audit::{audit_key, AuditRecord};
 pub use authorship::{ActorBindings, ACTOR_PREFIX};
 pub use connection::ConnId;
 use connection::Connections;
+pub use document::tombstone_key;
 pub use hook::{aux_key, DocHook, HookContext};
 use loading::DocSlot;
 

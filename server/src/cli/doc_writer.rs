@@ -87,6 +87,16 @@ impl DocBatch {
         Ok(())
     }
 
+    /// Deletes every stored key of a document and leaves a tombstone that refuses its
+    /// re-upload (a resident's contact document, deleted on request).
+    pub fn delete_document(&mut self, id: DocumentId, now_ms: u64) {
+        self.batch.delete_prefix(vec![id.to_string()]);
+        self.batch.put(
+            crate::engine::tombstone_key(&id),
+            now_ms.to_string().into_bytes(),
+        );
+    }
+
     /// Commits every document durably in one transaction.
     pub fn commit(self, storage: &dyn Storage) -> anyhow::Result<()> {
         storage.commit(self.batch)?;

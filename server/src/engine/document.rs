@@ -46,7 +46,7 @@ pub(super) struct DocState {
 }
 
 /// The key that marks a deleted document.
-pub(super) fn tombstone_key(doc: &DocumentId) -> Key {
+pub fn tombstone_key(doc: &DocumentId) -> Key {
     key([doc.to_string(), "tombstone".into(), "deleted".into()])
 }
 

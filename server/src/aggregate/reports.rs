@@ -1,0 +1,270 @@
+//! Reports computed from the precomputed counters: summary counts, durations,
+//! satisfaction and volunteers. Overdue wishes are in `reports/overdue.rs`.
+
+mod overdue;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::counters::{Counts, RatingSum, Scope};
+use super::dict::SmallDict;
+use super::durations::DistReport;
+use super::query::Paging;
+use super::row::Dicts;
+use super::time::week_label;
+use super::Aggregates;
+
+pub use overdue::{OverdueItem, OverdueQuery, OverdueReport};
+
+/// `GET /api/v1/office/summary`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SummaryReport {
+    /// The community the figures cover; `None`: every community.
+    pub community: Option<String>,
+    pub total: u64,
+    pub by_status: BTreeMap<String, u64>,
+    /// Untriaged wishes count under `"untriaged"`.
+    pub by_module: BTreeMap<String, u64>,
+    pub by_channel: BTreeMap<String, u64>,
+    pub by_urgency: BTreeMap<String, u64>,
+    pub by_close_reason: BTreeMap<String, u64>,
+    pub by_station: Vec<StationCount>,
+    pub by_community: BTreeMap<String, u64>,
+    /// Wishes created and resolved per ISO week (UTC+8), oldest first.
+    pub by_week: Vec<WeekRow>,
+    /// Resolved hours of every wish.
+    pub hours: f64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct StationCount {
+    pub community: String,
+    pub station: String,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct WeekRow {
+    pub week: String,
+    pub created: u64,
+    pub resolved: u64,
+}
+
+/// `GET /api/v1/office/durations`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DurationReport {
+    pub community: Option<String>,
+    pub module: Option<String>,
+    /// From publication to the first claim.
+    pub time_to_claim: DistReport,
+    /// From publication (collection, if never published) to the first resolution.
+    pub time_to_resolve: DistReport,
+}
+
+/// `GET /api/v1/office/satisfaction`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SatisfactionReport {
+    pub community: Option<String>,
+    pub rated: u64,
+    pub average: Option<f64>,
+    /// Ratings `"1"` to `"5"`.
+    pub distribution: BTreeMap<String, u64>,
+    pub by_module: BTreeMap<String, RatingRow>,
+    pub by_station: Vec<StationRating>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RatingRow {
+    pub rated: u64,
+    pub average: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct StationRating {
+    pub community: String,
+    pub station: String,
+    pub rated: u64,
+    pub average: Option<f64>,
+}
+
+/// `GET /api/v1/office/volunteers`: claimants by hours, most first.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct VolunteerReport {
+    pub community: Option<String>,
+    /// How many distinct claimants hold active claims.
+    pub claimants: usize,
+    pub total_hours: f64,
+    pub page: usize,
+    pub per_page: usize,
+    pub leaderboard: Vec<VolunteerRow>,
+}
+
+/// A claimant's share of resolved hours (split equally among a wish's claimants).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct VolunteerRow {
+    pub rank: usize,
+    pub claimant: String,
+    pub hours: f64,
+    pub wishes: u64,
+    pub resolved: u64,
+}
+
+fn named(dict: &SmallDict, counts: &Counts<u8>, all: bool) -> BTreeMap<String, u64> {
+    dict.iter()
+        .filter(|(code, name)| !name.is_empty() && (all || counts.contains_key(code)))
+        .map(|(code, name)| (name.to_owned(), counts.get(&code).copied().unwrap_or(0)))
+        .collect()
+}
+
+fn average(sum: &RatingSum) -> Option<f64> {
+    (sum.count > 0).then(|| round2(sum.sum as f64 / sum.count as f64))
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn hours(milli: u64) -> f64 {
+    milli as f64 / 1000.0
+}
+
+impl Dicts {
+    /// (community, station id) of a station code.
+    fn station_names(&self, code: u32) -> (String, String) {
+        let (community, station) = self.station.key(code).copied().unwrap_or_default();
+        let community = self.community.name(community).to_owned();
+        (community, self.station_id.name(station).to_owned())
+    }
+}
+
+impl Aggregates {
+    fn scope_or_empty(&self, community: Option<&str>) -> std::borrow::Cow<'_, Scope> {
+        match self.scope(community) {
+            Some(scope) => std::borrow::Cow::Borrowed(scope),
+            None => std::borrow::Cow::Owned(Scope::default()),
+        }
+    }
+
+    /// Counts of everything or of one community.
+    pub fn summary(&self, community: Option<&str>) -> SummaryReport {
+        let s = self.scope_or_empty(community);
+        let d = &self.dicts;
+        let mut by_station: Vec<StationCount> = s
+            .by_station
+            .iter()
+            .map(|(code, count)| {
+                let (community, station) = d.station_names(*code);
+                StationCount { community, station, count: *count }
+            })
+            .collect();
+        by_station.sort_by(|a, b| (&a.community, &a.station).cmp(&(&b.community, &b.station)));
+        SummaryReport {
+            community: community.map(str::to_owned),
+            total: s.total,
+            by_status: named(&d.status, &s.by_status, true),
+            by_module: named(&d.module, &s.by_module, true),
+            by_channel: named(&d.channel, &s.by_channel, true),
+            by_urgency: named(&d.urgency, &s.by_urgency, true),
+            by_close_reason: named(&d.close_reason, &s.by_close_reason, true),
+            by_station,
+            by_community: s
+                .by_community
+                .iter()
+                .map(|(c, n)| (d.community.name(*c).to_owned(), *n))
+                .collect(),
+            by_week: s
+                .by_week
+                .iter()
+                .map(|(w, c)| WeekRow { week: week_label(*w), created: c.created, resolved: c.resolved })
+                .collect(),
+            hours: hours(s.hours_milli),
+        }
+    }
+
+    /// Time to claim and time to resolve, for everything or one community and module.
+    pub fn durations(&self, community: Option<&str>, module: Option<&str>) -> DurationReport {
+        let s = self.scope_or_empty(community);
+        let durations = match module {
+            None => Some(&s.durations),
+            Some(m) => self
+                .dicts
+                .module
+                .get(m)
+                .and_then(|code| s.durations_by_module.get(&code)),
+        };
+        let empty = Default::default();
+        let durations = durations.unwrap_or(&empty);
+        DurationReport {
+            community: community.map(str::to_owned),
+            module: module.map(str::to_owned),
+            time_to_claim: durations.to_claim.report(),
+            time_to_resolve: durations.to_resolve.report(),
+        }
+    }
+
+    /// Ratings: average, distribution, by module and by station.
+    pub fn satisfaction(&self, community: Option<&str>) -> SatisfactionReport {
+        let s = self.scope_or_empty(community);
+        let d = &self.dicts;
+        let rated: u64 = s.ratings.iter().sum();
+        let points: u64 = (1u64..).zip(s.ratings).map(|(r, n)| r * n).sum();
+        let mut by_station: Vec<StationRating> = s
+            .rating_by_station
+            .iter()
+            .map(|(code, sum)| {
+                let (community, station) = d.station_names(*code);
+                StationRating { community, station, rated: sum.count, average: average(sum) }
+            })
+            .collect();
+        by_station.sort_by(|a, b| (&a.community, &a.station).cmp(&(&b.community, &b.station)));
+        SatisfactionReport {
+            community: community.map(str::to_owned),
+            rated,
+            average: average(&RatingSum { count: rated, sum: points }),
+            distribution: (1..=5).zip(s.ratings).map(|(r, n)| (r.to_string(), n)).collect(),
+            by_module: s
+                .rating_by_module
+                .iter()
+                .map(|(m, sum)| {
+                    let row = RatingRow { rated: sum.count, average: average(sum) };
+                    (d.module.name(*m).to_owned(), row)
+                })
+                .collect(),
+            by_station,
+        }
+    }
+
+    /// Claimants by hours (then resolved wishes, then id), one page.
+    pub fn volunteers(&self, community: Option<&str>, paging: Paging) -> VolunteerReport {
+        let s = self.scope_or_empty(community);
+        let d = &self.dicts;
+        let mut all: Vec<_> = s.volunteers.iter().collect();
+        all.sort_unstable_by(|(a, ta), (b, tb)| {
+            (tb.hours_milli, tb.resolved)
+                .cmp(&(ta.hours_milli, ta.resolved))
+                .then_with(|| d.claimant.name(**a).cmp(d.claimant.name(**b)))
+        });
+        let leaderboard = all
+            .iter()
+            .enumerate()
+            .skip(paging.offset())
+            .take(paging.per_page)
+            .map(|(i, (c, t))| VolunteerRow {
+                rank: i + 1,
+                claimant: d.claimant.name(**c).to_owned(),
+                hours: hours(t.hours_milli),
+                wishes: t.wishes,
+                resolved: t.resolved,
+            })
+            .collect();
+        VolunteerReport {
+            community: community.map(str::to_owned),
+            claimants: all.len(),
+            total_hours: hours(s.volunteers.values().map(|t| t.hours_milli).sum()),
+            page: paging.page,
+            per_page: paging.per_page,
+            leaderboard,
+        }
+    }
+}
