@@ -8,6 +8,7 @@
 //! * [`cli`]: the `wish-station` command.
 
 pub mod access;
+pub mod aggregate;
 pub mod audit;
 pub mod cli;
 pub mod directory;

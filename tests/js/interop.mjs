@@ -409,7 +409,8 @@ async function concurrentTextCommand(opts) {
 
 async function unavailableCommand(opts) {
   const client = await connectRepo(opts.url, "asker")
-  const docUrl = generateAutomergeUrl()
+  // A given --doc (e.g. a deleted contact) or a never-created one.
+  const docUrl = opts.doc ?? generateAutomergeUrl()
   // Record the server's explicit answer, so that we do not mistake a local
   // timeout or a lost connection for "unavailable".
   let serverAnswered = false

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: real server processes on port 0, native clients.
 
 pub mod clients;
+pub mod fixtures;
 pub mod http;
 
 use std::io::{BufRead, BufReader};

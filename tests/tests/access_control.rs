@@ -7,12 +7,11 @@ use futures_util::StreamExt;
 use serde_json::json;
 use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Error as WsError;
-use wish_client_core::model::{Channel, Urgency};
 use wish_client_core::native::NativeClient;
-use wish_client_core::ops::wish::{collect_wish, CollectWish, NewContact};
 use wish_client_core::proto::DocumentId;
 use wish_client_core::sync::ClientEvent;
 use wish_tests::clients::{client, SYNC_TIMEOUT};
+use wish_tests::fixtures::wish_with_contact;
 use wish_tests::http::request;
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
@@ -69,50 +68,6 @@ fn enroll(
 
 fn ws_url(server: &TestServer, token: &str) -> String {
     format!("ws://{}/sync?token={token}", server.addr)
-}
-
-/// A wish and its contact document, collected by `collector` at `station`.
-fn wish_with_contact(
-    station: &str,
-    collector: &str,
-    seed: u8,
-) -> anyhow::Result<(DocumentId, Automerge, DocumentId, Automerge)> {
-    let (wish_id, contact_id) = (
-        DocumentId::from_bytes([seed; 16]),
-        DocumentId::from_bytes([seed.wrapping_add(100); 16]),
-    );
-    let (mut wish, mut contact) = (Automerge::new(), Automerge::new());
-    let input = CollectWish {
-        wish_id: format!("w{seed}"),
-        wish_doc: wish_id.to_string(),
-        community: "c1".into(),
-        station: station.into(),
-        title: "需要上门问诊".into(),
-        text: "独居老人，行动不便".into(),
-        suggested_module: None,
-        channel: Channel::DoorToDoor,
-        compound: "幸福小区".into(),
-        building: "3栋".into(),
-        urgency: Urgency::High,
-        capacity: 1,
-        on_behalf: true,
-        collected_by: collector.into(),
-        device: "d-test".into(),
-        event_id: format!("e{seed}"),
-        now_ms: 1_700_000_000_000,
-        contact: Some(NewContact {
-            doc_id: contact_id.to_string(),
-            name: "测试居民".into(),
-            phone: "13800000000".into(),
-            room: "1201".into(),
-            vulnerability: vec!["living_alone".into()],
-            notes: String::new(),
-            consent_given: true,
-            consent_on_behalf: false,
-        }),
-    };
-    collect_wish(&mut wish, &mut contact, input)?;
-    Ok((wish_id, wish, contact_id, contact))
 }
 
 async fn upload(c: &NativeClient, id: DocumentId, doc: &Automerge) -> anyhow::Result<()> {

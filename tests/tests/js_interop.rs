@@ -411,3 +411,51 @@ fn js_scenarios_pass_against_reference_server() -> anyhow::Result<()> {
     assert_eq!(unavailable["unavailable"], json!(true), "{unavailable}");
     Ok(())
 }
+
+/// A deleted contact document is unavailable to a JS client that asks for it by id.
+#[test]
+fn js_client_gets_doc_unavailable_for_a_deleted_contact() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = start_our_server(data.path())?;
+    let (wish_id, wish, contact_id, contact) =
+        wish_tests::fixtures::wish_with_contact("A", "p-li", 42)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let dir = temp_dir();
+        let admin = wish_tests::clients::client(&server.ws_url(), dir.path(), false).await?;
+        for (id, doc) in [(wish_id, wish), (contact_id, contact)] {
+            let bytes = doc.save();
+            admin
+                .with_driver(move |d| d.import_document(id, &bytes))
+                .await??;
+            admin
+                .wait_saved(id, wish_tests::clients::SYNC_TIMEOUT)
+                .await?;
+        }
+        anyhow::Ok(())
+    })?;
+    let path = format!("/api/v1/contacts/{contact_id}");
+    let deleted = wish_tests::http::request(
+        &server.addr,
+        "DELETE",
+        &path,
+        Some(wish_tests::TEST_TOKEN),
+        None,
+    )?;
+    ensure!(
+        deleted.status == 202,
+        "delete: {} {}",
+        deleted.status,
+        deleted.text()
+    );
+    let result = interop(
+        "unavailable",
+        &server.ws_url(),
+        &["--doc", &contact_id.url()],
+    )?;
+    assert_eq!(result["unavailable"], json!(true), "{result}");
+    Ok(())
+}

@@ -37,10 +37,6 @@ impl Dist {
         self.count
     }
 
-    pub fn entries(&self) -> usize {
-        self.minutes.len()
-    }
-
     /// Percentiles (nearest rank), mean and hour buckets, in one walk.
     pub fn report(&self) -> DistReport {
         let ranks = [50u64, 90, 99].map(|p| (p * self.count).div_ceil(100).max(1));
@@ -134,7 +130,6 @@ mod tests {
         assert_eq!(r.buckets.iter().map(|b| b.count).sum::<u64>(), 100);
         assert_eq!(r.buckets[0].count, 0); // [0, 1)
         assert_eq!(r.buckets[1].count, 3); // [1, 4)
-        assert_eq!(d.entries(), 100);
     }
 
     #[test]

@@ -82,10 +82,6 @@ impl ListOrder {
         self.keys.get(start..end.max(start)).unwrap_or_default()
     }
 
-    pub fn len(&self) -> usize {
-        self.keys.len()
-    }
-
     pub fn heap_bytes(&self) -> usize {
         self.keys.capacity() * std::mem::size_of::<ListKey>()
     }

@@ -100,7 +100,11 @@ impl Shape {
 
     /// Times of each stage reached, in order; a closed wish was mostly fulfilled.
     fn lifecycle(&self, rng: &mut StdRng, s: &mut WishSummary, stage: usize) {
-        let reached = if stage >= 8 { rng.random_range(1..8) } else { stage };
+        let reached = match stage {
+            8 => rng.random_range(1..8),
+            9 => rng.random_range(0..2),
+            other => other,
+        };
         if reached >= 1 || rng.random_bool(0.5) {
             s.module = Some(pick(rng, Module::ALL).as_str().to_owned());
         }
