@@ -56,8 +56,8 @@ pub use self::feed::{summary_puts, SummaryFeed};
 pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
 pub use self::reports::{
-    DurationReport, OverdueItem, OverdueQuery, OverdueReport, SatisfactionReport,
-    SummaryReport, VolunteerReport,
+    DurationReport, OverdueItem, OverdueQuery, OverdueReport, SatisfactionReport, SummaryReport,
+    VolunteerReport,
 };
 pub use self::row::WishItem;
 pub use self::time::{format_local, parse_local_date, LOCAL_OFFSET_MS};
@@ -163,7 +163,9 @@ impl Aggregates {
     fn store(&mut self, doc_id: &str, summary: &WishSummary) -> (Option<ListKey>, ListKey) {
         let row = Row::new(doc_id, summary, &mut self.dicts);
         let rows = &self.rows;
-        let found = self.docs.get(doc_id, |i| rows.get(i as usize).map_or("", Row::doc_id));
+        let found = self
+            .docs
+            .get(doc_id, |i| rows.get(i as usize).map_or("", Row::doc_id));
         let (index, old) = match found {
             Some(i) => (i, Some(std::mem::replace(&mut self.rows[i as usize], row))),
             None => {
@@ -201,7 +203,10 @@ impl Aggregates {
 /// Adds a row to (or removes it from) the global counters and its community's.
 fn count(global: &mut Scope, communities: &mut HashMap<u32, Scope>, row: &Row, delta: i64) {
     global.apply(row, delta);
-    communities.entry(row.community).or_default().apply(row, delta);
+    communities
+        .entry(row.community)
+        .or_default()
+        .apply(row, delta);
 }
 
 #[cfg(test)]

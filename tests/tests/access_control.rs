@@ -358,3 +358,52 @@ async fn changes_by_another_devices_actor_are_refused_unless_the_device_may_rela
     coordinator.wait_saved(wish_id, SYNC_TIMEOUT).await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_change_applies_to_a_live_connection_without_reconnecting() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let tablet_dir = temp_dir();
+    let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
+    let (wish_id, wish, contact_id, contact) = wish_with_contact("A", "p-li", 21)?;
+    upload(&tablet, wish_id, &wish).await?;
+    upload(&tablet, contact_id, &contact).await?;
+    let mut events = tablet.events();
+    let moved = json!({ "stations": ["B"] });
+    let changed = request(
+        &server.addr,
+        "PATCH",
+        &format!("/api/v1/devices/{device}"),
+        Some(TEST_TOKEN),
+        Some(&moved),
+    )?;
+    assert_eq!(changed.status, 200, "{}", changed.text());
+    // The tablet's next edit of the contact reaches a server that no longer lets it in.
+    tablet
+        .change(contact_id, |doc| {
+            use automerge::transaction::Transactable;
+            let mut tx = doc.transaction();
+            let _ = tx.put(automerge::ROOT, "notes", "搬家了");
+            tx.commit();
+        })
+        .await?;
+    let mut reconnected = false;
+    let told = tokio::time::timeout(SYNC_TIMEOUT, async {
+        loop {
+            match events.recv().await {
+                Ok(ClientEvent::DocUnavailable(doc)) if doc == contact_id => return,
+                Ok(ClientEvent::Connected { .. }) => reconnected = true,
+                _ => {}
+            }
+        }
+    })
+    .await;
+    assert!(
+        told.is_ok(),
+        "the moved volunteer still syncs the station A contact"
+    );
+    assert!(!reconnected, "the role change needed a reconnect");
+    assert!(!tablet.is_saved_on_server(contact_id).await?);
+    Ok(())
+}

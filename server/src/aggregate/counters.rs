@@ -168,7 +168,9 @@ impl Scope {
             if row.resolved_at.is_some() {
                 totals.resolved = totals.resolved.saturating_add_signed(delta);
             }
-            let share = i64::try_from(share).unwrap_or(i64::MAX).saturating_mul(delta);
+            let share = i64::try_from(share)
+                .unwrap_or(i64::MAX)
+                .saturating_mul(delta);
             totals.hours_milli = totals.hours_milli.saturating_add_signed(share);
             if totals.wishes == 0 {
                 self.volunteers.remove(claimant);

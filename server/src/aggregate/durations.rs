@@ -61,7 +61,8 @@ impl Dist {
             p50_hours: found[0],
             p90_hours: found[1],
             p99_hours: found[2],
-            mean_hours: (self.count > 0).then(|| self.sum_minutes as f64 / self.count as f64 / 60.0),
+            mean_hours: (self.count > 0)
+                .then(|| self.sum_minutes as f64 / self.count as f64 / 60.0),
             buckets,
         }
     }

@@ -45,10 +45,8 @@ impl OverdueTargets {
 
     /// The target in milliseconds for a wish of this module and urgency.
     pub fn target_ms(&self, module: Option<&str>, urgency: &str) -> u64 {
-        let specific = module.and_then(|m| {
-            self.targets
-                .get(&(Some(m.to_owned()), urgency.to_owned()))
-        });
+        let specific =
+            module.and_then(|m| self.targets.get(&(Some(m.to_owned()), urgency.to_owned())));
         specific
             .or_else(|| self.targets.get(&(None, urgency.to_owned())))
             .copied()

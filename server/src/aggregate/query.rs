@@ -74,7 +74,12 @@ impl Codes {
             dicts
                 .station
                 .iter()
-                .filter(|(_, (_, id))| filter.stations.iter().any(|s| s == dicts.station_id.name(*id)))
+                .filter(|(_, (_, id))| {
+                    filter
+                        .stations
+                        .iter()
+                        .any(|s| s == dicts.station_id.name(*id))
+                })
                 .map(|(code, _)| code)
                 .collect()
         });

@@ -155,7 +155,11 @@ impl Aggregates {
             .iter()
             .map(|(code, count)| {
                 let (community, station) = d.station_names(*code);
-                StationCount { community, station, count: *count }
+                StationCount {
+                    community,
+                    station,
+                    count: *count,
+                }
             })
             .collect();
         by_station.sort_by(|a, b| (&a.community, &a.station).cmp(&(&b.community, &b.station)));
@@ -176,7 +180,11 @@ impl Aggregates {
             by_week: s
                 .by_week
                 .iter()
-                .map(|(w, c)| WeekRow { week: week_label(*w), created: c.created, resolved: c.resolved })
+                .map(|(w, c)| WeekRow {
+                    week: week_label(*w),
+                    created: c.created,
+                    resolved: c.resolved,
+                })
                 .collect(),
             hours: hours(s.hours_milli),
         }
@@ -214,20 +222,34 @@ impl Aggregates {
             .iter()
             .map(|(code, sum)| {
                 let (community, station) = d.station_names(*code);
-                StationRating { community, station, rated: sum.count, average: average(sum) }
+                StationRating {
+                    community,
+                    station,
+                    rated: sum.count,
+                    average: average(sum),
+                }
             })
             .collect();
         by_station.sort_by(|a, b| (&a.community, &a.station).cmp(&(&b.community, &b.station)));
         SatisfactionReport {
             community: community.map(str::to_owned),
             rated,
-            average: average(&RatingSum { count: rated, sum: points }),
-            distribution: (1..=5).zip(s.ratings).map(|(r, n)| (r.to_string(), n)).collect(),
+            average: average(&RatingSum {
+                count: rated,
+                sum: points,
+            }),
+            distribution: (1..=5)
+                .zip(s.ratings)
+                .map(|(r, n)| (r.to_string(), n))
+                .collect(),
             by_module: s
                 .rating_by_module
                 .iter()
                 .map(|(m, sum)| {
-                    let row = RatingRow { rated: sum.count, average: average(sum) };
+                    let row = RatingRow {
+                        rated: sum.count,
+                        average: average(sum),
+                    };
                     (d.module.name(*m).to_owned(), row)
                 })
                 .collect(),

@@ -126,12 +126,20 @@ impl Row {
             id_len: len32(&s.id),
             community,
             station: dicts.station.intern((community, station_id)),
-            hours_milli: if hours >= f64::from(u32::MAX) { u32::MAX } else { hours as u32 },
+            hours_milli: if hours >= f64::from(u32::MAX) {
+                u32::MAX
+            } else {
+                hours as u32
+            },
             status: dicts.status.intern(&s.status),
-            module: dicts.module.intern(s.module.as_deref().unwrap_or(UNTRIAGED)),
+            module: dicts
+                .module
+                .intern(s.module.as_deref().unwrap_or(UNTRIAGED)),
             channel: dicts.channel.intern(&s.channel),
             urgency: dicts.urgency.intern(&s.urgency),
-            close_reason: dicts.close_reason.intern(s.close_reason.as_deref().unwrap_or("")),
+            close_reason: dicts
+                .close_reason
+                .intern(s.close_reason.as_deref().unwrap_or("")),
             rating: s.rating.filter(|r| (1..=5).contains(r)).unwrap_or(0),
         }
     }

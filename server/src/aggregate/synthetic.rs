@@ -63,7 +63,9 @@ impl Shape {
     fn for_size(n: usize) -> Self {
         let communities = (n / 25_000).clamp(1, 200);
         Self {
-            communities: (0..communities).map(|c| format!("community-{c:03}")).collect(),
+            communities: (0..communities)
+                .map(|c| format!("community-{c:03}"))
+                .collect(),
             stations_per_community: 4,
             claimants: (n / 8).clamp(10, 200_000),
         }

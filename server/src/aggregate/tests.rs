@@ -30,7 +30,12 @@ fn wish(id: &str, community: &str, station: &str, created: u64) -> WishSummary {
 
 fn resolved(mut s: WishSummary, claimants: &[&str], hours: f64, rating: Option<u8>) -> WishSummary {
     let published = s.published_at.unwrap_or(s.created_at);
-    s.status = if rating.is_some() { "rated" } else { "resolved" }.into();
+    s.status = if rating.is_some() {
+        "rated"
+    } else {
+        "resolved"
+    }
+    .into();
     s.first_claim_at = Some(published + 2 * HOUR_MS);
     s.assigned_at = Some(published + 2 * HOUR_MS);
     s.resolved_at = Some(published + 26 * HOUR_MS);
@@ -45,7 +50,10 @@ fn an_update_moves_a_wish_between_counters() {
     let mut a = Aggregates::default();
     a.upsert("doc1", wish("w1", "c1", "s1", T0));
     a.upsert("doc2", wish("w2", "c1", "s2", T0 + 1));
-    a.upsert("doc1", resolved(wish("w1", "c1", "s1", T0), &["p1"], 2.0, Some(4)));
+    a.upsert(
+        "doc1",
+        resolved(wish("w1", "c1", "s1", T0), &["p1"], 2.0, Some(4)),
+    );
     let s = a.summary(None);
     assert_eq!(s.total, 2);
     assert_eq!(s.by_status["published"], 1);
@@ -66,7 +74,10 @@ fn the_list_is_newest_first_filtered_and_paged() {
     let mut a = Aggregates::default();
     for i in 0..30u64 {
         let station = if i % 3 == 0 { "s0" } else { "s1" };
-        a.upsert(&format!("doc{i}"), wish(&format!("w{i}"), "c1", station, T0 + i * DAY_MS));
+        a.upsert(
+            &format!("doc{i}"),
+            wish(&format!("w{i}"), "c1", station, T0 + i * DAY_MS),
+        );
     }
     let filter = WishFilter {
         stations: vec!["s0".into()],
@@ -115,15 +126,24 @@ fn overdue_follows_targets_by_urgency_and_module() {
     assert_eq!(two.items[0].wish.id, "w1");
     assert_eq!(two.by_urgency["urgent"], 2);
     assert_eq!(a.overdue(&query(14)).total, 3);
-    a.upsert("d3", resolved(wish("w3", "c1", "s1", T0), &["p"], 1.0, None));
+    a.upsert(
+        "d3",
+        resolved(wish("w3", "c1", "s1", T0), &["p"], 1.0, None),
+    );
     assert_eq!(a.overdue(&query(14)).total, 2);
 }
 
 #[test]
 fn volunteers_share_hours_and_rank_by_them() {
     let mut a = Aggregates::default();
-    a.upsert("d1", resolved(wish("w1", "c1", "s", T0), &["p1", "p2"], 3.0, None));
-    a.upsert("d2", resolved(wish("w2", "c1", "s", T0), &["p2"], 1.0, None));
+    a.upsert(
+        "d1",
+        resolved(wish("w1", "c1", "s", T0), &["p1", "p2"], 3.0, None),
+    );
+    a.upsert(
+        "d2",
+        resolved(wish("w2", "c1", "s", T0), &["p2"], 1.0, None),
+    );
     let v = a.volunteers(None, Paging::new(None, None));
     assert_eq!(v.claimants, 2);
     assert_eq!(v.total_hours, 4.0);
@@ -141,7 +161,11 @@ fn communities_are_separate_scopes() {
     assert_eq!(a.summary(Some("c1")).total, 1);
     assert_eq!(a.summary(Some("c9")).total, 0);
     let all = a.summary(None);
-    assert_eq!(all.by_station.len(), 2, "same station id in two communities");
+    assert_eq!(
+        all.by_station.len(),
+        2,
+        "same station id in two communities"
+    );
     let scoped = WishFilter {
         community: Some("c2".into()),
         ..WishFilter::default()
@@ -163,7 +187,10 @@ fn synthetic_indexes_are_deterministic_and_consistent() {
             statuses: vec![status.clone()],
             ..WishFilter::default()
         };
-        assert_eq!(a.list(&filter, Paging::new(None, Some(1))).total as u64, *count);
+        assert_eq!(
+            a.list(&filter, Paging::new(None, Some(1))).total as u64,
+            *count
+        );
     }
     let weeks: u64 = s.by_week.iter().map(|w| w.created).sum();
     assert_eq!(weeks, 5_000);
@@ -181,7 +208,10 @@ fn incremental_and_bulk_builds_agree() {
         incremental.upsert(&item.doc_id, summary_of(item));
     }
     assert_eq!(bulk.summary(None), incremental.summary(None));
-    assert_eq!(bulk.durations(None, None), incremental.durations(None, None));
+    assert_eq!(
+        bulk.durations(None, None),
+        incremental.durations(None, None)
+    );
     let page = Paging::new(Some(3), Some(25));
     let f = WishFilter::default();
     assert_eq!(bulk.list(&f, page).total, incremental.list(&f, page).total);

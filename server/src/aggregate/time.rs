@@ -36,7 +36,11 @@ pub fn format_local(ms: u64) -> String {
     let day = local_day(ms);
     let (y, m, d) = civil_from_days(day);
     let minutes = ((ms + LOCAL_OFFSET_MS) % DAY_MS) / MINUTE_MS;
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}", minutes / 60, minutes % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}",
+        minutes / 60,
+        minutes % 60
+    )
 }
 
 /// The start (UTC ms) of a local date `"YYYY-MM-DD"`; `None` if it is not one.

@@ -84,7 +84,11 @@ impl Aggregates {
                 let wish = self.rows.get(row as usize)?.item(d);
                 let late = query.now.saturating_sub(deadline) as f64 / HOUR_MS as f64;
                 let overdue_hours = (late * 100.0).round() / 100.0;
-                Some(OverdueItem { wish, deadline, overdue_hours })
+                Some(OverdueItem {
+                    wish,
+                    deadline,
+                    overdue_hours,
+                })
             })
             .collect();
         let mut by_station: Vec<StationCount> = counts
@@ -92,7 +96,11 @@ impl Aggregates {
             .into_iter()
             .map(|(code, count)| {
                 let (community, station) = d.station_names(code);
-                StationCount { community, station, count }
+                StationCount {
+                    community,
+                    station,
+                    count,
+                }
             })
             .collect();
         by_station.sort_by(|a, b| (&a.community, &a.station).cmp(&(&b.community, &b.station)));
@@ -106,7 +114,11 @@ impl Aggregates {
                 .targets
                 .list()
                 .into_iter()
-                .map(|(module, urgency, days)| TargetRow { module, urgency, days })
+                .map(|(module, urgency, days)| TargetRow {
+                    module,
+                    urgency,
+                    days,
+                })
                 .collect(),
             page: query.paging.page,
             per_page: query.paging.per_page,
@@ -132,6 +144,12 @@ impl Tally {
     }
 }
 
-fn name_counts<'a>(counts: BTreeMap<u8, u64>, name: impl Fn(u8) -> &'a str) -> BTreeMap<String, u64> {
-    counts.into_iter().map(|(c, n)| (name(c).to_owned(), n)).collect()
+fn name_counts<'a>(
+    counts: BTreeMap<u8, u64>,
+    name: impl Fn(u8) -> &'a str,
+) -> BTreeMap<String, u64> {
+    counts
+        .into_iter()
+        .map(|(c, n)| (name(c).to_owned(), n))
+        .collect()
 }

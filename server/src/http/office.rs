@@ -1,0 +1,71 @@
+//! The central office's API under `/api/v1/office` (JSON, `Authorization: Bearer`):
+//! counts, the wish list, durations, satisfaction, overdue wishes, volunteers, CSV and
+//! XLSX exports, and the OpenAPI document at `/api/v1/openapi.json`.
+//!
+//! Every answer comes from the in-memory [`Aggregates`](crate::aggregate::Aggregates)
+//! index, never from documents. Office devices and coordinators see their own community;
+//! the administrator sees every community (and may pass `community=` to pick one).
+
+mod export;
+mod handlers;
+mod index;
+mod openapi;
+mod params;
+
+use std::sync::Arc;
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::get;
+use axum::{Extension, Router};
+
+pub use index::OfficeIndex;
+
+use super::api::{require, ApiError};
+use super::AppState;
+use crate::access::Role;
+use crate::aggregate::OverdueTargets;
+
+/// The office routes, with an index loaded on first use from the summary rows and
+/// reloaded in the background while no engine feed keeps it current (see
+/// [`OfficeIndex::snapshot`]).
+pub fn routes() -> Router<Arc<AppState>> {
+    routes_with(OfficeIndex::snapshot(OverdueTargets::default()))
+}
+
+/// The office routes over a given index (e.g. [`OfficeIndex::live`]).
+pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/office/summary", get(handlers::summary))
+        .route("/api/v1/office/wishes", get(handlers::wishes))
+        .route("/api/v1/office/durations", get(handlers::durations))
+        .route("/api/v1/office/satisfaction", get(handlers::satisfaction))
+        .route("/api/v1/office/overdue", get(handlers::overdue))
+        .route("/api/v1/office/volunteers", get(handlers::volunteers))
+        .route("/api/v1/office/export/wishes.csv", get(export::csv))
+        .route("/api/v1/office/export/wishes.xlsx", get(export::xlsx))
+        .layer(Extension(index))
+}
+
+/// The community a request may see: its own for office devices and coordinators, any
+/// (or all, `None`) for the administrator.
+fn scope(
+    state: &AppState,
+    headers: &HeaderMap,
+    requested: Option<&str>,
+) -> Result<Option<String>, ApiError> {
+    let who = require(state, headers, &[Role::Office, Role::Coordinator])?;
+    if who.role == Role::Administrator {
+        return Ok(requested.map(str::to_owned));
+    }
+    let own = who
+        .community
+        .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, "this device has no community"))?;
+    match requested {
+        Some(other) if other != own => Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "this device may only see its own community",
+        )),
+        _ => Ok(Some(own)),
+    }
+}

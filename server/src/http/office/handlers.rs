@@ -1,0 +1,113 @@
+//! The JSON endpoints of the office API.
+
+use std::sync::{Arc, PoisonError};
+
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::{Extension, Json};
+
+use super::super::api::{blocking, ApiError};
+use super::params::Params;
+use super::{scope, OfficeIndex};
+use crate::aggregate::{
+    Aggregates, DurationReport, OverdueQuery, OverdueReport, SatisfactionReport, SummaryReport,
+    VolunteerReport, WishPage,
+};
+use crate::http::AppState;
+
+/// A request's parts every handler needs.
+type Args = (
+    State<Arc<AppState>>,
+    Extension<OfficeIndex>,
+    HeaderMap,
+    Query<Vec<(String, String)>>,
+);
+
+/// Runs `work` on the index under its read lock, off the async threads.
+pub async fn with_index<T: Send + 'static>(
+    index: &OfficeIndex,
+    state: &AppState,
+    work: impl FnOnce(&Aggregates) -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let shared = index.get(state).await?;
+    blocking(move || {
+        let guard = shared.read().unwrap_or_else(PoisonError::into_inner);
+        Ok(work(&guard))
+    })
+    .await
+}
+
+/// The caller's community scope and the parsed parameters.
+fn prepare(state: &AppState, headers: &HeaderMap, query: Vec<(String, String)>) -> Result<(Option<String>, Params), ApiError> {
+    let params = Params(query);
+    let community = scope(state, headers, params.one("community"))?;
+    Ok((community, params))
+}
+
+/// `GET /api/v1/office/summary`
+pub async fn summary(
+    (State(state), Extension(index), headers, Query(query)): Args,
+) -> Result<Json<SummaryReport>, ApiError> {
+    let (community, _) = prepare(&state, &headers, query)?;
+    let report = with_index(&index, &state, move |a| a.summary(community.as_deref())).await?;
+    Ok(Json(report))
+}
+
+/// `GET /api/v1/office/wishes`
+pub async fn wishes(
+    (State(state), Extension(index), headers, Query(query)): Args,
+) -> Result<Json<WishPage>, ApiError> {
+    let (community, params) = prepare(&state, &headers, query)?;
+    let (filter, paging) = (params.filter(community)?, params.paging()?);
+    let page = with_index(&index, &state, move |a| a.list(&filter, paging)).await?;
+    Ok(Json(page))
+}
+
+/// `GET /api/v1/office/durations`
+pub async fn durations(
+    (State(state), Extension(index), headers, Query(query)): Args,
+) -> Result<Json<DurationReport>, ApiError> {
+    let (community, params) = prepare(&state, &headers, query)?;
+    let module = params.one("module").map(str::to_owned);
+    let report = with_index(&index, &state, move |a| {
+        a.durations(community.as_deref(), module.as_deref())
+    })
+    .await?;
+    Ok(Json(report))
+}
+
+/// `GET /api/v1/office/satisfaction`
+pub async fn satisfaction(
+    (State(state), Extension(index), headers, Query(query)): Args,
+) -> Result<Json<SatisfactionReport>, ApiError> {
+    let (community, _) = prepare(&state, &headers, query)?;
+    let report = with_index(&index, &state, move |a| a.satisfaction(community.as_deref())).await?;
+    Ok(Json(report))
+}
+
+/// `GET /api/v1/office/overdue`
+pub async fn overdue(
+    (State(state), Extension(index), headers, Query(query)): Args,
+) -> Result<Json<OverdueReport>, ApiError> {
+    let (community, params) = prepare(&state, &headers, query)?;
+    let query = OverdueQuery {
+        now: params.time("now", false)?.unwrap_or_else(crate::runtime::now_ms),
+        filter: params.filter(community)?,
+        paging: params.paging()?,
+    };
+    let report = with_index(&index, &state, move |a| a.overdue(&query)).await?;
+    Ok(Json(report))
+}
+
+/// `GET /api/v1/office/volunteers`
+pub async fn volunteers(
+    (State(state), Extension(index), headers, Query(query)): Args,
+) -> Result<Json<VolunteerReport>, ApiError> {
+    let (community, params) = prepare(&state, &headers, query)?;
+    let paging = params.paging()?;
+    let report = with_index(&index, &state, move |a| {
+        a.volunteers(community.as_deref(), paging)
+    })
+    .await?;
+    Ok(Json(report))
+}
