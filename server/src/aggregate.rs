@@ -59,7 +59,7 @@ pub use self::reports::{
     DurationReport, OverdueItem, OverdueQuery, OverdueReport, SatisfactionReport, SummaryReport,
     VolunteerReport,
 };
-pub use self::row::WishItem;
+pub use self::row::{WishItem, UNTRIAGED, WISH_STATUSES};
 pub use self::time::{format_local, parse_local_date, LOCAL_OFFSET_MS};
 
 /// The index as the server shares it between the engine thread and the HTTP handlers.

@@ -24,7 +24,12 @@ async fn changes_seen_by_another_client_survive_sigkill_during_a_burst() -> anyh
     setup.wait_saved(doc, SYNC_TIMEOUT).await?;
     let mut survived_everything: Vec<String> = Vec::new();
     let mut seen_before_kills = 0;
-    for round in 0..5 {
+    // CI runs a few rounds; `WISH_CRASH_ROUNDS=50` runs the full crash loop on demand.
+    let rounds: usize = std::env::var("WISH_CRASH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    for round in 0..rounds {
         let (writer_dir, reader_dir) = (temp_dir(), temp_dir());
         let writer = client(&server.ws_url(), writer_dir.path(), false).await?;
         let reader = client(&server.ws_url(), reader_dir.path(), false).await?;

@@ -1,0 +1,122 @@
+//! `GET /api/v1/office/export/wishes.csv` and `.xlsx`: the filtered list (same parameters
+//! as `/office/wishes`, without paging), newest first, with Chinese headers and labels.
+//! Summaries hold no personal data of residents, so neither do exports.
+
+mod columns;
+mod xlsx;
+
+use std::convert::Infallible;
+use std::sync::{Arc, PoisonError};
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+
+use super::super::api::ApiError;
+use super::handlers::with_index;
+use super::params::Params;
+use super::{scope, OfficeIndex};
+use crate::aggregate::SharedAggregates;
+use crate::http::AppState;
+
+use self::columns::{Cell, HEADERS};
+
+/// Rows rendered per read-lock hold.
+const CHUNK: usize = 4096;
+
+/// The UTF-8 byte order mark: Excel reads the file as UTF-8 only with it.
+const BOM: &str = "\u{feff}";
+
+/// The matching rows and the index they come from.
+async fn selection(
+    state: &AppState,
+    index: &OfficeIndex,
+    headers: &HeaderMap,
+    query: Vec<(String, String)>,
+) -> Result<(SharedAggregates, Vec<u32>), ApiError> {
+    let params = Params(query);
+    let community = scope(state, headers, params.one("community"))?;
+    let filter = params.filter(community)?;
+    let rows = with_index(index, state, move |a| a.select(&filter)).await?;
+    Ok((index.get(state).await?, rows))
+}
+
+/// `GET /api/v1/office/export/wishes.csv`: UTF-8 with BOM, CRLF line ends, streamed.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    Extension(index): Extension<OfficeIndex>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let (shared, rows) = selection(&state, &index, &headers, query).await?;
+    let head = format!("{BOM}{}\r\n", HEADERS.join(","));
+    let first = futures_util::stream::once(async move { Ok::<_, Infallible>(head.into_bytes()) });
+    let chunks = futures_util::stream::unfold((shared, rows, 0), |(shared, rows, at)| async move {
+        if at >= rows.len() {
+            return None;
+        }
+        let end = (at + CHUNK).min(rows.len());
+        let rendered = tokio::task::spawn_blocking(move || {
+            let bytes = csv_chunk(&shared, &rows[at..end]);
+            (bytes, shared, rows)
+        })
+        .await
+        .ok()?;
+        let (bytes, shared, rows) = rendered;
+        Some((Ok::<_, Infallible>(bytes), (shared, rows, end)))
+    });
+    let body = Body::from_stream(futures_util::StreamExt::chain(first, chunks));
+    Ok(download(body, "text/csv; charset=utf-8", "wishes.csv"))
+}
+
+fn csv_chunk(shared: &SharedAggregates, rows: &[u32]) -> Vec<u8> {
+    let items = shared.read().unwrap_or_else(PoisonError::into_inner).items(rows);
+    let mut out = String::with_capacity(items.len() * 200);
+    for item in &items {
+        let cells = columns::cells(item);
+        let line: Vec<String> = cells.iter().map(csv_field).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+fn csv_field(cell: &Cell) -> String {
+    let text = match cell {
+        Cell::Empty => return String::new(),
+        Cell::Number(n) => return n.to_string(),
+        Cell::Text(t) => columns::defuse(t),
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
+}
+
+/// `GET /api/v1/office/export/wishes.xlsx`: one sheet, at most Excel's 1,048,575 rows.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(index): Extension<OfficeIndex>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let (shared, rows) = selection(&state, &index, &headers, query).await?;
+    let bytes = super::super::api::blocking(move || xlsx::workbook(&shared, &rows)).await?;
+    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    Ok(download(Body::from(bytes), kind, "wishes.xlsx"))
+}
+
+fn download(body: Body, content_type: &'static str, name: &'static str) -> Response {
+    let disposition = format!("attachment; filename=\"{name}\"");
+    let mut response = body.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

@@ -1,0 +1,93 @@
+//! The columns of both exports: Chinese headers, and values with Chinese labels for the
+//! schema's enumerations and local times (UTC+8).
+
+use std::str::FromStr;
+
+use wish_client_core::model::{Channel, CloseReason, Module, Urgency, WishStatus};
+
+use crate::aggregate::{format_local, WishItem};
+
+pub const HEADERS: [&str; 19] = [
+    "编号",
+    "标题",
+    "社区",
+    "驿站",
+    "模块",
+    "状态",
+    "渠道",
+    "紧急程度",
+    "创建时间",
+    "发布时间",
+    "认领时间",
+    "派单时间",
+    "解决时间",
+    "销号时间",
+    "销号原因",
+    "认领方",
+    "服务时长（小时）",
+    "评分",
+    "文档编号",
+];
+
+/// One cell of an export.
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+fn text(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into())
+}
+
+fn time(ms: Option<u64>) -> Cell {
+    ms.map_or(Cell::Empty, |ms| text(format_local(ms)))
+}
+
+/// The Chinese label of an enumeration value, or the value itself if unknown.
+fn label<T: FromStr>(value: &str, label_zh: fn(T) -> &'static str) -> Cell {
+    text(value.parse().map(label_zh).unwrap_or(value))
+}
+
+fn status(value: &str) -> Cell {
+    const ALL: [WishStatus; 10] = crate::aggregate::WISH_STATUSES;
+    let found = ALL.iter().find(|s| s.as_str() == value);
+    text(found.map_or(value, |s| s.label_zh()))
+}
+
+pub fn cells(w: &WishItem) -> [Cell; 19] {
+    [
+        text(&w.id),
+        text(&w.title),
+        text(&w.community),
+        text(&w.station),
+        w.module
+            .as_deref()
+            .map_or(text("未分流"), |m| label(m, Module::label_zh)),
+        status(&w.status),
+        label(&w.channel, Channel::label_zh),
+        label(&w.urgency, Urgency::label_zh),
+        time(Some(w.created_at)),
+        time(w.published_at),
+        time(w.first_claim_at),
+        time(w.assigned_at),
+        time(w.resolved_at),
+        time(w.closed_at),
+        w.close_reason
+            .as_deref()
+            .map_or(Cell::Empty, |r| label(r, CloseReason::label_zh)),
+        text(w.claimants.join("、")),
+        Cell::Number(w.hours),
+        w.rating.map_or(Cell::Empty, |r| Cell::Number(f64::from(r))),
+        text(&w.doc_id),
+    ]
+}
+
+/// Text a spreadsheet would run as a formula gets a leading apostrophe.
+pub fn defuse(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}

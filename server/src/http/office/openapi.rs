@@ -1,0 +1,170 @@
+//! `GET /api/v1/openapi.json`: an OpenAPI 3.0 description of the office API.
+
+use axum::Json;
+use serde_json::{json, Value};
+
+/// The document (no token needed: it describes, it reveals nothing).
+pub async fn document() -> Json<Value> {
+    Json(json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Wish Station office API (心愿驿站)",
+            "version": "1",
+            "description": "Figures and exports for the central office, computed from the \
+                server's per-wish summaries (no personal data of residents). Office \
+                devices and coordinators see their own community; the administrator sees \
+                all and may pass `community`. Times are milliseconds since the Unix epoch \
+                (UTC); `from`, `to` and `now` also accept local dates YYYY-MM-DD (UTC+8)."
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }],
+        "paths": paths(),
+        "components": components(),
+    }))
+}
+
+fn paths() -> Value {
+    json!({
+        "/api/v1/office/summary": get("Counts by status, module, channel, urgency, close \
+            reason, station, community and ISO week", &["community"], "SummaryReport"),
+        "/api/v1/office/wishes": get("Wishes, newest first, filtered and paged, with the \
+            total", &["community", "status", "module", "station", "channel", "urgency", "from",
+            "to", "page", "per_page"], "WishPage"),
+        "/api/v1/office/durations": get("Time to claim and time to resolve: percentiles and \
+            hour buckets", &["community", "module"], "DurationReport"),
+        "/api/v1/office/satisfaction": get("Ratings: average, distribution 1–5, by module \
+            and station", &["community"], "SatisfactionReport"),
+        "/api/v1/office/overdue": get("Open wishes past their resolution target (default: \
+            urgent 2 days, high 7, normal 14, low 30, from publication)", &["community",
+            "status", "module", "station", "channel", "urgency", "now", "page", "per_page"],
+            "OverdueReport"),
+        "/api/v1/office/volunteers": get("Hours per claimant, most first (a wish's hours \
+            are split equally among its claimants)", &["community", "page", "per_page"],
+            "VolunteerReport"),
+        "/api/v1/office/export/wishes.csv": file("The filtered wishes as CSV (UTF-8 with BOM, \
+            Chinese headers)", "text/csv"),
+        "/api/v1/office/export/wishes.xlsx": file("The filtered wishes as an Excel workbook \
+            (Chinese headers)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    })
+}
+
+fn get(summary: &str, params: &[&str], schema: &str) -> Value {
+    json!({ "get": {
+        "summary": summary,
+        "parameters": params.iter().map(|p| param(p)).collect::<Vec<_>>(),
+        "responses": responses(json!({
+            "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } }
+        })),
+    }})
+}
+
+fn file(summary: &str, media: &str) -> Value {
+    let filters = ["community", "status", "module", "station", "channel", "urgency", "from", "to"];
+    json!({ "get": {
+        "summary": summary,
+        "parameters": filters.iter().map(|p| param(p)).collect::<Vec<_>>(),
+        "responses": responses(json!({ media: { "schema": { "type": "string", "format": "binary" } } })),
+    }})
+}
+
+fn responses(ok: Value) -> Value {
+    let error = json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } });
+    json!({
+        "200": { "description": "OK", "content": ok },
+        "400": { "description": "Bad parameter", "content": error },
+        "401": { "description": "Missing or invalid token", "content": error },
+        "403": { "description": "Role or community not allowed", "content": error },
+    })
+}
+
+fn param(name: &str) -> Value {
+    let (description, schema) = match name {
+        "community" => ("Community id (administrator only; others get their own)", string()),
+        "status" | "module" | "station" | "channel" | "urgency" => {
+            ("One or more values, repeated or comma-separated", string())
+        }
+        "from" => ("Created at or after: ms or YYYY-MM-DD", string()),
+        "to" => ("Created before (a date: through that day): ms or YYYY-MM-DD", string()),
+        "now" => ("The time to judge lateness at (default: now): ms or YYYY-MM-DD", string()),
+        "page" => ("Page, from 1", json!({ "type": "integer", "minimum": 1, "default": 1 })),
+        _ => ("Items per page", json!({ "type": "integer", "minimum": 1, "maximum": 1000, "default": 50 })),
+    };
+    json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
+}
+
+fn string() -> Value {
+    json!({ "type": "string" })
+}
+
+fn counts() -> Value {
+    json!({ "type": "object", "additionalProperties": { "type": "integer" } })
+}
+
+fn station_count(field: &str, kind: &str) -> Value {
+    json!({ "type": "object", "properties": {
+        "community": string(), "station": string(), field: { "type": kind } } })
+}
+
+fn components() -> Value {
+    let n = json!({ "type": "number" });
+    let int = json!({ "type": "integer" });
+    let opt_n = json!({ "type": "number", "nullable": true });
+    let opt_s = json!({ "type": "string", "nullable": true });
+    let opt_i = json!({ "type": "integer", "nullable": true });
+    json!({
+        "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
+        "schemas": {
+            "Error": { "type": "object", "properties": { "error": string() } },
+            "SummaryReport": { "type": "object", "properties": {
+                "community": opt_s, "total": int, "by_status": counts(), "by_module": counts(),
+                "by_channel": counts(), "by_urgency": counts(), "by_close_reason": counts(),
+                "by_station": { "type": "array", "items": station_count("count", "integer") },
+                "by_community": counts(),
+                "by_week": { "type": "array", "items": { "type": "object", "properties": {
+                    "week": { "type": "string", "example": "2026-W48" },
+                    "created": int, "resolved": int } } },
+                "hours": n } },
+            "Wish": { "type": "object", "properties": {
+                "doc_id": string(), "id": string(), "title": string(), "community": string(),
+                "station": string(), "module": opt_s, "status": string(), "channel": string(),
+                "urgency": string(), "created_at": int, "published_at": opt_i,
+                "first_claim_at": opt_i, "assigned_at": opt_i, "resolved_at": opt_i,
+                "closed_at": opt_i, "close_reason": opt_s,
+                "claimants": { "type": "array", "items": string() }, "hours": n,
+                "rating": opt_i } },
+            "WishPage": { "type": "object", "properties": {
+                "total": int, "page": int, "per_page": int, "pages": int,
+                "items": { "type": "array", "items": { "$ref": "#/components/schemas/Wish" } } } },
+            "Distribution": { "type": "object", "properties": {
+                "count": int, "p50_hours": opt_n, "p90_hours": opt_n, "p99_hours": opt_n,
+                "mean_hours": opt_n,
+                "buckets": { "type": "array", "items": { "type": "object", "properties": {
+                    "from_hours": int, "to_hours": opt_i, "count": int } } } } },
+            "DurationReport": { "type": "object", "properties": {
+                "community": opt_s, "module": opt_s,
+                "time_to_claim": { "$ref": "#/components/schemas/Distribution" },
+                "time_to_resolve": { "$ref": "#/components/schemas/Distribution" } } },
+            "SatisfactionReport": { "type": "object", "properties": {
+                "community": opt_s, "rated": int, "average": opt_n, "distribution": counts(),
+                "by_module": { "type": "object", "additionalProperties": { "type": "object",
+                    "properties": { "rated": int, "average": opt_n } } },
+                "by_station": { "type": "array", "items": station_count("average", "number") } } },
+            "OverdueReport": { "type": "object", "properties": {
+                "now": int, "total": int, "by_module": counts(), "by_urgency": counts(),
+                "by_station": { "type": "array", "items": station_count("count", "integer") },
+                "targets": { "type": "array", "items": { "type": "object", "properties": {
+                    "module": opt_s, "urgency": string(), "days": n } } },
+                "page": int, "per_page": int,
+                "items": { "type": "array", "items": { "allOf": [
+                    { "$ref": "#/components/schemas/Wish" },
+                    { "type": "object", "properties": { "deadline": int, "overdue_hours": n } }
+                ] } } } },
+            "VolunteerReport": { "type": "object", "properties": {
+                "community": opt_s, "claimants": int, "total_hours": n, "page": int,
+                "per_page": int,
+                "leaderboard": { "type": "array", "items": { "type": "object", "properties": {
+                    "rank": int, "claimant": string(), "hours": n, "wishes": int,
+                    "resolved": int } } } } },
+        }
+    })
+}
