@@ -14,16 +14,19 @@
 //!   (subtract the old row, add the new), once for everything and once per community;
 //! * time to claim and time to resolve are sorted multisets of minutes (`BTreeMap`), so a
 //!   percentile report walks one entry per distinct minute;
-//! * the list is a vector of 24-byte keys sorted newest first with the filter fields in
-//!   them: a page is a binary search for the time window and one sequential scan;
-//! * overdue wishes are a `BTreeSet` of (deadline, row) over open wishes.
+//! * the list is a vector of 24-byte keys sorted by creation time (read backwards: newest
+//!   first) with the filter fields in them: a page is a binary search for the time window
+//!   and one sequential scan, and a new wish is appended;
+//! * overdue wishes are a `BTreeMap` from (deadline, row) to the same 24-byte key, over
+//!   open wishes only: "overdue at `now`" is a range scan that never touches rows.
 //!
 //! **Memory per wish** (64-bit): the row is 112 bytes inline plus one allocation with the
 //! document id, wish id and title (≈ 28 + 32 + 30 bytes, plus allocator overhead ≈ 16),
 //! 4 bytes per claimant; the list key 24 bytes; the document index ≈ 17–34 bytes (a
-//! hashed id, not the id); an open wish's deadline ≈ 24 bytes; distributions and counters
-//! grow with distinct minutes, stations and claimants, not with wishes. About 250–300
-//! bytes a wish: ≈ 0.3 GB for a million wishes ([`Aggregates::heap_bytes`] estimates it).
+//! hashed id, not the id); an open wish's deadline entry ≈ 56 bytes; distributions and
+//! counters grow with distinct minutes, stations and claimants, not with wishes. About
+//! 300 bytes a wish: ≈ 0.3 GB for a million wishes ([`Aggregates::heap_bytes`] estimates
+//! it). Loading also holds every summary row's JSON once, briefly (`load_range`).
 
 mod counters;
 mod dict;
@@ -34,6 +37,7 @@ mod overdue;
 mod query;
 mod reports;
 mod row;
+mod source;
 mod synthetic;
 mod time;
 
@@ -56,10 +60,12 @@ pub use self::feed::{summary_puts, SummaryFeed};
 pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
 pub use self::reports::{
-    DurationReport, OverdueItem, OverdueQuery, OverdueReport, SatisfactionReport, SummaryReport,
-    VolunteerReport,
+    DurationReport, OverdueItem, OverdueQuery, OverdueReport, RatingRow, SatisfactionReport,
+    StationCount, StationRating, SummaryReport, TargetRow, VolunteerReport, VolunteerRow, WeekRow,
 };
 pub use self::row::{WishItem, UNTRIAGED, WISH_STATUSES};
+pub use self::source::OfficeIndex;
+pub use self::synthetic::SYNTHETIC_NOW_MS;
 pub use self::time::{format_local, parse_local_date, LOCAL_OFFSET_MS};
 
 /// The index as the server shares it between the engine thread and the HTTP handlers.
@@ -97,20 +103,12 @@ impl Aggregates {
         Self::load_with(storage, OverdueTargets::default())
     }
 
-    /// Loads every summary row with one range scan. Unreadable rows are logged and
-    /// skipped (the next commit of that wish rewrites its row).
+    /// Loads every summary row with one range scan (see [`parse_row`]).
     pub fn load_with(storage: &dyn Storage, targets: OverdueTargets) -> Result<Self, StorageError> {
         let rows = storage.load_range(&[SUMMARY_PREFIX.to_owned()])?;
-        let summaries = rows.into_iter().filter_map(|(key, bytes)| {
-            let doc = key.get(1)?.clone();
-            match serde_json::from_slice::<WishSummary>(&bytes) {
-                Ok(summary) => Some((doc, summary)),
-                Err(error) => {
-                    tracing::warn!(%doc, %error, "unreadable summary row skipped");
-                    None
-                }
-            }
-        });
+        let summaries = rows
+            .into_iter()
+            .filter_map(|(key, bytes)| parse_row(&key, &bytes));
         Ok(Self::from_summaries(summaries, targets))
     }
 
@@ -130,8 +128,9 @@ impl Aggregates {
 
     /// Records the latest summary of a wish document (new or changed).
     pub fn upsert(&mut self, doc_id: &str, summary: WishSummary) {
-        let (old, new) = self.store(doc_id, &summary);
-        self.order.update(old, new);
+        if let Some((old, new)) = self.store(doc_id, &summary) {
+            self.order.update(old, new);
+        }
     }
 
     /// How many wishes the index holds.
@@ -159,13 +158,17 @@ impl Aggregates {
             + self.overdue.heap_bytes()
     }
 
-    /// Stores a row and updates counters and deadlines; returns the old and new list keys.
-    fn store(&mut self, doc_id: &str, summary: &WishSummary) -> (Option<ListKey>, ListKey) {
+    /// Stores a row and updates counters and deadlines; returns the old and new list keys,
+    /// or `None` if the summary did not change.
+    fn store(&mut self, doc_id: &str, summary: &WishSummary) -> Option<(Option<ListKey>, ListKey)> {
         let row = Row::new(doc_id, summary, &mut self.dicts);
         let rows = &self.rows;
         let found = self
             .docs
             .get(doc_id, |i| rows.get(i as usize).map_or("", Row::doc_id));
+        if found.is_some_and(|i| rows.get(i as usize) == Some(&row)) {
+            return None;
+        }
         let (index, old) = match found {
             Some(i) => (i, Some(std::mem::replace(&mut self.rows[i as usize], row))),
             None => {
@@ -182,8 +185,9 @@ impl Aggregates {
         let new = &self.rows[index as usize];
         count(&mut self.global, &mut self.communities, new, 1);
         let new_deadline = OverdueIndex::deadline(new, &self.dicts, &self.targets);
-        self.overdue.update(index, old_deadline, new_deadline);
-        (old.map(|r| ListKey::of(&r, index)), ListKey::of(new, index))
+        let key = ListKey::of(new, index);
+        self.overdue.update(old_deadline, new_deadline, key);
+        Some((old.map(|r| ListKey::of(&r, index)), key))
     }
 
     fn deadline(&self, row: &Row) -> Option<u64> {
@@ -196,6 +200,19 @@ impl Aggregates {
         match community {
             None => Some(&self.global),
             Some(c) => self.communities.get(&self.dicts.community.get(c)?),
+        }
+    }
+}
+
+/// `(wish document id, summary)` of a `["summary", wishDocId]` row; an unreadable row is
+/// logged and skipped (the next commit of that wish rewrites it).
+pub fn parse_row(key: &[String], bytes: &[u8]) -> Option<(String, WishSummary)> {
+    let doc = key.get(1)?;
+    match serde_json::from_slice::<WishSummary>(bytes) {
+        Ok(summary) => Some((doc.clone(), summary)),
+        Err(error) => {
+            tracing::warn!(%doc, %error, "unreadable summary row skipped");
+            None
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The axum router: `/sync` (WebSocket), `/healthz`, `/api/v1`.
 
 mod api;
+mod office;
 mod rate_limit;
 mod sync_socket;
 
@@ -58,6 +59,8 @@ pub struct AppState {
     /// Read-only use from the API (summaries); documents are written only by the engine.
     pub storage: Arc<dyn Storage>,
     pub limits: Limits,
+    /// The office index kept current by the engine thread (`None`: reloaded on demand).
+    pub office: Option<crate::aggregate::OfficeIndex>,
     /// Upgrades, by device.
     pub upgrade_limiter: RateLimiter,
     /// Upgrades and enrollment attempts, by address.
@@ -87,7 +90,14 @@ impl AppState {
             )),
             limits,
             next_conn: AtomicU64::new(1),
+            office: None,
         }
+    }
+
+    /// Serves the office API from an index the engine thread keeps current.
+    pub fn with_office(mut self, office: crate::aggregate::OfficeIndex) -> Self {
+        self.office = Some(office);
+        self
     }
 }
 
@@ -96,6 +106,10 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/sync", get(sync_socket::upgrade))
         .route("/healthz", get(api::healthz))
+        .merge(match &state.office {
+            Some(index) => office::routes_with(index.clone()),
+            None => office::routes(),
+        })
         .route("/api/v1/summary", get(api::summary))
         .route("/api/v1/enrollments", post(api::devices::create_enrollment))
         .route("/api/v1/enrollments/qr.svg", get(api::devices::qr_svg))

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use wish_client_core::proto::{PeerId, StorageId};
 
+use crate::aggregate::{self, Aggregates, OfficeIndex, SummaryFeed};
 use crate::directory::Directory;
 use crate::domain::{server_actor, DomainHook};
 use crate::engine::{ActorBindings, Engine, EngineConfig, ACTOR_PREFIX};
@@ -87,14 +88,18 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     )
     .with_hook(Box::new(hook))
     .with_actor_bindings(actor_bindings(storage.as_ref())?);
-    let (hub, engine_thread) = spawn_engine_thread(engine, storage.clone(), 4096)?;
+    let aggregates = aggregate::shared(Aggregates::load(storage.as_ref())?);
+    let feed = SummaryFeed::spawn(aggregates.clone())?;
+    let (hub, engine_thread) = spawn_engine_thread(engine, storage.clone(), 4096, Some(feed))?;
     let directory = Directory::load(&config.bootstrap_token, storage.clone())?;
-    let state = Arc::new(AppState::new(
+    let state = AppState::new(
         hub.clone(),
         directory,
         storage.clone(),
         config.limits.clone(),
-    ));
+    )
+    .with_office(OfficeIndex::live(aggregates));
+    let state = Arc::new(state);
     tokio::spawn(tick(hub.clone()));
 
     let listener = TcpListener::bind(config.listen).await?;

@@ -1,9 +1,13 @@
 //! Documents that follow docs/schema.md, built with the domain operations.
 
 use automerge::Automerge;
+use serde_json::json;
 use wish_client_core::model::{Channel, Urgency};
 use wish_client_core::ops::wish::{collect_wish, CollectWish, NewContact};
 use wish_client_core::proto::DocumentId;
+
+use crate::http::request;
+use crate::{TestServer, TEST_TOKEN};
 
 /// A wish and its contact document, collected by `collector` at `station`.
 pub fn wish_with_contact(
@@ -47,4 +51,53 @@ pub fn wish_with_contact(
     };
     collect_wish(&mut wish, &mut contact, input)?;
     Ok((wish_id, wish, contact_id, contact))
+}
+
+/// Enrolls a device through the API; returns its token and device id.
+pub fn enroll(
+    server: &TestServer,
+    role: &str,
+    person: &str,
+    stations: &[&str],
+    token_days: u64,
+) -> anyhow::Result<(String, String)> {
+    let body = json!({ "role": role, "person": person, "community": "c1", "stations": stations, "token_days": token_days });
+    let created = request(
+        &server.addr,
+        "POST",
+        "/api/v1/enrollments",
+        Some(TEST_TOKEN),
+        Some(&body),
+    )?;
+    anyhow::ensure!(
+        created.status == 200,
+        "enrollment: {} {}",
+        created.status,
+        created.text()
+    );
+    let code = created.json()?["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let redeemed = request(
+        &server.addr,
+        "POST",
+        "/api/v1/enroll",
+        None,
+        Some(&json!({ "code": code, "name": person })),
+    )?;
+    anyhow::ensure!(
+        redeemed.status == 200,
+        "redeem: {} {}",
+        redeemed.status,
+        redeemed.text()
+    );
+    let value = redeemed.json()?;
+    Ok((
+        value["token"].as_str().unwrap_or_default().to_owned(),
+        value["device"]["device_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned(),
+    ))
 }

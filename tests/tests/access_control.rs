@@ -11,60 +11,11 @@ use wish_client_core::native::NativeClient;
 use wish_client_core::proto::DocumentId;
 use wish_client_core::sync::ClientEvent;
 use wish_tests::clients::{client, SYNC_TIMEOUT};
-use wish_tests::fixtures::wish_with_contact;
+use wish_tests::fixtures::{enroll, wish_with_contact};
 use wish_tests::http::request;
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-
-/// Enrolls a device through the API; returns its token and device id.
-fn enroll(
-    server: &TestServer,
-    role: &str,
-    person: &str,
-    stations: &[&str],
-    token_days: u64,
-) -> anyhow::Result<(String, String)> {
-    let body = json!({ "role": role, "person": person, "community": "c1", "stations": stations, "token_days": token_days });
-    let created = request(
-        &server.addr,
-        "POST",
-        "/api/v1/enrollments",
-        Some(TEST_TOKEN),
-        Some(&body),
-    )?;
-    anyhow::ensure!(
-        created.status == 200,
-        "enrollment: {} {}",
-        created.status,
-        created.text()
-    );
-    let code = created.json()?["code"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let redeemed = request(
-        &server.addr,
-        "POST",
-        "/api/v1/enroll",
-        None,
-        Some(&json!({ "code": code, "name": person })),
-    )?;
-    anyhow::ensure!(
-        redeemed.status == 200,
-        "redeem: {} {}",
-        redeemed.status,
-        redeemed.text()
-    );
-    let value = redeemed.json()?;
-    Ok((
-        value["token"].as_str().unwrap_or_default().to_owned(),
-        value["device"]["device_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-    ))
-}
 
 fn ws_url(server: &TestServer, token: &str) -> String {
     format!("ws://{}/sync?token={token}", server.addr)

@@ -183,16 +183,19 @@ async fn browser_origins_outside_the_allow_list_are_refused() -> anyhow::Result<
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn too_many_upgrades_from_one_address_get_429() -> anyhow::Result<()> {
+async fn too_many_upgrades_from_one_device_get_429() -> anyhow::Result<()> {
     let data = temp_dir();
     let server = TestServer::start_with_args(
         BIN,
         &data.path().join("server"),
         &["--upgrades-per-minute", "3"],
     )?;
+    // The administrator's token is exempt (tools); an enrolled device is not.
+    let (token, _) = wish_tests::fixtures::enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let url = format!("ws://{}/sync?token={token}", server.addr);
     let mut statuses = Vec::new();
     for _ in 0..6 {
-        statuses.push(match connect_async(server.ws_url()).await {
+        statuses.push(match connect_async(url.as_str()).await {
             Ok(_) => 101,
             Err(WsError::Http(response)) => response.status().as_u16(),
             Err(other) => anyhow::bail!("{other}"),

@@ -1,6 +1,7 @@
 //! Interning: each distinct key (a community id, a station, a claimant, a status…) is
 //! stored once and rows refer to it by a small integer code.
 
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, RandomState};
 
@@ -145,10 +146,13 @@ impl DocIndex {
     /// Records a new document (not yet indexed) at `row`.
     pub fn insert(&mut self, doc: &str, row: u32) {
         let hash = self.hasher.hash_one(doc);
-        if self.by_hash.contains_key(&hash) {
-            self.collisions.insert(doc.into(), row);
-        } else {
-            self.by_hash.insert(hash, row);
+        match self.by_hash.entry(hash) {
+            Entry::Occupied(_) => {
+                self.collisions.insert(doc.into(), row);
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(row);
+            }
         }
     }
 

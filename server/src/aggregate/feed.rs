@@ -11,7 +11,7 @@ use std::sync::PoisonError;
 
 use wish_client_core::model::wish::WishSummary;
 
-use super::SharedAggregates;
+use super::{parse_row, SharedAggregates};
 use crate::domain::SUMMARY_PREFIX;
 use crate::storage::{WriteBatch, WriteOp};
 
@@ -68,12 +68,6 @@ fn run(shared: &SharedAggregates, rx: &Receiver<Vec<(String, Vec<u8>)>>) {
 
 fn parse(puts: Vec<(String, Vec<u8>)>) -> Vec<(String, WishSummary)> {
     puts.into_iter()
-        .filter_map(|(doc, bytes)| match serde_json::from_slice(&bytes) {
-            Ok(summary) => Some((doc, summary)),
-            Err(error) => {
-                tracing::warn!(%doc, %error, "unreadable summary row not indexed");
-                None
-            }
-        })
+        .filter_map(|(doc, bytes)| parse_row(&[SUMMARY_PREFIX.to_owned(), doc], &bytes))
         .collect()
 }

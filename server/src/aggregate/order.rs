@@ -1,6 +1,7 @@
-//! The list order: one 24-byte key per wish, sorted newest first, holding the fields the
-//! list filters on, so a filtered page is a binary search for the time window plus one
-//! sequential scan of contiguous memory.
+//! The list order: one 24-byte key per wish holding the fields the list filters on,
+//! sorted oldest first (so a new wish is appended, not inserted) and read backwards, so a
+//! filtered page is a binary search for the time window plus one sequential scan of
+//! contiguous memory.
 
 use std::cmp::Reverse;
 
@@ -33,13 +34,14 @@ impl ListKey {
         }
     }
 
-    /// Newest first; equal times by row number.
-    fn sort_key(&self) -> (Reverse<u64>, u32) {
-        (Reverse(self.created_at), self.row)
+    /// Stored order: oldest first; equal times by descending row number, so that read
+    /// backwards the list is newest first, equal times by row number.
+    fn sort_key(&self) -> (u64, Reverse<u32>) {
+        (self.created_at, Reverse(self.row))
     }
 }
 
-/// All list keys, newest first.
+/// All list keys, oldest first.
 #[derive(Debug, Default)]
 pub(crate) struct ListOrder {
     keys: Vec<ListKey>,
@@ -73,11 +75,11 @@ impl ListOrder {
             .binary_search_by_key(&key.sort_key(), ListKey::sort_key)
     }
 
-    /// The keys created in `[from, to)`, newest first.
+    /// The keys created in `[from, to)`, oldest first: read them with `.iter().rev()`.
     pub fn window(&self, from: Option<u64>, to: Option<u64>) -> &[ListKey] {
-        let start = to.map_or(0, |to| self.keys.partition_point(|k| k.created_at >= to));
-        let end = from.map_or(self.keys.len(), |from| {
-            self.keys.partition_point(|k| k.created_at >= from)
+        let start = from.map_or(0, |from| self.keys.partition_point(|k| k.created_at < from));
+        let end = to.map_or(self.keys.len(), |to| {
+            self.keys.partition_point(|k| k.created_at < to)
         });
         self.keys.get(start..end.max(start)).unwrap_or_default()
     }

@@ -124,7 +124,11 @@ impl Aggregates {
         let codes = Codes::new(filter, &self.dicts);
         let window = self.order.window(filter.from, filter.to);
         let (total, rows) = if codes.is_empty() {
-            let page = window.iter().skip(paging.offset()).take(paging.per_page);
+            let page = window
+                .iter()
+                .rev()
+                .skip(paging.offset())
+                .take(paging.per_page);
             (window.len(), page.map(|k| k.row).collect())
         } else {
             scan(window, &codes, paging)
@@ -146,6 +150,7 @@ impl Aggregates {
         let window = self.order.window(filter.from, filter.to);
         window
             .iter()
+            .rev()
             .filter(|k| codes.matches(k))
             .map(|k| k.row)
             .collect()
@@ -165,7 +170,7 @@ fn scan(window: &[ListKey], codes: &Codes, paging: Paging) -> (usize, Vec<u32>) 
     let (skip, take) = (paging.offset(), paging.per_page);
     let mut total = 0;
     let mut rows = Vec::with_capacity(take);
-    for key in window.iter().filter(|k| codes.matches(k)) {
+    for key in window.iter().rev().filter(|k| codes.matches(k)) {
         if total >= skip && rows.len() < take {
             rows.push(key.row);
         }

@@ -2,6 +2,7 @@
 //! satisfaction and volunteers. Overdue wishes are in `reports/overdue.rs`.
 
 mod overdue;
+mod volunteers;
 
 use std::collections::BTreeMap;
 
@@ -10,12 +11,12 @@ use serde::Serialize;
 use super::counters::{Counts, RatingSum, Scope};
 use super::dict::SmallDict;
 use super::durations::DistReport;
-use super::query::Paging;
 use super::row::Dicts;
 use super::time::week_label;
 use super::Aggregates;
 
-pub use overdue::{OverdueItem, OverdueQuery, OverdueReport};
+pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};
+pub use volunteers::{VolunteerReport, VolunteerRow};
 
 /// `GET /api/v1/office/summary`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -88,28 +89,6 @@ pub struct StationRating {
     pub average: Option<f64>,
 }
 
-/// `GET /api/v1/office/volunteers`: claimants by hours, most first.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct VolunteerReport {
-    pub community: Option<String>,
-    /// How many distinct claimants hold active claims.
-    pub claimants: usize,
-    pub total_hours: f64,
-    pub page: usize,
-    pub per_page: usize,
-    pub leaderboard: Vec<VolunteerRow>,
-}
-
-/// A claimant's share of resolved hours (split equally among a wish's claimants).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct VolunteerRow {
-    pub rank: usize,
-    pub claimant: String,
-    pub hours: f64,
-    pub wishes: u64,
-    pub resolved: u64,
-}
-
 fn named(dict: &SmallDict, counts: &Counts<u8>, all: bool) -> BTreeMap<String, u64> {
     dict.iter()
         .filter(|(code, name)| !name.is_empty() && (all || counts.contains_key(code)))
@@ -125,7 +104,7 @@ fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
-fn hours(milli: u64) -> f64 {
+pub(crate) fn hours(milli: u64) -> f64 {
     milli as f64 / 1000.0
 }
 
@@ -139,7 +118,7 @@ impl Dicts {
 }
 
 impl Aggregates {
-    fn scope_or_empty(&self, community: Option<&str>) -> std::borrow::Cow<'_, Scope> {
+    pub(crate) fn scope_or_empty(&self, community: Option<&str>) -> std::borrow::Cow<'_, Scope> {
         match self.scope(community) {
             Some(scope) => std::borrow::Cow::Borrowed(scope),
             None => std::borrow::Cow::Owned(Scope::default()),
@@ -254,39 +233,6 @@ impl Aggregates {
                 })
                 .collect(),
             by_station,
-        }
-    }
-
-    /// Claimants by hours (then resolved wishes, then id), one page.
-    pub fn volunteers(&self, community: Option<&str>, paging: Paging) -> VolunteerReport {
-        let s = self.scope_or_empty(community);
-        let d = &self.dicts;
-        let mut all: Vec<_> = s.volunteers.iter().collect();
-        all.sort_unstable_by(|(a, ta), (b, tb)| {
-            (tb.hours_milli, tb.resolved)
-                .cmp(&(ta.hours_milli, ta.resolved))
-                .then_with(|| d.claimant.name(**a).cmp(d.claimant.name(**b)))
-        });
-        let leaderboard = all
-            .iter()
-            .enumerate()
-            .skip(paging.offset())
-            .take(paging.per_page)
-            .map(|(i, (c, t))| VolunteerRow {
-                rank: i + 1,
-                claimant: d.claimant.name(**c).to_owned(),
-                hours: hours(t.hours_milli),
-                wishes: t.wishes,
-                resolved: t.resolved,
-            })
-            .collect();
-        VolunteerReport {
-            community: community.map(str::to_owned),
-            claimants: all.len(),
-            total_hours: hours(s.volunteers.values().map(|t| t.hours_milli).sum()),
-            page: paging.page,
-            per_page: paging.per_page,
-            leaderboard,
         }
     }
 }

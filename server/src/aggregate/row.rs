@@ -65,7 +65,7 @@ pub const WISH_STATUSES: [WishStatus; 10] = [
 
 /// One wish in memory: about 112 bytes inline plus one string allocation (see the
 /// module documentation of `aggregate` for the whole budget).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Row {
     /// Document id, wish id and title, concatenated.
     text: Box<str>,

@@ -8,7 +8,6 @@
 
 mod export;
 mod handlers;
-mod index;
 mod openapi;
 mod params;
 
@@ -18,12 +17,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::get;
 use axum::{Extension, Router};
 
-pub use index::OfficeIndex;
-
 use super::api::{require, ApiError};
 use super::AppState;
 use crate::access::Role;
-use crate::aggregate::OverdueTargets;
+use crate::aggregate::{OfficeIndex, OverdueTargets};
 
 /// The office routes, with an index loaded on first use from the summary rows and
 /// reloaded in the background while no engine feed keeps it current (see

@@ -20,7 +20,7 @@ use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 use wish_client_core::proto::{decode, encode, WireMessage};
 
 use super::{AppState, Limits, RateLimiter};
-use crate::access::Principal;
+use crate::access::{Principal, Role};
 use crate::engine::ConnId;
 use crate::runtime::{CloseSignal, ConnHandle, Hub, HubInput, Outbound};
 
@@ -64,13 +64,17 @@ pub async fn upgrade(
             return (StatusCode::UNAUTHORIZED, format!("{error}: {hint}")).into_response();
         }
     };
-    if state
-        .upgrade_limiter
-        .acquire(
-            &format!("device:{}", principal.device_id),
-            Instant::now().into_std(),
-        )
-        .is_err()
+    // The administrator's token drives tools (load generators, restores) with many
+    // sockets; the per-address limit still applies to it.
+    let limited = principal.role != Role::Administrator;
+    if limited
+        && state
+            .upgrade_limiter
+            .acquire(
+                &format!("device:{}", principal.device_id),
+                Instant::now().into_std(),
+            )
+            .is_err()
     {
         return (
             StatusCode::TOO_MANY_REQUESTS,
@@ -151,6 +155,7 @@ async fn run_connection(socket: WebSocket, context: ConnContext, limits: Limits)
         principal,
     } = context;
     let device = principal.device_id.clone();
+    let limited = principal.role != Role::Administrator;
     let (handle, outbound, close) = ConnHandle::new(limits.outbound_queue);
     if hub
         .send(HubInput::Connected {
@@ -170,6 +175,7 @@ async fn run_connection(socket: WebSocket, context: ConnContext, limits: Limits)
         limits,
         limiter,
         device,
+        limited,
         joined: false,
         awaiting_pong: false,
     };
@@ -185,6 +191,8 @@ struct Connection {
     limits: Limits,
     limiter: Arc<RateLimiter>,
     device: String,
+    /// False for the administrator, whose tools are not rate limited per device.
+    limited: bool,
     joined: bool,
     awaiting_pong: bool,
 }
@@ -265,6 +273,9 @@ impl Connection {
     /// sender through TCP, and nothing is dropped. A device that would wait too long is
     /// disconnected with a reason.
     async fn throttle(&mut self) -> Result<(), Ending> {
+        if !self.limited {
+            return Ok(());
+        }
         for _ in 0..50 {
             match self
                 .limiter

@@ -10,6 +10,7 @@ use wish_client_core::proto::{DocumentId, WireMessage};
 
 use super::conn_handle::QueueError;
 use super::{ConnHandle, Hub, HubInput};
+use crate::aggregate::{summary_puts, SummaryFeed};
 use crate::engine::{ConnId, Effect, Engine, Input};
 use crate::storage::{Key, Storage, WriteBatch, WriteOp};
 
@@ -27,15 +28,22 @@ pub struct EngineStats {
 }
 
 /// Starts the engine thread; returns the handle connection tasks use to reach it.
+/// `feed`, if given, receives the summary rows of every successful commit (the office
+/// index).
 pub fn spawn_engine_thread(
     engine: Engine,
     storage: Arc<dyn Storage>,
     queue: usize,
+    feed: Option<SummaryFeed>,
 ) -> std::io::Result<(Hub, std::thread::JoinHandle<()>)> {
     let (tx, rx) = mpsc::channel(queue.max(1));
     let thread = std::thread::Builder::new()
         .name("wish-engine".into())
-        .spawn(move || EngineThread::new(engine, storage).run(rx))?;
+        .spawn(move || {
+            let mut engine_thread = EngineThread::new(engine, storage);
+            engine_thread.feed = feed;
+            engine_thread.run(rx)
+        })?;
     Ok((Hub { tx }, thread))
 }
 
@@ -54,6 +62,8 @@ struct EngineThread {
     stats: EngineStats,
     /// Connections found too slow while delivering; disconnected in the next batch.
     slow: Vec<ConnId>,
+    /// Where committed summary rows go (the office index).
+    feed: Option<SummaryFeed>,
 }
 
 impl EngineThread {
@@ -64,6 +74,7 @@ impl EngineThread {
             conns: HashMap::new(),
             stats: EngineStats::default(),
             slow: Vec::new(),
+            feed: None,
         }
     }
 
@@ -158,11 +169,15 @@ impl EngineThread {
     fn finish_batch(&mut self, mut pending: Pending) {
         if !pending.batch.is_empty() {
             let batch = std::mem::take(&mut pending.batch);
+            let summaries = self.feed.as_ref().map(|_| summary_puts(&batch));
             if let Err(error) = self.storage.commit(batch) {
                 tracing::error!(%error, "commit failed; affected peers are disconnected");
                 return self.abandon(pending);
             }
             self.stats.commits += 1;
+            if let (Some(feed), Some(rows)) = (&self.feed, summaries) {
+                feed.send(rows);
+            }
         }
         self.deliver(pending.outgoing);
     }

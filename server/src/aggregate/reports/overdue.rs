@@ -54,19 +54,16 @@ impl Aggregates {
     pub fn overdue(&self, query: &OverdueQuery) -> OverdueReport {
         let codes = Codes::new(&query.filter, &self.dicts);
         let (skip, take) = (query.paging.offset(), query.paging.per_page);
-        let mut counts = Tally::default();
+        let mut counts = Tally::new(self.dicts.station.len());
         let mut page = Vec::with_capacity(take);
-        for (deadline, row) in self.overdue.before(query.now) {
-            let Some(r) = self.rows.get(row as usize) else {
-                continue;
-            };
-            if !codes.matches(&ListKey::of(r, row)) {
+        for (deadline, key) in self.overdue.before(query.now) {
+            if !codes.matches(key) {
                 continue;
             }
             if counts.total >= skip && page.len() < take {
-                page.push((deadline, row));
+                page.push((deadline, key.row));
             }
-            counts.add(r.module, r.urgency, r.station);
+            counts.add(key);
         }
         self.overdue_report(query, counts, page)
     }
@@ -91,9 +88,7 @@ impl Aggregates {
                 })
             })
             .collect();
-        let mut by_station: Vec<StationCount> = counts
-            .station
-            .into_iter()
+        let mut by_station: Vec<StationCount> = nonzero(&counts.station)
             .map(|(code, count)| {
                 let (community, station) = d.station_names(code);
                 StationCount {
@@ -107,8 +102,8 @@ impl Aggregates {
         OverdueReport {
             now: query.now,
             total: counts.total,
-            by_module: name_counts(counts.module, |c| d.module.name(c)),
-            by_urgency: name_counts(counts.urgency, |c| d.urgency.name(c)),
+            by_module: name_counts(&counts.module, |c| d.module.name(c)),
+            by_urgency: name_counts(&counts.urgency, |c| d.urgency.name(c)),
             by_station,
             targets: self
                 .targets
@@ -127,29 +122,45 @@ impl Aggregates {
     }
 }
 
-#[derive(Default)]
+/// Counts by code, in arrays: a report may count hundreds of thousands of wishes.
 struct Tally {
     total: usize,
-    module: BTreeMap<u8, u64>,
-    urgency: BTreeMap<u8, u64>,
-    station: BTreeMap<u32, u64>,
+    module: [u64; 256],
+    urgency: [u64; 256],
+    station: Vec<u64>,
 }
 
 impl Tally {
-    fn add(&mut self, module: u8, urgency: u8, station: u32) {
+    fn new(stations: usize) -> Self {
+        Self {
+            total: 0,
+            module: [0; 256],
+            urgency: [0; 256],
+            station: vec![0; stations],
+        }
+    }
+
+    fn add(&mut self, key: &ListKey) {
         self.total += 1;
-        *self.module.entry(module).or_default() += 1;
-        *self.urgency.entry(urgency).or_default() += 1;
-        *self.station.entry(station).or_default() += 1;
+        self.module[usize::from(key.module)] += 1;
+        self.urgency[usize::from(key.urgency)] += 1;
+        if let Some(n) = self.station.get_mut(key.station as usize) {
+            *n += 1;
+        }
     }
 }
 
-fn name_counts<'a>(
-    counts: BTreeMap<u8, u64>,
-    name: impl Fn(u8) -> &'a str,
-) -> BTreeMap<String, u64> {
+/// The non-zero counts of `counts`, by code.
+fn nonzero<T: TryFrom<usize>>(counts: &[u64]) -> impl Iterator<Item = (T, u64)> + '_ {
     counts
-        .into_iter()
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .filter_map(|(code, n)| Some((T::try_from(code).ok()?, *n)))
+}
+
+fn name_counts<'a>(counts: &[u64], name: impl Fn(u8) -> &'a str) -> BTreeMap<String, u64> {
+    nonzero(counts)
         .map(|(c, n)| (name(c).to_owned(), n))
         .collect()
 }

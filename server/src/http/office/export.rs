@@ -15,10 +15,10 @@ use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
 use super::super::api::ApiError;
-use super::handlers::with_index;
+use super::handlers::{shared_index, with_index};
 use super::params::Params;
-use super::{scope, OfficeIndex};
-use crate::aggregate::SharedAggregates;
+use super::scope;
+use crate::aggregate::{OfficeIndex, SharedAggregates};
 use crate::http::AppState;
 
 use self::columns::{Cell, HEADERS};
@@ -40,7 +40,7 @@ async fn selection(
     let community = scope(state, headers, params.one("community"))?;
     let filter = params.filter(community)?;
     let rows = with_index(index, state, move |a| a.select(&filter)).await?;
-    Ok((index.get(state).await?, rows))
+    Ok((shared_index(index, state).await?, rows))
 }
 
 /// `GET /api/v1/office/export/wishes.csv`: UTF-8 with BOM, CRLF line ends, streamed.
@@ -72,7 +72,10 @@ pub async fn csv(
 }
 
 fn csv_chunk(shared: &SharedAggregates, rows: &[u32]) -> Vec<u8> {
-    let items = shared.read().unwrap_or_else(PoisonError::into_inner).items(rows);
+    let items = shared
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .items(rows);
     let mut out = String::with_capacity(items.len() * 200);
     for item in &items {
         let cells = columns::cells(item);

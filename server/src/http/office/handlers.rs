@@ -3,15 +3,15 @@
 use std::sync::{Arc, PoisonError};
 
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 
 use super::super::api::{blocking, ApiError};
 use super::params::Params;
-use super::{scope, OfficeIndex};
+use super::scope;
 use crate::aggregate::{
-    Aggregates, DurationReport, OverdueQuery, OverdueReport, SatisfactionReport, SummaryReport,
-    VolunteerReport, WishPage,
+    Aggregates, DurationReport, OfficeIndex, OverdueQuery, OverdueReport, SatisfactionReport,
+    SharedAggregates, SummaryReport, VolunteerReport, WishPage,
 };
 use crate::http::AppState;
 
@@ -29,7 +29,7 @@ pub async fn with_index<T: Send + 'static>(
     state: &AppState,
     work: impl FnOnce(&Aggregates) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
-    let shared = index.get(state).await?;
+    let shared = shared_index(index, state).await?;
     blocking(move || {
         let guard = shared.read().unwrap_or_else(PoisonError::into_inner);
         Ok(work(&guard))
@@ -37,8 +37,23 @@ pub async fn with_index<T: Send + 'static>(
     .await
 }
 
+/// The index, loaded or refreshed as needed.
+pub async fn shared_index(
+    index: &OfficeIndex,
+    state: &AppState,
+) -> Result<SharedAggregates, ApiError> {
+    index.get(&state.storage).await.map_err(|error| {
+        tracing::error!(%error, "loading the office index failed");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage error")
+    })
+}
+
 /// The caller's community scope and the parsed parameters.
-fn prepare(state: &AppState, headers: &HeaderMap, query: Vec<(String, String)>) -> Result<(Option<String>, Params), ApiError> {
+fn prepare(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Vec<(String, String)>,
+) -> Result<(Option<String>, Params), ApiError> {
     let params = Params(query);
     let community = scope(state, headers, params.one("community"))?;
     Ok((community, params))
@@ -81,7 +96,10 @@ pub async fn satisfaction(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<SatisfactionReport>, ApiError> {
     let (community, _) = prepare(&state, &headers, query)?;
-    let report = with_index(&index, &state, move |a| a.satisfaction(community.as_deref())).await?;
+    let report = with_index(&index, &state, move |a| {
+        a.satisfaction(community.as_deref())
+    })
+    .await?;
     Ok(Json(report))
 }
 
@@ -91,7 +109,9 @@ pub async fn overdue(
 ) -> Result<Json<OverdueReport>, ApiError> {
     let (community, params) = prepare(&state, &headers, query)?;
     let query = OverdueQuery {
-        now: params.time("now", false)?.unwrap_or_else(crate::runtime::now_ms),
+        now: params
+            .time("now", false)?
+            .unwrap_or_else(crate::runtime::now_ms),
         filter: params.filter(community)?,
         paging: params.paging()?,
     };

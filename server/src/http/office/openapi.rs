@@ -59,7 +59,16 @@ fn get(summary: &str, params: &[&str], schema: &str) -> Value {
 }
 
 fn file(summary: &str, media: &str) -> Value {
-    let filters = ["community", "status", "module", "station", "channel", "urgency", "from", "to"];
+    let filters = [
+        "community",
+        "status",
+        "module",
+        "station",
+        "channel",
+        "urgency",
+        "from",
+        "to",
+    ];
     json!({ "get": {
         "summary": summary,
         "parameters": filters.iter().map(|p| param(p)).collect::<Vec<_>>(),
@@ -68,7 +77,8 @@ fn file(summary: &str, media: &str) -> Value {
 }
 
 fn responses(ok: Value) -> Value {
-    let error = json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } });
+    let error =
+        json!({ "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } });
     json!({
         "200": { "description": "OK", "content": ok },
         "400": { "description": "Bad parameter", "content": error },
@@ -79,15 +89,30 @@ fn responses(ok: Value) -> Value {
 
 fn param(name: &str) -> Value {
     let (description, schema) = match name {
-        "community" => ("Community id (administrator only; others get their own)", string()),
+        "community" => (
+            "Community id (administrator only; others get their own)",
+            string(),
+        ),
         "status" | "module" | "station" | "channel" | "urgency" => {
             ("One or more values, repeated or comma-separated", string())
         }
         "from" => ("Created at or after: ms or YYYY-MM-DD", string()),
-        "to" => ("Created before (a date: through that day): ms or YYYY-MM-DD", string()),
-        "now" => ("The time to judge lateness at (default: now): ms or YYYY-MM-DD", string()),
-        "page" => ("Page, from 1", json!({ "type": "integer", "minimum": 1, "default": 1 })),
-        _ => ("Items per page", json!({ "type": "integer", "minimum": 1, "maximum": 1000, "default": 50 })),
+        "to" => (
+            "Created before (a date: through that day): ms or YYYY-MM-DD",
+            string(),
+        ),
+        "now" => (
+            "The time to judge lateness at (default: now): ms or YYYY-MM-DD",
+            string(),
+        ),
+        "page" => (
+            "Page, from 1",
+            json!({ "type": "integer", "minimum": 1, "default": 1 }),
+        ),
+        _ => (
+            "Items per page",
+            json!({ "type": "integer", "minimum": 1, "maximum": 1000, "default": 50 }),
+        ),
     };
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
 }

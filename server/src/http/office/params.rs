@@ -36,7 +36,10 @@ impl Params {
 
     pub fn number<T: FromStr>(&self, name: &str) -> Result<Option<T>, ApiError> {
         self.one(name)
-            .map(|v| v.parse().map_err(|_| bad(format!("{name} must be a number"))))
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| bad(format!("{name} must be a number")))
+            })
             .transpose()
     }
 
@@ -49,7 +52,9 @@ impl Params {
             return Ok(Some(ms));
         }
         let start = parse_local_date(value).ok_or_else(|| {
-            bad(format!("{name} must be milliseconds since the epoch or YYYY-MM-DD"))
+            bad(format!(
+                "{name} must be milliseconds since the epoch or YYYY-MM-DD"
+            ))
         })?;
         Ok(Some(if end_of_day { start + DAY_MS } else { start }))
     }

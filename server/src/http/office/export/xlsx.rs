@@ -31,13 +31,16 @@ pub fn workbook(shared: &SharedAggregates, rows: &[u32]) -> Result<Vec<u8>, ApiE
     }
     build(shared, rows).map_err(|error| {
         tracing::error!(%error, "writing the XLSX export failed");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "could not write the workbook")
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not write the workbook",
+        )
     })
 }
 
 fn build(shared: &SharedAggregates, rows: &[u32]) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
-    let sheet = workbook.add_worksheet_with_constant_memory();
+    let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name("心愿清单")?;
     let bold = Format::new().set_bold();
     for (col, (header, width)) in (0u16..).zip(HEADERS.iter().zip(WIDTHS)) {
@@ -47,7 +50,10 @@ fn build(shared: &SharedAggregates, rows: &[u32]) -> Result<Vec<u8>, XlsxError> 
     sheet.set_freeze_panes(1, 0)?;
     let mut row = 1u32;
     for chunk in rows.chunks(CHUNK) {
-        let items = shared.read().unwrap_or_else(PoisonError::into_inner).items(chunk);
+        let items = shared
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .items(chunk);
         for item in &items {
             for (col, cell) in (0u16..).zip(cells(item)) {
                 match cell {

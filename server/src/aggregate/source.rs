@@ -1,18 +1,15 @@
 //! Where the office handlers get the index: either a live one that the engine keeps
-//! current, or (until the engine feeds it) a snapshot of the summary rows loaded on
-//! first use and reloaded in the background when it is older than
-//! max(2 s, 20 × the last load's duration).
+//! current, or (until the engine feeds it) one loaded from the summary rows on first use
+//! and refreshed from them in the background when the last refresh is older than
+//! max(2 s, 20 × that refresh's duration).
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
-use axum::http::StatusCode;
-
-use super::super::api::ApiError;
-use super::AppState;
-use crate::aggregate::{shared, Aggregates, OverdueTargets, SharedAggregates};
-use crate::storage::Storage;
+use super::{parse_row, shared, Aggregates, OverdueTargets, SharedAggregates};
+use crate::domain::SUMMARY_PREFIX;
+use crate::storage::{Storage, StorageError};
 
 /// The index behind the office routes; cheap to clone.
 #[derive(Clone)]
@@ -41,7 +38,7 @@ impl Loaded {
 
 impl OfficeIndex {
     /// An index someone else keeps current (the engine thread, through
-    /// [`crate::aggregate::SummaryFeed`]).
+    /// [`SummaryFeed`](super::SummaryFeed)).
     pub fn live(shared: SharedAggregates) -> Self {
         Self {
             shared,
@@ -62,27 +59,29 @@ impl OfficeIndex {
         }
     }
 
-    /// The index, loading or refreshing it first if this is a snapshot.
-    pub async fn get(&self, state: &AppState) -> Result<SharedAggregates, ApiError> {
+    /// The index, loading or refreshing it first from `storage` if this is a snapshot.
+    pub async fn get(&self, storage: &Arc<dyn Storage>) -> Result<SharedAggregates, StorageError> {
         let Some(snapshot) = &self.snapshot else {
             return Ok(self.shared.clone());
         };
         let mut loaded = snapshot.loaded.lock().await;
         match *loaded {
             None => {
-                let storage = state.storage.clone();
+                let storage = storage.clone();
                 let (shared, targets) = (self.shared.clone(), snapshot.targets.clone());
-                let took = tokio::task::spawn_blocking(move || reload(&*storage, &shared, targets))
-                    .await
-                    .map_err(|_| internal("loading the office index was interrupted"))?
-                    .map_err(|e| {
-                        tracing::error!(error = %e, "loading the office index failed");
-                        internal("storage error")
-                    })?;
-                *loaded = Some(Loaded { at: Instant::now(), took });
+                let took =
+                    tokio::task::spawn_blocking(move || first_load(&*storage, &shared, targets))
+                        .await
+                        .map_err(|_| {
+                            StorageError::Backend("loading the index was interrupted".into())
+                        })??;
+                *loaded = Some(Loaded {
+                    at: Instant::now(),
+                    took,
+                });
             }
             Some(l) if l.stale() && !snapshot.reloading.swap(true, Ordering::AcqRel) => {
-                self.reload_in_background(state.storage.clone(), snapshot.clone());
+                self.reload_in_background(storage.clone(), snapshot.clone());
             }
             Some(_) => {}
         }
@@ -92,10 +91,8 @@ impl OfficeIndex {
     fn reload_in_background(&self, storage: Arc<dyn Storage>, snapshot: Arc<Snapshot>) {
         let shared = self.shared.clone();
         tokio::spawn(async move {
-            let targets = snapshot.targets.clone();
-            let result =
-                tokio::task::spawn_blocking(move || reload(&*storage, &shared, targets)).await;
-            let started = Instant::now();
+            let result = tokio::task::spawn_blocking(move || refresh(&*storage, &shared)).await;
+            let finished = Instant::now();
             let took = match result {
                 Ok(Ok(took)) => took,
                 Ok(Err(error)) => {
@@ -104,30 +101,44 @@ impl OfficeIndex {
                 }
                 Err(_) => Duration::from_secs(1),
             };
-            *snapshot.loaded.lock().await = Some(Loaded { at: started, took });
+            *snapshot.loaded.lock().await = Some(Loaded { at: finished, took });
             snapshot.reloading.store(false, Ordering::Release);
         });
     }
 }
 
-/// Loads a fresh index and swaps it in; the old one is dropped outside the lock.
-fn reload(
+/// Loads the index and swaps it in (nothing can hold row numbers of the empty index it
+/// replaces); the empty one is dropped outside the lock.
+fn first_load(
     storage: &dyn Storage,
     shared: &SharedAggregates,
     targets: OverdueTargets,
-) -> Result<Duration, crate::storage::StorageError> {
+) -> Result<Duration, StorageError> {
     let started = Instant::now();
     let fresh = Aggregates::load_with(storage, targets)?;
-    let took = started.elapsed();
     let old = {
         let mut guard = shared.write().unwrap_or_else(PoisonError::into_inner);
         std::mem::replace(&mut *guard, fresh)
     };
     drop(old);
-    tracing::debug!(took_ms = took.as_millis() as u64, "office index loaded");
-    Ok(took)
+    Ok(started.elapsed())
 }
 
-fn internal(message: &str) -> ApiError {
-    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, message)
+/// Rows applied per hold of the write lock during a refresh.
+const REFRESH_CHUNK: usize = 8192;
+
+/// Re-reads every summary row and upserts it into the live index, a chunk at a time:
+/// rows keep their numbers (an export in progress stays valid), unchanged rows cost a
+/// comparison, and queries run between chunks.
+fn refresh(storage: &dyn Storage, shared: &SharedAggregates) -> Result<Duration, StorageError> {
+    let started = Instant::now();
+    let rows = storage.load_range(&[SUMMARY_PREFIX.to_owned()])?;
+    for chunk in rows.chunks(REFRESH_CHUNK) {
+        let parsed: Vec<_> = chunk.iter().filter_map(|(k, v)| parse_row(k, v)).collect();
+        let mut guard = shared.write().unwrap_or_else(PoisonError::into_inner);
+        for (doc, summary) in parsed {
+            guard.upsert(&doc, summary);
+        }
+    }
+    Ok(started.elapsed())
 }
