@@ -19,6 +19,7 @@ mod access_check;
 mod audit;
 mod authorship;
 mod connection;
+mod counters;
 mod deletion;
 mod document;
 mod hook;
@@ -35,6 +36,7 @@ pub use audit::{audit_key, AuditRecord};
 pub use authorship::{ActorBindings, ACTOR_PREFIX};
 pub use connection::ConnId;
 use connection::Connections;
+pub use counters::{EngineCounters, Refusal};
 pub use document::tombstone_key;
 pub use hook::{aux_key, DocHook, HookContext};
 use loading::DocSlot;
@@ -120,6 +122,7 @@ pub struct Engine {
     audit_seq: u64,
     /// Which device each Automerge actor belongs to.
     actors: authorship::ActorBindings,
+    counters: EngineCounters,
 }
 
 impl Engine {
@@ -135,6 +138,7 @@ impl Engine {
             hook: None,
             audit_seq: 0,
             actors: Default::default(),
+            counters: EngineCounters::default(),
         }
     }
 
@@ -169,6 +173,11 @@ impl Engine {
     /// Number of documents held in memory.
     pub fn loaded_documents(&self) -> usize {
         self.docs.len()
+    }
+
+    /// Totals since the engine started (loads, unloads, refusals, arbitration).
+    pub fn counters(&self) -> &EngineCounters {
+        &self.counters
     }
 
     /// Number of joined peers.

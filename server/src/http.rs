@@ -106,6 +106,7 @@ pub fn app(state: Arc<AppState>) -> Router {
     Router::new()
         .route("/sync", get(sync_socket::upgrade))
         .route("/healthz", get(api::healthz))
+        .route("/metrics", get(crate::metrics::handler))
         .merge(match &state.office {
             Some(index) => office::routes_with(index.clone()),
             None => office::routes(),

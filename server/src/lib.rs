@@ -4,7 +4,8 @@
 //! * [`domain`]: arbitration and summaries, run by the engine after each change.
 //! * [`runtime`]: the engine thread that feeds the engine, group-commits and delivers.
 //! * [`storage`]: the storage trait and its redb implementation.
-//! * [`http`]: the axum router (`/sync`, `/healthz`, `/api/v1`).
+//! * [`http`]: the axum router (`/sync`, `/healthz`, `/metrics`, `/api/v1`).
+//! * [`metrics`]: the Prometheus counters behind `/metrics`.
 //! * [`cli`]: the `wish-station` command.
 
 pub mod access;
@@ -15,6 +16,7 @@ pub mod directory;
 pub mod domain;
 pub mod engine;
 pub mod http;
+pub mod metrics;
 pub mod qr;
 pub mod runtime;
 pub mod server;

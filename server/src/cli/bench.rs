@@ -4,6 +4,7 @@
 //!   local change until each reader has applied it (same process, same monotonic clock).
 //! * `ingest`: clients edit their own documents as fast as the server acknowledges; the
 //!   figure is acknowledged changes per second.
+//! * `office`: office queries over a synthetic index of a million wishes, in process.
 //!
 //! Both can start the server themselves (`--spawn-ours`, `--spawn-reference`) and then
 //! report its peak memory and CPU time. This is a benchmark command, not a test.
@@ -13,6 +14,7 @@ mod args;
 mod counter;
 mod counters;
 mod ingest;
+mod office;
 mod peer;
 mod relay;
 mod report;
@@ -35,6 +37,8 @@ enum Workload {
     Relay(RelayArgs),
     /// Changes per second the server acknowledges, from many clients and documents.
     Ingest(IngestArgs),
+    /// Office queries over a synthetic index of N wishes (in process, no server).
+    Office(office::OfficeArgs),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -42,5 +46,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     match args.workload {
         Workload::Relay(args) => runtime.block_on(relay::run(args)),
         Workload::Ingest(args) => runtime.block_on(ingest::run(args)),
+        Workload::Office(args) => office::run(args),
     }
 }

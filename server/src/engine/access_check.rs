@@ -113,7 +113,10 @@ impl Engine {
                 continue;
             };
             match self.access_for(conn, &meta) {
-                Access::Deny => self.revoke_session(conn, doc_id, &peer_id),
+                Access::Deny => {
+                    self.counters.refuse(super::Refusal::Unavailable);
+                    self.revoke_session(conn, doc_id, &peer_id)
+                }
                 level => {
                     if let Some(session) =
                         ready_in(&mut self.docs, &doc_id).and_then(|s| s.sessions.get_mut(&peer_id))

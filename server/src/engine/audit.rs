@@ -27,6 +27,7 @@ pub fn audit_key(at: u64, source: &str, seq: u64) -> Vec<String> {
 impl Engine {
     pub(super) fn audit(&mut self, kind: &str, device: &str, detail: &str) {
         tracing::info!(kind, device, detail, "audit");
+        self.counters.audited(kind);
         let record = AuditRecord {
             at: self.now_ms,
             kind: kind.into(),

@@ -72,6 +72,7 @@ impl Engine {
 
     pub(super) fn on_loaded(&mut self, doc: DocumentId, entries: Vec<(Key, Vec<u8>)>) {
         let state = DocState::from_entries(doc, entries, self.now_ms);
+        self.counters.documents_loaded += 1;
         let previous = self.docs.insert(doc, DocSlot::Ready(Box::new(state)));
         let Some(DocSlot::Loading(queue)) = previous else {
             return;
@@ -120,6 +121,7 @@ impl Engine {
     /// its in-memory state (used when automerge panicked and the state is suspect).
     pub(super) fn discard(&mut self, doc: DocumentId) {
         if let Some(DocSlot::Ready(state)) = self.docs.remove(&doc) {
+            self.counters.documents_unloaded += 1;
             for session in state.sessions.values() {
                 if let Some(peer) = self.conns.peer_mut(session.conn) {
                     peer.docs.remove(&doc);
@@ -131,12 +133,14 @@ impl Engine {
     pub(super) fn unload_idle_documents(&mut self) {
         let now = self.now_ms;
         let idle = self.config.idle_unload_ms;
+        let before = self.docs.len();
         self.docs.retain(|_, slot| match slot {
             DocSlot::Loading(_) => true,
             DocSlot::Ready(state) => {
                 !state.sessions.is_empty() || now.saturating_sub(state.last_active_ms) < idle
             }
         });
+        self.counters.documents_unloaded += (before - self.docs.len()) as u64;
     }
 
     pub(super) fn persist_all_sync_states(&mut self) {

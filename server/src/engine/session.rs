@@ -7,6 +7,7 @@ use wish_client_core::proto::{encode_heads, DocumentId, HeadsAtStorage, PeerId, 
 
 use super::access_check::MetaLookup;
 use super::connection::ConnId;
+use super::counters::Refusal;
 use super::document::ApplyError;
 use super::hook::HookContext;
 use super::loading::ready_in;
@@ -72,6 +73,7 @@ impl Engine {
                 self.audit("refused-upload-of-deleted", &device, &doc_id.to_string());
             }
             let peer_id = self.conns.peer(conn).map(|p| p.id.clone())?;
+            self.counters.refuse(Refusal::Unavailable);
             self.revoke_session(conn, doc_id, &peer_id);
             return None;
         }
@@ -126,6 +128,7 @@ impl Engine {
                 return;
             };
             let mut batch = WriteBatch::default();
+            let hook_from = state.doc.get_heads();
             if let Some(hook) = self.hook.as_mut() {
                 let ctx = HookContext {
                     doc_id,
@@ -136,6 +139,7 @@ impl Engine {
                 };
                 hook.after_change(ctx);
             }
+            self.counters.arbitration_decisions += changes_since(&state.doc, &hook_from);
             state.persist_changes(&before, compact_after, &mut batch);
             state.refresh_meta();
             self.persist(batch);
@@ -236,6 +240,7 @@ impl Engine {
         };
         for (peer, conn) in others {
             if self.access_for(conn, &meta) == Access::Deny {
+                self.counters.refuse(Refusal::Unavailable);
                 self.revoke_session(conn, doc_id, &peer);
             } else {
                 self.offer(conn, doc_id, &peer);
@@ -350,4 +355,12 @@ fn sync_message(
         document_id,
         data,
     }
+}
+
+/// Changes made since `heads` (by the domain hook: each is one arbitration decision).
+fn changes_since(doc: &automerge::Automerge, heads: &[automerge::ChangeHash]) -> u64 {
+    if doc.get_heads() == heads {
+        return 0;
+    }
+    doc.get_changes(heads).len() as u64
 }

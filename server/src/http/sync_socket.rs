@@ -154,6 +154,7 @@ async fn run_connection(socket: WebSocket, context: ConnContext, limits: Limits)
         limiter,
         principal,
     } = context;
+    let _open = crate::metrics::global().connections.hold();
     let device = principal.device_id.clone();
     let limited = principal.role != Role::Administrator;
     let (handle, outbound, close) = ConnHandle::new(limits.outbound_queue);
@@ -256,8 +257,11 @@ impl Connection {
 
     async fn forward(&mut self, bytes: &[u8]) -> Result<(), Ending> {
         self.throttle().await?;
+        let metrics = crate::metrics::global();
+        metrics.bytes_received.add(bytes.len() as u64);
         let message =
             decode(bytes).map_err(|e| Ending::violation(format!("malformed message: {e}")))?;
+        metrics.messages_received.inc();
         self.joined |= matches!(message, WireMessage::Join { .. });
         self.awaiting_pong = false;
         self.hub
@@ -290,6 +294,9 @@ impl Connection {
 
     async fn write(&mut self, message: &WireMessage) -> Result<(), Ending> {
         let bytes = encode(message);
+        let metrics = crate::metrics::global();
+        metrics.messages_sent.inc();
+        metrics.bytes_sent.add(bytes.len() as u64);
         self.socket
             .send(Message::Binary(bytes.into()))
             .await

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 use tokio::sync::mpsc;
@@ -12,6 +12,7 @@ use super::conn_handle::QueueError;
 use super::{ConnHandle, Hub, HubInput};
 use crate::aggregate::{summary_puts, SummaryFeed};
 use crate::engine::{ConnId, Effect, Engine, Input};
+use crate::metrics;
 use crate::storage::{Key, Storage, WriteBatch, WriteOp};
 
 /// Inputs handled before one group commit, at most.
@@ -53,6 +54,8 @@ struct Pending {
     batch: WriteBatch,
     outgoing: Vec<Effect>,
     changed: Vec<DocumentId>,
+    /// When each peer message of the batch was taken from the queue (relay latency).
+    arrived: Vec<Instant>,
 }
 
 struct EngineThread {
@@ -118,6 +121,7 @@ impl EngineThread {
             }
             HubInput::Engine(input) => self.feed(input, pending),
             HubInput::Message { conn, message } => {
+                pending.arrived.push(Instant::now());
                 self.feed(Input::Message { conn, message }, pending)
             }
             HubInput::Disconnected { conn } => {
@@ -170,16 +174,32 @@ impl EngineThread {
         if !pending.batch.is_empty() {
             let batch = std::mem::take(&mut pending.batch);
             let summaries = self.feed.as_ref().map(|_| summary_puts(&batch));
+            let started = Instant::now();
             if let Err(error) = self.storage.commit(batch) {
                 tracing::error!(%error, "commit failed; affected peers are disconnected");
                 return self.abandon(pending);
             }
+            metrics::global().commit_seconds.observe(started.elapsed());
+            metrics::global().commits.inc();
             self.stats.commits += 1;
             if let (Some(feed), Some(rows)) = (&self.feed, summaries) {
                 feed.send(rows);
             }
         }
+        self.publish();
         self.deliver(pending.outgoing);
+        for at in &pending.arrived {
+            metrics::global().relay_seconds.observe(at.elapsed());
+        }
+    }
+
+    /// Updates the process's metrics after a batch (before peers can see its results).
+    fn publish(&self) {
+        let m = metrics::global();
+        m.peers.set(self.engine.joined_peers() as i64);
+        m.documents_loaded
+            .set(self.engine.loaded_documents() as i64);
+        m.publish_engine(self.engine.counters());
     }
 
     /// A failed commit: nothing of this batch may reach a peer.
@@ -227,6 +247,7 @@ impl EngineThread {
                 self.conns.remove(&conn);
                 self.slow.push(conn);
                 self.stats.slow_peers_closed += 1;
+                metrics::global().slow_peers_closed.inc();
             }
             Err(QueueError::Gone) => {}
         }

@@ -1,0 +1,262 @@
+//! `wish-station bench office`: times every office query over a synthetic index of N
+//! wishes (`Aggregates::synthetic`), in process, without HTTP. The target is a p50 under
+//! 100 ms for each query; the command fails if one is over.
+
+use std::hint::black_box;
+use std::io::Write as _;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use serde::Serialize;
+
+use crate::aggregate::{Aggregates, OverdueQuery, Paging, WishFilter, SYNTHETIC_NOW_MS};
+
+/// The p50 every query must stay under, in milliseconds.
+const TARGET_P50_MS: f64 = 100.0;
+
+/// Rows the CSV export renders per read-lock hold (`http/office/export.rs`).
+const EXPORT_CHUNK: usize = 4096;
+
+#[derive(Args, Debug, Clone)]
+pub struct OfficeArgs {
+    /// Wishes in the synthetic index.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub wishes: usize,
+    /// Seed of the synthetic data (the same seed gives the same index).
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Times each query is run.
+    #[arg(long, default_value_t = 20)]
+    pub repeat: usize,
+    /// Print one JSON line on stdout (the summary goes to stderr).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// One query's timings.
+#[derive(Debug, Serialize)]
+struct QueryTiming {
+    query: &'static str,
+    /// What the query returned (rows matched, items on the page, ...), to show it did work.
+    result: String,
+    p50_ms: f64,
+    max_ms: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct OfficeReport {
+    wishes: usize,
+    seed: u64,
+    repeat: usize,
+    build_ms: f64,
+    heap_bytes_estimate: usize,
+    process_rss_bytes: Option<u64>,
+    process_peak_rss_bytes: Option<u64>,
+    target_p50_ms: f64,
+    queries: Vec<QueryTiming>,
+}
+
+pub fn run(args: OfficeArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let index = Aggregates::synthetic(args.wishes, args.seed);
+    let build_ms = ms(started.elapsed());
+    eprintln!(
+        "built an index of {} wishes in {build_ms:.0} ms",
+        index.len()
+    );
+    let queries = time_queries(&index, args.repeat.max(1));
+    let report = OfficeReport {
+        wishes: index.len(),
+        seed: args.seed,
+        repeat: args.repeat.max(1),
+        build_ms,
+        heap_bytes_estimate: index.heap_bytes(),
+        process_rss_bytes: proc_status_bytes("VmRSS:"),
+        process_peak_rss_bytes: proc_status_bytes("VmHWM:"),
+        target_p50_ms: TARGET_P50_MS,
+        queries,
+    };
+    print(&report, args.json)?;
+    let slow: Vec<&str> = report
+        .queries
+        .iter()
+        .filter(|q| q.p50_ms > TARGET_P50_MS)
+        .map(|q| q.query)
+        .collect();
+    if !slow.is_empty() {
+        anyhow::bail!("p50 over {TARGET_P50_MS} ms: {}", slow.join(", "));
+    }
+    Ok(())
+}
+
+/// A query: its name and a closure describing its result.
+type Query<'a> = (&'static str, Box<dyn Fn() -> String + 'a>);
+
+fn time_queries(index: &Aggregates, repeat: usize) -> Vec<QueryTiming> {
+    queries(index)
+        .into_iter()
+        .map(|(name, query)| time(name, repeat, &*query))
+        .collect()
+}
+
+fn time(query: &'static str, repeat: usize, run: &dyn Fn() -> String) -> QueryTiming {
+    let mut samples = Vec::with_capacity(repeat);
+    let mut result = String::new();
+    for _ in 0..repeat {
+        let started = Instant::now();
+        result = black_box(run());
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    QueryTiming {
+        query,
+        result,
+        p50_ms: ms(samples[(samples.len() - 1) / 2]),
+        max_ms: ms(samples[samples.len() - 1]),
+    }
+}
+
+/// Every query the office API serves, with the parameters a dashboard would use. Each
+/// JSON report is also serialized, as the handler does.
+fn queries(a: &Aggregates) -> Vec<Query<'_>> {
+    let community = first_community(a);
+    let deep = deep_filter();
+    let deep_page = middle_page(a, &deep);
+    let page_1 = Paging::new(Some(1), Some(50));
+    let chunk = first_chunk(a);
+    vec![
+        ("summary (all)", Box::new(|| json(&a.summary(None)))),
+        (
+            "summary (one community)",
+            Box::new(move || json(&a.summary(community.as_deref()))),
+        ),
+        (
+            "wishes page 1 (no filter)",
+            Box::new(move || json(&a.list(&WishFilter::default(), page_1))),
+        ),
+        (
+            "wishes deep page (filtered)",
+            Box::new(move || json(&a.list(&deep, deep_page))),
+        ),
+        (
+            "durations (all)",
+            Box::new(|| json(&a.durations(None, None))),
+        ),
+        (
+            "durations (module law)",
+            Box::new(|| json(&a.durations(None, Some("law")))),
+        ),
+        ("satisfaction", Box::new(|| json(&a.satisfaction(None)))),
+        (
+            "overdue page 1",
+            Box::new(move || json(&a.overdue(&overdue_query(page_1)))),
+        ),
+        (
+            "volunteers leaderboard page 1",
+            Box::new(move || json(&a.volunteers(None, page_1))),
+        ),
+        (
+            "export: select every row",
+            Box::new(|| rows(a.select(&WishFilter::default()).len())),
+        ),
+        (
+            "export: select filtered rows",
+            Box::new(|| rows(a.select(&deep_filter()).len())),
+        ),
+        (
+            "export: items of one chunk",
+            Box::new(move || items(a, &chunk)),
+        ),
+    ]
+}
+
+/// Closed or rated, from the wish box, urgent or high, created in the last 180 days.
+fn deep_filter() -> WishFilter {
+    WishFilter {
+        statuses: vec!["closed".into(), "rated".into()],
+        channels: vec!["wish_box".into(), "door_to_door".into()],
+        urgencies: vec!["high".into(), "urgent".into()],
+        from: Some(SYNTHETIC_NOW_MS - 180 * 86_400_000),
+        to: Some(SYNTHETIC_NOW_MS),
+        ..WishFilter::default()
+    }
+}
+
+/// The middle page of a filtered list, 50 a page.
+fn middle_page(a: &Aggregates, filter: &WishFilter) -> Paging {
+    let pages = a.list(filter, Paging::new(Some(1), Some(50))).pages;
+    Paging::new(Some((pages / 2).max(1)), Some(50))
+}
+
+fn first_community(a: &Aggregates) -> Option<String> {
+    a.summary(None).by_community.into_keys().next()
+}
+
+fn overdue_query(paging: Paging) -> OverdueQuery {
+    OverdueQuery {
+        now: SYNTHETIC_NOW_MS,
+        filter: WishFilter::default(),
+        paging,
+    }
+}
+
+/// Serializes a report as the handler would; describes it by its size.
+fn json<T: Serialize>(report: &T) -> String {
+    match serde_json::to_vec(report) {
+        Ok(bytes) => format!("{} bytes of JSON", bytes.len()),
+        Err(error) => format!("not serializable: {error}"),
+    }
+}
+
+fn rows(n: usize) -> String {
+    format!("{n} rows")
+}
+
+/// The first rows of an export of everything: what the CSV renders per lock hold.
+fn first_chunk(a: &Aggregates) -> Vec<u32> {
+    let mut rows = a.select(&WishFilter::default());
+    rows.truncate(EXPORT_CHUNK);
+    rows
+}
+
+fn items(a: &Aggregates, rows: &[u32]) -> String {
+    format!("{} items", a.items(rows).len())
+}
+
+fn print(report: &OfficeReport, json: bool) -> anyhow::Result<()> {
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    eprintln!(
+        "{} wishes (seed {}), build {:.0} ms, index ≈ {:.1} MiB (heap_bytes), process RSS {:.1} MiB (peak {:.1} MiB)",
+        report.wishes,
+        report.seed,
+        report.build_ms,
+        mib(report.heap_bytes_estimate as u64),
+        mib(report.process_rss_bytes.unwrap_or(0)),
+        mib(report.process_peak_rss_bytes.unwrap_or(0)),
+    );
+    eprintln!("{:<32} {:>10} {:>10}  result", "query", "p50 ms", "max ms");
+    for q in &report.queries {
+        eprintln!(
+            "{:<32} {:>10.3} {:>10.3}  {}",
+            q.query, q.p50_ms, q.max_ms, q.result
+        );
+    }
+    if json {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", serde_json::to_string(report)?)?;
+    }
+    Ok(())
+}
+
+/// A `/proc/self/status` field in kB, as bytes (Linux only).
+fn proc_status_bytes(field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with(field))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// Milliseconds, to the microsecond.
+fn ms(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1e6).round() / 1000.0
+}
