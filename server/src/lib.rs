@@ -11,6 +11,7 @@
 pub mod access;
 pub mod aggregate;
 pub mod audit;
+pub mod calendar;
 pub mod cli;
 pub mod directory;
 pub mod domain;

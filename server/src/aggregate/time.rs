@@ -11,10 +11,7 @@ pub const DAY_MS: u64 = 86_400_000;
 /// An ISO week as a sortable number: `year * 100 + week`, e.g. 202647.
 pub type WeekKey = u32;
 
-/// The local day number (days since 1970-01-01) of a time.
-fn local_day(ms: u64) -> i64 {
-    i64::try_from((ms + LOCAL_OFFSET_MS) / DAY_MS).unwrap_or(i64::MAX / 2)
-}
+use crate::calendar::{civil_from_days, days_from_civil, local_day, parse_date};
 
 /// The ISO week (Monday to Sunday; week 1 holds the year's first Thursday) of a time.
 pub fn iso_week(ms: u64) -> WeekKey {
@@ -45,40 +42,8 @@ pub fn format_local(ms: u64) -> String {
 
 /// The start (UTC ms) of a local date `"YYYY-MM-DD"`; `None` if it is not one.
 pub fn parse_local_date(text: &str) -> Option<u64> {
-    let mut parts = text.splitn(3, '-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: u32 = parts.next()?.parse().ok()?;
-    let day: u32 = parts.next()?.parse().ok()?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1970..=9999).contains(&year) {
-        return None;
-    }
-    let days = u64::try_from(days_from_civil(year, month, day)).ok()?;
+    let days = u64::try_from(parse_date(text)?).ok()?;
     (days * DAY_MS).checked_sub(LOCAL_OFFSET_MS)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day number (inverse of [`days_from_civil`]).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

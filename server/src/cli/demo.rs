@@ -31,7 +31,7 @@ use self::ledger::Ledger;
 use self::report::Report;
 use self::wishes::DemoWish;
 use super::doc_writer::{load_doc, open_offline_store, DocBatch};
-use super::import::date;
+use crate::calendar as date;
 use crate::domain::SUMMARY_PREFIX;
 use crate::storage::Storage;
 
@@ -50,7 +50,7 @@ pub struct DemoArgs {
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     let store = open_offline_store(&args.data)?;
-    let today = date::local_day(date::now_ms());
+    let today = date::local_day(crate::runtime::now_ms());
     let mut g = Gen::new(args.seed, date::local_ms(today, 0));
     let mut dir = directory::build(&mut g)?;
     refuse_seeded(store.as_ref(), &dir)?;

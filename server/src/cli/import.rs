@@ -26,7 +26,6 @@
 mod build;
 mod columns;
 mod csv;
-pub(crate) mod date;
 mod row;
 mod target;
 mod values;
@@ -100,7 +99,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     let ctx = Context {
         community: &target.community,
         default_station: args.station.as_deref(),
-        now_ms: date::now_ms(),
+        now_ms: crate::runtime::now_ms(),
     };
     let built = check_all(&header, rows, &ctx, &target.doc, &args.file)?;
     if args.dry_run {

@@ -10,7 +10,7 @@ use wish_client_core::ops::station::{add_shift, check_in, check_out, NewShift};
 use super::data::PEOPLE;
 use super::directory::StationDoc;
 use super::gen::Gen;
-use crate::cli::import::date;
+use crate::calendar as date;
 
 /// `(start, end, note)` of a day's shifts.
 const SLOTS: &[(&str, &str, &str)] = &[("09:00", "12:00", ""), ("14:30", "17:30", "")];

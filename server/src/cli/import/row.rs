@@ -4,7 +4,8 @@ use wish_client_core::model::{Channel, CommunityView, Module, Urgency};
 
 use super::columns::{Column, Header};
 use super::csv::Record;
-use super::{date, values};
+use super::values;
+use crate::calendar as date;
 
 /// What a row is checked against.
 pub struct Context<'a> {
