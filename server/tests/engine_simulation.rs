@@ -328,3 +328,112 @@ fn ephemeral_messages_are_relayed_unchanged_except_the_target() {
         }
     );
 }
+
+#[test]
+fn a_denied_peer_cannot_tell_an_existing_document_from_an_absent_one() {
+    use std::collections::BTreeSet;
+    use wish_client_core::proto::WireMessage;
+    use wish_server::access::{Principal, Role};
+    let mut sim = Sim::new(1);
+    sim.connect(0);
+    sim.run_until_quiet();
+    // A document only the administrator may see (it has no @type).
+    let existing = sim.clients[0].create_document([6; 16]).unwrap();
+    sim.push(0, existing, "secret");
+    sim.run_until_quiet();
+    let partner = Principal {
+        device_id: "d-p".into(),
+        role: Role::Partner,
+        person: "p".into(),
+        community: Some("c1".into()),
+        stations: BTreeSet::new(),
+    };
+    let conn = ConnId(999);
+    sim.server_input(Input::Connected {
+        conn,
+        principal: partner,
+    });
+    let join = WireMessage::Join {
+        sender_id: PeerId::new("partner"),
+        supported_protocol_versions: vec!["1".into()],
+        peer_metadata: None,
+    };
+    let _ = sim.engine.handle(
+        sim.now,
+        Input::Message {
+            conn,
+            message: join,
+        },
+    );
+    // The partner holds a copy (say, from a backup) and sends its first sync message.
+    let copy = sim.clients[0].document(&existing).unwrap().save();
+    let mut replies = Vec::new();
+    for doc in [existing, DocumentId::from_bytes([77; 16])] {
+        let mut partner_doc = automerge::Automerge::load(&copy).unwrap();
+        let mut state = automerge::sync::State::new();
+        let first =
+            automerge::sync::SyncDoc::generate_sync_message(&mut partner_doc, &mut state).unwrap();
+        let message = WireMessage::Sync {
+            sender_id: PeerId::new("partner"),
+            target_id: PeerId::new("server"),
+            document_id: doc,
+            data: first.encode(),
+        };
+        sim.now += 1;
+        let effects = sim.engine.handle(sim.now, Input::Message { conn, message });
+        let mut kinds = Vec::new();
+        for effect in effects {
+            match effect {
+                Effect::Load(d) => {
+                    let entries = sim.store.load_range(&[d.to_string()]).unwrap();
+                    for e in sim
+                        .engine
+                        .handle(sim.now, Input::Loaded { doc: d, entries })
+                    {
+                        if let Effect::Send { message, .. } = e {
+                            kinds.push(strip_doc(message));
+                        }
+                    }
+                }
+                Effect::Send { message, .. } => kinds.push(strip_doc(message)),
+                _ => {}
+            }
+        }
+        replies.push(kinds);
+    }
+    assert_eq!(
+        replies[0], replies[1],
+        "the replies reveal which document exists"
+    );
+}
+
+/// A reply with its document id blanked, for comparing replies about different ids.
+fn strip_doc(
+    message: wish_client_core::proto::WireMessage,
+) -> wish_client_core::proto::WireMessage {
+    use wish_client_core::proto::WireMessage;
+    let blank = DocumentId::from_bytes([0; 16]);
+    match message {
+        WireMessage::Sync {
+            sender_id,
+            target_id,
+            data,
+            ..
+        } => WireMessage::Sync {
+            sender_id,
+            target_id,
+            document_id: blank,
+            data,
+        },
+        WireMessage::DocUnavailable {
+            sender_id,
+            target_id,
+            ..
+        } => WireMessage::DocUnavailable {
+            sender_id,
+            target_id,
+            document_id: blank,
+        },
+        other => other,
+    }
+}

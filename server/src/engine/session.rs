@@ -42,7 +42,7 @@ impl Engine {
                 return;
             }
         };
-        let Some(read_only) = self.admit(conn, doc_id, &meta, is_request) else {
+        let Some(read_only) = self.admit(conn, doc_id, &meta, is_request, &message) else {
             return;
         };
         let Some(peer_id) = self.start_session(conn, doc_id, read_only) else {
@@ -60,6 +60,7 @@ impl Engine {
         doc_id: DocumentId,
         meta: &DocMeta,
         is_request: bool,
+        message: &sync::Message,
     ) -> Option<bool> {
         let empty = ready_in(&mut self.docs, &doc_id).is_none_or(|s| s.is_empty());
         let level = self.access_for(conn, meta);
@@ -74,10 +75,41 @@ impl Engine {
             }
             let peer_id = self.conns.peer(conn).map(|p| p.id.clone())?;
             self.counters.refuse(Refusal::Unavailable);
+            if !is_request && !meta.deleted {
+                self.answer_as_if_absent(conn, doc_id, &peer_id, message.clone());
+                return None;
+            }
             self.revoke_session(conn, doc_id, &peer_id);
             return None;
         }
         Some(!empty && level == Access::ReadOnly)
+    }
+
+    /// Answers a denied peer's `sync` exactly as if the document did not exist: the reply
+    /// of an empty document, and `doc-unavailable` once it offers changes (as a refused
+    /// creation would). Nothing it sends is kept, and it learns nothing about the document.
+    fn answer_as_if_absent(
+        &mut self,
+        conn: ConnId,
+        doc_id: DocumentId,
+        peer_id: &PeerId,
+        message: sync::Message,
+    ) {
+        let mut decoy = automerge::Automerge::new();
+        let mut state = automerge::sync::State::new();
+        let applied = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            automerge::sync::SyncDoc::receive_sync_message(&mut decoy, &mut state, message).is_ok()
+        }));
+        if !matches!(applied, Ok(true)) || !decoy.get_heads().is_empty() {
+            return self.revoke_session(conn, doc_id, peer_id);
+        }
+        if let Some(reply) = automerge::sync::SyncDoc::generate_sync_message(&decoy, &mut state) {
+            let server = self.server_peer.clone();
+            self.send(
+                conn,
+                sync_message(server, peer_id.clone(), doc_id, reply.encode()),
+            );
+        }
     }
 
     /// Ensures `conn`'s peer has a session on the (ready) document. Returns the peer id.
