@@ -13,11 +13,19 @@ ensure_node() {
   apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null
 }
 
+ensure_chromium() {
+  # Chromium for the browser tests; a CJK font so screenshots show Chinese, not boxes.
+  if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy"; then return; fi
+  log "installing Chromium and a Chinese font for the browser tests (Debian packages)"
+  apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+}
+
 log "toolchain (rust-toolchain.toml pins stable with the wasm32 target)"
 rustup show active-toolchain
 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 
 ensure_node
+ensure_chromium
 log "JS interop packages (tests/js, pinned in package-lock.json)"
 if [ ! -f tests/js/node_modules/.package-lock.json ] || [ tests/js/package-lock.json -nt tests/js/node_modules/.package-lock.json ]; then
   (cd tests/js && npm ci --no-audit --no-fund)

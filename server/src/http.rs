@@ -1,6 +1,7 @@
 //! The axum router: `/sync` (WebSocket), `/healthz`, `/api/v1`.
 
 mod api;
+mod dashboard;
 mod office;
 mod rate_limit;
 mod sync_socket;
@@ -107,6 +108,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/sync", get(sync_socket::upgrade))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(crate::metrics::handler))
+        .merge(dashboard::routes())
         .merge(match &state.office {
             Some(index) => office::routes_with(index.clone()),
             None => office::routes(),
