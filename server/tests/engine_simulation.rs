@@ -369,10 +369,10 @@ fn a_denied_peer_cannot_tell_an_existing_document_from_an_absent_one() {
     let copy = sim.clients[0].document(&existing).unwrap().save();
     let mut replies = Vec::new();
     for doc in [existing, DocumentId::from_bytes([77; 16])] {
-        let mut partner_doc = automerge::Automerge::load(&copy).unwrap();
+        let partner_doc = automerge::Automerge::load(&copy).unwrap();
         let mut state = automerge::sync::State::new();
         let first =
-            automerge::sync::SyncDoc::generate_sync_message(&mut partner_doc, &mut state).unwrap();
+            automerge::sync::SyncDoc::generate_sync_message(&partner_doc, &mut state).unwrap();
         let message = WireMessage::Sync {
             sender_id: PeerId::new("partner"),
             target_id: PeerId::new("server"),
