@@ -3,12 +3,15 @@
 //!
 //! * wishes: claims are arbitrated in the order the server received them, and a summary
 //!   row per wish is kept for office queries;
-//! * ledgers: redemptions that overdraw a balance are flagged for coordinators.
+//! * ledgers: redemptions that overdraw a balance are flagged for coordinators;
+//! * stations, communities and ledgers: an office row each (roster, offers and projects,
+//!   earn entries; see [`office_rows`]).
 //!
 //! Decisions are written with the server's own actor and committed together with the
 //! change that caused them.
 
 mod arbitration;
+pub mod office_rows;
 mod summary;
 
 use automerge::ActorId;
@@ -37,9 +40,19 @@ impl DocHook for DomainHook {
                 arbitration::arbitrate(&mut ctx, &self.actor);
                 summary::write_wish_summary(&mut ctx);
             }
-            Some(DocType::Ledger) => summary::write_overdraft_flags(&mut ctx),
+            Some(DocType::Ledger) => {
+                summary::write_overdraft_flags(&mut ctx);
+                write_office_row(&mut ctx);
+            }
+            Some(DocType::Station | DocType::Community) => write_office_row(&mut ctx),
             _ => {}
         }
+    }
+}
+
+fn write_office_row(ctx: &mut HookContext<'_>) {
+    if let Some((key, bytes)) = office_rows::office_row(&ctx.doc_id.to_string(), ctx.doc) {
+        ctx.writes.put(key, bytes);
     }
 }
 

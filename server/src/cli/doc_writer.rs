@@ -1,7 +1,8 @@
 //! Writing whole documents straight into a data directory's store, for offline commands
 //! (`demo`, `import`) that run while the server is stopped. Each document becomes one
-//! snapshot chunk in the automerge-repo layout; wishes also get their summary row, exactly
-//! as the server would after a sync.
+//! snapshot chunk in the automerge-repo layout; wishes also get their summary row, and
+//! stations, communities and ledgers their office row, exactly as the server would after a
+//! sync.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -12,6 +13,7 @@ use wish_client_core::model::wish::WishView;
 use wish_client_core::proto::DocumentId;
 use wish_client_core::storage_keys::{chunk_kind, snapshot_key, ChunkKind};
 
+use crate::domain::office_rows::office_row;
 use crate::domain::summary_key;
 use crate::storage::{Key, RedbStore, Storage, WriteBatch};
 
@@ -61,7 +63,8 @@ pub struct DocBatch {
 }
 
 impl DocBatch {
-    /// Adds a document (and its summary row if it is a wish).
+    /// Adds a document (and its summary row if it is a wish, its office row if it is a
+    /// station, community or ledger).
     pub fn add(&mut self, id: DocumentId, doc: &Automerge) -> anyhow::Result<()> {
         let key = snapshot_key(&id, &doc.get_heads());
         self.batch.put(key, doc.save());
@@ -72,6 +75,8 @@ impl DocBatch {
                 serde_json::to_vec(&view.summary())?,
             );
             self.wishes += 1;
+        } else if let Some((key, bytes)) = office_row(&id.to_string(), doc) {
+            self.batch.put(key, bytes);
         }
         Ok(())
     }

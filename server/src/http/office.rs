@@ -1,15 +1,20 @@
 //! The central office's API under `/api/v1/office` (JSON, `Authorization: Bearer`):
 //! counts, the wish list, durations, satisfaction, overdue wishes, volunteers, CSV and
-//! XLSX exports, and the OpenAPI document at `/api/v1/openapi.json`.
+//! XLSX exports, roster coverage, the three lists (needs, offers, projects), volunteer
+//! service records, and the OpenAPI document at `/api/v1/openapi.json`.
 //!
 //! Every answer comes from the in-memory [`Aggregates`](crate::aggregate::Aggregates)
-//! index, never from documents. Office devices and coordinators see their own community;
+//! index or from the office rows of stations, communities and ledgers
+//! ([`crate::domain::office_rows`]), never from documents. Office devices and coordinators see their own community;
 //! the administrator sees every community (and may pass `community=` to pick one).
 
 mod export;
 mod handlers;
+mod lists;
 mod openapi;
 mod params;
+mod roster;
+mod rows;
 
 use std::sync::Arc;
 
@@ -41,6 +46,12 @@ pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
         .route("/api/v1/office/volunteers", get(handlers::volunteers))
         .route("/api/v1/office/export/wishes.csv", get(export::csv))
         .route("/api/v1/office/export/wishes.xlsx", get(export::xlsx))
+        .route("/api/v1/office/roster-coverage", get(roster::coverage))
+        .route("/api/v1/office/lists", get(lists::lists))
+        .route(
+            "/api/v1/office/export/service-records.csv",
+            get(export::service_records),
+        )
         .layer(Extension(index))
 }
 

@@ -3,6 +3,7 @@
 //! Summaries hold no personal data of residents, so neither do exports.
 
 mod columns;
+mod records;
 mod xlsx;
 
 use std::convert::Infallible;
@@ -22,6 +23,7 @@ use crate::aggregate::{OfficeIndex, SharedAggregates};
 use crate::http::AppState;
 
 use self::columns::{Cell, HEADERS};
+pub use self::records::csv as service_records;
 
 /// Rows rendered per read-lock hold.
 const CHUNK: usize = 4096;

@@ -45,6 +45,20 @@ fn paths() -> Value {
             Chinese headers)", "text/csv"),
         "/api/v1/office/export/wishes.xlsx": file("The filtered wishes as an Excel workbook \
             (Chinese headers)", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        "/api/v1/office/roster-coverage": get("Duty roster coverage per station: shifts in \
+            the date range, uncovered shifts (no assignees) and past shifts without any \
+            check-in", &["community", "from_date", "to_date", "now"], "CoverageReport"),
+        "/api/v1/office/lists": get("The three lists (需求清单, 资源清单, 项目清单): open wishes \
+            by module, offers by module, projects by status, and match suggestions (wishes \
+            on the wall with the active offers of their module)", &["community"],
+            "ListsReport"),
+        "/api/v1/office/export/service-records.csv": { "get": {
+            "summary": "Volunteer service records (志愿服务记录) as CSV (UTF-8 with BOM, \
+                Chinese headers): one row per confirmed earn entry not reversed",
+            "parameters": [param("community")],
+            "responses": responses(json!({ "text/csv": {
+                "schema": { "type": "string", "format": "binary" } } })),
+        }},
     })
 }
 
@@ -97,6 +111,8 @@ fn param(name: &str) -> Value {
             ("One or more values, repeated or comma-separated", string())
         }
         "from" => ("Created at or after: ms or YYYY-MM-DD", string()),
+        "from_date" => return date_param("from", "First shift date included"),
+        "to_date" => return date_param("to", "Last shift date included"),
         "to" => (
             "Created before (a date: through that day): ms or YYYY-MM-DD",
             string(),
@@ -115,6 +131,13 @@ fn param(name: &str) -> Value {
         ),
     };
     json!({ "name": name, "in": "query", "required": false, "description": description, "schema": schema })
+}
+
+/// A roster date parameter (`from`/`to` on `roster-coverage` are dates, both inclusive).
+fn date_param(name: &str, description: &str) -> Value {
+    json!({ "name": name, "in": "query", "required": false,
+        "description": format!("{description}: YYYY-MM-DD or ms (its local date)"),
+        "schema": string() })
 }
 
 fn string() -> Value {
@@ -190,6 +213,43 @@ fn components() -> Value {
                 "leaderboard": { "type": "array", "items": { "type": "object", "properties": {
                     "rank": int, "claimant": string(), "hours": n, "wishes": int,
                     "resolved": int } } } } },
+            "ShiftRef": { "type": "object", "properties": {
+                "id": string(), "date": string(), "start": string(), "end": string() } },
+            "CoverageReport": { "type": "object", "properties": {
+                "community": opt_s, "from": opt_s, "to": opt_s,
+                "now": { "type": "string", "example": "2026-11-27 09:30" },
+                "totals": { "type": "object", "properties": {
+                    "stations": int, "shifts": int, "covered": int, "uncovered": int,
+                    "past": int, "past_without_checkin": int } },
+                "stations": { "type": "array", "items": { "type": "object", "properties": {
+                    "doc_id": string(), "station": string(), "community": string(),
+                    "name": string(), "shifts": int, "covered": int, "uncovered": int,
+                    "past": int, "past_without_checkin": int,
+                    "uncovered_shifts": { "type": "array",
+                        "items": { "$ref": "#/components/schemas/ShiftRef" } },
+                    "missed_shifts": { "type": "array",
+                        "items": { "$ref": "#/components/schemas/ShiftRef" } } } } } } },
+            "ListsReport": { "type": "object", "properties": {
+                "community": opt_s,
+                "needs": { "type": "object", "properties": {
+                    "open": int, "by_module": counts() } },
+                "offers": { "type": "object", "properties": {
+                    "total": int, "active": int, "by_module": counts(),
+                    "items": { "type": "array", "items": { "type": "object", "properties": {
+                        "community": string(), "id": string(), "title": string(),
+                        "module": string(), "provider": string(), "provider_kind": string(),
+                        "capacity": int, "active": { "type": "boolean" } } } } } },
+                "projects": { "type": "object", "properties": {
+                    "total": int, "by_status": counts(),
+                    "items": { "type": "array", "items": { "type": "object", "properties": {
+                        "community": string(), "id": string(), "title": string(),
+                        "module": string(), "status": string(), "lead": string(),
+                        "created_at": int } } } } },
+                "suggestions": { "type": "array", "items": { "type": "object", "properties": {
+                    "doc_id": string(), "wish": string(), "title": string(),
+                    "community": string(), "station": string(), "module": string(),
+                    "status": string(),
+                    "offers": { "type": "array", "items": string() } } } } } },
         }
     })
 }
