@@ -5,17 +5,22 @@
 //! * `ingest`: clients edit their own documents as fast as the server acknowledges; the
 //!   figure is acknowledged changes per second.
 //! * `office`: office queries over a synthetic index of a million wishes, in process.
+//! * `reconnect-storm`: N tablets make offline edits, then all reconnect at once; the
+//!   time until everything is saved and converged.
+//! * `cold-sync`: a fresh client opens thousands of small documents at once.
 //!
 //! Both can start the server themselves (`--spawn-ours`, `--spawn-reference`) and then
 //! report its peak memory and CPU time. This is a benchmark command, not a test.
 
 mod ack;
 mod args;
+mod cold_sync;
 mod counter;
 mod counters;
 mod ingest;
 mod office;
 mod peer;
+mod reconnect_storm;
 mod relay;
 mod report;
 mod spawn;
@@ -39,6 +44,10 @@ enum Workload {
     Ingest(IngestArgs),
     /// Office queries over a synthetic index of N wishes (in process, no server).
     Office(office::OfficeArgs),
+    /// N tablets edit offline, then all reconnect at once: time until saved and converged.
+    ReconnectStorm(reconnect_storm::ReconnectStormArgs),
+    /// A fresh client opens N seeded documents at once: time until it holds all of them.
+    ColdSync(cold_sync::ColdSyncArgs),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -47,5 +56,7 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         Workload::Relay(args) => runtime.block_on(relay::run(args)),
         Workload::Ingest(args) => runtime.block_on(ingest::run(args)),
         Workload::Office(args) => office::run(args),
+        Workload::ReconnectStorm(args) => runtime.block_on(reconnect_storm::run(args)),
+        Workload::ColdSync(args) => runtime.block_on(cold_sync::run(args)),
     }
 }
