@@ -43,7 +43,9 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_message_bytes: 4 * 1024 * 1024,
-            outbound_queue: 1024,
+            // A fresh tablet opening a whole station queues two messages per document;
+            // 8192 lets it take ~4 000 documents in one burst without being dropped as slow.
+            outbound_queue: 8192,
             ping_interval_ms: 5_000,
             join_timeout_ms: 30_000,
             upgrades_per_minute: 120,
