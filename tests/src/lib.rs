@@ -3,6 +3,7 @@
 pub mod clients;
 pub mod fixtures;
 pub mod http;
+pub mod node;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

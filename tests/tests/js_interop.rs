@@ -11,14 +11,15 @@
 //! Requirements: `node` (20+) and `npm` on PATH. Node modules are installed with `npm ci`
 //! the first time a test needs them.
 
-use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{anyhow, bail, ensure, Context};
+use anyhow::{anyhow, ensure, Context};
 use serde_json::{json, Value};
+use wish_tests::node::{ensure_node_env, js_dir, run_script};
 use wish_tests::{temp_dir, TestServer};
 
 const SERVER_BINARY: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
@@ -27,137 +28,12 @@ const SERVER_BINARY: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
 /// this only guards against a Node process that hangs regardless.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn js_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("js")
-}
-
-// ---------------------------------------------------------------------------------------
-// Node environment.
-
-/// Checks that Node.js is installed and installs the node modules once per test process.
-/// Parallel tests share the outcome, so `npm ci` never runs twice at the same time.
-fn ensure_node_env() -> anyhow::Result<()> {
-    static READY: OnceLock<Result<(), String>> = OnceLock::new();
-    READY
-        .get_or_init(|| prepare_node_env().map_err(|e| format!("{e:#}")))
-        .clone()
-        .map_err(|e| anyhow!(e))
-}
-
-fn prepare_node_env() -> anyhow::Result<()> {
-    let version = Command::new("node").arg("--version").output().context(
-        "`node` was not found on PATH: the JS interop tests need Node.js 20 or newer and npm",
-    )?;
-    ensure!(version.status.success(), "`node --version` failed");
-
-    let dir = js_dir();
-    if node_modules_up_to_date(&dir) {
-        return Ok(());
-    }
-    let output = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&dir)
-        .output()
-        .context(
-            "`npm` was not found on PATH: the JS interop tests need npm to install tests/js",
-        )?;
-    ensure!(
-        output.status.success(),
-        "`npm ci` in {} failed ({}):\n{}{}",
-        dir.display(),
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(())
-}
-
-/// npm writes `node_modules/.package-lock.json` at the end of a successful install, so it
-/// is missing after an interrupted install, and older than `package-lock.json` when the
-/// dependencies changed since.
-fn node_modules_up_to_date(dir: &Path) -> bool {
-    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    match (
-        modified(dir.join("node_modules").join(".package-lock.json")),
-        modified(dir.join("package-lock.json")),
-    ) {
-        (Some(installed), Some(locked)) => installed >= locked,
-        _ => false,
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Running scenario scripts.
-
 /// Runs `node tests/js/interop.mjs <command> --url <url> <args...>` and returns the JSON
 /// object it printed. Fails with the script's stderr if it exits non-zero.
 fn interop(command: &str, url: &str, args: &[&str]) -> anyhow::Result<Value> {
-    ensure_node_env()?;
-    let mut child = Command::new("node")
-        .arg(js_dir().join("interop.mjs"))
-        .arg(command)
-        .args(["--url", url])
-        .args(args)
-        .current_dir(js_dir())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("spawn node")?;
-    let (status, stdout, stderr) = wait_with_timeout(&mut child, PROCESS_TIMEOUT)?;
-    let describe = || format!("`interop.mjs {command} {}`", args.join(" "));
-    ensure!(
-        status.success(),
-        "{} failed ({status}):\nstderr: {stderr}\nstdout: {stdout}",
-        describe()
-    );
-    let line = stdout
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .ok_or_else(|| anyhow!("{} printed nothing; stderr: {stderr}", describe()))?;
-    serde_json::from_str(line)
-        .with_context(|| format!("{} printed invalid JSON: {line}", describe()))
-}
-
-/// Waits for a child, collecting its output, and kills it after `timeout`.
-fn wait_with_timeout(
-    child: &mut Child,
-    timeout: Duration,
-) -> anyhow::Result<(std::process::ExitStatus, String, String)> {
-    // Read both pipes in threads so a chatty child never blocks on a full pipe.
-    let stdout = read_in_thread(child.stdout.take());
-    let stderr = read_in_thread(child.stderr.take());
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if Instant::now() >= deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!(
-                "node did not exit within {timeout:?}; stderr so far: {}",
-                stderr.join().unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Ok((
-        status,
-        stdout.join().unwrap_or_default(),
-        stderr.join().unwrap_or_default(),
-    ))
-}
-
-fn read_in_thread(pipe: Option<impl Read + Send + 'static>) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    })
+    let mut all: Vec<&OsStr> = vec![OsStr::new(command), OsStr::new("--url"), OsStr::new(url)];
+    all.extend(args.iter().map(OsStr::new));
+    run_script("interop.mjs", &all, PROCESS_TIMEOUT)
 }
 
 /// The `automerge:` URL printed by `create`.
