@@ -47,6 +47,26 @@ async fn opens(c: &NativeClient, id: DocumentId) -> anyhow::Result<bool> {
     }
 }
 
+/// Waits until the server says `doc` is unavailable. `None` on timeout; otherwise whether
+/// the client reconnected meanwhile.
+async fn told_unavailable(
+    events: &mut tokio::sync::broadcast::Receiver<ClientEvent>,
+    doc: DocumentId,
+) -> Option<bool> {
+    let mut reconnected = false;
+    let told = tokio::time::timeout(SYNC_TIMEOUT, async {
+        loop {
+            match events.recv().await {
+                Ok(ClientEvent::DocUnavailable(d)) if d == doc => return,
+                Ok(ClientEvent::Connected { .. }) => reconnected = true,
+                _ => {}
+            }
+        }
+    })
+    .await;
+    told.ok().map(|()| reconnected)
+}
+
 async fn expect_401(url: &str) -> anyhow::Result<String> {
     match connect_async(url).await {
         Err(WsError::Http(response)) => {
@@ -205,17 +225,11 @@ async fn a_deleted_contact_cannot_be_uploaded_again_and_holders_are_told() -> an
         None,
     )?;
     assert_eq!(deleted.status, 202, "{}", deleted.text());
-    let told = tokio::time::timeout(SYNC_TIMEOUT, async {
-        loop {
-            if let Ok(ClientEvent::DocUnavailable(doc)) = events.recv().await {
-                if doc == contact_id {
-                    return;
-                }
-            }
-        }
-    })
-    .await;
-    assert!(told.is_ok(), "the tablet holding the contact was not told");
+    let told = told_unavailable(&mut events, contact_id).await;
+    assert!(
+        told.is_some(),
+        "the tablet holding the contact was not told"
+    );
     // The wish no longer links the contact.
     tablet
         .wait_until(wish_id, SYNC_TIMEOUT, "contact unlinked", move |d| {
@@ -339,22 +353,16 @@ async fn a_role_change_applies_to_a_live_connection_without_reconnecting() -> an
             tx.commit();
         })
         .await?;
-    let mut reconnected = false;
-    let told = tokio::time::timeout(SYNC_TIMEOUT, async {
-        loop {
-            match events.recv().await {
-                Ok(ClientEvent::DocUnavailable(doc)) if doc == contact_id => return,
-                Ok(ClientEvent::Connected { .. }) => reconnected = true,
-                _ => {}
-            }
-        }
-    })
-    .await;
+    let reconnected = told_unavailable(&mut events, contact_id).await;
     assert!(
-        told.is_ok(),
+        reconnected.is_some(),
         "the moved volunteer still syncs the station A contact"
     );
-    assert!(!reconnected, "the role change needed a reconnect");
+    assert_eq!(
+        reconnected,
+        Some(false),
+        "the role change needed a reconnect"
+    );
     assert!(!tablet.is_saved_on_server(contact_id).await?);
     Ok(())
 }
