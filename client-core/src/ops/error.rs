@@ -147,4 +147,7 @@ pub enum DomainError {
     /// Star thresholds that are not five ascending non-negative numbers.
     #[error("star thresholds must be five ascending numbers of at least 0")]
     InvalidThresholds,
+    /// An edit whose values are all the document's current values.
+    #[error("nothing to change")]
+    NothingToChange,
 }

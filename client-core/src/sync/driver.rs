@@ -311,6 +311,15 @@ impl ClientDriver {
             .unwrap_or(false)
     }
 
+    /// Restores the server heads last reported for a document (the caller keeps them from
+    /// `SavedOnServer` across restarts), so records saved before a reload still show as
+    /// saved while offline. A later report from the server replaces them.
+    pub fn remember_server_heads(&mut self, id: &DocumentId, heads: Vec<ChangeHash>) {
+        if let Some(tracked) = self.docs.get_mut(id) {
+            tracked.server_heads.get_or_insert(heads);
+        }
+    }
+
     // ---- connection ----
 
     fn start_connecting(&mut self) {

@@ -1,0 +1,205 @@
+//! Views of the documents held, as JSON for the screens. Every derived value (status,
+//! wall, claim states, conflicts, balances, star level) comes from `wish-client-core`.
+
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+use wish_client_core::model::ledger::{account, star_level};
+use wish_client_core::model::{
+    conflicts, doc_type, on_wall, wall, CommunityView, ContactView, FieldConflict, LedgerView,
+    StationView, WishView,
+};
+use wish_client_core::proto::DocumentId;
+
+use crate::convert::{doc_id, js_error, to_json};
+use crate::WishClient;
+
+/// One row of "my station's wishes".
+#[derive(Serialize)]
+struct WishRow<'a> {
+    doc: String,
+    saved: bool,
+    status: &'static str,
+    on_wall: bool,
+    conflicts: usize,
+    pending: usize,
+    assigned: usize,
+    #[serde(flatten)]
+    wish: &'a WishView,
+}
+
+/// A claim with its derived state.
+#[derive(Serialize)]
+struct ClaimRow<'a> {
+    #[serde(flatten)]
+    claim: &'a wish_client_core::model::wish::Claim,
+    /// `pending`, `assigned` or `released`.
+    state: &'static str,
+    resolved_hours: Option<f64>,
+    confirmed: bool,
+}
+
+/// Everything the detail screen shows.
+#[derive(Serialize)]
+struct WishDetail<'a> {
+    doc: String,
+    saved: bool,
+    status: &'static str,
+    on_wall: bool,
+    free_capacity: usize,
+    conflicts: Vec<FieldConflict>,
+    claims: Vec<ClaimRow<'a>>,
+    wish: &'a WishView,
+}
+
+/// A person's standing: confirmed hours, points balance, star level.
+#[derive(Serialize)]
+struct Standing {
+    hours: f64,
+    points: i64,
+    stars: u8,
+    thresholds: Vec<f64>,
+    next_threshold: Option<f64>,
+}
+
+#[wasm_bindgen]
+impl WishClient {
+    /// Every wish held, newest first, as JSON rows (`WishRow`).
+    #[wasm_bindgen(js_name = wishList)]
+    pub fn wish_list(&self) -> Result<String, JsError> {
+        let mut wishes = self.wishes();
+        wishes.sort_by(|a, b| (b.1.created_at, &b.1.id).cmp(&(a.1.created_at, &a.1.id)));
+        let rows: Vec<WishRow<'_>> = wishes.iter().map(|(id, w)| self.row(id, w)).collect();
+        to_json(&rows)
+    }
+
+    /// The wish wall: wishes open for claiming, most urgent first, as JSON rows.
+    #[wasm_bindgen(js_name = wishWall)]
+    pub fn wish_wall(&self) -> Result<String, JsError> {
+        let wishes = self.wishes();
+        let views: Vec<WishView> = wishes.iter().map(|(_, w)| w.clone()).collect();
+        let rows: Vec<WishRow<'_>> = wall(&views)
+            .iter()
+            .filter_map(|item| wishes.iter().find(|(_, w)| w.id == item.id))
+            .map(|(id, w)| self.row(id, w))
+            .collect();
+        to_json(&rows)
+    }
+
+    /// One wish with its claims, conflicts and sync state, as JSON (`WishDetail`).
+    #[wasm_bindgen(js_name = wishDetail)]
+    pub fn wish_detail(&self, doc: &str) -> Result<String, JsError> {
+        let id = doc_id(doc)?;
+        let automerge = self.held(&id)?;
+        let wish = WishView::read(automerge).map_err(js_error)?;
+        let claims = wish.claims.iter().map(|c| claim_row(&wish, c)).collect();
+        to_json(&WishDetail {
+            doc: doc.to_owned(),
+            saved: self.driver.is_saved_on_server(&id),
+            status: wish.status().as_str(),
+            on_wall: on_wall(&wish),
+            free_capacity: wish.free_capacity(),
+            conflicts: conflicts(automerge),
+            claims,
+            wish: &wish,
+        })
+    }
+
+    /// A station document with its roster, as JSON (`StationView`).
+    #[wasm_bindgen(js_name = stationView)]
+    pub fn station_view(&self, doc: &str) -> Result<String, JsError> {
+        to_json(&StationView::read(self.held(&doc_id(doc)?)?).map_err(js_error)?)
+    }
+
+    /// The community directory, as JSON (`CommunityView`).
+    #[wasm_bindgen(js_name = communityView)]
+    pub fn community_view(&self, doc: &str) -> Result<String, JsError> {
+        to_json(&CommunityView::read(self.held(&doc_id(doc)?)?).map_err(js_error)?)
+    }
+
+    /// A resident's contact document, as JSON (`ContactView`).
+    #[wasm_bindgen(js_name = contactView)]
+    pub fn contact_view(&self, doc: &str) -> Result<String, JsError> {
+        to_json(&ContactView::read(self.held(&doc_id(doc)?)?).map_err(js_error)?)
+    }
+
+    /// A person's confirmed hours, points and star level from the ledger (zero while the
+    /// ledger is not held), with the community's thresholds.
+    pub fn standing(
+        &self,
+        community: &str,
+        ledger: Option<String>,
+        person: &str,
+    ) -> Result<String, JsError> {
+        let thresholds = CommunityView::read(self.held(&doc_id(community)?)?)
+            .map_err(js_error)?
+            .star_thresholds;
+        let ledger = match ledger {
+            Some(doc) => self
+                .held(&doc_id(&doc)?)
+                .ok()
+                .and_then(|d| LedgerView::read(d).ok()),
+            None => None,
+        };
+        let hours = ledger.as_ref().map_or(0.0, |l| l.hours(person));
+        let points = ledger
+            .as_ref()
+            .map_or(0, |l| l.balance(&account::person(person)));
+        let stars = star_level(hours, &thresholds);
+        let next_threshold = thresholds.iter().copied().find(|t| *t > hours);
+        to_json(&Standing {
+            hours,
+            points,
+            stars,
+            thresholds,
+            next_threshold,
+        })
+    }
+
+    /// The `@type` of a held document, or `undefined`.
+    #[wasm_bindgen(js_name = docType)]
+    pub fn doc_type(&self, doc: &str) -> Result<Option<String>, JsError> {
+        let id = doc_id(doc)?;
+        Ok(self
+            .driver
+            .document(&id)
+            .and_then(doc_type)
+            .map(|t| t.as_str().to_owned()))
+    }
+}
+
+impl WishClient {
+    fn held(&self, id: &DocumentId) -> Result<&automerge::Automerge, JsError> {
+        self.driver
+            .document(id)
+            .ok_or_else(|| js_error(format!("document {id} is not on this tablet")))
+    }
+
+    fn row<'a>(&self, id: &DocumentId, wish: &'a WishView) -> WishRow<'a> {
+        WishRow {
+            doc: id.to_string(),
+            saved: self.driver.is_saved_on_server(id),
+            status: wish.status().as_str(),
+            on_wall: on_wall(wish),
+            conflicts: self.driver.document(id).map_or(0, |d| conflicts(d).len()),
+            pending: wish.pending_claims().len(),
+            assigned: wish.assigned_claims().len(),
+            wish,
+        }
+    }
+}
+
+fn claim_row<'a>(wish: &WishView, claim: &'a wish_client_core::model::wish::Claim) -> ClaimRow<'a> {
+    let state = if !wish.is_active_claim(&claim.id) {
+        "released"
+    } else if wish.assigned.contains_key(&claim.id) {
+        "assigned"
+    } else {
+        "pending"
+    };
+    ClaimRow {
+        claim,
+        state,
+        resolved_hours: wish.resolution_of(&claim.id).and_then(|e| e.hours),
+        confirmed: wish.is_confirmed(&claim.id),
+    }
+}
