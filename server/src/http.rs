@@ -1,10 +1,12 @@
-//! The axum router: `/sync` (WebSocket), `/healthz`, `/api/v1`.
+//! The axum router: `/sync` (WebSocket), `/healthz`, `/metrics`, `/api/v1`, the office
+//! dashboard at `/office` and the tablet app at `/`.
 
 mod api;
 mod dashboard;
 mod office;
 mod rate_limit;
 mod sync_socket;
+mod tablet_app;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
@@ -16,6 +18,7 @@ use crate::directory::Directory;
 use crate::runtime::Hub;
 use crate::storage::Storage;
 pub use rate_limit::RateLimiter;
+pub use tablet_app::default_app_dir;
 
 /// Limits applied to every WebSocket connection.
 #[derive(Debug, Clone)]
@@ -64,6 +67,8 @@ pub struct AppState {
     pub limits: Limits,
     /// The office index kept current by the engine thread (`None`: reloaded on demand).
     pub office: Option<crate::aggregate::OfficeIndex>,
+    /// The built tablet app served at `/` (`None`: a page says how to build it).
+    pub app_dir: Option<std::path::PathBuf>,
     /// Upgrades, by device.
     pub upgrade_limiter: RateLimiter,
     /// Upgrades and enrollment attempts, by address.
@@ -94,7 +99,14 @@ impl AppState {
             limits,
             next_conn: AtomicU64::new(1),
             office: None,
+            app_dir: None,
         }
+    }
+
+    /// Serves the tablet app from `dir` (see [`default_app_dir`]).
+    pub fn with_app_dir(mut self, dir: std::path::PathBuf) -> Self {
+        self.app_dir = Some(dir);
+        self
     }
 
     /// Serves the office API from an index the engine thread keeps current.
@@ -125,5 +137,6 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/v1/devices/{id}", patch(api::devices::reassign))
         .route("/api/v1/contacts/{doc}", delete(api::admin::delete_contact))
         .route("/api/v1/audit", get(api::admin::audit))
+        .fallback(tablet_app::serve)
         .with_state(state)
 }

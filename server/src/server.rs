@@ -25,6 +25,8 @@ pub struct ServerConfig {
     pub bootstrap_token: String,
     pub limits: Limits,
     pub engine: EngineConfig,
+    /// The built tablet app to serve at `/`.
+    pub app_dir: PathBuf,
 }
 
 /// The redb file inside a data directory.
@@ -98,7 +100,8 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         storage.clone(),
         config.limits.clone(),
     )
-    .with_office(OfficeIndex::live(aggregates));
+    .with_office(OfficeIndex::live(aggregates))
+    .with_app_dir(config.app_dir.clone());
     let state = Arc::new(state);
     tokio::spawn(tick(hub.clone()));
 

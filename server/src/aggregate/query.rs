@@ -156,6 +156,14 @@ impl Aggregates {
             .collect()
     }
 
+    /// The document ids of the rows; unknown row numbers are skipped.
+    pub fn doc_ids(&self, rows: &[u32]) -> Vec<String> {
+        rows.iter()
+            .filter_map(|r| self.rows.get(*r as usize))
+            .map(|row| row.doc_id().to_owned())
+            .collect()
+    }
+
     /// The rows as the API shows them; unknown row numbers are skipped.
     pub fn items(&self, rows: &[u32]) -> Vec<WishItem> {
         rows.iter()

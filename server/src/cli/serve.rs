@@ -39,6 +39,9 @@ pub struct ServeArgs {
     /// Seconds a document with no peers stays in memory.
     #[arg(long, default_value_t = EngineConfig::default().idle_unload_ms / 1000)]
     idle_unload_secs: u64,
+    /// The built tablet app served at / (scripts/build-app.sh writes wasm/app/dist).
+    #[arg(long)]
+    app_dir: Option<PathBuf>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
@@ -64,6 +67,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         bootstrap_token: args.bootstrap_token,
         limits,
         engine,
+        app_dir: args.app_dir.unwrap_or_else(crate::http::default_app_dir),
     };
     super::tokio_runtime()?.block_on(serve(config))
 }

@@ -9,6 +9,7 @@
 //! the administrator sees every community (and may pass `community=` to pick one).
 
 mod export;
+mod follow;
 mod handlers;
 mod lists;
 mod openapi;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<Arc<AppState>> {
 pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi::document))
+        .route("/api/v1/documents", get(follow::documents))
         .route("/api/v1/office/summary", get(handlers::summary))
         .route("/api/v1/office/wishes", get(handlers::wishes))
         .route("/api/v1/office/durations", get(handlers::durations))
