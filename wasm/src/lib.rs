@@ -11,6 +11,7 @@
 //!
 //! [`ClientDriver`]: wish_client_core::sync::ClientDriver
 
+mod actions;
 mod client;
 mod convert;
 mod documents;

@@ -10,6 +10,7 @@ use wish_client_core::model::{
 };
 use wish_client_core::proto::DocumentId;
 
+use crate::actions::allowed_actions;
 use crate::convert::{doc_id, js_error, to_json};
 use crate::WishClient;
 
@@ -21,8 +22,10 @@ struct WishRow<'a> {
     status: &'static str,
     on_wall: bool,
     conflicts: usize,
-    pending: usize,
-    assigned: usize,
+    pending_claims: usize,
+    assigned_claims: usize,
+    /// The state of the viewer's active claim (`pending`, `assigned`), if any.
+    my_claim: Option<&'static str>,
     #[serde(flatten)]
     wish: &'a WishView,
 }
@@ -46,6 +49,8 @@ struct WishDetail<'a> {
     status: &'static str,
     on_wall: bool,
     free_capacity: usize,
+    /// Lifecycle steps `person` could take now (see [`allowed_actions`]).
+    actions: Vec<&'static str>,
     conflicts: Vec<FieldConflict>,
     claims: Vec<ClaimRow<'a>>,
     wish: &'a WishView,
@@ -63,31 +68,35 @@ struct Standing {
 
 #[wasm_bindgen]
 impl WishClient {
-    /// Every wish held, newest first, as JSON rows (`WishRow`).
+    /// Every wish held, newest first, as JSON rows (`WishRow`) for `person`.
     #[wasm_bindgen(js_name = wishList)]
-    pub fn wish_list(&self) -> Result<String, JsError> {
+    pub fn wish_list(&self, person: &str) -> Result<String, JsError> {
         let mut wishes = self.wishes();
         wishes.sort_by(|a, b| (b.1.created_at, &b.1.id).cmp(&(a.1.created_at, &a.1.id)));
-        let rows: Vec<WishRow<'_>> = wishes.iter().map(|(id, w)| self.row(id, w)).collect();
+        let rows: Vec<WishRow<'_>> = wishes
+            .iter()
+            .map(|(id, w)| self.row(id, w, person))
+            .collect();
         to_json(&rows)
     }
 
     /// The wish wall: wishes open for claiming, most urgent first, as JSON rows.
     #[wasm_bindgen(js_name = wishWall)]
-    pub fn wish_wall(&self) -> Result<String, JsError> {
+    pub fn wish_wall(&self, person: &str) -> Result<String, JsError> {
         let wishes = self.wishes();
         let views: Vec<WishView> = wishes.iter().map(|(_, w)| w.clone()).collect();
         let rows: Vec<WishRow<'_>> = wall(&views)
             .iter()
             .filter_map(|item| wishes.iter().find(|(_, w)| w.id == item.id))
-            .map(|(id, w)| self.row(id, w))
+            .map(|(id, w)| self.row(id, w, person))
             .collect();
         to_json(&rows)
     }
 
-    /// One wish with its claims, conflicts and sync state, as JSON (`WishDetail`).
+    /// One wish with its claims, conflicts, sync state and the steps `person` could take
+    /// now, as JSON (`WishDetail`).
     #[wasm_bindgen(js_name = wishDetail)]
-    pub fn wish_detail(&self, doc: &str) -> Result<String, JsError> {
+    pub fn wish_detail(&self, doc: &str, person: &str) -> Result<String, JsError> {
         let id = doc_id(doc)?;
         let automerge = self.held(&id)?;
         let wish = WishView::read(automerge).map_err(js_error)?;
@@ -98,6 +107,7 @@ impl WishClient {
             status: wish.status().as_str(),
             on_wall: on_wall(&wish),
             free_capacity: wish.free_capacity(),
+            actions: allowed_actions(automerge, person),
             conflicts: conflicts(automerge),
             claims,
             wish: &wish,
@@ -174,32 +184,42 @@ impl WishClient {
             .ok_or_else(|| js_error(format!("document {id} is not on this tablet")))
     }
 
-    fn row<'a>(&self, id: &DocumentId, wish: &'a WishView) -> WishRow<'a> {
+    fn row<'a>(&self, id: &DocumentId, wish: &'a WishView, person: &str) -> WishRow<'a> {
+        let my_claim = wish
+            .active_claims()
+            .into_iter()
+            .find(|c| c.claimant == person)
+            .map(|c| claim_state(wish, c));
         WishRow {
             doc: id.to_string(),
             saved: self.driver.is_saved_on_server(id),
             status: wish.status().as_str(),
             on_wall: on_wall(wish),
             conflicts: self.driver.document(id).map_or(0, |d| conflicts(d).len()),
-            pending: wish.pending_claims().len(),
-            assigned: wish.assigned_claims().len(),
+            pending_claims: wish.pending_claims().len(),
+            assigned_claims: wish.assigned_claims().len(),
+            my_claim,
             wish,
         }
     }
 }
 
 fn claim_row<'a>(wish: &WishView, claim: &'a wish_client_core::model::wish::Claim) -> ClaimRow<'a> {
-    let state = if !wish.is_active_claim(&claim.id) {
+    ClaimRow {
+        claim,
+        state: claim_state(wish, claim),
+        resolved_hours: wish.resolution_of(&claim.id).and_then(|e| e.hours),
+        confirmed: wish.is_confirmed(&claim.id),
+    }
+}
+
+/// `released`, `assigned` or `pending`.
+fn claim_state(wish: &WishView, claim: &wish_client_core::model::wish::Claim) -> &'static str {
+    if !wish.is_active_claim(&claim.id) {
         "released"
     } else if wish.assigned.contains_key(&claim.id) {
         "assigned"
     } else {
         "pending"
-    };
-    ClaimRow {
-        claim,
-        state,
-        resolved_hours: wish.resolution_of(&claim.id).and_then(|e| e.hours),
-        confirmed: wish.is_confirmed(&claim.id),
     }
 }

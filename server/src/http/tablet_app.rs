@@ -66,9 +66,18 @@ fn file_response(relative: &Path, body: Vec<u8>) -> Response {
     // The service worker decides what is cached for offline use; the browser's HTTP cache
     // must always ask, so a new version of the app is seen at the next online start.
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     response
 }
 
@@ -117,7 +126,10 @@ mod tests {
 
     #[test]
     fn the_wasm_client_is_served_as_wasm() {
-        assert_eq!(content_type(Path::new("wish_wasm_bg.wasm")), "application/wasm");
+        assert_eq!(
+            content_type(Path::new("wish_wasm_bg.wasm")),
+            "application/wasm"
+        );
         assert_eq!(
             content_type(Path::new("manifest.webmanifest")),
             "application/manifest+json"

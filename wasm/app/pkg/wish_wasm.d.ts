@@ -140,17 +140,18 @@ export class WishClient {
      */
     wishAction(doc: string, stamp_json: string, action_json: string): void;
     /**
-     * One wish with its claims, conflicts and sync state, as JSON (`WishDetail`).
+     * One wish with its claims, conflicts, sync state and the steps `person` could take
+     * now, as JSON (`WishDetail`).
      */
-    wishDetail(doc: string): string;
+    wishDetail(doc: string, person: string): string;
     /**
-     * Every wish held, newest first, as JSON rows (`WishRow`).
+     * Every wish held, newest first, as JSON rows (`WishRow`) for `person`.
      */
-    wishList(): string;
+    wishList(person: string): string;
     /**
      * The wish wall: wishes open for claiming, most urgent first, as JSON rows.
      */
-    wishWall(): string;
+    wishWall(person: string): string;
 }
 
 export type InitInput = RequestInfo | URL | Response | BufferSource | WebAssembly.Module;
@@ -188,9 +189,9 @@ export interface InitOutput {
     readonly wishclient_takeEffects: (a: number) => any;
     readonly wishclient_tick: (a: number, b: number) => any;
     readonly wishclient_wishAction: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number];
-    readonly wishclient_wishDetail: (a: number, b: number, c: number) => [number, number, number, number];
-    readonly wishclient_wishList: (a: number) => [number, number, number, number];
-    readonly wishclient_wishWall: (a: number) => [number, number, number, number];
+    readonly wishclient_wishDetail: (a: number, b: number, c: number, d: number, e: number) => [number, number, number, number];
+    readonly wishclient_wishList: (a: number, b: number, c: number) => [number, number, number, number];
+    readonly wishclient_wishWall: (a: number, b: number, c: number) => [number, number, number, number];
     readonly __wbindgen_malloc: (a: number, b: number) => number;
     readonly __wbindgen_realloc: (a: number, b: number, c: number, d: number) => number;
     readonly __wbindgen_free: (a: number, b: number, c: number) => void;

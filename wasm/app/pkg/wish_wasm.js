@@ -594,17 +594,53 @@ export class WishClient {
         }
     }
     /**
-     * One wish with its claims, conflicts and sync state, as JSON (`WishDetail`).
+     * One wish with its claims, conflicts, sync state and the steps `person` could take
+     * now, as JSON (`WishDetail`).
      * @param {string} doc
+     * @param {string} person
      * @returns {string}
      */
-    wishDetail(doc) {
+    wishDetail(doc, person) {
+        let deferred4_0;
+        let deferred4_1;
+        try {
+            let ptr0, len0, ptr1, len1;
+            try {
+                ptr0 = passStringToWasm0(doc, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+                len0 = WASM_VECTOR_LEN;
+                ptr1 = passStringToWasm0(person, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+                len1 = WASM_VECTOR_LEN;
+            } catch (e) {
+                if (ptr1) { wasm.__wbindgen_free(ptr1, len1 * 1, 1); }
+                if (ptr0) { wasm.__wbindgen_free(ptr0, len0 * 1, 1); }
+                throw e;
+            }
+            const ret = wasm.wishclient_wishDetail(this.__wbg_ptr, ptr0, len0, ptr1, len1);
+            var ptr3 = ret[0];
+            var len3 = ret[1];
+            if (ret[3]) {
+                ptr3 = 0; len3 = 0;
+                throw takeFromExternrefTable0(ret[2]);
+            }
+            deferred4_0 = ptr3;
+            deferred4_1 = len3;
+            return getStringFromWasm0(ptr3, len3);
+        } finally {
+            wasm.__wbindgen_free(deferred4_0, deferred4_1, 1);
+        }
+    }
+    /**
+     * Every wish held, newest first, as JSON rows (`WishRow`) for `person`.
+     * @param {string} person
+     * @returns {string}
+     */
+    wishList(person) {
         let deferred3_0;
         let deferred3_1;
         try {
-            const ptr0 = passStringToWasm0(doc, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            const ptr0 = passStringToWasm0(person, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
             const len0 = WASM_VECTOR_LEN;
-            const ret = wasm.wishclient_wishDetail(this.__wbg_ptr, ptr0, len0);
+            const ret = wasm.wishclient_wishList(this.__wbg_ptr, ptr0, len0);
             var ptr2 = ret[0];
             var len2 = ret[1];
             if (ret[3]) {
@@ -619,47 +655,28 @@ export class WishClient {
         }
     }
     /**
-     * Every wish held, newest first, as JSON rows (`WishRow`).
-     * @returns {string}
-     */
-    wishList() {
-        let deferred2_0;
-        let deferred2_1;
-        try {
-            const ret = wasm.wishclient_wishList(this.__wbg_ptr);
-            var ptr1 = ret[0];
-            var len1 = ret[1];
-            if (ret[3]) {
-                ptr1 = 0; len1 = 0;
-                throw takeFromExternrefTable0(ret[2]);
-            }
-            deferred2_0 = ptr1;
-            deferred2_1 = len1;
-            return getStringFromWasm0(ptr1, len1);
-        } finally {
-            wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
-        }
-    }
-    /**
      * The wish wall: wishes open for claiming, most urgent first, as JSON rows.
+     * @param {string} person
      * @returns {string}
      */
-    wishWall() {
-        let deferred2_0;
-        let deferred2_1;
+    wishWall(person) {
+        let deferred3_0;
+        let deferred3_1;
         try {
-            const ret = wasm.wishclient_wishWall(this.__wbg_ptr);
-            var ptr1 = ret[0];
-            var len1 = ret[1];
+            const ptr0 = passStringToWasm0(person, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc);
+            const len0 = WASM_VECTOR_LEN;
+            const ret = wasm.wishclient_wishWall(this.__wbg_ptr, ptr0, len0);
+            var ptr2 = ret[0];
+            var len2 = ret[1];
             if (ret[3]) {
-                ptr1 = 0; len1 = 0;
+                ptr2 = 0; len2 = 0;
                 throw takeFromExternrefTable0(ret[2]);
             }
-            deferred2_0 = ptr1;
-            deferred2_1 = len1;
-            return getStringFromWasm0(ptr1, len1);
+            deferred3_0 = ptr2;
+            deferred3_1 = len2;
+            return getStringFromWasm0(ptr2, len2);
         } finally {
-            wasm.__wbindgen_free(deferred2_0, deferred2_1, 1);
+            wasm.__wbindgen_free(deferred3_0, deferred3_1, 1);
         }
     }
 }

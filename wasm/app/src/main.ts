@@ -1,0 +1,113 @@
+// Boots the tablet app: the service worker, IndexedDB, the enrolled session (or the
+// enrollment screen), then a hash router that redraws the current screen on every change.
+
+import { currentLang, setLang, t } from "./i18n.js";
+import { Session, type Identity } from "./session.js";
+import { Store } from "./sync/store.js";
+import { h, mount } from "./ui/dom.js";
+import { collectScreen } from "./ui/screens/collect.js";
+import { detailScreen } from "./ui/screens/detail.js";
+import { enrollScreen } from "./ui/screens/enroll.js";
+import { meScreen } from "./ui/screens/me.js";
+import { rosterScreen } from "./ui/screens/roster.js";
+import { connectionText, syncScreen } from "./ui/screens/sync.js";
+import { wallScreen } from "./ui/screens/wall.js";
+import { wishesScreen } from "./ui/screens/wishes.js";
+
+const app = document.getElementById("app") as HTMLElement;
+
+const TABS: [string, () => string][] = [
+  ["wishes", () => t("navWishes")],
+  ["collect", () => t("navCollect")],
+  ["wall", () => t("navWall")],
+  ["roster", () => t("navRoster")],
+  ["me", () => t("navMe")],
+  ["sync", () => t("navSync")],
+];
+
+async function boot(): Promise<void> {
+  setLang(currentLang());
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("./sw.js").catch((e) => console.warn("no service worker", e));
+  }
+  const store = await Store.open();
+  const identity = await store.getMeta<Identity>("identity");
+  if (!identity) return showEnrollment(store);
+  const session = await Session.open(store, identity);
+  (window as unknown as { wishStation: Session }).wishStation = session;
+  const draw = () => render(session, store);
+  window.addEventListener("hashchange", draw);
+  session.onChange(() => {
+    if (!editing()) draw();
+  });
+  draw();
+}
+
+function showEnrollment(store: Store): void {
+  const code = location.hash.match(/^#\/enroll\/([\w-]+)/)?.[1] ?? "";
+  const onEnrolled = async (identity: Identity) => {
+    await store.setMeta("identity", identity);
+    location.hash = "#/wishes";
+    location.reload();
+  };
+  mount(app, header(null), enrollScreen(onEnrolled, code));
+}
+
+/** Whether the user is typing in a form a redraw would reset. */
+function editing(): boolean {
+  const active = document.activeElement;
+  return (
+    app.querySelector("form.inline-form, form[data-testid=collect-form]") !== null ||
+    (active instanceof HTMLElement && active.matches("input, textarea, select"))
+  );
+}
+
+function render(session: Session, store: Store): void {
+  const [route, arg] = location.hash.replace(/^#\/?/, "").split("/");
+  const go = (to: string) => (location.hash = `#/${to}`);
+  const leave = async () => {
+    await store.clear();
+    location.hash = "";
+    location.reload();
+  };
+  const screens: Record<string, () => HTMLElement> = {
+    wishes: () => wishesScreen(session),
+    collect: () => collectScreen(session, go),
+    wall: () => wallScreen(session),
+    wish: () => detailScreen(session, arg ?? ""),
+    roster: () => rosterScreen(session),
+    me: () => meScreen(session),
+    sync: () => syncScreen(session, leave),
+  };
+  const screen = (screens[route] ?? screens.wishes)();
+  mount(app, header(session), nav(route || "wishes"), screen);
+}
+
+function header(session: Session | null): HTMLElement {
+  const community = session?.community();
+  const switchLang = () => {
+    setLang(currentLang() === "zh" ? "en" : "zh");
+    window.dispatchEvent(new Event("hashchange"));
+    if (!session) location.reload();
+  };
+  return h("header", { class: "top" },
+    h("span", { class: "brand" }, "❤ ", t("appName"), community ? h("small", {}, ` · ${community.name}`) : null),
+    session ? statusPill(session) : null,
+    h("button", { class: "lang", "data-testid": "switch-lang", onclick: switchLang }, t("switchLang")));
+}
+
+function statusPill(session: Session): HTMLElement {
+  const pending = session.pendingCount();
+  return h("a", { href: "#/sync", class: `pill pill-${session.connection}`, "data-testid": "status-pill", "data-state": session.connection, "data-pending": pending },
+    connectionText(session.connection), pending ? ` · ${pending} ${t("pending")}` : "");
+}
+
+function nav(current: string): HTMLElement {
+  return h("nav", { class: "tabs" }, TABS.map(([route, text]) =>
+    h("a", { href: `#/${route}`, class: route === current ? "tab active" : "tab", "data-testid": `nav-${route}` }, text())));
+}
+
+boot().catch((error) => {
+  console.error(error);
+  mount(app, h("p", { class: "boot error" }, `${t("actionFailed")}: ${(error as Error).message}`));
+});

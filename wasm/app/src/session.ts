@@ -1,0 +1,249 @@
+// The enrolled tablet: its identity, the wasm client with its documents, the sync runtime,
+// and what the screens read. Screens call `changed` listeners to redraw.
+
+import init, { WishClient } from "../pkg/wish_wasm.js";
+import { followed, type Device } from "./api.js";
+import { SyncRuntime, type SyncEvent } from "./sync/runtime.js";
+import type { Store } from "./sync/store.js";
+import type { Community, Contact, Standing, Station, WishDetail, WishRow } from "./views.js";
+
+export interface Identity {
+  token: string;
+  device: Device;
+  peerId: string;
+  storageId: string;
+}
+
+/** How often the tablet asks the server for wishes other tablets collected. */
+const DISCOVERY_MS = 15_000;
+
+export class Session {
+  connection = "offline";
+  lastSavedAt: number | null = null;
+  ledger: string | null = null;
+  workOffline = false;
+  private listeners = new Set<() => void>();
+  private redraw = 0;
+  private following = 0;
+  private discovery: ReturnType<typeof setInterval> | null = null;
+  readonly runtime: SyncRuntime;
+
+  private constructor(
+    readonly store: Store,
+    readonly identity: Identity,
+    readonly client: WishClient,
+  ) {
+    const url = () => {
+      const scheme = location.protocol === "https:" ? "wss" : "ws";
+      return `${scheme}://${location.host}/sync?token=${encodeURIComponent(identity.token)}`;
+    };
+    this.runtime = new SyncRuntime(client, store, url, (e) => this.onEvent(e), (e) => console.error(e));
+  }
+
+  /** Loads the wasm client and every stored document, then starts syncing. */
+  static async open(store: Store, identity: Identity): Promise<Session> {
+    await init({ module_or_path: new URL("./wish_wasm_bg.wasm", document.baseURI) });
+    const seed = crypto.getRandomValues(new Uint32Array(1))[0];
+    const client = new WishClient(identity.peerId, identity.storageId, seed);
+    const session = new Session(store, identity, client);
+    await session.restore();
+    session.workOffline = (await store.getMeta<boolean>("work-offline")) ?? false;
+    if (!session.workOffline) session.runtime.start();
+    await session.runtime.run(() => client.followLinks(identity.device.community));
+    return session;
+  }
+
+  private async restore(): Promise<void> {
+    const docs = await this.store.loadDocuments();
+    for (const [doc, entries] of docs) this.client.loadDocument(doc, entries);
+    const heads = await this.store.metaWithPrefix<string[]>("heads:");
+    for (const [key, value] of heads) {
+      const doc = key.slice("heads:".length);
+      if (docs.has(doc)) this.client.rememberServerHeads(doc, value);
+    }
+    this.lastSavedAt = (await this.store.getMeta<number>("last-saved")) ?? null;
+    this.ledger = (await this.store.getMeta<string>("ledger")) ?? null;
+  }
+
+  get device(): Device {
+    return this.identity.device;
+  }
+
+  get isCoordinator(): boolean {
+    return ["coordinator", "office", "administrator"].includes(this.device.role);
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Redraws once per frame however many events arrive. */
+  changed(): void {
+    if (this.redraw) return;
+    this.redraw = requestAnimationFrame(() => {
+      this.redraw = 0;
+      for (const listener of this.listeners) listener();
+    });
+  }
+
+  private onEvent(event: SyncEvent): void {
+    switch (event.type) {
+      case "connected":
+        this.connection = "online";
+        void this.discover();
+        this.discovery ??= setInterval(() => void this.discover(), DISCOVERY_MS);
+        break;
+      case "disconnected":
+        this.connection = event.retry_at === null ? "offline" : "connecting";
+        if (this.discovery) clearInterval(this.discovery);
+        this.discovery = null;
+        break;
+      case "saved":
+        this.lastSavedAt = Date.now();
+        void this.store.setMeta(`heads:${event.doc}`, event.heads);
+        void this.store.setMeta("last-saved", this.lastSavedAt);
+        break;
+      case "doc-changed":
+        this.followSoon();
+        break;
+      case "unavailable":
+      case "problem":
+        break;
+    }
+    this.changed();
+  }
+
+  /** Follows links of changed documents (new stations, new wishes in an index). */
+  private followSoon(): void {
+    if (this.following) return;
+    this.following = window.setTimeout(() => {
+      this.following = 0;
+      void this.runtime.run(() => this.client.followLinks(this.device.community));
+    }, 200);
+  }
+
+  /** Asks the server which wishes this tablet should hold, and follows the new ones. */
+  async discover(): Promise<void> {
+    try {
+      const found = await followed(this.identity.token);
+      if (found.ledger && found.ledger !== this.ledger) {
+        this.ledger = found.ledger;
+        await this.store.setMeta("ledger", found.ledger);
+      }
+      const docs = found.ledger ? [...found.wishes, found.ledger] : found.wishes;
+      await this.runtime.run(() => this.client.openDocuments(JSON.stringify(docs)));
+    } catch (error) {
+      console.warn("discovery failed", error);
+    }
+  }
+
+  setWorkOffline(offline: boolean): void {
+    this.workOffline = offline;
+    void this.store.setMeta("work-offline", offline);
+    if (offline) this.runtime.goOffline();
+    else this.runtime.start();
+  }
+
+  // ---- reading ----
+
+  wishes(): WishRow[] {
+    return JSON.parse(this.client.wishList(this.device.person)) as WishRow[];
+  }
+
+  wall(): WishRow[] {
+    return JSON.parse(this.client.wishWall(this.device.person)) as WishRow[];
+  }
+
+  wish(doc: string): WishDetail | null {
+    try {
+      return JSON.parse(this.client.wishDetail(doc, this.device.person)) as WishDetail;
+    } catch {
+      return null;
+    }
+  }
+
+  community(): Community | null {
+    return this.read<Community>(() => this.client.communityView(this.device.community));
+  }
+
+  station(doc: string): Station | null {
+    return this.read<Station>(() => this.client.stationView(doc));
+  }
+
+  contact(doc: string): Contact | null {
+    return this.read<Contact>(() => this.client.contactView(doc));
+  }
+
+  standing(): Standing | null {
+    return this.read<Standing>(() =>
+      this.client.standing(this.device.community, this.ledger ?? undefined, this.device.person),
+    );
+  }
+
+  pendingCount(): number {
+    return this.client.pendingCount();
+  }
+
+  documentCount(): number {
+    return (JSON.parse(this.client.documentIds()) as string[]).length;
+  }
+
+  /** A person's name from the community directory, or the id. */
+  personName(id: string): string {
+    return this.community()?.people[id]?.name ?? id;
+  }
+
+  private read<T>(view: () => string): T | null {
+    try {
+      return JSON.parse(view()) as T;
+    } catch {
+      return null;
+    }
+  }
+
+  // ---- writing ----
+
+  /** Who appends an entry now: a fresh id, this person and device, the time. */
+  stamp(): string {
+    return JSON.stringify({
+      id: randomHex(16),
+      by: this.device.person,
+      device: this.device.device_id,
+      now_ms: Date.now(),
+    });
+  }
+
+  act(doc: string, action: Record<string, unknown>): Promise<void> {
+    return this.runtime.run(() => this.client.wishAction(doc, this.stamp(), JSON.stringify(action)));
+  }
+
+  async collect(card: Record<string, unknown>): Promise<{ wish_doc: string; contact_doc: string | null }> {
+    const input = {
+      ...card,
+      wish_id: randomHex(16),
+      community: this.device.community,
+      collected_by: this.device.person,
+      device: this.device.device_id,
+      event_id: randomHex(16),
+      now_ms: Date.now(),
+    };
+    const wishBytes = crypto.getRandomValues(new Uint8Array(16));
+    const contactBytes = crypto.getRandomValues(new Uint8Array(16));
+    const json = await this.runtime.run(() =>
+      this.client.collectWish(JSON.stringify(input), wishBytes, contactBytes),
+    );
+    return JSON.parse(json);
+  }
+
+  /** Opens a linked document (a contact) the tablet does not hold yet. */
+  fetch(doc: string): Promise<void> {
+    return this.runtime.run(() => this.client.openDocument(doc));
+  }
+}
+
+export function randomHex(bytes: number): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(bytes)), (b) =>
+    b.toString(16).padStart(2, "0"),
+  ).join("");
+}

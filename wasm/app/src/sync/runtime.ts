@@ -1,0 +1,152 @@
+// Carries out the wasm client's effects: the WebSocket, IndexedDB writes and the wake-up
+// timer. Every input to the client goes through one queue, so effects run in order and a
+// stored change is durable before anything after it is sent.
+
+import type { WishClient } from "../../pkg/wish_wasm.js";
+import type { Key, Store, StoreOp } from "./store.js";
+
+/** An event of the client (see `wasm/src/effects.rs`). */
+export type SyncEvent =
+  | { type: "connected"; server: string }
+  | { type: "disconnected"; reason: string; retry_at: number | null }
+  | { type: "doc-changed"; doc: string }
+  | { type: "saved"; doc: string; heads: string[] }
+  | { type: "unavailable"; doc: string }
+  | { type: "problem"; message: string };
+
+type Effect =
+  | { kind: "connect" }
+  | { kind: "send"; bytes: Uint8Array }
+  | { kind: "close" }
+  | { kind: "put"; key: Key; bytes: Uint8Array }
+  | { kind: "delete"; key: Key }
+  | { kind: "event"; event: SyncEvent };
+
+export class SyncRuntime {
+  private socket: WebSocket | null = null;
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly client: WishClient,
+    private readonly store: Store,
+    private readonly socketUrl: () => string,
+    private readonly onEvent: (event: SyncEvent) => void,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    window.addEventListener("online", () => this.start());
+  }
+
+  /** Starts (or resumes) connecting. */
+  start(): void {
+    this.feed((now) => this.client.start(now));
+  }
+
+  /** Stops connecting until `start` (the sync panel's offline switch). */
+  goOffline(): void {
+    this.feed((now) => this.client.goOffline(now));
+  }
+
+  /** Runs a document operation and carries out what it queued. */
+  run<T>(operation: () => T): Promise<T> {
+    let result: T;
+    const done = this.enqueue(async () => {
+      result = operation();
+      await this.execute(this.client.takeEffects() as Effect[]);
+    });
+    return done.then(() => result);
+  }
+
+  /** Resolves once everything queued so far has been carried out. */
+  idle(): Promise<void> {
+    return this.enqueue(async () => undefined);
+  }
+
+  private feed(input: (now: number) => unknown[]): void {
+    this.enqueue(() => this.execute(input(Date.now()) as Effect[])).catch(this.onError);
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async execute(effects: Effect[]): Promise<void> {
+    let writes: StoreOp[] = [];
+    for (const effect of effects) {
+      if (effect.kind === "put" || effect.kind === "delete") {
+        writes.push(effect);
+        continue;
+      }
+      await this.store.apply(writes);
+      writes = [];
+      this.perform(effect);
+    }
+    await this.store.apply(writes);
+    this.schedule();
+  }
+
+  private perform(effect: Exclude<Effect, { kind: "put" } | { kind: "delete" }>): void {
+    switch (effect.kind) {
+      case "connect":
+        this.connect();
+        break;
+      case "send":
+        if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(effect.bytes);
+        break;
+      case "close":
+        // The socket's own close event is ignored once it is replaced, so the client
+        // hears about it here.
+        if (this.closeSocket()) this.feed((now) => this.client.disconnected(now, "closed by client"));
+        break;
+      case "event":
+        this.onEvent(effect.event);
+        break;
+    }
+  }
+
+  private connect(): void {
+    this.closeSocket();
+    let socket: WebSocket;
+    try {
+      socket = new WebSocket(this.socketUrl());
+    } catch (error) {
+      this.feed((now) => this.client.disconnected(now, String(error)));
+      return;
+    }
+    socket.binaryType = "arraybuffer";
+    this.socket = socket;
+    // Events of a socket that was replaced are ignored.
+    const current = () => this.socket === socket;
+    socket.onopen = () => current() && this.feed((now) => this.client.connected(now));
+    socket.onmessage = (message) => {
+      if (!current() || !(message.data instanceof ArrayBuffer)) return;
+      const bytes = new Uint8Array(message.data);
+      this.feed((now) => this.client.frame(now, bytes));
+    };
+    socket.onclose = (close) => {
+      if (!current()) return;
+      this.socket = null;
+      const reason = close.reason || `socket closed (${close.code})`;
+      this.feed((now) => this.client.disconnected(now, reason));
+    };
+  }
+
+  /** Closes the current socket; whether there was one. */
+  private closeSocket(): boolean {
+    const socket = this.socket;
+    this.socket = null;
+    if (socket && socket.readyState <= WebSocket.OPEN) socket.close(1000, "client closing");
+    return socket !== null;
+  }
+
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const wake = this.client.nextWake();
+    if (wake === undefined) return;
+    const delay = Math.max(0, wake - Date.now());
+    this.timer = setTimeout(() => this.feed((now) => this.client.tick(now)), delay);
+  }
+}
