@@ -7,7 +7,7 @@
 //!
 //! | role | reads | writes |
 //! |---|---|---|
-//! | volunteer | community, own stations, their wishes; contacts they collected or are assigned | new wishes and contacts at their stations; claims and events on their stations' wishes |
+//! | volunteer | community, own stations, their wishes, the wall; contacts they collected or are assigned | new wishes and contacts at their stations; events on their stations' wishes; claims on wall wishes; check-in on their stations' rosters |
 //! | coordinator | everything of their stations and community | the same, plus community and ledger |
 //! | partner | the community directory, published wishes (wall); contacts once assigned | claims on published wishes |
 //! | office | everything in its community | everything except residents' contacts (read-only) |
@@ -155,7 +155,10 @@ fn station_access(who: &Principal, doc: &DocMeta) -> Access {
     match who.role {
         Role::Office => Access::Write,
         Role::Coordinator if who.at_station(doc.station.as_deref()) => Access::Write,
-        Role::Volunteer if who.at_station(doc.station.as_deref()) => Access::ReadOnly,
+        // Volunteers check in and out of their shifts in the station document. A document
+        // is the unit of access, so they could edit the rest of it too; every change is
+        // bound to its device (actor bindings) and audited.
+        Role::Volunteer if who.at_station(doc.station.as_deref()) => Access::Write,
         Role::Coordinator | Role::Partner | Role::Volunteer => Access::ReadOnly,
         Role::Administrator => Access::Write,
     }
@@ -168,8 +171,11 @@ fn wish_access(who: &Principal, doc: &DocMeta) -> Access {
             Access::Write
         }
         Role::Coordinator => Access::ReadOnly,
-        Role::Partner if doc.on_wall || doc.involves(&who.person) => Access::Write,
-        Role::Volunteer if doc.on_wall => Access::ReadOnly,
+        // Party members and other volunteers claim wall wishes of any station (DESIGN.md
+        // section 5), and keep the wishes they claimed.
+        Role::Partner | Role::Volunteer if doc.on_wall || doc.involves(&who.person) => {
+            Access::Write
+        }
         Role::Partner | Role::Volunteer => Access::Deny,
     }
 }

@@ -51,6 +51,24 @@ fn partners_see_the_wall_and_what_they_claimed() {
 }
 
 #[test]
+fn volunteers_claim_on_the_whole_wall_and_check_in_at_their_stations() {
+    let v = principal(Role::Volunteer, "li", &["A"]);
+    assert_eq!(access(&v, &wish("B", true)), Access::Write);
+    assert_eq!(access(&v, &wish("B", false)), Access::Deny);
+    let mut claimed = wish("B", false);
+    claimed.claimants.push("li".into());
+    assert_eq!(access(&v, &claimed), Access::Write);
+    let station = |id: &str| DocMeta {
+        doc_type: Some(DocType::Station),
+        community: Some("c1".into()),
+        station: Some(id.into()),
+        ..DocMeta::default()
+    };
+    assert_eq!(access(&v, &station("A")), Access::Write);
+    assert_eq!(access(&v, &station("B")), Access::ReadOnly);
+}
+
+#[test]
 fn other_communities_and_deleted_documents_are_denied() {
     let c = principal(Role::Coordinator, "zhou", &["A"]);
     let mut elsewhere = wish("A", true);

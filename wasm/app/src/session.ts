@@ -15,7 +15,7 @@ export interface Identity {
 }
 
 /** How often the tablet asks the server for wishes other tablets collected. */
-const DISCOVERY_MS = 15_000;
+const DISCOVERY_MS = 10_000;
 
 export class Session {
   connection = "offline";
@@ -189,9 +189,10 @@ export class Session {
     return (JSON.parse(this.client.documentIds()) as string[]).length;
   }
 
-  /** A person's name from the community directory, or the id. */
+  /** A person's (or partner unit's) name from the community directory, or the id. */
   personName(id: string): string {
-    return this.community()?.people[id]?.name ?? id;
+    const community = this.community();
+    return community?.people[id]?.name ?? community?.units[id]?.name ?? id;
   }
 
   private read<T>(view: () => string): T | null {

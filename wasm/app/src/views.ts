@@ -101,6 +101,7 @@ export interface Community {
   name: string;
   stations: Record<string, { name: string; kind: string; doc: string }>;
   people: Record<string, Person>;
+  units: Record<string, { id: string; name: string }>;
   star_thresholds: number[];
 }
 

@@ -8,7 +8,7 @@ export function syncBadge(saved: boolean): HTMLElement {
   return h(
     "span",
     { class: `badge ${saved ? "badge-saved" : "badge-local"}`, "data-testid": "sync-badge", "data-saved": String(saved) },
-    saved ? `☁ ${t("savedOnServer")}` : `⌛ ${t("notOnServer")}`,
+    saved ? `✓ ${t("savedOnServer")}` : `● ${t("notOnServer")}`,
   );
 }
 

@@ -25,12 +25,17 @@ function wallCard(session: Session, w: WishRow): HTMLElement {
       toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
     }
   };
+  // Who may write which wish is the server's policy (server/src/access.rs): volunteers and
+  // partners claim anywhere on the wall, coordinators at their own stations.
+  const mayClaim = ["volunteer", "partner"].includes(session.device.role) || session.device.stations.includes(w.station);
   const action = w.my_claim
     ? h("span", { class: `chip claim-${w.my_claim}`, "data-testid": "my-claim", "data-state": w.my_claim }, `${t("claimed")} · ${label(w.my_claim)}`)
-    : h("button", { class: "primary", "data-testid": "claim", onclick: claim }, t("claim"));
+    : mayClaim
+      ? h("button", { class: "primary", "data-testid": "claim", onclick: claim }, t("claim"))
+      : null;
   return h(
     "li",
-    { class: "card wish-card", "data-testid": "wall-card", "data-doc": w.doc, "data-title": w.title },
+    { class: "card wish-card", "data-testid": "wall-card", "data-doc": w.doc, "data-title": w.title, "data-free": w.capacity - w.assigned_claims },
     h("div", { class: "card-top" }, statusChip(w.status), moduleChip(w.module ?? w.suggested_module), urgencyChip(w.urgency)),
     h("a", { href: `#/wish/${w.doc}`, class: "card-link" }, h("h2", {}, w.title)),
     h("p", { class: "meta" }, [w.compound, w.building].filter(Boolean).join(" · "), " · ", `${w.assigned_claims}/${w.capacity} ${t("places")}`),
