@@ -53,7 +53,7 @@ async function oneRun(browser, args, expected) {
   const started = Date.now();
   const at = {};
   const poll = async (name, predicate) => {
-    await page.waitForFunction(predicate, [args.station, expected], { polling: 20 });
+    await page.waitForFunction(predicate, [args.station, expected], { polling: 50 });
     at[name] = Date.now() - started;
   };
   await poll("online_ms", () => window.wishStation.connection === "online");

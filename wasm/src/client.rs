@@ -7,6 +7,7 @@ use wish_client_core::sync::{ClientConfig, ClientDriver, ClientInput, Connection
 
 use crate::convert::{ms, to_json};
 use crate::effects::effects_to_js;
+use crate::wish_cache::WishCache;
 
 /// The browser's sync client. Every method that returns an `Array` returns effects for the
 /// page to carry out in order: `{kind: "connect"}`, `{kind: "send", bytes}`,
@@ -15,6 +16,7 @@ use crate::effects::effects_to_js;
 #[wasm_bindgen]
 pub struct WishClient {
     pub(crate) driver: ClientDriver,
+    pub(crate) wish_cache: WishCache,
 }
 
 #[wasm_bindgen]
@@ -30,6 +32,7 @@ impl WishClient {
         );
         WishClient {
             driver: ClientDriver::new(config),
+            wish_cache: WishCache::default(),
         }
     }
 

@@ -3,11 +3,12 @@
 
 use js_sys::{Array, Uint8Array};
 use wasm_bindgen::prelude::*;
-use wish_client_core::model::{doc_type, CommunityView, DocType, StationView, WishView};
+use wish_client_core::model::{doc_type, CommunityView, StationView};
 use wish_client_core::proto::DocumentId;
 use wish_client_core::storage_keys::Key;
 
 use crate::convert::{doc_id, from_json, js_error, to_json};
+use crate::wish_cache::CachedWish;
 use crate::WishClient;
 
 #[wasm_bindgen]
@@ -48,13 +49,15 @@ impl WishClient {
         Ok(opened)
     }
 
-    /// Follows the links of the documents held: the community's station documents and
-    /// every station's wish index. Returns how many documents were new.
+    /// Follows the links of the documents held: the community's documents of `stations`
+    /// (a JSON array of station ids) and their wish indexes. Returns how many documents
+    /// were new.
     #[wasm_bindgen(js_name = followLinks)]
-    pub fn follow_links(&mut self, community: &str) -> Result<u32, JsError> {
+    pub fn follow_links(&mut self, community: &str, stations_json: &str) -> Result<u32, JsError> {
         let community_id = doc_id(community)?;
+        let stations: Vec<String> = from_json("station list", stations_json)?;
         let mut wanted = vec![community_id];
-        wanted.extend(self.linked_documents());
+        wanted.extend(self.linked_documents(&community_id, &stations));
         let mut opened = 0;
         for id in wanted {
             if self.driver.document(&id).is_none() {
@@ -83,6 +86,19 @@ impl WishClient {
     #[wasm_bindgen(js_name = isSavedOnServer)]
     pub fn is_saved_on_server(&self, doc: &str) -> Result<bool, JsError> {
         Ok(self.driver.is_saved_on_server(&doc_id(doc)?))
+    }
+
+    /// A document's heads here and as the server last reported them, as JSON
+    /// `{local, server}` (the sync panel's details).
+    #[wasm_bindgen(js_name = syncDetails)]
+    pub fn sync_details(&self, doc: &str) -> Result<String, JsError> {
+        let id = doc_id(doc)?;
+        let hex = |heads: &[automerge::ChangeHash]| -> Vec<String> {
+            heads.iter().map(ToString::to_string).collect()
+        };
+        let local = self.driver.document(&id).map(|d| hex(&d.get_heads()));
+        let server = self.driver.server_heads(&id).map(hex);
+        to_json(&serde_json::json!({ "local": local, "server": server }))
     }
 
     /// Whether the client holds the document with any content.
@@ -124,37 +140,41 @@ impl WishClient {
 }
 
 impl WishClient {
-    /// Station documents named by held communities, wish documents named by held stations.
-    fn linked_documents(&self) -> Vec<DocumentId> {
-        let mut out = Vec::new();
-        for id in self.driver.document_ids() {
-            let Some(doc) = self.driver.document(id) else {
-                continue;
-            };
-            let links: Vec<String> = match doc_type(doc) {
-                Some(DocType::Community) => CommunityView::read(doc)
-                    .map(|c| c.stations.into_values().map(|s| s.doc).collect())
-                    .unwrap_or_default(),
-                Some(DocType::Station) => StationView::read(doc)
-                    .map(|s| s.wishes.into_keys().collect())
-                    .unwrap_or_default(),
-                _ => Vec::new(),
-            };
-            out.extend(links.iter().filter_map(|l| l.parse::<DocumentId>().ok()));
+    /// The documents of `stations` named by the community, and the wishes their
+    /// indexes name (for the documents held so far).
+    fn linked_documents(&self, community: &DocumentId, stations: &[String]) -> Vec<DocumentId> {
+        let station_docs: Vec<DocumentId> = self
+            .driver
+            .document(community)
+            .and_then(|d| CommunityView::read(d).ok())
+            .map(|c| {
+                c.stations
+                    .into_iter()
+                    .filter(|(id, _)| stations.contains(id))
+                    .filter_map(|(_, s)| s.doc.parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut out = station_docs.clone();
+        for id in &station_docs {
+            let index = self
+                .driver
+                .document(id)
+                .and_then(|d| StationView::read(d).ok())
+                .map(|s| s.wishes.into_keys().collect::<Vec<_>>())
+                .unwrap_or_default();
+            out.extend(index.iter().filter_map(|l| l.parse::<DocumentId>().ok()));
         }
         out
     }
 
     /// The wish documents held, read (documents that are not wishes are skipped).
-    pub(crate) fn wishes(&self) -> Vec<(DocumentId, WishView)> {
+    pub(crate) fn wishes(&self) -> Vec<(DocumentId, CachedWish)> {
         self.driver
             .document_ids()
             .filter_map(|id| {
                 let doc = self.driver.document(id)?;
-                (doc_type(doc) == Some(DocType::Wish))
-                    .then(|| WishView::read(doc).ok())
-                    .flatten()
-                    .map(|view| (*id, view))
+                Some((*id, self.wish_cache.get(id, doc)?))
             })
             .collect()
     }

@@ -18,6 +18,7 @@ mod documents;
 mod domain;
 mod effects;
 mod views;
+mod wish_cache;
 
 pub use client::WishClient;
 pub use wish_client_core as core;

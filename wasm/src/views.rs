@@ -1,20 +1,23 @@
 //! Views of the documents held, as JSON for the screens. Every derived value (status,
 //! wall, claim states, conflicts, balances, star level) comes from `wish-client-core`.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wish_client_core::model::ledger::{account, star_level};
 use wish_client_core::model::{
-    conflicts, doc_type, on_wall, wall, CommunityView, ContactView, FieldConflict, LedgerView,
-    StationView, WishView,
+    conflicts, doc_type, on_wall, wall, Channel, CommunityView, ContactView, FieldConflict,
+    LedgerView, Module, StationView, Urgency, WishView,
 };
 use wish_client_core::proto::DocumentId;
 
 use crate::actions::allowed_actions;
 use crate::convert::{doc_id, js_error, to_json};
+use crate::wish_cache::CachedWish;
 use crate::WishClient;
 
-/// One row of "my station's wishes".
+/// One row of "my station's wishes" and of the wall: what a card shows.
 #[derive(Serialize)]
 struct WishRow<'a> {
     doc: String,
@@ -26,8 +29,18 @@ struct WishRow<'a> {
     assigned_claims: usize,
     /// The state of the viewer's active claim (`pending`, `assigned`), if any.
     my_claim: Option<&'static str>,
-    #[serde(flatten)]
-    wish: &'a WishView,
+    id: &'a str,
+    title: &'a str,
+    station: &'a str,
+    module: Option<Module>,
+    suggested_module: Option<Module>,
+    urgency: Urgency,
+    channel: Channel,
+    compound: &'a str,
+    building: &'a str,
+    capacity: u32,
+    created_at: u64,
+    created_by: &'a str,
 }
 
 /// A claim with its derived state.
@@ -72,7 +85,9 @@ impl WishClient {
     #[wasm_bindgen(js_name = wishList)]
     pub fn wish_list(&self, person: &str) -> Result<String, JsError> {
         let mut wishes = self.wishes();
-        wishes.sort_by(|a, b| (b.1.created_at, &b.1.id).cmp(&(a.1.created_at, &a.1.id)));
+        wishes.sort_by(|(_, a), (_, b)| {
+            (b.view.created_at, &b.view.id).cmp(&(a.view.created_at, &a.view.id))
+        });
         let rows: Vec<WishRow<'_>> = wishes
             .iter()
             .map(|(id, w)| self.row(id, w, person))
@@ -83,11 +98,20 @@ impl WishClient {
     /// The wish wall: wishes open for claiming, most urgent first, as JSON rows.
     #[wasm_bindgen(js_name = wishWall)]
     pub fn wish_wall(&self, person: &str) -> Result<String, JsError> {
-        let wishes = self.wishes();
-        let views: Vec<WishView> = wishes.iter().map(|(_, w)| w.clone()).collect();
+        let wishes: Vec<_> = self
+            .wishes()
+            .into_iter()
+            .filter(|(_, w)| on_wall(&w.view))
+            .collect();
+        let by_id: HashMap<&str, usize> = wishes
+            .iter()
+            .enumerate()
+            .map(|(i, (_, w))| (w.view.id.as_str(), i))
+            .collect();
+        let views: Vec<WishView> = wishes.iter().map(|(_, w)| (*w.view).clone()).collect();
         let rows: Vec<WishRow<'_>> = wall(&views)
             .iter()
-            .filter_map(|item| wishes.iter().find(|(_, w)| w.id == item.id))
+            .filter_map(|item| by_id.get(item.id.as_str()).map(|i| &wishes[*i]))
             .map(|(id, w)| self.row(id, w, person))
             .collect();
         to_json(&rows)
@@ -184,7 +208,8 @@ impl WishClient {
             .ok_or_else(|| js_error(format!("document {id} is not on this tablet")))
     }
 
-    fn row<'a>(&self, id: &DocumentId, wish: &'a WishView, person: &str) -> WishRow<'a> {
+    fn row<'a>(&self, id: &DocumentId, cached: &'a CachedWish, person: &str) -> WishRow<'a> {
+        let wish = &*cached.view;
         let my_claim = wish
             .active_claims()
             .into_iter()
@@ -195,11 +220,22 @@ impl WishClient {
             saved: self.driver.is_saved_on_server(id),
             status: wish.status().as_str(),
             on_wall: on_wall(wish),
-            conflicts: self.driver.document(id).map_or(0, |d| conflicts(d).len()),
+            conflicts: cached.conflicts,
             pending_claims: wish.pending_claims().len(),
             assigned_claims: wish.assigned_claims().len(),
             my_claim,
-            wish,
+            id: &wish.id,
+            title: &wish.title,
+            station: &wish.station,
+            module: wish.module,
+            suggested_module: wish.suggested_module,
+            urgency: wish.urgency,
+            channel: wish.channel,
+            compound: &wish.compound,
+            building: &wish.building,
+            capacity: wish.capacity,
+            created_at: wish.created_at,
+            created_by: &wish.created_by,
         }
     }
 }

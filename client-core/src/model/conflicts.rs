@@ -1,6 +1,6 @@
 //! Scalar fields that hold more than one concurrent value, for the UI to show.
 
-use automerge::{Automerge, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use automerge::{Automerge, ObjId, ObjType, ReadDoc, ScalarValue, Value, ValueRef, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::{doc_type, DocType, EventKind, WishView};
@@ -23,7 +23,7 @@ pub struct FieldConflict {
 pub fn conflicts(doc: &Automerge) -> Vec<FieldConflict> {
     let mut out = Vec::new();
     walk(doc, &ROOT, "", &mut out);
-    if module_is_derived(doc) {
+    if out.iter().any(|c| c.path == "module") && module_is_derived(doc) {
         out.retain(|c| c.path != "module");
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -35,39 +35,66 @@ fn module_is_derived(doc: &Automerge) -> bool {
         && WishView::read(doc).is_ok_and(|w| w.has_event(EventKind::Triaged))
 }
 
+// The range iterators flag keys with concurrent values, so only those are read in full;
+// a wish without conflicts costs one pass over its maps.
 fn walk(doc: &Automerge, obj: &ObjId, prefix: &str, out: &mut Vec<FieldConflict>) {
     match doc.object_type(obj) {
         Ok(ObjType::Map | ObjType::Table) => {
-            for key in doc.keys(obj) {
-                visit(doc, obj, key.as_str(), &join(prefix, &key), out);
+            let entries: Vec<(String, bool, bool, ObjId)> = doc
+                .map_range(obj, ..)
+                .map(|item| {
+                    let is_object = matches!(item.value, ValueRef::Object(_));
+                    let id = item.id();
+                    (item.key.into_owned(), item.conflict, is_object, id)
+                })
+                .collect();
+            for (key, conflict, is_object, id) in entries {
+                let path = join(prefix, &key);
+                if conflict {
+                    record(doc, obj, key.as_str(), &path, out);
+                }
+                if is_object {
+                    walk(doc, &id, &path, out);
+                }
             }
         }
         Ok(ObjType::List) => {
-            for i in 0..doc.length(obj) {
-                visit(doc, obj, i, &join(prefix, &i.to_string()), out);
+            let entries: Vec<(usize, bool, bool, ObjId)> = doc
+                .list_range(obj, ..)
+                .map(|item| {
+                    let is_object = matches!(item.value, ValueRef::Object(_));
+                    (item.index, item.conflict, is_object, item.id())
+                })
+                .collect();
+            for (index, conflict, is_object, id) in entries {
+                let path = join(prefix, &index.to_string());
+                if conflict {
+                    record(doc, obj, index, &path, out);
+                }
+                if is_object {
+                    walk(doc, &id, &path, out);
+                }
             }
         }
         Ok(ObjType::Text) | Err(_) => {}
     }
 }
 
-fn visit<P: Into<automerge::Prop> + Clone>(
+/// Lists a property with several concurrent values if any of them is a scalar.
+fn record<P: Into<automerge::Prop>>(
     doc: &Automerge,
     obj: &ObjId,
     prop: P,
     path: &str,
     out: &mut Vec<FieldConflict>,
 ) {
-    let values = doc.get_all(obj, prop.clone()).unwrap_or_default();
+    let values = doc.get_all(obj, prop).unwrap_or_default();
     let any_scalar = values.iter().any(|(v, _)| matches!(v, Value::Scalar(_)));
     if values.len() > 1 && any_scalar {
         out.push(FieldConflict {
             path: path.to_owned(),
             values: values.iter().map(|(v, _)| render(v)).collect(),
         });
-    }
-    if let Ok(Some((Value::Object(_), child))) = doc.get(obj, prop) {
-        walk(doc, &child, path, out);
     }
 }
 

@@ -41,13 +41,16 @@ pub(crate) fn opt_str<R: ReadDoc>(
     obj: &ObjId,
     key: &str,
 ) -> Result<Option<String>, ModelError> {
+    // One lookup: readers call this for most fields of every document.
     match doc.get(obj, key)? {
         Some((Value::Object(ObjType::Text), id)) => Ok(Some(doc.text(&id)?)),
-        _ => match scalar(doc, obj, key)? {
-            None => Ok(None),
-            Some(ScalarValue::Str(s)) => Ok(Some(s.to_string())),
-            Some(_) => Err(field_type(key, "string")),
+        None => Ok(None),
+        Some((Value::Scalar(s), _)) if s.is_null() => Ok(None),
+        Some((Value::Scalar(s), _)) => match s.as_ref() {
+            ScalarValue::Str(text) => Ok(Some(text.to_string())),
+            _ => Err(field_type(key, "string")),
         },
+        Some((Value::Object(_), _)) => Err(field_type(key, "string")),
     }
 }
 

@@ -311,6 +311,11 @@ impl ClientDriver {
             .unwrap_or(false)
     }
 
+    /// The heads the server last reported holding for a document, if it reported any.
+    pub fn server_heads(&self, id: &DocumentId) -> Option<&[ChangeHash]> {
+        self.docs.get(id)?.server_heads.as_deref()
+    }
+
     /// Restores the server heads last reported for a document (the caller keeps them from
     /// `SavedOnServer` across restarts), so records saved before a reload still show as
     /// saved while offline. A later report from the server replaces them.

@@ -315,6 +315,7 @@ impl Engine {
             return;
         };
         if !peer.wants_server_heads {
+            tracing::debug!(doc = %doc_id, "not subscribed: no heads announced");
             return;
         }
         let target_id = peer.id.clone();
@@ -333,6 +334,7 @@ impl Engine {
             }
             session.heads_announced.clone_from(&heads);
         }
+        tracing::debug!(doc = %doc_id, peer = %target_id, "announcing heads");
         let entry = HeadsAtStorage {
             heads: encode_heads(&heads),
             timestamp: self.now_ms,

@@ -59,10 +59,11 @@ export class WishClient {
      */
     documentIds(): string;
     /**
-     * Follows the links of the documents held: the community's station documents and
-     * every station's wish index. Returns how many documents were new.
+     * Follows the links of the documents held: the community's documents of `stations`
+     * (a JSON array of station ids) and their wish indexes. Returns how many documents
+     * were new.
      */
-    followLinks(community: string): number;
+    followLinks(community: string, stations_json: string): number;
     /**
      * A binary frame arrived.
      */
@@ -128,6 +129,11 @@ export class WishClient {
      */
     stationView(doc: string): string;
     /**
+     * A document's heads here and as the server last reported them, as JSON
+     * `{local, server}` (the sync panel's details).
+     */
+    syncDetails(doc: string): string;
+    /**
      * Effects queued by document operations since the last call.
      */
     takeEffects(): Array<any>;
@@ -170,7 +176,7 @@ export interface InitOutput {
     readonly wishclient_disconnected: (a: number, b: number, c: number, d: number) => any;
     readonly wishclient_docType: (a: number, b: number, c: number) => [number, number, number, number];
     readonly wishclient_documentIds: (a: number) => [number, number, number, number];
-    readonly wishclient_followLinks: (a: number, b: number, c: number) => [number, number, number];
+    readonly wishclient_followLinks: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
     readonly wishclient_frame: (a: number, b: number, c: number, d: number) => any;
     readonly wishclient_goOffline: (a: number, b: number) => any;
     readonly wishclient_hasContent: (a: number, b: number, c: number) => [number, number, number];
@@ -186,6 +192,7 @@ export interface InitOutput {
     readonly wishclient_standing: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number, number];
     readonly wishclient_start: (a: number, b: number) => any;
     readonly wishclient_stationView: (a: number, b: number, c: number) => [number, number, number, number];
+    readonly wishclient_syncDetails: (a: number, b: number, c: number) => [number, number, number, number];
     readonly wishclient_takeEffects: (a: number) => any;
     readonly wishclient_tick: (a: number, b: number) => any;
     readonly wishclient_wishAction: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number];

@@ -13,7 +13,7 @@ export const wishclient_contactView: (a: number, b: number, c: number) => [numbe
 export const wishclient_disconnected: (a: number, b: number, c: number, d: number) => any;
 export const wishclient_docType: (a: number, b: number, c: number) => [number, number, number, number];
 export const wishclient_documentIds: (a: number) => [number, number, number, number];
-export const wishclient_followLinks: (a: number, b: number, c: number) => [number, number, number];
+export const wishclient_followLinks: (a: number, b: number, c: number, d: number, e: number) => [number, number, number];
 export const wishclient_frame: (a: number, b: number, c: number, d: number) => any;
 export const wishclient_goOffline: (a: number, b: number) => any;
 export const wishclient_hasContent: (a: number, b: number, c: number) => [number, number, number];
@@ -29,6 +29,7 @@ export const wishclient_resolveConflict: (a: number, b: number, c: number, d: nu
 export const wishclient_standing: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number, number, number];
 export const wishclient_start: (a: number, b: number) => any;
 export const wishclient_stationView: (a: number, b: number, c: number) => [number, number, number, number];
+export const wishclient_syncDetails: (a: number, b: number, c: number) => [number, number, number, number];
 export const wishclient_takeEffects: (a: number) => any;
 export const wishclient_tick: (a: number, b: number) => any;
 export const wishclient_wishAction: (a: number, b: number, c: number, d: number, e: number, f: number, g: number) => [number, number];

@@ -101,6 +101,7 @@ const zh = {
   unknownWish: "本机没有这条心愿",
   by: "记录人",
   units: "小时",
+  more: "显示更多",
 } as const;
 
 export type Strings = { [K in keyof typeof zh]: string };
@@ -204,6 +205,7 @@ const en: Strings = {
   unknownWish: "This wish is not on this tablet",
   by: "Recorded by",
   units: "h",
+  more: "Show more",
 };
 
 /** Labels of the schema's enumerations and of actions, by value. */

@@ -16,6 +16,8 @@ export interface Identity {
 
 /** How often the tablet asks the server for wishes other tablets collected. */
 const DISCOVERY_MS = 10_000;
+/** The shortest time between two redraws caused by sync. */
+const REDRAW_MS = 300;
 
 export class Session {
   connection = "offline";
@@ -24,6 +26,7 @@ export class Session {
   workOffline = false;
   private listeners = new Set<() => void>();
   private redraw = 0;
+  private lastDraw = 0;
   private following = 0;
   private discovery: ReturnType<typeof setInterval> | null = null;
   readonly runtime: SyncRuntime;
@@ -49,7 +52,7 @@ export class Session {
     await session.restore();
     session.workOffline = (await store.getMeta<boolean>("work-offline")) ?? false;
     if (!session.workOffline) session.runtime.start();
-    await session.runtime.run(() => client.followLinks(identity.device.community));
+    await session.runtime.run(() => client.followLinks(identity.device.community, JSON.stringify(identity.device.stations)));
     return session;
   }
 
@@ -78,13 +81,18 @@ export class Session {
     return () => this.listeners.delete(listener);
   }
 
-  /** Redraws once per frame however many events arrive. */
+  /** Redraws at most every `REDRAW_MS` however many events arrive (a fresh tablet
+   *  receives thousands of documents in a few seconds). */
   changed(): void {
     if (this.redraw) return;
-    this.redraw = requestAnimationFrame(() => {
-      this.redraw = 0;
-      for (const listener of this.listeners) listener();
-    });
+    const wait = Math.max(0, this.lastDraw + REDRAW_MS - Date.now());
+    this.redraw = window.setTimeout(() => {
+      requestAnimationFrame(() => {
+        this.redraw = 0;
+        this.lastDraw = Date.now();
+        for (const listener of this.listeners) listener();
+      });
+    }, wait);
   }
 
   private onEvent(event: SyncEvent): void {
@@ -107,8 +115,10 @@ export class Session {
       case "doc-changed":
         this.followSoon();
         break;
-      case "unavailable":
       case "problem":
+        console.warn("sync problem:", event.message);
+        break;
+      case "unavailable":
         break;
     }
     this.changed();
@@ -119,7 +129,7 @@ export class Session {
     if (this.following) return;
     this.following = window.setTimeout(() => {
       this.following = 0;
-      void this.runtime.run(() => this.client.followLinks(this.device.community));
+      void this.runtime.run(() => this.client.followLinks(this.device.community, JSON.stringify(this.device.stations)));
     }, 200);
   }
 

@@ -44,8 +44,20 @@ export interface Wish {
   claims: Claim[];
 }
 
-export interface WishRow extends Wish {
+export interface WishRow {
   doc: string;
+  id: string;
+  title: string;
+  station: string;
+  module: string | null;
+  suggested_module: string | null;
+  urgency: string;
+  channel: string;
+  compound: string;
+  building: string;
+  capacity: number;
+  created_at: number;
+  created_by: string;
   saved: boolean;
   status: string;
   on_wall: boolean;

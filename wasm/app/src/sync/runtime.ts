@@ -25,7 +25,10 @@ type Effect =
 export class SyncRuntime {
   private socket: WebSocket | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private queue: Promise<void> = Promise.resolve();
+  /** Effects the client returned that are not carried out yet, in order. */
+  private pending: Effect[] = [];
+  /** The drain in progress, if any. */
+  private draining: Promise<void> | null = null;
 
   constructor(
     private readonly client: WishClient,
@@ -47,47 +50,62 @@ export class SyncRuntime {
     this.feed((now) => this.client.goOffline(now));
   }
 
-  /** Runs a document operation and carries out what it queued. */
+  /** Runs a document operation and resolves once what it queued is carried out. */
   run<T>(operation: () => T): Promise<T> {
     let result: T;
-    const done = this.enqueue(async () => {
+    try {
       result = operation();
-      await this.execute(this.client.takeEffects() as Effect[]);
-    });
-    return done.then(() => result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.pending.push(...(this.client.takeEffects() as Effect[]));
+    return this.drain().then(() => result);
   }
 
   /** Resolves once everything queued so far has been carried out. */
   idle(): Promise<void> {
-    return this.enqueue(async () => undefined);
+    return this.drain();
   }
 
+  /** Gives the client an input at once; its effects join the queue. */
   private feed(input: (now: number) => unknown[]): void {
-    this.enqueue(() => this.execute(input(Date.now()) as Effect[])).catch(this.onError);
+    this.pending.push(...(input(Date.now()) as Effect[]));
+    this.drain().catch(this.onError);
   }
 
-  private enqueue(work: () => Promise<void>): Promise<void> {
-    const next = this.queue.then(work);
-    this.queue = next.catch(() => undefined);
-    return next;
+  /**
+   * Carries out the queue in batches: every store write of a batch in one IndexedDB
+   * transaction first, then the batch's sends and events in order. Inputs that arrive
+   * meanwhile form the next batch, so a burst of frames costs one disk flush, not one each,
+   * and nothing is ever sent before the writes that came before it are durable.
+   */
+  private drain(): Promise<void> {
+    this.draining ??= (async () => {
+      try {
+        while (this.pending.length > 0) {
+          const batch = this.pending;
+          this.pending = [];
+          await this.execute(batch);
+        }
+      } finally {
+        this.draining = null;
+      }
+    })();
+    return this.draining;
   }
 
   private async execute(effects: Effect[]): Promise<void> {
-    let writes: StoreOp[] = [];
+    const writes: StoreOp[] = [];
+    const rest: Exclude<Effect, StoreOp>[] = [];
     for (const effect of effects) {
-      if (effect.kind === "put" || effect.kind === "delete") {
-        writes.push(effect);
-        continue;
-      }
-      await this.store.apply(writes);
-      writes = [];
-      this.perform(effect);
+      if (effect.kind === "put" || effect.kind === "delete") writes.push(effect);
+      else rest.push(effect);
     }
     await this.store.apply(writes);
+    for (const effect of rest) this.perform(effect);
     this.schedule();
   }
-
-  private perform(effect: Exclude<Effect, { kind: "put" } | { kind: "delete" }>): void {
+  private perform(effect: Exclude<Effect, StoreOp>): void {
     switch (effect.kind) {
       case "connect":
         this.connect();

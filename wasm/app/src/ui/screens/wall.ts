@@ -6,14 +6,23 @@ import type { WishRow } from "../../views.js";
 import { h, toast } from "../dom.js";
 import { moduleChip, statusChip, syncBadge, urgencyChip } from "../badges.js";
 
+/** Cards drawn at first (the wall is community-wide; the first are the most urgent). */
+const PAGE = 60;
+let shownCount = PAGE;
+
 export function wallScreen(session: Session): HTMLElement {
   const rows = session.wall();
+  const more = () => {
+    shownCount += PAGE;
+    window.dispatchEvent(new Event("hashchange"));
+  };
   return h(
     "main",
     { class: "screen" },
     rows.length === 0
       ? h("p", { class: "empty" }, t("wallEmpty"))
-      : h("ul", { class: "cards", "data-testid": "wall" }, rows.map((w) => wallCard(session, w))),
+      : h("ul", { class: "cards", "data-testid": "wall" }, rows.slice(0, shownCount).map((w) => wallCard(session, w))),
+    rows.length > shownCount ? h("button", { class: "big", onclick: more }, `${t("more")} (${rows.length - shownCount})`) : null,
   );
 }
 

@@ -7,6 +7,9 @@ import { h, select } from "../dom.js";
 import { moduleChip, statusChip, syncBadge, urgencyChip } from "../badges.js";
 
 const filters = { status: "", module: "" };
+/** Cards drawn at first; "more" adds as many again (a station may hold thousands). */
+const PAGE = 60;
+let shownCount = PAGE;
 
 export function wishesScreen(session: Session): HTMLElement {
   const mine = new Set(session.device.stations);
@@ -21,6 +24,11 @@ export function wishesScreen(session: Session): HTMLElement {
   const rerender = () => {
     filters.status = statusFilter.value;
     filters.module = moduleFilter.value;
+    shownCount = PAGE;
+    window.dispatchEvent(new Event("hashchange"));
+  };
+  const more = () => {
+    shownCount += PAGE;
     window.dispatchEvent(new Event("hashchange"));
   };
   statusFilter.addEventListener("change", rerender);
@@ -29,7 +37,8 @@ export function wishesScreen(session: Session): HTMLElement {
     "main",
     { class: "screen" },
     h("div", { class: "toolbar" }, statusFilter, moduleFilter, h("span", { class: "count" }, `${shown.length} / ${all.length}`)),
-    shown.length === 0 ? h("p", { class: "empty" }, t("empty")) : h("ul", { class: "cards", "data-testid": "wish-list" }, shown.map(wishCard)),
+    shown.length === 0 ? h("p", { class: "empty" }, t("empty")) : h("ul", { class: "cards", "data-testid": "wish-list" }, shown.slice(0, shownCount).map(wishCard)),
+    shown.length > shownCount ? h("button", { class: "big", "data-testid": "more", onclick: more }, `${t("more")} (${shown.length - shownCount})`) : null,
   );
 }
 
