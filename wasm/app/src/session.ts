@@ -41,6 +41,10 @@ export class Session {
       return `${scheme}://${location.host}/sync?token=${encodeURIComponent(identity.token)}`;
     };
     this.runtime = new SyncRuntime(client, store, url, (e) => this.onEvent(e), (e) => console.error(e));
+    // The browser saw the network come back: retry now rather than at the next backoff.
+    window.addEventListener("online", () => {
+      if (!this.workOffline) this.runtime.start();
+    });
   }
 
   /** Loads the wasm client and every stored document, then starts syncing. */

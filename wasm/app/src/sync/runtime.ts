@@ -36,9 +36,7 @@ export class SyncRuntime {
     private readonly socketUrl: () => string,
     private readonly onEvent: (event: SyncEvent) => void,
     private readonly onError: (error: unknown) => void,
-  ) {
-    window.addEventListener("online", () => this.start());
-  }
+  ) {}
 
   /** Starts (or resumes) connecting. */
   start(): void {
@@ -80,7 +78,11 @@ export class SyncRuntime {
    * and nothing is ever sent before the writes that came before it are durable.
    */
   private drain(): Promise<void> {
-    this.draining ??= (async () => {
+    if (this.draining) return this.draining;
+    if (this.pending.length === 0) return Promise.resolve();
+    // With something pending the loop awaits at least once, so its `finally` runs after
+    // this assignment (were it to run first, `draining` would stay set and stall the queue).
+    this.draining = (async () => {
       try {
         while (this.pending.length > 0) {
           const batch = this.pending;
