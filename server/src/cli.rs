@@ -4,7 +4,7 @@ mod bench;
 mod contact;
 mod demo;
 mod device;
-mod doc_writer;
+pub(crate) mod doc_writer;
 mod import;
 mod serve;
 

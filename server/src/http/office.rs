@@ -51,6 +51,10 @@ pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
         .route("/api/v1/office/roster-coverage", get(roster::coverage))
         .route("/api/v1/office/lists", get(lists::lists))
         .route(
+            "/api/v1/office/export/contacts.csv",
+            get(export::contacts_csv),
+        )
+        .route(
             "/api/v1/office/export/service-records.csv",
             get(export::service_records),
         )

@@ -189,6 +189,7 @@
     if (code === null || code === undefined || code === "") {
       return kind === "module" ? t("untriaged") : "–";
     }
+    if (kind === "station") return (state.stationNames || {})[code] || String(code);
     const entry = LABELS[kind] && LABELS[kind][code];
     if (!entry) return String(code);
     return state.lang === "en" ? entry[1] : entry[0];
@@ -304,11 +305,16 @@
     try {
       // The summary first: a bad token then costs one refused request, not four.
       const summary = await json("/api/v1/office/summary");
-      const [satisfaction, overdue, volunteers] = await Promise.all([
+      const [satisfaction, overdue, volunteers, roster] = await Promise.all([
         json("/api/v1/office/satisfaction"),
         json("/api/v1/office/overdue?per_page=" + PER_PAGE),
         json("/api/v1/office/volunteers?per_page=" + PER_PAGE),
+        // Only for the stations' names: figures name stations by id.
+        json("/api/v1/office/roster-coverage?from=9999-12-31"),
       ]);
+      state.stationNames = Object.fromEntries(
+        (roster.stations || []).map((s) => [s.station, s.name]),
+      );
       state.data = { summary, satisfaction, overdue, volunteers };
       $("main").hidden = false;
       showConnected(true);
@@ -385,7 +391,7 @@
     renderHBars(
       "chart-stations",
       (summary.by_station || [])
-        .map((s) => ({ label: s.station, value: s.count }))
+        .map((s) => ({ label: label("station", s.station), value: s.count }))
         .sort((a, b) => b.value - a.value),
       "#2e8b57",
     );
@@ -554,7 +560,7 @@
     const rows = (page.items || []).map((w) =>
       el("tr", {}, [
         cell(w.title || "–"),
-        cell(w.station || "–", "nowrap"),
+        cell(label("station", w.station), "nowrap"),
         cell(label("module", w.module), "nowrap"),
         badge("status", w.status),
         badge("urgency", w.urgency),
@@ -577,7 +583,7 @@
       const late = hours >= 48 ? t("days", { n: num(hours / 24, 0) }) : t("hours_short", { n: num(hours, 0) });
       return el("tr", {}, [
         cell(w.title || "–"),
-        cell(w.station || "–", "nowrap"),
+        cell(label("station", w.station), "nowrap"),
         badge("urgency", w.urgency),
         badge("status", w.status),
         cell(late, "num"),
@@ -619,7 +625,7 @@
     fillSelect("f-status", statuses, "status");
     fillSelect("f-module", Object.keys(summary.by_module || {}), "module");
     const stations = [...new Set((summary.by_station || []).map((s) => s.station))].sort();
-    fillSelect("f-station", stations, null);
+    fillSelect("f-station", stations, "station");
   }
 
   function rank(order, code) {

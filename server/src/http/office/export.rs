@@ -1,8 +1,10 @@
 //! `GET /api/v1/office/export/wishes.csv` and `.xlsx`: the filtered list (same parameters
 //! as `/office/wishes`, without paging), newest first, with Chinese headers and labels.
-//! Summaries hold no personal data of residents, so neither do exports.
+//! Summaries hold no personal data of residents, so neither do these exports; the one
+//! export with contact details is `contacts.csv` (see [`personal`]), explicit and audited.
 
 mod columns;
+mod personal;
 mod records;
 mod xlsx;
 
@@ -23,6 +25,7 @@ use crate::aggregate::{OfficeIndex, SharedAggregates};
 use crate::http::AppState;
 
 use self::columns::{Cell, HEADERS};
+pub use self::personal::contacts_csv;
 pub use self::records::csv as service_records;
 
 /// Rows rendered per read-lock hold.

@@ -52,6 +52,15 @@ fn paths() -> Value {
             by module, offers by module, projects by status, and match suggestions (wishes \
             on the wall with the active offers of their module)", &["community"],
             "ListsReport"),
+        "/api/v1/office/export/contacts.csv": { "get": {
+            "summary": "The filtered wishes WITH residents' contact details (office only; at \
+                most 5,000 wishes). Needs confirm=personal-data and a reason; every export \
+                is written to the audit log before it is sent",
+            "parameters": [param("confirm"), param("reason"), param("community"), param("status"),
+                param("module"), param("station")],
+            "responses": responses(json!({ "text/csv": {
+                "schema": { "type": "string", "format": "binary" } } })),
+        }},
         "/api/v1/office/export/service-records.csv": { "get": {
             "summary": "Volunteer service records (志愿服务记录) as CSV (UTF-8 with BOM, \
                 Chinese headers): one row per confirmed earn entry not reversed",
@@ -119,6 +128,14 @@ fn param(name: &str) -> Value {
         ),
         "now" => (
             "The time to judge lateness at (default: now): ms or YYYY-MM-DD",
+            string(),
+        ),
+        "confirm" => (
+            "Must be personal-data: the caller asks for residents' personal data",
+            json!({ "type": "string", "enum": ["personal-data"] }),
+        ),
+        "reason" => (
+            "Why the personal data is needed (kept in the audit log)",
             string(),
         ),
         "page" => (
