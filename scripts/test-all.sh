@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: installs what the tests need
 # (Node.js packages for the JS interop tests, the wasm target through rust-toolchain.toml),
-# then formatting, lints, the wasm build and the whole test suite.
+# then formatting, lints, the tablet app build, the whole test suite and a short fuzzing run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,3 +26,6 @@ log "tablet web app (wasm client, bindings, TypeScript; scripts/build-app.sh)"
 
 log "tests"
 cargo test --workspace
+
+log "fuzzing: every cargo-fuzz target replays its seeds and regressions, then runs briefly"
+FUZZ_SECONDS="${FUZZ_SECONDS:-20}" ./scripts/fuzz.sh
