@@ -100,11 +100,34 @@ pub struct EarnSummary {
     pub reversed: bool,
 }
 
-/// A ledger's earn entries, ordered by `(at, id)`.
+/// One posting of a ledger entry, with its entry's facts (the ledger export's rows).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PostingSummary {
+    /// The entry's id.
+    pub entry: String,
+    /// `earn`, `award`, `redeem` or `reversal`.
+    pub kind: String,
+    pub at: u64,
+    pub by: String,
+    pub reason: String,
+    pub wish: Option<String>,
+    pub item: Option<String>,
+    /// `person:<id>`, `unit:<id>`, `community:pool` or `community:redeemed`.
+    pub account: String,
+    pub points: i64,
+    pub hours: f64,
+    /// The entry is negated by a `reversal` entry.
+    pub reversed: bool,
+}
+
+/// A ledger's earn entries and every posting, each ordered by `(at, id)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LedgerSummary {
     pub community: String,
     pub earns: Vec<EarnSummary>,
+    /// Empty in rows written before postings were kept, until the ledger next changes.
+    #[serde(default)]
+    pub postings: Vec<PostingSummary>,
 }
 
 /// The office row of a station, community or ledger document; `None` for other
@@ -228,7 +251,30 @@ pub fn ledger_summary(view: &LedgerView) -> LedgerSummary {
     LedgerSummary {
         community: view.community.clone(),
         earns,
+        postings: postings(view),
     }
+}
+
+fn postings(view: &LedgerView) -> Vec<PostingSummary> {
+    view.ordered_entries()
+        .into_iter()
+        .flat_map(|e| {
+            let reversed = view.reversal_of(&e.id).is_some();
+            e.postings.iter().map(move |p| PostingSummary {
+                entry: e.id.clone(),
+                kind: e.kind.as_str().to_owned(),
+                at: e.at,
+                by: e.by.clone(),
+                reason: e.reason.clone(),
+                wish: e.wish.clone(),
+                item: e.item.clone(),
+                account: p.account.clone(),
+                points: p.points,
+                hours: p.hours,
+                reversed,
+            })
+        })
+        .collect()
 }
 
 fn count(n: usize) -> u32 {

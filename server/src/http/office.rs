@@ -50,6 +50,7 @@ pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
         .route("/api/v1/office/export/wishes.xlsx", get(export::xlsx))
         .route("/api/v1/office/roster-coverage", get(roster::coverage))
         .route("/api/v1/office/lists", get(lists::lists))
+        .route("/api/v1/office/export/ledger.csv", get(export::ledger_csv))
         .route(
             "/api/v1/office/export/contacts.csv",
             get(export::contacts_csv),

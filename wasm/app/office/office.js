@@ -33,6 +33,8 @@
       wishes: "心愿列表",
       export_csv: "导出 CSV",
       export_xlsx: "导出 Excel",
+      export_records: "志愿服务记录 CSV",
+      export_ledger: "积分账本 CSV",
       status: "状态",
       module: "模块",
       station: "驿站",
@@ -90,6 +92,8 @@
       wishes: "Wishes",
       export_csv: "Export CSV",
       export_xlsx: "Export Excel",
+      export_records: "Service records CSV",
+      export_ledger: "Points ledger CSV",
       status: "Status",
       module: "Module",
       station: "Station",
@@ -345,13 +349,18 @@
   }
 
   async function exportWishes(format) {
+    const query = filterQuery().toString();
+    await exportFile("/api/v1/office/export/wishes." + format + (query ? "?" + query : ""), "wishes", format);
+  }
+
+  /** Downloads one export; `base` names the file (base-YYYY-MM-DD.format). */
+  async function exportFile(path, base, format) {
     setStatus("exporting");
     try {
-      const query = filterQuery().toString();
-      const response = await call("/api/v1/office/export/wishes." + format + (query ? "?" + query : ""));
+      const response = await call(path);
       const blob = await response.blob();
       const today = new Date().toISOString().slice(0, 10);
-      const name = "wishes-" + today + "." + format;
+      const name = base + "-" + today + "." + format;
       const url = URL.createObjectURL(blob);
       const link = el("a", { href: url, download: name });
       document.body.append(link);
@@ -740,6 +749,10 @@
     });
     $("export-csv").addEventListener("click", () => exportWishes("csv"));
     $("export-xlsx").addEventListener("click", () => exportWishes("xlsx"));
+    $("export-records").addEventListener("click", () =>
+      exportFile("/api/v1/office/export/service-records.csv", "service-records", "csv"));
+    $("export-ledger").addEventListener("click", () =>
+      exportFile("/api/v1/office/export/ledger.csv", "ledger", "csv"));
 
     if (state.token) {
       $("token").value = state.token;

@@ -4,6 +4,7 @@
 //! export with contact details is `contacts.csv` (see [`personal`]), explicit and audited.
 
 mod columns;
+mod ledger;
 mod personal;
 mod records;
 mod xlsx;
@@ -25,6 +26,7 @@ use crate::aggregate::{OfficeIndex, SharedAggregates};
 use crate::http::AppState;
 
 use self::columns::{Cell, HEADERS};
+pub use self::ledger::csv as ledger_csv;
 pub use self::personal::contacts_csv;
 pub use self::records::csv as service_records;
 

@@ -52,6 +52,14 @@ fn paths() -> Value {
             by module, offers by module, projects by status, and match suggestions (wishes \
             on the wall with the active offers of their module)", &["community"],
             "ListsReport"),
+        "/api/v1/office/export/ledger.csv": { "get": {
+            "summary": "The community ledger as CSV (UTF-8 with BOM, Chinese headers): one row \
+                per posting of every entry (earn, award, redeem, reversal); the postings of \
+                an entry sum to zero",
+            "parameters": [param("community")],
+            "responses": responses(json!({ "text/csv": {
+                "schema": { "type": "string", "format": "binary" } } })),
+        }},
         "/api/v1/office/export/contacts.csv": { "get": {
             "summary": "The filtered wishes WITH residents' contact details (office only; at \
                 most 5,000 wishes). Needs confirm=personal-data and a reason; every export \

@@ -1,0 +1,86 @@
+//! `GET /api/v1/office/export/ledger.csv`: every posting of the community ledger (服务积分,
+//! 奖励积分, 积分兑换, 冲正), one row per posting, in `(at, id)` order, from the ledger rows
+//! (never from the ledger documents). Postings of one entry sum to zero, so the file can be
+//! checked line by line against any account's balance.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use super::super::super::api::ApiError;
+use super::super::params::Params;
+use super::super::{rows, scope};
+use super::columns::Cell;
+use super::{csv_field, download, BOM};
+use crate::aggregate::format_local;
+use crate::domain::office_rows::{LedgerSummary, PostingSummary, LEDGER_PREFIX};
+use crate::http::AppState;
+
+/// The columns, in Chinese as the other exports.
+pub const HEADERS: [&str; 11] = [
+    "记账时间",
+    "条目编号",
+    "类型",
+    "账户",
+    "积分",
+    "时长（小时）",
+    "事由",
+    "心愿编号",
+    "兑换项目",
+    "记录人",
+    "已冲正",
+];
+
+/// `GET /api/v1/office/export/ledger.csv`: UTF-8 with BOM, CRLF line ends.
+pub async fn csv(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let params = Params(query);
+    let community = scope(&state, &headers, params.one("community"))?;
+    let ledgers: Vec<(String, LedgerSummary)> = rows::load(&state, LEDGER_PREFIX).await?;
+    let mut postings: Vec<PostingSummary> = ledgers
+        .into_iter()
+        .filter(|(_, l)| rows::in_scope(community.as_deref(), &l.community))
+        .flat_map(|(_, l)| l.postings)
+        .collect();
+    postings.sort_by(|a, b| (a.at, &a.entry).cmp(&(b.at, &b.entry)));
+    let mut out = format!("{BOM}{}\r\n", HEADERS.join(","));
+    for posting in &postings {
+        let line: Vec<String> = row(posting).iter().map(csv_field).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    Ok(download(
+        Body::from(out),
+        "text/csv; charset=utf-8",
+        "ledger.csv",
+    ))
+}
+
+fn row(p: &PostingSummary) -> [Cell; 11] {
+    let text = |s: &str| Cell::Text(s.to_owned());
+    let opt = |s: &Option<String>| s.as_deref().map_or(Cell::Empty, text);
+    [
+        text(&format_local(p.at)),
+        text(&p.entry),
+        text(&kind_label(&p.kind)),
+        text(&p.account),
+        Cell::Number(p.points as f64),
+        Cell::Number(p.hours),
+        text(&p.reason),
+        opt(&p.wish),
+        opt(&p.item),
+        text(&p.by),
+        text(if p.reversed { "是" } else { "否" }),
+    ]
+}
+
+fn kind_label(kind: &str) -> String {
+    kind.parse::<wish_client_core::model::LedgerKind>()
+        .map_or_else(|_| kind.to_owned(), |k| k.label_zh().to_owned())
+}

@@ -1,0 +1,94 @@
+//! The ledger export (`/api/v1/office/export/ledger.csv`): every posting of every entry,
+//! each entry summing to zero, and as many entries of each kind as the demo wrote.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+use anyhow::{anyhow, ensure, Context};
+use wish_tests::http::request;
+use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
+
+/// Seeds the demo; returns the entry counts it printed: `(earn, award, redeem)`.
+fn seed_demo(data: &std::path::Path) -> anyhow::Result<(usize, usize, usize)> {
+    let output = Command::new(BIN)
+        .args(["demo", "--wishes", "40", "--data"])
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .output()
+        .context("run demo")?;
+    ensure!(output.status.success(), "demo failed: {output:?}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("ledger:"))
+        .ok_or_else(|| anyhow!("no ledger line in {stdout}"))?;
+    let inside = line
+        .split_once('(')
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .map(|(inside, _)| inside)
+        .ok_or_else(|| anyhow!("unexpected ledger line {line}"))?;
+    let count = |kind: &str| -> anyhow::Result<usize> {
+        inside
+            .split(',')
+            .find(|part| part.contains(kind))
+            .and_then(|part| part.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .ok_or_else(|| anyhow!("no {kind} count in {line}"))
+    };
+    Ok((count("earn")?, count("award")?, count("redeem")?))
+}
+
+#[test]
+fn the_ledger_export_holds_every_balanced_entry() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let (earn, award, redeem) = seed_demo(data.path())?;
+    let server = TestServer::start(BIN, data.path())?;
+    let export = request(
+        &server.addr,
+        "GET",
+        "/api/v1/office/export/ledger.csv",
+        Some(TEST_TOKEN),
+        None,
+    )?;
+    assert_eq!(export.status, 200, "{}", export.text());
+    let text = export.text();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .ok_or_else(|| anyhow!("no BOM"))?;
+    let mut lines = text.lines();
+    assert!(lines
+        .next()
+        .is_some_and(|h| h.starts_with("记账时间,条目编号,类型,账户,积分")));
+
+    let mut sums: BTreeMap<String, (i64, f64)> = BTreeMap::new();
+    let mut kinds: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in lines {
+        let cells: Vec<&str> = line.split(',').collect();
+        ensure!(cells.len() >= 11, "short row {line}");
+        let (entry, kind) = (cells[1].to_owned(), cells[2].to_owned());
+        let points: i64 = cells[4]
+            .parse()
+            .with_context(|| format!("points in {line}"))?;
+        let hours: f64 = cells[5]
+            .parse()
+            .with_context(|| format!("hours in {line}"))?;
+        let sum = sums.entry(entry.clone()).or_default();
+        sum.0 += points;
+        sum.1 += hours;
+        kinds.entry(kind).or_default().insert(entry);
+    }
+    for (entry, (points, hours)) in &sums {
+        assert_eq!(*points, 0, "entry {entry} does not balance in points");
+        assert!(
+            hours.abs() < 1e-9,
+            "entry {entry} does not balance in hours"
+        );
+    }
+    let entries = |label: &str| kinds.get(label).map_or(0, BTreeSet::len);
+    assert_eq!(entries("服务积分"), earn, "{kinds:?}");
+    assert_eq!(entries("奖励积分"), award, "{kinds:?}");
+    assert_eq!(entries("积分兑换"), redeem, "{kinds:?}");
+    Ok(())
+}
