@@ -70,7 +70,9 @@ class Tablet {
     const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, locale: "zh-CN" });
     const page = await context.newPage();
     page.on("pageerror", (e) => problems.push(`${name}: page error: ${e.message}`));
+    const log = [];
     page.on("console", (m) => {
+      log.push(`${m.type()}: ${m.text()}`);
       // Failed connections while the network is cut are expected; nothing else is.
       if (m.type() === "error" && !/WebSocket|ERR_INTERNET_DISCONNECTED|Failed to fetch|net::ERR/.test(m.text())) {
         problems.push(`${name}: console error: ${m.text()}`);
@@ -82,8 +84,22 @@ class Tablet {
     await page.getByTestId("enroll-name").fill(`平板${name}`);
     await page.getByTestId("enroll-submit").click();
     await page.waitForSelector("[data-testid=status-pill][data-state=online]");
-    // The service worker must hold the shell before the network goes.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    // The service worker must hold the shell before the network goes. A page that loaded
+    // while the worker was still installing is controlled once it claims its clients; if
+    // Chromium has not handed the page over after a while, a reload (as a user would make)
+    // loads it through the active worker.
+    const controlled = () => page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 20000 });
+    if (!(await controlled().then(() => true, () => false))) {
+      await page.reload();
+      await page.waitForSelector("[data-testid=status-pill]");
+      await controlled().catch(async () => {
+        const state = await page.evaluate(async () => {
+          const r = await navigator.serviceWorker.getRegistration();
+          return JSON.stringify({ installing: r?.installing?.state, waiting: r?.waiting?.state, active: r?.active?.state });
+        });
+        throw new Error(`${name}: no service worker controls the page: ${state}\n${log.join("\n")}`);
+      });
+    }
     return new Tablet(name, context, page, problems, args);
   }
 
