@@ -1,10 +1,13 @@
-//! The ledger export (`/api/v1/office/export/ledger.csv`): every posting of every entry,
-//! each entry summing to zero, and as many entries of each kind as the demo wrote.
+//! The ledger export (`/api/v1/office/export/ledger.csv` and `.xlsx`): every posting of
+//! every entry, each entry summing to zero, and as many entries of each kind as the demo
+//! wrote; and the service records as a workbook.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Cursor;
 use std::process::Command;
 
 use anyhow::{anyhow, ensure, Context};
+use calamine::{Reader, Xlsx};
 use wish_tests::http::request;
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
@@ -90,5 +93,44 @@ fn the_ledger_export_holds_every_balanced_entry() -> anyhow::Result<()> {
     assert_eq!(entries("服务积分"), earn, "{kinds:?}");
     assert_eq!(entries("奖励积分"), award, "{kinds:?}");
     assert_eq!(entries("积分兑换"), redeem, "{kinds:?}");
+
+    // The same rows as Excel workbooks, read back with Chinese intact.
+    let postings = text.lines().count() - 1;
+    let ledger = workbook(&server, "ledger.xlsx", "积分账本")?;
+    assert_eq!(
+        ledger.len(),
+        postings + 1,
+        "header plus one row per posting"
+    );
+    assert_eq!(ledger[0][0], "记账时间");
+    assert!(
+        ledger.iter().skip(1).any(|r| r[2] == "积分兑换"),
+        "{ledger:?}"
+    );
+    let records = workbook(&server, "service-records.xlsx", "志愿服务记录")?;
+    assert_eq!(records[0][1], "志愿者");
+    let unreversed_earns = records.len() - 1;
+    assert!(
+        unreversed_earns > 0 && unreversed_earns <= earn,
+        "{records:?}"
+    );
     Ok(())
+}
+
+/// An export workbook's sheet as rows of text cells.
+fn workbook(server: &TestServer, file: &str, sheet: &str) -> anyhow::Result<Vec<Vec<String>>> {
+    let response = request(
+        &server.addr,
+        "GET",
+        &format!("/api/v1/office/export/{file}"),
+        Some(TEST_TOKEN),
+        None,
+    )?;
+    ensure!(response.status == 200, "{file}: {}", response.text());
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(response.body))?;
+    let range = book.worksheet_range(sheet)?;
+    Ok(range
+        .rows()
+        .map(|row| row.iter().map(ToString::to_string).collect())
+        .collect())
 }

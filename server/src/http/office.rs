@@ -52,6 +52,14 @@ pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
         .route("/api/v1/office/lists", get(lists::lists))
         .route("/api/v1/office/export/ledger.csv", get(export::ledger_csv))
         .route(
+            "/api/v1/office/export/ledger.xlsx",
+            get(export::ledger_xlsx),
+        )
+        .route(
+            "/api/v1/office/export/service-records.xlsx",
+            get(export::service_records_xlsx),
+        )
+        .route(
             "/api/v1/office/export/contacts.csv",
             get(export::contacts_csv),
         )

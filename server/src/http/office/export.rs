@@ -26,9 +26,9 @@ use crate::aggregate::{OfficeIndex, SharedAggregates};
 use crate::http::AppState;
 
 use self::columns::{Cell, HEADERS};
-pub use self::ledger::csv as ledger_csv;
+pub use self::ledger::{csv as ledger_csv, xlsx as ledger_xlsx};
 pub use self::personal::contacts_csv;
-pub use self::records::csv as service_records;
+pub use self::records::{csv as service_records, xlsx as service_records_xlsx};
 
 /// Rows rendered per read-lock hold.
 const CHUNK: usize = 4096;
@@ -93,6 +93,19 @@ fn csv_chunk(shared: &SharedAggregates, rows: &[u32]) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// A whole CSV file (BOM, header, CRLF rows) of rows already built.
+fn csv_file(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
+    let mut out = format!("{BOM}{}\r\n", headers.join(","));
+    for cells in rows {
+        let line: Vec<String> = cells.iter().map(csv_field).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
 fn csv_field(cell: &Cell) -> String {
     let text = match cell {
         Cell::Empty => return String::new(),
@@ -115,8 +128,7 @@ pub async fn xlsx(
 ) -> Result<Response, ApiError> {
     let (shared, rows) = selection(&state, &index, &headers, query).await?;
     let bytes = super::super::api::blocking(move || xlsx::workbook(&shared, &rows)).await?;
-    let kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-    Ok(download(Body::from(bytes), kind, "wishes.xlsx"))
+    Ok(download(Body::from(bytes), XLSX, "wishes.xlsx"))
 }
 
 fn download(body: Body, content_type: &'static str, name: &'static str) -> Response {

@@ -60,6 +60,20 @@ fn paths() -> Value {
             "responses": responses(json!({ "text/csv": {
                 "schema": { "type": "string", "format": "binary" } } })),
         }},
+        "/api/v1/office/export/ledger.xlsx": { "get": {
+            "summary": "The community ledger as an Excel workbook (Chinese headers), the rows \
+                of ledger.csv",
+            "parameters": [param("community")],
+            "responses": responses(json!({ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": { "type": "string", "format": "binary" } } })),
+        }},
+        "/api/v1/office/export/service-records.xlsx": { "get": {
+            "summary": "Volunteer service records (志愿服务记录) as an Excel workbook, the rows \
+                of service-records.csv",
+            "parameters": [param("community")],
+            "responses": responses(json!({ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": { "type": "string", "format": "binary" } } })),
+        }},
         "/api/v1/office/export/contacts.csv": { "get": {
             "summary": "The filtered wishes WITH residents' contact details (office only; at \
                 most 5,000 wishes). Needs confirm=personal-data and a reason; every export \

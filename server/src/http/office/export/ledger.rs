@@ -10,11 +10,11 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::super::super::api::ApiError;
+use super::super::super::api::{blocking, ApiError};
 use super::super::params::Params;
 use super::super::{rows, scope};
 use super::columns::Cell;
-use super::{csv_field, download, BOM};
+use super::{csv_file, download, XLSX};
 use crate::aggregate::format_local;
 use crate::domain::office_rows::{LedgerSummary, PostingSummary, LEDGER_PREFIX};
 use crate::http::AppState;
@@ -40,26 +40,42 @@ pub async fn csv(
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
+    let rows = rows_of(&state, &headers, query).await?;
+    let body = csv_file(&HEADERS, &rows);
+    Ok(download(
+        Body::from(body),
+        "text/csv; charset=utf-8",
+        "ledger.csv",
+    ))
+}
+
+/// `GET /api/v1/office/export/ledger.xlsx`: the same rows as one worksheet.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let rows = rows_of(&state, &headers, query).await?;
+    let bytes = blocking(move || super::xlsx::table("积分账本", &HEADERS, &rows)).await?;
+    Ok(download(Body::from(bytes), XLSX, "ledger.xlsx"))
+}
+
+/// Every posting in scope, in `(at, entry)` order, as export cells.
+async fn rows_of(
+    state: &AppState,
+    headers: &HeaderMap,
+    query: Vec<(String, String)>,
+) -> Result<Vec<Vec<Cell>>, ApiError> {
     let params = Params(query);
-    let community = scope(&state, &headers, params.one("community"))?;
-    let ledgers: Vec<(String, LedgerSummary)> = rows::load(&state, LEDGER_PREFIX).await?;
+    let community = scope(state, headers, params.one("community"))?;
+    let ledgers: Vec<(String, LedgerSummary)> = rows::load(state, LEDGER_PREFIX).await?;
     let mut postings: Vec<PostingSummary> = ledgers
         .into_iter()
         .filter(|(_, l)| rows::in_scope(community.as_deref(), &l.community))
         .flat_map(|(_, l)| l.postings)
         .collect();
     postings.sort_by(|a, b| (a.at, &a.entry).cmp(&(b.at, &b.entry)));
-    let mut out = format!("{BOM}{}\r\n", HEADERS.join(","));
-    for posting in &postings {
-        let line: Vec<String> = row(posting).iter().map(csv_field).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    Ok(download(
-        Body::from(out),
-        "text/csv; charset=utf-8",
-        "ledger.csv",
-    ))
+    Ok(postings.iter().map(|p| Vec::from(row(p))).collect())
 }
 
 fn row(p: &PostingSummary) -> [Cell; 11] {

@@ -12,12 +12,12 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
 
-use super::super::super::api::ApiError;
+use super::super::super::api::{blocking, ApiError};
 use super::super::handlers::with_index;
 use super::super::params::Params;
 use super::super::{rows, scope};
 use super::columns::Cell;
-use super::{csv_field, download, BOM};
+use super::{csv_file, download, XLSX};
 use crate::aggregate::{format_local, OfficeIndex, WishFilter};
 use crate::domain::office_rows::{EarnSummary, LedgerSummary, LEDGER_PREFIX};
 use crate::http::AppState;
@@ -53,9 +53,37 @@ pub async fn csv(
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
+    let rows = rows_of(&state, &index, &headers, query).await?;
+    let body = csv_file(&HEADERS, &rows);
+    Ok(download(
+        Body::from(body),
+        "text/csv; charset=utf-8",
+        "service-records.csv",
+    ))
+}
+
+/// `GET /api/v1/office/export/service-records.xlsx`: the same rows as one worksheet.
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(index): Extension<OfficeIndex>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let rows = rows_of(&state, &index, &headers, query).await?;
+    let bytes = blocking(move || super::xlsx::table("志愿服务记录", &HEADERS, &rows)).await?;
+    Ok(download(Body::from(bytes), XLSX, "service-records.xlsx"))
+}
+
+/// The records in scope, oldest first, as export cells.
+async fn rows_of(
+    state: &Arc<AppState>,
+    index: &OfficeIndex,
+    headers: &HeaderMap,
+    query: Vec<(String, String)>,
+) -> Result<Vec<Vec<Cell>>, ApiError> {
     let params = Params(query);
-    let community = scope(&state, &headers, params.one("community"))?;
-    let ledgers: Vec<(String, LedgerSummary)> = rows::load(&state, LEDGER_PREFIX).await?;
+    let community = scope(state, headers, params.one("community"))?;
+    let ledgers: Vec<(String, LedgerSummary)> = rows::load(state, LEDGER_PREFIX).await?;
     let mut earns: Vec<EarnSummary> = ledgers
         .into_iter()
         .filter(|(_, l)| rows::in_scope(community.as_deref(), &l.community))
@@ -64,7 +92,7 @@ pub async fn csv(
         .collect();
     earns.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
     let wanted: HashSet<String> = earns.iter().filter_map(|e| e.wish.clone()).collect();
-    let wishes = with_index(&index, &state, move |a| {
+    let wishes = with_index(index, state, move |a| {
         let filter = WishFilter {
             community,
             ..WishFilter::default()
@@ -88,19 +116,13 @@ pub async fn csv(
         found
     })
     .await?;
-    let mut out = format!("{BOM}{}\r\n", HEADERS.join(","));
-    for earn in &earns {
-        let facts = earn.wish.as_ref().and_then(|w| wishes.get(w));
-        let cells = record(earn, facts);
-        let line: Vec<String> = cells.iter().map(csv_field).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
-    Ok(download(
-        Body::from(out),
-        "text/csv; charset=utf-8",
-        "service-records.csv",
-    ))
+    Ok(earns
+        .iter()
+        .map(|earn| {
+            let facts = earn.wish.as_ref().and_then(|w| wishes.get(w));
+            Vec::from(record(earn, facts))
+        })
+        .collect())
 }
 
 fn record(earn: &EarnSummary, wish: Option<&WishFacts>) -> [Cell; 9] {

@@ -67,3 +67,35 @@ fn build(shared: &SharedAggregates, rows: &[u32]) -> Result<Vec<u8>, XlsxError> 
     }
     workbook.save_to_buffer()
 }
+
+/// A one-sheet workbook of `rows` under bold `headers` (service records, the ledger).
+pub fn table(sheet_name: &str, headers: &[&str], rows: &[Vec<Cell>]) -> Result<Vec<u8>, ApiError> {
+    let write = || -> Result<Vec<u8>, XlsxError> {
+        let mut workbook = Workbook::new();
+        let sheet = workbook.add_worksheet_with_constant_memory()?;
+        sheet.set_name(sheet_name)?;
+        let bold = Format::new().set_bold();
+        for (col, header) in (0u16..).zip(headers) {
+            sheet.write_string_with_format(0, col, *header, &bold)?;
+            sheet.set_column_width(col, 16.0)?;
+        }
+        sheet.set_freeze_panes(1, 0)?;
+        for (row, cells) in (1u32..).zip(rows) {
+            for (col, cell) in (0u16..).zip(cells) {
+                match cell {
+                    Cell::Text(t) => sheet.write_string(row, col, t)?,
+                    Cell::Number(n) => sheet.write_number(row, col, *n)?,
+                    Cell::Empty => sheet,
+                };
+            }
+        }
+        workbook.save_to_buffer()
+    };
+    write().map_err(|error| {
+        tracing::error!(%error, "writing an XLSX export failed");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not write the workbook",
+        )
+    })
+}
