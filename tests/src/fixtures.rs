@@ -53,7 +53,7 @@ pub fn wish_with_contact(
     Ok((wish_id, wish, contact_id, contact))
 }
 
-/// Enrolls a device through the API; returns its token and device id.
+/// Enrolls a device of community `c1` through the API; returns its token and device id.
 pub fn enroll(
     server: &TestServer,
     role: &str,
@@ -62,12 +62,17 @@ pub fn enroll(
     token_days: u64,
 ) -> anyhow::Result<(String, String)> {
     let body = json!({ "role": role, "person": person, "community": "c1", "stations": stations, "token_days": token_days });
+    redeem(server, &enrollment_code(server, &body)?, person)
+}
+
+/// Creates an enrollment code with the bootstrap token; `body` as `POST /api/v1/enrollments`.
+pub fn enrollment_code(server: &TestServer, body: &serde_json::Value) -> anyhow::Result<String> {
     let created = request(
         &server.addr,
         "POST",
         "/api/v1/enrollments",
         Some(TEST_TOKEN),
-        Some(&body),
+        Some(body),
     )?;
     anyhow::ensure!(
         created.status == 200,
@@ -75,16 +80,20 @@ pub fn enroll(
         created.status,
         created.text()
     );
-    let code = created.json()?["code"]
+    created.json()?["code"]
         .as_str()
-        .unwrap_or_default()
-        .to_owned();
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("no code in {}", created.text()))
+}
+
+/// Redeems an enrollment code; returns the device token and device id.
+pub fn redeem(server: &TestServer, code: &str, name: &str) -> anyhow::Result<(String, String)> {
     let redeemed = request(
         &server.addr,
         "POST",
         "/api/v1/enroll",
         None,
-        Some(&json!({ "code": code, "name": person })),
+        Some(&json!({ "code": code, "name": name })),
     )?;
     anyhow::ensure!(
         redeemed.status == 200,
@@ -100,4 +109,26 @@ pub fn enroll(
             .unwrap_or_default()
             .to_owned(),
     ))
+}
+
+/// Seeds `data` with the demo community (`wish-station demo` of `binary`); returns what
+/// it printed.
+pub fn seed_demo(binary: &str, data: &std::path::Path, wishes: u32) -> anyhow::Result<String> {
+    let output = std::process::Command::new(binary)
+        .args(["demo", "--wishes", &wishes.to_string(), "--data"])
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .output()?;
+    anyhow::ensure!(output.status.success(), "demo failed: {output:?}");
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The community document id in the demo's report.
+pub fn demo_community(report: &str) -> anyhow::Result<String> {
+    report
+        .lines()
+        .find_map(|l| l.strip_prefix("community: automerge:"))
+        .and_then(|rest| rest.split_whitespace().next())
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("the demo printed no community id: {report}"))
 }

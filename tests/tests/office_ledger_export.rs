@@ -4,25 +4,18 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Cursor;
-use std::process::Command;
 
 use anyhow::{anyhow, ensure, Context};
 use calamine::{Reader, Xlsx};
+use wish_tests::fixtures::seed_demo;
 use wish_tests::http::request;
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
 
 /// Seeds the demo; returns the entry counts it printed: `(earn, award, redeem)`.
-fn seed_demo(data: &std::path::Path) -> anyhow::Result<(usize, usize, usize)> {
-    let output = Command::new(BIN)
-        .args(["demo", "--wishes", "40", "--data"])
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .output()
-        .context("run demo")?;
-    ensure!(output.status.success(), "demo failed: {output:?}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
+fn seed(data: &std::path::Path) -> anyhow::Result<(usize, usize, usize)> {
+    let stdout = seed_demo(BIN, data, 40)?;
     let line = stdout
         .lines()
         .find(|l| l.starts_with("ledger:"))
@@ -46,7 +39,7 @@ fn seed_demo(data: &std::path::Path) -> anyhow::Result<(usize, usize, usize)> {
 #[test]
 fn the_ledger_export_holds_every_balanced_entry() -> anyhow::Result<()> {
     let data = temp_dir();
-    let (earn, award, redeem) = seed_demo(data.path())?;
+    let (earn, award, redeem) = seed(data.path())?;
     let server = TestServer::start(BIN, data.path())?;
     let export = request(
         &server.addr,

@@ -2,63 +2,20 @@
 //! office devices only, only when asked explicitly with a reason, and always in the audit
 //! log. The other exports never hold contact details.
 
-use std::process::Command;
-
-use anyhow::{anyhow, ensure, Context};
+use anyhow::anyhow;
 use serde_json::json;
+use wish_tests::fixtures::{demo_community, enrollment_code, redeem, seed_demo};
 use wish_tests::http::{request, Response};
-use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
+use wish_tests::{temp_dir, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
 const PATH: &str = "/api/v1/office/export/contacts.csv";
 
-fn seed_demo(data: &std::path::Path) -> anyhow::Result<String> {
-    let output = Command::new(BIN)
-        .args(["demo", "--wishes", "40", "--data"])
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .output()
-        .context("run demo")?;
-    ensure!(output.status.success(), "demo failed: {output:?}");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("community: automerge:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow!("demo printed no community id"))
-}
-
+/// Enrolls a device of the demo's center station; returns its token and device id.
 fn token_for(server: &TestServer, role: &str, community: &str) -> anyhow::Result<(String, String)> {
     let body =
         json!({ "role": role, "person": "p01", "community": community, "stations": ["center"] });
-    let created = request(
-        &server.addr,
-        "POST",
-        "/api/v1/enrollments",
-        Some(TEST_TOKEN),
-        Some(&body),
-    )?;
-    ensure!(created.status == 200, "enrollment: {}", created.text());
-    let code = created.json()?["code"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let redeemed = request(
-        &server.addr,
-        "POST",
-        "/api/v1/enroll",
-        None,
-        Some(&json!({ "code": code, "name": role })),
-    )?;
-    ensure!(redeemed.status == 200, "redeem: {}", redeemed.text());
-    let value = redeemed.json()?;
-    Ok((
-        value["token"].as_str().unwrap_or_default().to_owned(),
-        value["device"]["device_id"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned(),
-    ))
+    redeem(server, &enrollment_code(server, &body)?, role)
 }
 
 fn get(server: &TestServer, path: &str, token: &str) -> anyhow::Result<Response> {
@@ -68,7 +25,7 @@ fn get(server: &TestServer, path: &str, token: &str) -> anyhow::Result<Response>
 #[test]
 fn personal_data_is_exported_only_on_request_and_always_audited() -> anyhow::Result<()> {
     let data = temp_dir();
-    let community = seed_demo(data.path())?;
+    let community = demo_community(&seed_demo(BIN, data.path(), 40)?)?;
     let server = TestServer::start(BIN, data.path())?;
     let (office, office_device) = token_for(&server, "office", &community)?;
     let (coordinator, _) = token_for(&server, "coordinator", &community)?;

@@ -9,11 +9,11 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{anyhow, ensure, Context};
+use anyhow::{anyhow, ensure};
 use serde_json::{json, Value};
+use wish_tests::fixtures::{self, demo_community, seed_demo};
 use wish_tests::node::run_script;
 use wish_tests::{http, temp_dir, TestServer, TEST_TOKEN};
 
@@ -37,7 +37,7 @@ fn two_offline_tablets_converge_and_show_every_record_saved() -> anyhow::Result<
         "the tablet app is not built: run scripts/build-app.sh (scripts/test-all.sh does)"
     );
     let data = temp_dir();
-    let community = seed_demo(data.path())?;
+    let community = demo_community(&seed_demo(BIN, data.path(), 40)?)?;
     let app = app_dir().display().to_string();
     let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
     let shell = http::request(&server.addr, "GET", "/", None, None)?;
@@ -104,24 +104,6 @@ fn check_server_view(server: &TestServer, seen: &Value) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Seeds the demo community; returns its id.
-fn seed_demo(data: &Path) -> anyhow::Result<String> {
-    let output = Command::new(BIN)
-        .args(["demo", "--wishes", "40", "--data"])
-        .arg(data)
-        .env("RUST_LOG", "warn")
-        .output()
-        .context("run demo")?;
-    ensure!(output.status.success(), "demo failed: {output:?}");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("community: automerge:"))
-        .and_then(|rest| rest.split_whitespace().next())
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow!("demo printed no community id: {stdout}"))
-}
-
 /// An enrollment code for a person of the demo's center station.
 fn enrollment_code(
     server: &TestServer,
@@ -131,16 +113,5 @@ fn enrollment_code(
 ) -> anyhow::Result<String> {
     let body =
         json!({ "role": role, "person": person, "community": community, "stations": ["center"] });
-    let created = http::request(
-        &server.addr,
-        "POST",
-        "/api/v1/enrollments",
-        Some(TEST_TOKEN),
-        Some(&body),
-    )?;
-    ensure!(created.status == 200, "enrollment: {}", created.text());
-    created.json()?["code"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| anyhow!("no code in {}", created.text()))
+    fixtures::enrollment_code(server, &body)
 }
