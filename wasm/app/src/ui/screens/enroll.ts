@@ -25,7 +25,7 @@ export function enrollScreen(onEnrolled: (identity: Identity) => Promise<void>, 
     const values = formValues(form);
     try {
       const { token, device } = await enroll(String(values.code), String(values.name));
-      await onEnrolled({ token, device, peerId: `tablet-${device.device_id}-${randomHex(4)}`, storageId: crypto.randomUUID() });
+      await onEnrolled({ token, device, peerId: `tablet-${device.device_id}-${randomHex(4)}`, storageId: randomHex(16) });
     } catch (error) {
       toast(`${t("enrollFailed")}: ${(error as Error).message}`, "error");
     }
