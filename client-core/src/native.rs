@@ -18,6 +18,8 @@
 
 mod client;
 mod fs_store;
+mod link;
 
 pub use client::{NativeClient, NativeConfig, NativeError};
 pub use fs_store::FsStore;
+pub use link::{now_ms, Incoming, Link, READ_BUFFER_BYTES};

@@ -1,11 +1,12 @@
-//! The saved-on-server state a client restores after a restart, before it reconnects.
+//! The saved-on-server state of a client (restored after a restart, or reported by the
+//! server), and a client without local storage.
 
 #![allow(clippy::unwrap_used)] // test set-up: a failure here is a broken test
 
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ROOT};
 use wish_client_core::proto::{DocumentId, PeerId};
-use wish_client_core::sync::{ClientConfig, ClientDriver};
+use wish_client_core::sync::{ClientConfig, ClientDriver, ClientEffect};
 
 fn driver_with_doc() -> (ClientDriver, DocumentId, Automerge) {
     let mut driver = ClientDriver::new(ClientConfig::new(PeerId::new("tablet"), None, 7));
@@ -48,4 +49,41 @@ fn unknown_documents_and_stale_heads_are_ignored() {
     // The first remembered heads stay until the server reports newer ones.
     driver.remember_server_heads(&id, doc.get_heads());
     assert!(!driver.is_saved_on_server(&id));
+}
+
+#[test]
+fn server_heads_ahead_of_the_replica_are_not_yet_known_to_cover_it() {
+    let (mut driver, id, doc) = driver_with_doc();
+    let mut ahead = doc.fork();
+    let mut tx = ahead.transaction();
+    tx.put(ROOT, "urgency", "high").unwrap();
+    tx.commit();
+    // The replica cannot walk the server's newer history until it receives it.
+    driver.remember_server_heads(&id, ahead.get_heads());
+    assert!(!driver.is_saved_on_server(&id));
+}
+
+fn store_effects(local_storage: bool) -> usize {
+    let mut config = ClientConfig::new(PeerId::new("bench"), None, 7);
+    config.local_storage = local_storage;
+    let mut driver = ClientDriver::new(config);
+    let id = driver.create_document([4; 16]).unwrap();
+    driver
+        .change(id, |d| {
+            let mut tx = d.transaction();
+            tx.put(ROOT, "n", 1).unwrap();
+            tx.commit();
+        })
+        .unwrap();
+    driver
+        .take_effects()
+        .iter()
+        .filter(|e| matches!(e, ClientEffect::Store(_)))
+        .count()
+}
+
+#[test]
+fn a_peer_without_local_storage_asks_for_no_writes() {
+    assert!(store_effects(true) > 0);
+    assert_eq!(store_effects(false), 0);
 }

@@ -64,9 +64,23 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// automerge instruments `load_incremental` with an INFO span whose fields include the
+/// whole document's `Debug` output (every change hash): with `info` logging that span
+/// cost a quarter of a following client's CPU per received change. Its own INFO-level
+/// output is of no use to operators, so it is raised to WARN unless `RUST_LOG` names it.
+const QUIET_AUTOMERGE: &str = "automerge=warn";
+
 fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let from_env = std::env::var("RUST_LOG").unwrap_or_default();
+    let mut filter = tracing_subscriber::EnvFilter::try_new(&from_env)
+        .ok()
+        .filter(|_| !from_env.trim().is_empty())
+        .unwrap_or_else(|| tracing_subscriber::EnvFilter::new("info"));
+    if !from_env.contains("automerge") {
+        if let Ok(directive) = QUIET_AUTOMERGE.parse() {
+            filter = filter.add_directive(directive);
+        }
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

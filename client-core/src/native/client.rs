@@ -2,23 +2,21 @@
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use automerge::Automerge;
-use futures_util::{SinkExt, StreamExt};
-use tokio::net::TcpStream;
 use tokio::sync::{broadcast, mpsc, oneshot};
-use tokio_tungstenite::tungstenite::Message;
-// `true`: TCP_NODELAY, so small sync frames are not held back by Nagle's algorithm.
-use tokio_tungstenite::{connect_async_with_config, MaybeTlsStream, WebSocketStream};
 
 use super::fs_store::FsStore;
+use super::link::{now_ms, Incoming, Link};
 use crate::proto::{DocumentId, PeerId, StorageId};
 use crate::sync::{
     ClientConfig, ClientDriver, ClientEffect, ClientError, ClientEvent, ClientInput,
 };
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+/// How long a connection attempt may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 type DriverFn = Box<dyn FnOnce(&mut ClientDriver) + Send>;
 
 /// How to start a [`NativeClient`].
@@ -94,7 +92,7 @@ impl NativeClient {
             driver,
             store,
             url: config.url,
-            socket: None,
+            link: Link::default(),
             events: events.clone(),
         };
         tokio::spawn(task.run(rx, !config.start_offline));
@@ -226,7 +224,7 @@ struct Task {
     driver: ClientDriver,
     store: Option<FsStore>,
     url: String,
-    socket: Option<Socket>,
+    link: Link,
     events: broadcast::Sender<ClientEvent>,
 }
 
@@ -250,33 +248,19 @@ impl Task {
                     }
                     None => break,
                 },
-                frame = next_frame(&mut self.socket) => self.on_frame(frame).await,
+                incoming = self.link.next() => self.on_incoming(incoming).await,
                 _ = tokio::time::sleep(Duration::from_millis(wake.clamp(1, 1_000))) => self.input(ClientInput::Tick).await,
             }
         }
-        if let Some(mut socket) = self.socket.take() {
-            let _ = socket.close(None).await;
-        }
+        self.link.close().await;
     }
 
-    async fn on_frame(
-        &mut self,
-        frame: Option<Result<Message, tokio_tungstenite::tungstenite::Error>>,
-    ) {
-        match frame {
-            Some(Ok(Message::Binary(bytes))) => {
-                self.input(ClientInput::Frame(bytes.to_vec())).await
-            }
-            Some(Ok(Message::Close(frame))) => self.lost(format!("server closed: {frame:?}")).await,
-            Some(Ok(_)) => {}
-            Some(Err(e)) => self.lost(e.to_string()).await,
-            None => self.lost("connection ended".into()).await,
+    async fn on_incoming(&mut self, incoming: Incoming) {
+        match incoming {
+            Incoming::Frame(bytes) => self.input(ClientInput::Frame(bytes)).await,
+            Incoming::Lost(reason) => self.input(ClientInput::Disconnected { reason }).await,
+            Incoming::Ignored => {}
         }
-    }
-
-    async fn lost(&mut self, reason: String) {
-        self.socket = None;
-        self.input(ClientInput::Disconnected { reason }).await;
     }
 
     async fn input(&mut self, input: ClientInput) {
@@ -298,9 +282,7 @@ impl Task {
             ClientEffect::Connect => self.connect().await,
             ClientEffect::Send(bytes) => self.send(bytes).await,
             ClientEffect::CloseSocket => {
-                if let Some(mut socket) = self.socket.take() {
-                    let _ = socket.close(None).await;
-                }
+                self.link.close().await;
                 Vec::new()
             }
             ClientEffect::Store(op) => {
@@ -319,57 +301,14 @@ impl Task {
     }
 
     async fn connect(&mut self) -> Vec<ClientEffect> {
-        let attempt = tokio::time::timeout(
-            Duration::from_secs(10),
-            connect_async_with_config(self.url.as_str(), None, true),
-        )
-        .await;
-        let input = match attempt {
-            Ok(Ok((socket, _))) => {
-                self.socket = Some(socket);
-                ClientInput::Connected
-            }
-            Ok(Err(e)) => ClientInput::Disconnected {
-                reason: format!("connect failed: {e}"),
-            },
-            Err(_) => ClientInput::Disconnected {
-                reason: "connect timed out".into(),
-            },
-        };
+        let input = self.link.connect(&self.url, CONNECT_TIMEOUT).await;
         self.driver.handle(now_ms(), input)
     }
 
     async fn send(&mut self, bytes: Vec<u8>) -> Vec<ClientEffect> {
-        let Some(socket) = self.socket.as_mut() else {
-            return Vec::new();
-        };
-        match socket.send(Message::Binary(bytes.into())).await {
-            Ok(()) => Vec::new(),
-            Err(e) => {
-                self.socket = None;
-                self.driver.handle(
-                    now_ms(),
-                    ClientInput::Disconnected {
-                        reason: format!("send failed: {e}"),
-                    },
-                )
-            }
+        match self.link.send(bytes).await {
+            Some(lost) => self.driver.handle(now_ms(), lost),
+            None => Vec::new(),
         }
     }
-}
-
-async fn next_frame(
-    socket: &mut Option<Socket>,
-) -> Option<Result<Message, tokio_tungstenite::tungstenite::Error>> {
-    match socket {
-        Some(socket) => socket.next().await,
-        None => std::future::pending().await,
-    }
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }

@@ -157,9 +157,15 @@ impl DocSession {
     /// Whether every local change is in the history the server reported, i.e. the server
     /// holds everything this replica has.
     pub fn is_covered_by(&self, server_heads: &[ChangeHash]) -> bool {
+        let heads = self.heads();
+        if heads.iter().all(|h| server_heads.contains(h)) {
+            // Our heads are in the server's history, so is everything before them.
+            return true;
+        }
         if !self.doc.get_missing_deps(server_heads).is_empty() {
-            // The server has changes we have not received; compare by membership.
-            return self.heads().iter().all(|h| server_heads.contains(h));
+            // The server is ahead of us: we cannot walk its history until we receive
+            // those changes, so not yet known to be covered.
+            return false;
         }
         self.doc.get_changes(server_heads).is_empty()
     }

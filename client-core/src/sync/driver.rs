@@ -35,6 +35,9 @@ pub struct ClientConfig {
     pub seed: u64,
     pub backoff_min_ms: u64,
     pub backoff_max_ms: u64,
+    /// Emit `Store` effects. A peer without local storage (the load generator) turns
+    /// this off so it does not encode chunks and sync states only to throw them away.
+    pub local_storage: bool,
 }
 
 impl ClientConfig {
@@ -45,6 +48,7 @@ impl ClientConfig {
             seed,
             backoff_min_ms: 500,
             backoff_max_ms: 30_000,
+            local_storage: true,
         }
     }
 }
@@ -474,7 +478,7 @@ impl ClientDriver {
         let before = tracked.session.heads();
         match tracked.session.receive(data) {
             Ok(changed) => {
-                let writes = if changed {
+                let writes = if changed && self.config.local_storage {
                     tracked.session.chunks_since(&before)
                 } else {
                     Vec::new()
@@ -561,6 +565,9 @@ impl ClientDriver {
     }
 
     fn store_sync_state(&mut self, id: DocumentId) {
+        if !self.config.local_storage {
+            return;
+        }
         let ConnectionState::Ready {
             server_storage: Some(storage),
             ..
@@ -581,6 +588,9 @@ impl ClientDriver {
     }
 
     fn store_chunks(&mut self, writes: Vec<ChunkWrite>) {
+        if !self.config.local_storage {
+            return;
+        }
         for write in writes {
             let op = match write {
                 ChunkWrite::Put(k, v) => StoreOp::Put(k, v),

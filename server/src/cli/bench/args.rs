@@ -55,17 +55,20 @@ impl CommonArgs {
 pub struct RelayArgs {
     #[command(flatten)]
     pub common: CommonArgs,
-    /// Reader clients (the writer is one more connection).
+    /// Reader clients (each document's writer is one more connection).
     #[arg(long, default_value_t = 100)]
     pub clients: usize,
-    /// Measured changes.
+    /// Documents, each with its own writer; the readers are shared out over them.
+    #[arg(long, default_value_t = 1)]
+    pub docs: usize,
+    /// Measured changes (per writer).
     #[arg(long, default_value_t = 500)]
     pub changes: u64,
     /// Changes made before the measured ones and not recorded.
     #[arg(long, default_value_t = 50)]
     pub warmup: u64,
-    /// Make changes at this fixed rate per second instead of in lockstep (by default
-    /// change k+1 is made once every reader has applied change k).
+    /// Make changes at this fixed rate per second per writer instead of in lockstep (by
+    /// default change k+1 is made once every reader of the document applied change k).
     #[arg(long)]
     pub rate: Option<f64>,
 }

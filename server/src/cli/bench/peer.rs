@@ -4,22 +4,19 @@
 
 use std::collections::VecDeque;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use super::counters::Counters;
 use anyhow::{anyhow, bail};
-use futures_util::{SinkExt, StreamExt};
-use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
-use tokio_tungstenite::tungstenite::{self, Message};
-use tokio_tungstenite::{connect_async_with_config, MaybeTlsStream, WebSocketStream};
+pub use wish_client_core::native::now_ms;
+use wish_client_core::native::{Incoming, Link};
 use wish_client_core::proto::{decode, PeerId, StorageId, WireMessage};
 use wish_client_core::sync::{
     ClientConfig, ClientDriver, ClientEffect, ClientEvent, ClientInput, ConnectionState,
 };
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 type Job<B> = Box<dyn FnOnce(&mut ClientDriver, &mut B) + Send>;
 
 /// How long a connection attempt may take.
@@ -63,11 +60,11 @@ impl<B: Behaviour> Peer<B> {
         let storage_id = config
             .with_storage_id
             .then(|| StorageId::new(uuid::Uuid::new_v4().to_string()));
-        let driver = ClientDriver::new(ClientConfig::new(
-            PeerId::new(config.name.clone()),
-            storage_id,
-            rand::random(),
-        ));
+        let mut client_config =
+            ClientConfig::new(PeerId::new(config.name.clone()), storage_id, rand::random());
+        // No local storage: the bench measures the server.
+        client_config.local_storage = false;
+        let driver = ClientDriver::new(client_config);
         let (jobs, rx) = mpsc::channel(64);
         let (handled, frames_handled) = watch::channel(0);
         let task = Task {
@@ -75,7 +72,7 @@ impl<B: Behaviour> Peer<B> {
             behaviour,
             url: config.url,
             name: config.name.clone(),
-            socket: None,
+            link: Link::default(),
             handled,
             counters: config.counters,
         };
@@ -152,7 +149,7 @@ struct Task<B> {
     behaviour: B,
     url: String,
     name: String,
-    socket: Option<Socket>,
+    link: Link,
     /// Bumped after every frame or tick, for [`Peer::wait_until`].
     handled: watch::Sender<u64>,
     counters: Arc<Counters>,
@@ -177,8 +174,8 @@ impl<B: Behaviour> Task<B> {
                     }
                     None => break,
                 },
-                frame = next_frame(&mut self.socket) => {
-                    self.on_frame(frame).await;
+                incoming = self.link.next() => {
+                    self.on_incoming(incoming).await;
                     self.handled.send_modify(|n| *n += 1);
                 }
                 _ = tokio::time::sleep(wake) => {
@@ -187,35 +184,22 @@ impl<B: Behaviour> Task<B> {
                 }
             }
         }
-        if let Some(mut socket) = self.socket.take() {
-            let _ = socket.close(None).await;
-        }
+        self.link.close().await;
     }
 
-    async fn on_frame(&mut self, frame: Option<Result<Message, tungstenite::Error>>) {
-        match frame {
-            Some(Ok(Message::Binary(bytes))) => {
+    async fn on_incoming(&mut self, incoming: Incoming) {
+        match incoming {
+            Incoming::Frame(bytes) => {
                 let message = decode(&bytes).ok();
                 self.counters.received(message.as_ref());
                 if let Some(message) = &message {
                     self.behaviour.on_message(message, Instant::now());
                 }
-                self.input(ClientInput::Frame(bytes.to_vec())).await;
+                self.input(ClientInput::Frame(bytes)).await;
             }
-            Some(Ok(Message::Close(frame))) => {
-                let reason = frame.map_or_else(|| "no reason".into(), |f| f.reason.to_string());
-                self.lost(format!("server closed the socket: {reason}"))
-                    .await
-            }
-            Some(Ok(_)) => {}
-            Some(Err(e)) => self.lost(format!("socket error: {e}")).await,
-            None => self.lost("connection ended".into()).await,
+            Incoming::Lost(reason) => self.input(ClientInput::Disconnected { reason }).await,
+            Incoming::Ignored => {}
         }
-    }
-
-    async fn lost(&mut self, reason: String) {
-        self.socket = None;
-        self.input(ClientInput::Disconnected { reason }).await;
     }
 
     async fn input(&mut self, input: ClientInput) {
@@ -245,12 +229,9 @@ impl<B: Behaviour> Task<B> {
             ClientEffect::Connect => self.connect().await,
             ClientEffect::Send(bytes) => self.send(bytes).await,
             ClientEffect::CloseSocket => {
-                if let Some(mut socket) = self.socket.take() {
-                    let _ = socket.close(None).await;
-                }
+                self.link.close().await;
                 Vec::new()
             }
-            // No local storage: the bench measures the server.
             ClientEffect::Store(_) => Vec::new(),
             ClientEffect::Event(event) => {
                 self.note_trouble(&event);
@@ -277,52 +258,18 @@ impl<B: Behaviour> Task<B> {
     }
 
     async fn connect(&mut self) -> Vec<ClientEffect> {
-        // Browsers disable Nagle's algorithm on WebSockets; so does the bench.
-        let connecting = connect_async_with_config(self.url.as_str(), None, true);
-        let attempt = tokio::time::timeout(CONNECT_TIMEOUT, connecting).await;
-        let input = match attempt {
-            Ok(Ok((socket, _))) => {
-                self.socket = Some(socket);
-                ClientInput::Connected
-            }
-            Ok(Err(e)) => ClientInput::Disconnected {
-                reason: format!("connect failed: {e}"),
-            },
-            Err(_) => ClientInput::Disconnected {
-                reason: "connect timed out".into(),
-            },
-        };
+        let input = self.link.connect(&self.url, CONNECT_TIMEOUT).await;
         self.driver.handle(now_ms(), input)
     }
 
     async fn send(&mut self, bytes: Vec<u8>) -> Vec<ClientEffect> {
-        let Some(socket) = self.socket.as_mut() else {
+        if !self.link.is_connected() {
             return Vec::new();
-        };
+        }
         self.counters.sent();
-        match socket.send(Message::Binary(bytes.into())).await {
-            Ok(()) => Vec::new(),
-            Err(e) => {
-                self.socket = None;
-                let reason = format!("send failed: {e}");
-                self.driver
-                    .handle(now_ms(), ClientInput::Disconnected { reason })
-            }
+        match self.link.send(bytes).await {
+            Some(lost) => self.driver.handle(now_ms(), lost),
+            None => Vec::new(),
         }
     }
-}
-
-async fn next_frame(socket: &mut Option<Socket>) -> Option<Result<Message, tungstenite::Error>> {
-    match socket {
-        Some(socket) => socket.next().await,
-        None => std::future::pending().await,
-    }
-}
-
-/// Wall-clock milliseconds, the driver's time base (only used for its timers).
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }
