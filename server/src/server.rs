@@ -27,6 +27,8 @@ pub struct ServerConfig {
     pub engine: EngineConfig,
     /// The built tablet app to serve at `/`.
     pub app_dir: PathBuf,
+    /// Bytes redb may cache in memory.
+    pub storage_cache_bytes: usize,
 }
 
 /// The redb file inside a data directory.
@@ -36,8 +38,19 @@ pub fn database_path(data_dir: &Path) -> PathBuf {
 
 /// Opens (creating if needed) the store of a data directory.
 pub fn open_store(data_dir: &Path) -> anyhow::Result<Arc<RedbStore>> {
+    open_store_with_cache(data_dir, crate::storage::DEFAULT_CACHE_BYTES)
+}
+
+/// Opens the store of a data directory with a page cache of `cache_bytes`.
+pub fn open_store_with_cache(
+    data_dir: &Path,
+    cache_bytes: usize,
+) -> anyhow::Result<Arc<RedbStore>> {
     std::fs::create_dir_all(data_dir)?;
-    Ok(Arc::new(RedbStore::open(&database_path(data_dir))?))
+    Ok(Arc::new(RedbStore::open_with_cache(
+        &database_path(data_dir),
+        cache_bytes,
+    )?))
 }
 
 /// The server's storage id, created once and kept at `["storage-adapter-id"]` as
@@ -79,7 +92,7 @@ pub fn server_peer_id(storage_id: &StorageId) -> PeerId {
 /// Runs the server until SIGINT or SIGTERM. Prints `listening on ADDR` on stdout once the
 /// socket is bound (tests and scripts read it).
 pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
-    let store = open_store(&config.data_dir)?;
+    let store = open_store_with_cache(&config.data_dir, config.storage_cache_bytes)?;
     let storage: Arc<dyn Storage> = store;
     let storage_id = storage_id(storage.as_ref())?;
     let hook = DomainHook::new(server_actor(storage_id.as_str()));

@@ -13,7 +13,7 @@
 
 mod redb_store;
 
-pub use redb_store::RedbStore;
+pub use redb_store::{RedbStore, DEFAULT_CACHE_BYTES};
 
 /// A storage key: a path of string parts, none containing `\0`.
 pub type Key = Vec<String>;

@@ -1,13 +1,15 @@
 //! `wish-station bench`: a load generator for any automerge-repo protocol "1" server.
 //!
-//! * `relay`: one writer and N readers follow one document; the time from the writer's
-//!   local change until each reader has applied it (same process, same monotonic clock).
+//! * `relay`: a writer and its readers follow each of D documents; the time from a
+//!   writer's local change until each reader has applied it (same process, same clock).
 //! * `ingest`: clients edit their own documents as fast as the server acknowledges; the
 //!   figure is acknowledged changes per second.
 //! * `office`: office queries over a synthetic index of a million wishes, in process.
 //! * `reconnect-storm`: N tablets make offline edits, then all reconnect at once; the
 //!   time until everything is saved and converged.
 //! * `cold-sync`: a fresh client opens thousands of small documents at once.
+//! * `memory`: memory per loaded document, and memory while waves of clients walk
+//!   through many more stored documents than are in use.
 //!
 //! Both can start the server themselves (`--spawn-ours`, `--spawn-reference`) and then
 //! report its peak memory and CPU time. This is a benchmark command, not a test.
@@ -18,11 +20,13 @@ mod cold_sync;
 mod counter;
 mod counters;
 mod ingest;
+mod memory;
 mod office;
 mod peer;
 mod reconnect_storm;
 mod relay;
 mod report;
+mod seed;
 mod spawn;
 mod target;
 
@@ -48,6 +52,9 @@ enum Workload {
     ReconnectStorm(reconnect_storm::ReconnectStormArgs),
     /// A fresh client opens N seeded documents at once: time until it holds all of them.
     ColdSync(cold_sync::ColdSyncArgs),
+    /// Memory per loaded document, and memory while waves of clients walk through N
+    /// stored documents.
+    Memory(memory::MemoryArgs),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -58,5 +65,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         Workload::Office(args) => office::run(args),
         Workload::ReconnectStorm(args) => runtime.block_on(reconnect_storm::run(args)),
         Workload::ColdSync(args) => runtime.block_on(cold_sync::run(args)),
+        Workload::Memory(args) => runtime.block_on(memory::run(args)),
     }
 }

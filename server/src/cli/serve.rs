@@ -39,6 +39,9 @@ pub struct ServeArgs {
     /// Seconds a document with no peers stays in memory.
     #[arg(long, default_value_t = EngineConfig::default().idle_unload_ms / 1000)]
     idle_unload_secs: u64,
+    /// MiB of database pages redb may cache in memory.
+    #[arg(long, default_value_t = crate::storage::DEFAULT_CACHE_BYTES / (1024 * 1024))]
+    storage_cache_mib: usize,
     /// The built tablet app served at / (scripts/build-app.sh writes wasm/app/dist).
     #[arg(long)]
     app_dir: Option<PathBuf>,
@@ -68,6 +71,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         limits,
         engine,
         app_dir: args.app_dir.unwrap_or_else(crate::http::default_app_dir),
+        storage_cache_bytes: args.storage_cache_mib.saturating_mul(1024 * 1024),
     };
     super::tokio_runtime()?.block_on(serve(config))
 }

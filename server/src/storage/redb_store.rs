@@ -15,10 +15,22 @@ pub struct RedbStore {
     db: Database,
 }
 
+/// redb's page cache by default may grow to 1 GiB, which the server would then hold for
+/// good; the operating system's page cache keeps the file's hot pages as well.
+pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
+
 impl RedbStore {
-    /// Opens or creates the database file at `path`.
+    /// Opens or creates the database file at `path` with the default page cache.
     pub fn open(path: &Path) -> Result<Self, StorageError> {
-        let db = Database::create(path).map_err(backend)?;
+        Self::open_with_cache(path, DEFAULT_CACHE_BYTES)
+    }
+
+    /// Opens or creates the database file at `path`; redb caches up to `cache_bytes`.
+    pub fn open_with_cache(path: &Path, cache_bytes: usize) -> Result<Self, StorageError> {
+        let db = Database::builder()
+            .set_cache_size(cache_bytes)
+            .create(path)
+            .map_err(backend)?;
         Self::with_database(db)
     }
 

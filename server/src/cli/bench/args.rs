@@ -27,6 +27,10 @@ pub struct TargetArgs {
 pub struct CommonArgs {
     #[command(flatten)]
     pub target: TargetArgs,
+    /// An extra argument for a spawned `wish-station serve` (repeatable), e.g.
+    /// `--server-arg=--idle-unload-secs=5`.
+    #[arg(long = "server-arg", value_name = "ARG", allow_hyphen_values = true)]
+    pub server_args: Vec<String>,
     /// The reference server script, for --spawn-reference.
     #[arg(long, default_value = "tests/js/reference-server.mjs")]
     pub reference_script: PathBuf,

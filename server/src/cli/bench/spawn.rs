@@ -45,8 +45,8 @@ pub struct Spawned {
 }
 
 impl Spawned {
-    /// Starts `wish-station serve` (this executable) on `data_dir`.
-    pub fn ours(data_dir: &Path) -> anyhow::Result<Self> {
+    /// Starts `wish-station serve` (this executable) on `data_dir`, with `extra` arguments.
+    pub fn ours(data_dir: &Path, extra: &[String]) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("creating {}", data_dir.display()))?;
         let token = format!("bench-{}", uuid::Uuid::new_v4().simple());
@@ -61,6 +61,7 @@ impl Spawned {
             ])
             .arg("--data")
             .arg(data_dir)
+            .args(extra)
             .env("RUST_LOG", "warn");
         Self::start(command, ServerKind::Ours, &token)
     }

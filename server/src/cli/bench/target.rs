@@ -30,7 +30,7 @@ impl Target {
     fn start(args: &CommonArgs) -> anyhow::Result<Self> {
         let target = &args.target;
         if let Some(dir) = &target.spawn_ours {
-            return Ok(Self::spawned(Spawned::ours(dir)?));
+            return Ok(Self::spawned(Spawned::ours(dir, &args.server_args)?));
         }
         if let Some(dir) = &target.spawn_reference {
             return Ok(Self::spawned(Spawned::reference(
@@ -101,6 +101,22 @@ impl Target {
             with_storage_id: !args.ephemeral_clients,
             counters: counters.clone(),
         }
+    }
+
+    /// Stops a spawned server and starts it again on the same data directory (a fresh
+    /// process: nothing loaded). Peers started afterwards use the new URL.
+    pub async fn restart(&mut self, args: &CommonArgs) -> anyhow::Result<()> {
+        let Some(spawned) = self.spawned.take() else {
+            bail!("only a server this bench started can be restarted");
+        };
+        spawned.stop()?;
+        *self = Self::start(args)?;
+        self.wait_serving(args.timeout()).await
+    }
+
+    /// Current memory and CPU use of a spawned server.
+    pub fn usage(&self) -> Option<ServerUsage> {
+        self.spawned.as_ref().map(Spawned::usage)
     }
 
     /// Stops a spawned server; returns its usage.
