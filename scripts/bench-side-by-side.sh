@@ -5,8 +5,9 @@
 #
 # Usage: scripts/bench-side-by-side.sh [OUT_DIR]
 #
-# Knobs (environment): RELAY_CLIENTS (100), RELAY_CHANGES (300), RELAY_WARMUP (30),
-# INGEST_CLIENTS (20), INGEST_DOCS (5), INGEST_SECS (15), SKIP_BUILD=1.
+# Knobs (environment): RELAY_CLIENTS (100), RELAY_DOCS (1), RELAY_RATE (changes per
+# second per writer; lockstep when unset), RELAY_CHANGES (300), RELAY_WARMUP (30),
+# INGEST_CLIENTS (20), INGEST_DOCS (5), INGEST_SECS (15), SKIP_BUILD=1, SKIP_INGEST=1.
 # Needs cargo, node and python3. Each run's JSON line is kept in OUT_DIR.
 set -euo pipefail
 
@@ -16,6 +17,7 @@ cd "$ROOT"
 RELAY_CLIENTS="${RELAY_CLIENTS:-100}"
 RELAY_CHANGES="${RELAY_CHANGES:-300}"
 RELAY_WARMUP="${RELAY_WARMUP:-30}"
+RELAY_DOCS="${RELAY_DOCS:-1}"
 INGEST_CLIENTS="${INGEST_CLIENTS:-20}"
 INGEST_DOCS="${INGEST_DOCS:-5}"
 INGEST_SECS="${INGEST_SECS:-15}"
@@ -48,18 +50,23 @@ run() { # NAME SERVER_FLAG WORKLOAD ARGS...
 }
 
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-RELAY_ARGS=(--clients "$RELAY_CLIENTS" --changes "$RELAY_CHANGES" --warmup "$RELAY_WARMUP")
+RELAY_ARGS=(--clients "$RELAY_CLIENTS" --docs "$RELAY_DOCS" --changes "$RELAY_CHANGES" --warmup "$RELAY_WARMUP" --timeout-secs 120)
+if [[ -n "${RELAY_RATE:-}" ]]; then
+    RELAY_ARGS+=(--rate "$RELAY_RATE")
+fi
 INGEST_ARGS=(--clients "$INGEST_CLIENTS" --docs-per-client "$INGEST_DOCS" --duration-secs "$INGEST_SECS")
 
 run relay-ours --spawn-ours relay "${RELAY_ARGS[@]}"
 run relay-reference --spawn-reference relay "${RELAY_ARGS[@]}"
-run ingest-ours --spawn-ours ingest "${INGEST_ARGS[@]}"
-run ingest-reference --spawn-reference ingest "${INGEST_ARGS[@]}"
+if [[ "${SKIP_INGEST:-0}" != 1 ]]; then
+    run ingest-ours --spawn-ours ingest "${INGEST_ARGS[@]}"
+    run ingest-reference --spawn-reference ingest "${INGEST_ARGS[@]}"
+fi
 
 {
     echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
     echo "load average before: $LOAD_BEFORE; after: $(cut -d' ' -f1-3 /proc/loadavg)"
-    echo "relay: ${RELAY_ARGS[*]}; ingest: ${INGEST_ARGS[*]}"
+    echo "relay: ${RELAY_ARGS[*]}; ingest: ${INGEST_ARGS[*]} (skipped: ${SKIP_INGEST:-0})"
     echo
 } | tee "$OUT/context.txt"
 
@@ -72,7 +79,8 @@ def load(name):
         return json.loads(f.read().strip().splitlines()[-1])
 
 ro, rr = load("relay-ours"), load("relay-reference")
-io, ir = load("ingest-ours"), load("ingest-reference")
+have_ingest = os.path.exists(os.path.join(out, "ingest-ours.json")) and os.environ.get("SKIP_INGEST") != "1"
+io, ir = (load("ingest-ours"), load("ingest-reference")) if have_ingest else (None, None)
 
 def usage(r, field):
     u = r.get("server_usage") or {}
@@ -99,12 +107,13 @@ row("relay readers converged", ro["readers_converged"], rr["readers_converged"],
 kib = lambda v: None if v is None else v / 1024
 row("relay server peak RSS", kib(usage(ro, "peak_rss_kib")), kib(usage(rr, "peak_rss_kib")), "MiB", True)
 row("relay server CPU", usage(ro, "cpu_secs"), usage(rr, "cpu_secs"), "s", True)
-row("ingest acknowledged changes/s", io["changes_per_sec"], ir["changes_per_sec"], "/s", False)
-for q in ("p50_ms", "p99_ms"):
-    row(f"ingest ack latency {q[:-3]}", io["ack_latency"][q], ir["ack_latency"][q], "ms", True)
-row("ingest documents converged", io["docs_converged"], ir["docs_converged"], "", False)
-row("ingest server peak RSS", kib(usage(io, "peak_rss_kib")), kib(usage(ir, "peak_rss_kib")), "MiB", True)
-row("ingest server CPU", usage(io, "cpu_secs"), usage(ir, "cpu_secs"), "s", True)
+if have_ingest:
+    row("ingest acknowledged changes/s", io["changes_per_sec"], ir["changes_per_sec"], "/s", False)
+    for q in ("p50_ms", "p99_ms"):
+        row(f"ingest ack latency {q[:-3]}", io["ack_latency"][q], ir["ack_latency"][q], "ms", True)
+    row("ingest documents converged", io["docs_converged"], ir["docs_converged"], "", False)
+    row("ingest server peak RSS", kib(usage(io, "peak_rss_kib")), kib(usage(ir, "peak_rss_kib")), "MiB", True)
+    row("ingest server CPU", usage(io, "cpu_secs"), usage(ir, "cpu_secs"), "s", True)
 
 def fmt(v):
     if v is None:
@@ -118,6 +127,7 @@ print("|---|---:|---:|---|---|")
 for label, ours, theirs, unit, note in rows:
     print(f"| {label} | {fmt(ours)} | {fmt(theirs)} | {unit} | {note} |")
 print()
-print(f"ingest ack, ours: {io['ack']} ({io['ack_meaning']}); reference: {ir['ack']} ({ir['ack_meaning']})")
+if have_ingest:
+    print(f"ingest ack, ours: {io['ack']} ({io['ack_meaning']}); reference: {ir['ack']} ({ir['ack_meaning']})")
 EOF
 echo "JSON lines and logs: $OUT" >&2

@@ -25,8 +25,8 @@ pub use tablet_app::default_app_dir;
 pub struct Limits {
     /// Largest accepted message (and frame), in bytes.
     pub max_message_bytes: usize,
-    /// Messages queued for one peer before it is disconnected as too slow.
-    pub outbound_queue: usize,
+    /// Bytes queued for one peer before it is disconnected as too slow.
+    pub outbound_queue_bytes: usize,
     /// Interval between keepalive pings, in milliseconds; a peer silent for two intervals
     /// is disconnected.
     pub ping_interval_ms: u64,
@@ -46,9 +46,10 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_message_bytes: 4 * 1024 * 1024,
-            // A fresh tablet opening a whole station queues two messages per document;
-            // 8192 lets it take ~4 000 documents in one burst without being dropped as slow.
-            outbound_queue: 8192,
+            // A fresh tablet opening a whole station queues two messages per document
+            // (a sync reply and the server's heads): 32 MiB takes ~5 000 wishes of a few
+            // KiB in one burst, and bounds what a peer that stopped reading can pin.
+            outbound_queue_bytes: 32 * 1024 * 1024,
             ping_interval_ms: 5_000,
             join_timeout_ms: 30_000,
             upgrades_per_minute: 120,

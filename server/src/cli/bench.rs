@@ -10,6 +10,8 @@
 //! * `cold-sync`: a fresh client opens thousands of small documents at once.
 //! * `memory`: memory per loaded document, and memory while waves of clients walk
 //!   through many more stored documents than are in use.
+//! * `soak`: many clients edit and churn for minutes; memory is sampled, and at the end
+//!   every edit must be on every client and, after a restart, on the server.
 //!
 //! Both can start the server themselves (`--spawn-ours`, `--spawn-reference`) and then
 //! report its peak memory and CPU time. This is a benchmark command, not a test.
@@ -27,6 +29,7 @@ mod reconnect_storm;
 mod relay;
 mod report;
 mod seed;
+mod soak;
 mod spawn;
 mod target;
 
@@ -55,6 +58,8 @@ enum Workload {
     /// Memory per loaded document, and memory while waves of clients walk through N
     /// stored documents.
     Memory(memory::MemoryArgs),
+    /// Many clients for a long time with churn: memory stays flat, nothing is lost.
+    Soak(soak::SoakArgs),
 }
 
 pub fn run(args: BenchArgs) -> anyhow::Result<()> {
@@ -66,5 +71,6 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         Workload::ReconnectStorm(args) => runtime.block_on(reconnect_storm::run(args)),
         Workload::ColdSync(args) => runtime.block_on(cold_sync::run(args)),
         Workload::Memory(args) => runtime.block_on(memory::run(args)),
+        Workload::Soak(args) => runtime.block_on(soak::run(args)),
     }
 }

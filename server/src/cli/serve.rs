@@ -23,9 +23,9 @@ pub struct ServeArgs {
     /// Largest accepted WebSocket message, in bytes.
     #[arg(long, default_value_t = Limits::default().max_message_bytes)]
     max_message_bytes: usize,
-    /// Messages queued for one peer before it is disconnected as too slow.
-    #[arg(long, default_value_t = Limits::default().outbound_queue)]
-    outbound_queue: usize,
+    /// MiB queued for one peer before it is disconnected as too slow.
+    #[arg(long, default_value_t = Limits::default().outbound_queue_bytes / (1024 * 1024))]
+    outbound_queue_mib: usize,
     /// Browser origin allowed to open /sync (repeat for several); none allows any.
     /// Native clients send no Origin and are always allowed.
     #[arg(long = "allowed-origin")]
@@ -54,7 +54,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     );
     let limits = Limits {
         max_message_bytes: args.max_message_bytes,
-        outbound_queue: args.outbound_queue,
+        outbound_queue_bytes: args.outbound_queue_mib.saturating_mul(1024 * 1024),
         allowed_origins: args.allowed_origins,
         upgrades_per_minute: args.upgrades_per_minute,
         messages_per_second: args.messages_per_second,

@@ -15,14 +15,13 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
-use tokio::sync::mpsc;
 use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 use wish_client_core::proto::{decode, encode, WireMessage};
 
 use super::{AppState, Limits, RateLimiter};
 use crate::access::{Principal, Role};
 use crate::engine::ConnId;
-use crate::runtime::{CloseSignal, ConnHandle, Hub, HubInput, Outbound};
+use crate::runtime::{ConnEnds, ConnHandle, Hub, HubInput, Outbound};
 
 /// WebSocket close code for a protocol violation.
 const POLICY_VIOLATION: u16 = 1008;
@@ -163,7 +162,7 @@ async fn run_connection(socket: WebSocket, context: ConnContext, limits: Limits)
     let _open = crate::metrics::global().connections.hold();
     let device = principal.device_id.clone();
     let limited = principal.role != Role::Administrator;
-    let (handle, outbound, close) = ConnHandle::new(limits.outbound_queue);
+    let (handle, ends) = ConnHandle::new(limits.outbound_queue_bytes);
     if hub
         .send(HubInput::Connected {
             conn,
@@ -186,7 +185,7 @@ async fn run_connection(socket: WebSocket, context: ConnContext, limits: Limits)
         joined: false,
         awaiting_pong: false,
     };
-    let ending = connection.serve(outbound, close).await;
+    let ending = connection.serve(ends).await;
     tracing::info!(conn = conn.0, code = ending.code, reason = %ending.reason, "connection ended");
     let _ = hub.send(HubInput::Disconnected { conn }).await;
 }
@@ -205,21 +204,13 @@ struct Connection {
 }
 
 impl Connection {
-    async fn serve(
-        mut self,
-        mut outbound: mpsc::Receiver<Outbound>,
-        close: Arc<CloseSignal>,
-    ) -> Ending {
-        let ending = self.pump(&mut outbound, &close).await;
+    async fn serve(mut self, mut ends: ConnEnds) -> Ending {
+        let ending = self.pump(&mut ends).await;
         self.say_goodbye(&ending).await;
         ending
     }
 
-    async fn pump(
-        &mut self,
-        outbound: &mut mpsc::Receiver<Outbound>,
-        close: &CloseSignal,
-    ) -> Ending {
+    async fn pump(&mut self, ends: &mut ConnEnds) -> Ending {
         let mut ping = interval(Duration::from_millis(self.limits.ping_interval_ms.max(1)));
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         ping.tick().await;
@@ -227,8 +218,12 @@ impl Connection {
         loop {
             let step = tokio::select! {
                 frame = self.socket.recv() => self.on_frame(frame).await,
-                Some(Outbound::Message(message)) = outbound.recv() => self.write(&message).await,
-                reason = close.closed() => Err(Ending::violation(reason)),
+                Some(Outbound::Message(message)) = ends.outbound.recv() => {
+                    let written = self.write(&message).await;
+                    ends.queued.written(&message);
+                    written
+                }
+                reason = ends.close.closed() => Err(Ending::violation(reason)),
                 _ = ping.tick() => self.keepalive().await,
                 _ = sleep_until(join_deadline), if !self.joined => Err(Ending::violation("no join message in time")),
             };

@@ -1,9 +1,14 @@
-//! The engine thread's end of one connection: a bounded outbound queue and a close signal.
+//! The engine thread's end of one connection: an outbound queue bounded in bytes, and a
+//! close signal.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use tokio::sync::{mpsc, Notify};
 use wish_client_core::proto::WireMessage;
+
+/// Allowance per message for ids, type and CBOR framing on top of its payload.
+const ENVELOPE_BYTES: usize = 160;
 
 /// What a connection task is told to send.
 #[derive(Debug)]
@@ -14,8 +19,53 @@ pub enum Outbound {
 /// Held by the engine thread for each connection.
 #[derive(Debug, Clone)]
 pub struct ConnHandle {
-    outbound: mpsc::Sender<Outbound>,
+    outbound: mpsc::UnboundedSender<Outbound>,
+    queued: Arc<QueuedBytes>,
     close: Arc<CloseSignal>,
+}
+
+/// Bytes waiting in one connection's queue, against its budget. The engine thread adds
+/// when it queues; the connection task subtracts once a message is written.
+#[derive(Debug)]
+pub struct QueuedBytes {
+    bytes: AtomicUsize,
+    budget: usize,
+}
+
+impl QueuedBytes {
+    /// A message left the queue.
+    pub fn written(&self, message: &WireMessage) {
+        self.bytes.fetch_sub(wire_size(message), Ordering::Relaxed);
+    }
+
+    /// Takes `size` bytes of the budget, or none if they do not fit. The budget is
+    /// counted in bytes, not messages: a thousand small sync replies to a fresh tablet
+    /// are fine, a few huge ones to a peer that stopped reading are not.
+    fn reserve(&self, size: usize) -> bool {
+        self.bytes
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |queued| {
+                let total = queued.saturating_add(size);
+                // A single message larger than the whole budget still goes to an idle peer.
+                (queued == 0 || total <= self.budget).then_some(total)
+            })
+            .is_ok()
+    }
+}
+
+/// Bytes a message takes in the queue, near enough for a memory budget.
+pub fn wire_size(message: &WireMessage) -> usize {
+    let payload = match message {
+        WireMessage::Sync { data, .. }
+        | WireMessage::Request { data, .. }
+        | WireMessage::Ephemeral { data, .. } => data.len(),
+        WireMessage::RemoteHeadsChanged { new_heads, .. } => new_heads
+            .values()
+            .map(|at| at.heads.iter().map(String::len).sum::<usize>())
+            .sum(),
+        WireMessage::Error { message, .. } => message.len(),
+        _ => 0,
+    };
+    ENVELOPE_BYTES + payload
 }
 
 /// Why a message could not be queued.
@@ -53,31 +103,92 @@ impl CloseSignal {
     }
 }
 
+/// The connection task's ends of a [`ConnHandle`].
+pub struct ConnEnds {
+    pub outbound: mpsc::UnboundedReceiver<Outbound>,
+    pub queued: Arc<QueuedBytes>,
+    pub close: Arc<CloseSignal>,
+}
+
 impl ConnHandle {
-    /// Creates the handle and the receiving ends for the connection task.
-    pub fn new(queue: usize) -> (Self, mpsc::Receiver<Outbound>, Arc<CloseSignal>) {
-        let (tx, rx) = mpsc::channel(queue.max(1));
+    /// Creates the handle and the receiving ends for the connection task; at most
+    /// `budget_bytes` may wait to be written.
+    pub fn new(budget_bytes: usize) -> (Self, ConnEnds) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let queued = Arc::new(QueuedBytes {
+            bytes: AtomicUsize::new(0),
+            budget: budget_bytes.max(1),
+        });
         let close = Arc::new(CloseSignal::default());
-        (
-            Self {
-                outbound: tx,
-                close: close.clone(),
-            },
-            rx,
+        let handle = Self {
+            outbound: tx,
+            queued: queued.clone(),
+            close: close.clone(),
+        };
+        let ends = ConnEnds {
+            outbound: rx,
+            queued,
             close,
-        )
+        };
+        (handle, ends)
     }
 
     pub fn try_send(&self, message: WireMessage) -> Result<(), QueueError> {
+        if self.outbound.is_closed() {
+            return Err(QueueError::Gone);
+        }
+        if !self.queued.reserve(wire_size(&message)) {
+            return Err(QueueError::Full);
+        }
         self.outbound
-            .try_send(Outbound::Message(message))
-            .map_err(|e| match e {
-                mpsc::error::TrySendError::Full(_) => QueueError::Full,
-                mpsc::error::TrySendError::Closed(_) => QueueError::Gone,
-            })
+            .send(Outbound::Message(message))
+            .map_err(|_| QueueError::Gone)
     }
 
     pub fn close(&self, reason: String) {
         self.close.close(reason);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wish_client_core::proto::{DocumentId, PeerId};
+
+    fn sync_of(bytes: usize) -> WireMessage {
+        WireMessage::Sync {
+            sender_id: PeerId::new("server"),
+            target_id: PeerId::new("tablet"),
+            document_id: DocumentId::from_bytes([1; 16]),
+            data: vec![0; bytes],
+        }
+    }
+
+    #[test]
+    fn the_budget_counts_bytes_and_frees_what_was_written() {
+        let (handle, ends) = ConnHandle::new(10_000);
+        for _ in 0..20 {
+            assert_eq!(handle.try_send(sync_of(100)), Ok(()));
+        }
+        assert_eq!(handle.try_send(sync_of(8_000)), Err(QueueError::Full));
+        let mut outbound = ends.outbound;
+        while let Ok(Outbound::Message(m)) = outbound.try_recv() {
+            ends.queued.written(&m);
+        }
+        assert_eq!(handle.try_send(sync_of(8_000)), Ok(()));
+    }
+
+    #[test]
+    fn one_message_larger_than_the_budget_still_goes_to_an_idle_peer() {
+        let (handle, _ends) = ConnHandle::new(1_000);
+        assert_eq!(handle.try_send(sync_of(50_000)), Ok(()));
+        assert_eq!(handle.try_send(sync_of(10)), Err(QueueError::Full));
+    }
+
+    #[test]
+    fn a_finished_connection_is_gone() {
+        let (handle, ends) = ConnHandle::new(1_000);
+        drop(ends);
+        assert_eq!(handle.try_send(sync_of(10)), Err(QueueError::Gone));
     }
 }

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{bail, Context};
+
 use clap::Args;
 use serde::Serialize;
 use tokio::time::Instant;
@@ -65,6 +66,8 @@ struct Wave {
     secs: f64,
     /// Resident memory after the wave's client left, KiB.
     rss_kib: Option<u64>,
+    /// Documents the client never received (the waves stop after such a wave).
+    missing: usize,
 }
 
 #[derive(Serialize)]
@@ -95,7 +98,11 @@ pub async fn run(args: MemoryArgs) -> anyhow::Result<()> {
     let usage = target.finish()?;
     let mut report = outcome?;
     report.server_usage = usage;
-    emit(args.common.json, &summary(&report), &report)
+    emit(args.common.json, &summary(&report), &report)?;
+    if report.waves.iter().any(|w| w.missing > 0) {
+        bail!("a wave's client did not receive every document");
+    }
+    Ok(())
 }
 
 fn validate(args: &MemoryArgs) -> anyhow::Result<()> {
@@ -181,15 +188,19 @@ async fn run_waves(
             .collect();
         let name = format!("memory-wave-{w}");
         let client = holder(target, &args.common, counters, name, timeout).await?;
-        seed::open_all(&client, batch, timeout)
-            .await
-            .with_context(|| format!("wave {w}"))?;
+        let opened = seed::open_all(&client, batch, timeout).await;
+        let missing = client.call(|_, h| h.missing.len()).await?;
         client.stop().await;
         waves.push(Wave {
             opened_so_far: (w + 1) * args.batch,
             secs: started.elapsed().as_secs_f64(),
             rss_kib: rss(target),
+            missing,
         });
+        if let Err(e) = opened {
+            tracing::error!("wave {w}: {e:#}; no further waves");
+            break;
+        }
     }
     Ok(waves)
 }
@@ -238,6 +249,13 @@ fn summary(r: &MemoryReport) -> Summary {
         ),
     );
     let last = r.waves.last();
+    let missing: usize = r.waves.iter().map(|w| w.missing).sum();
+    if missing > 0 {
+        s.line(
+            "NOT RECEIVED",
+            format!("{missing} documents in the last wave"),
+        );
+    }
     s.line(
         "waves",
         format!(

@@ -75,11 +75,16 @@ struct StormReport {
 
 /// Each tablet writes its own key `t{index}` in a document: edits never conflict, and the
 /// converged value of every key is known.
-fn tablet_key(tablet: usize) -> String {
+pub(super) fn tablet_key(tablet: usize) -> String {
     format!("t{tablet}")
 }
 
-fn edit(driver: &mut ClientDriver, doc: DocumentId, key: &str, value: i64) -> anyhow::Result<()> {
+pub(super) fn edit(
+    driver: &mut ClientDriver,
+    doc: DocumentId,
+    key: &str,
+    value: i64,
+) -> anyhow::Result<()> {
     driver.change(doc, |d| {
         let mut tx = d.transaction();
         tx.put(ROOT, key, value)?;
@@ -107,7 +112,7 @@ fn expected(args: &ReconnectStormArgs) -> Vec<Vec<(String, i64)>> {
     expected
 }
 
-fn holds(driver: &ClientDriver, doc: &DocumentId, want: &[(String, i64)]) -> bool {
+pub(super) fn holds(driver: &ClientDriver, doc: &DocumentId, want: &[(String, i64)]) -> bool {
     let Some(d) = driver.document(doc) else {
         return false;
     };
