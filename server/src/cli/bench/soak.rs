@@ -79,7 +79,10 @@ struct SoakReport {
     converge_secs: f64,
     /// Documents a fresh client found complete after the server restarted.
     verified_after_restart: Option<usize>,
+    /// The soaked server's memory and CPU, read just before the restart.
+    soaked_server: Option<ServerUsage>,
     traffic: Traffic,
+    /// The restarted server's usage (after the verification).
     server_usage: Option<ServerUsage>,
 }
 
@@ -155,8 +158,9 @@ async fn measure(args: &SoakArgs, target: &mut Target) -> anyhow::Result<SoakRep
         peer.stop().await;
     }
     let traffic = counters.snapshot();
+    let soaked_server = target.usage();
     let verified_after_restart = verify_after_restart(args, target, &docs, &expected).await?;
-    Ok(report(
+    let mut report = report(
         args,
         target,
         samples,
@@ -165,7 +169,9 @@ async fn measure(args: &SoakArgs, target: &mut Target) -> anyhow::Result<SoakRep
         converge_secs,
         verified_after_restart,
         traffic,
-    ))
+    );
+    report.soaked_server = soaked_server;
+    Ok(report)
 }
 
 /// One setup client creates the documents and waits until the server holds them.
@@ -415,6 +421,7 @@ fn report(
         samples,
         converge_secs,
         verified_after_restart,
+        soaked_server: None,
         traffic,
         server_usage: None,
     }
