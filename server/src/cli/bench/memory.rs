@@ -26,7 +26,7 @@ use wish_client_core::proto::DocumentId;
 use super::args::CommonArgs;
 use super::counters::Counters;
 use super::peer::Peer;
-use super::report::{emit, unix_time, Summary};
+use super::report::{emit, mib, unix_time, Summary};
 use super::seed::{self, Holder};
 use super::spawn::{ServerKind, ServerUsage};
 use super::target::Target;
@@ -221,14 +221,8 @@ fn rss(target: &Target) -> Option<u64> {
     target.usage().and_then(|u| u.rss_kib)
 }
 
-fn mib(kib: Option<u64>) -> String {
-    kib.map_or_else(|| "n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
-}
-
 fn summary(r: &MemoryReport) -> Summary {
-    let mut s = Summary::default();
-    s.line("workload", "memory");
-    s.line("server", format!("{:?} {}", r.server, r.url));
+    let mut s = Summary::of("memory", r.server, &r.url);
     s.line(
         "documents",
         format!(

@@ -94,6 +94,32 @@ pub(super) fn edit(
     Ok(())
 }
 
+/// Has `peer` create `count` documents (each with `created = 1`) and waits until the
+/// server holds all of them.
+pub(super) async fn create_held(
+    peer: &Peer<ServerHeads>,
+    count: usize,
+    timeout: Duration,
+) -> anyhow::Result<Vec<DocumentId>> {
+    let docs = peer
+        .call(move |driver, _| -> anyhow::Result<Vec<DocumentId>> {
+            (0..count)
+                .map(|_| {
+                    let id = driver.create_document(rand::random())?;
+                    edit(driver, id, "created", 1)?;
+                    Ok(id)
+                })
+                .collect()
+        })
+        .await??;
+    let all = docs.clone();
+    peer.wait_until("the server to hold the documents", timeout, move |d, s| {
+        all.iter().all(|id| s.has(id, &counter::heads(d, id)))
+    })
+    .await?;
+    Ok(docs)
+}
+
 /// What every document must hold once converged: `(key, value)` of every tablet that
 /// edited it.
 fn expected(args: &ReconnectStormArgs) -> Vec<Vec<(String, i64)>> {
@@ -190,26 +216,7 @@ async fn measure(
         tablet.wait_ready(timeout).await?;
     }
     // Tablet 0 creates the documents; everyone opens them and waits until it holds them.
-    let docs: Vec<DocumentId> = tablets[0]
-        .call({
-            let count = args.docs;
-            move |driver, _| -> anyhow::Result<Vec<DocumentId>> {
-                (0..count)
-                    .map(|_| {
-                        let id = driver.create_document(rand::random())?;
-                        edit(driver, id, "created", 1)?;
-                        Ok(id)
-                    })
-                    .collect()
-            }
-        })
-        .await??;
-    let all_docs = docs.clone();
-    tablets[0]
-        .wait_until("the server to hold the documents", timeout, move |d, s| {
-            all_docs.iter().all(|id| s.has(id, &counter::heads(d, id)))
-        })
-        .await?;
+    let docs = create_held(&tablets[0], args.docs, timeout).await?;
     for tablet in &tablets[1..] {
         let docs = docs.clone();
         tablet

@@ -60,9 +60,22 @@ impl Latency {
 pub struct Summary(String);
 
 impl Summary {
+    /// A summary that starts with the workload and the server it ran against.
+    pub fn of(workload: &str, server: impl std::fmt::Debug, url: &str) -> Self {
+        let mut s = Self::default();
+        s.line("workload", workload);
+        s.line("server", format!("{server:?} {url}"));
+        s
+    }
+
     pub fn line(&mut self, label: &str, value: impl std::fmt::Display) {
         let _ = writeln!(self.0, "{label:<22} {value}");
     }
+}
+
+/// KiB as MiB for a summary line, or "n/a".
+pub fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(|| "n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
 }
 
 /// Writes the summary to stdout, or with `json` the summary to stderr and one JSON line

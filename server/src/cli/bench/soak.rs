@@ -20,8 +20,8 @@ use wish_client_core::sync::{ClientDriver, ClientInput};
 use super::args::CommonArgs;
 use super::counters::{Counters, Traffic};
 use super::peer::{now_ms, Peer};
-use super::reconnect_storm::{edit, holds, tablet_key};
-use super::report::{emit, unix_time, Summary};
+use super::reconnect_storm::{create_held, edit, holds, tablet_key};
+use super::report::{emit, mib, unix_time, Summary};
 use super::spawn::{ServerKind, ServerUsage};
 use super::target::Target;
 
@@ -186,25 +186,7 @@ async fn create_docs(
         super::ack::ServerHeads::default(),
     );
     setup.wait_ready(timeout).await?;
-    let count = args.docs;
-    let docs = setup
-        .call(move |driver, _| -> anyhow::Result<Vec<DocumentId>> {
-            (0..count)
-                .map(|_| {
-                    let id = driver.create_document(rand::random())?;
-                    edit(driver, id, "created", 1)?;
-                    Ok(id)
-                })
-                .collect()
-        })
-        .await??;
-    let all = docs.clone();
-    setup
-        .wait_until("the server to hold the documents", timeout, move |d, s| {
-            all.iter()
-                .all(|id| s.has(id, &super::counter::heads(d, id)))
-        })
-        .await?;
+    let docs = create_held(&setup, args.docs, timeout).await?;
     setup.stop().await;
     Ok(docs)
 }
@@ -427,14 +409,8 @@ fn report(
     }
 }
 
-fn mib(kib: Option<u64>) -> String {
-    kib.map_or_else(|| "n/a".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
-}
-
 fn summary(r: &SoakReport) -> Summary {
-    let mut s = Summary::default();
-    s.line("workload", "soak");
-    s.line("server", format!("{:?} {}", r.server, r.url));
+    let mut s = Summary::of("soak", r.server, &r.url);
     s.line(
         "clients",
         format!(
