@@ -92,6 +92,7 @@ fn soak_with_churn_loses_no_edit_across_a_restart() {
     assert!(report["edits"].as_u64().unwrap() > 12);
     assert!(report["offline_spells"].as_u64().unwrap() > 0);
     assert_eq!(report["verified_after_restart"], 3);
+    assert_eq!(report["clients_converged"], 12);
     assert!(report["soaked_server"]["cpu_secs"].as_f64().unwrap() > 0.0);
     assert!(!report["samples"].as_array().unwrap().is_empty());
 }
