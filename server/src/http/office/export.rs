@@ -106,6 +106,23 @@ fn csv_file(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+/// One table as a CSV download (BOM, CRLF line ends).
+fn table_csv(headers: &[&str], rows: &[Vec<Cell>], name: &'static str) -> Response {
+    let body = Body::from(csv_file(headers, rows));
+    download(body, "text/csv; charset=utf-8", name)
+}
+
+/// One table as an XLSX download: a single worksheet, written off the async threads.
+async fn table_xlsx(
+    sheet: &'static str,
+    headers: &'static [&'static str],
+    rows: Vec<Vec<Cell>>,
+    name: &'static str,
+) -> Result<Response, ApiError> {
+    let bytes = super::super::api::blocking(move || xlsx::table(sheet, headers, &rows)).await?;
+    Ok(download(Body::from(bytes), XLSX, name))
+}
+
 fn csv_field(cell: &Cell) -> String {
     let text = match cell {
         Cell::Empty => return String::new(),

@@ -5,16 +5,15 @@
 
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::super::super::api::{blocking, ApiError};
+use super::super::super::api::ApiError;
 use super::super::params::Params;
 use super::super::{rows, scope};
 use super::columns::Cell;
-use super::{csv_file, download, XLSX};
+use super::{table_csv, table_xlsx};
 use crate::aggregate::format_local;
 use crate::domain::office_rows::{LedgerSummary, PostingSummary, LEDGER_PREFIX};
 use crate::http::AppState;
@@ -41,12 +40,7 @@ pub async fn csv(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let rows = rows_of(&state, &headers, query).await?;
-    let body = csv_file(&HEADERS, &rows);
-    Ok(download(
-        Body::from(body),
-        "text/csv; charset=utf-8",
-        "ledger.csv",
-    ))
+    Ok(table_csv(&HEADERS, &rows, "ledger.csv"))
 }
 
 /// `GET /api/v1/office/export/ledger.xlsx`: the same rows as one worksheet.
@@ -56,8 +50,7 @@ pub async fn xlsx(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let rows = rows_of(&state, &headers, query).await?;
-    let bytes = blocking(move || super::xlsx::table("积分账本", &HEADERS, &rows)).await?;
-    Ok(download(Body::from(bytes), XLSX, "ledger.xlsx"))
+    table_xlsx("积分账本", &HEADERS, rows, "ledger.xlsx").await
 }
 
 /// Every posting in scope, in `(at, entry)` order, as export cells.

@@ -6,18 +6,17 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
 
-use super::super::super::api::{blocking, ApiError};
+use super::super::super::api::ApiError;
 use super::super::handlers::with_index;
 use super::super::params::Params;
 use super::super::{rows, scope};
 use super::columns::Cell;
-use super::{csv_file, download, XLSX};
+use super::{table_csv, table_xlsx};
 use crate::aggregate::{format_local, OfficeIndex, WishFilter};
 use crate::domain::office_rows::{EarnSummary, LedgerSummary, LEDGER_PREFIX};
 use crate::http::AppState;
@@ -54,12 +53,7 @@ pub async fn csv(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let rows = rows_of(&state, &index, &headers, query).await?;
-    let body = csv_file(&HEADERS, &rows);
-    Ok(download(
-        Body::from(body),
-        "text/csv; charset=utf-8",
-        "service-records.csv",
-    ))
+    Ok(table_csv(&HEADERS, &rows, "service-records.csv"))
 }
 
 /// `GET /api/v1/office/export/service-records.xlsx`: the same rows as one worksheet.
@@ -70,8 +64,7 @@ pub async fn xlsx(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let rows = rows_of(&state, &index, &headers, query).await?;
-    let bytes = blocking(move || super::xlsx::table("志愿服务记录", &HEADERS, &rows)).await?;
-    Ok(download(Body::from(bytes), XLSX, "service-records.xlsx"))
+    table_xlsx("志愿服务记录", &HEADERS, rows, "service-records.xlsx").await
 }
 
 /// The records in scope, oldest first, as export cells.
