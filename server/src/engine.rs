@@ -24,6 +24,7 @@ mod deletion;
 mod document;
 mod hook;
 mod loading;
+mod review;
 mod session;
 
 use std::collections::HashMap;
@@ -122,11 +123,16 @@ pub struct Engine {
     audit_seq: u64,
     /// Which device each Automerge actor belongs to.
     actors: authorship::ActorBindings,
+    /// The server's own actor, reserved: no device may upload a change by it.
+    server_actor: automerge::ActorId,
+    /// Distinguishes refusal records and signals.
+    refusal_seq: u64,
     counters: EngineCounters,
 }
 
 impl Engine {
     pub fn new(server_peer: PeerId, storage_id: StorageId, config: EngineConfig) -> Self {
+        let server_actor = crate::domain::server_actor(storage_id.as_str());
         Self {
             server_peer,
             storage_id,
@@ -138,6 +144,8 @@ impl Engine {
             hook: None,
             audit_seq: 0,
             actors: Default::default(),
+            server_actor,
+            refusal_seq: 0,
             counters: EngineCounters::default(),
         }
     }

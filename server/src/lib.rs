@@ -19,6 +19,8 @@ pub mod engine;
 pub mod http;
 pub mod metrics;
 pub mod qr;
+pub mod refusals;
+pub mod rules;
 pub mod runtime;
 pub mod server;
 pub mod storage;

@@ -44,6 +44,7 @@ impl Engine {
     /// Sets `contact: null` on a wish with the server's actor, then syncs it out.
     pub(super) fn unlink_contact(&mut self, wish_id: DocumentId) {
         let compact_after = self.config.compact_after_chunks;
+        let server_actor = self.server_actor.clone();
         let Some(state) = self.ready_or_defer(wish_id, Deferred::UnlinkContact) else {
             return;
         };
@@ -51,6 +52,8 @@ impl Engine {
             return;
         }
         let before = state.doc.get_heads();
+        // Written with the server's actor: devices cannot forge it (authorship.rs).
+        state.doc.set_actor(server_actor);
         let mut tx = state.doc.transaction();
         let _ = tx.put(automerge::ROOT, "contact", automerge::ScalarValue::Null);
         tx.commit();
