@@ -138,6 +138,7 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/v1/devices/{id}", patch(api::devices::reassign))
         .route("/api/v1/contacts/{doc}", delete(api::admin::delete_contact))
         .route("/api/v1/audit", get(api::admin::audit))
+        .route("/api/v1/refusals", get(api::refusals::list))
         .fallback(tablet_app::serve)
         .with_state(state)
 }

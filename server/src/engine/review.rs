@@ -30,10 +30,11 @@ impl Engine {
     /// Decides on a change just applied; on refusal undoes it and tells the writer.
     /// Returns whether the change stands.
     pub(super) fn review_change(&mut self, change: Applied<'_>) -> bool {
-        let verdict = self.judge(&change).and_then(|v| {
-            self.authorship(change.conn, change.doc_id, change.before)
-                .map(|()| v)
-        });
+        // Authorship first: a change by the server's or another device's actor is refused
+        // whatever it does.
+        let verdict = self
+            .authorship(change.conn, change.doc_id, change.before)
+            .and_then(|()| self.judge(&change));
         match verdict {
             Ok(verdict) => {
                 self.audit_on_behalf(change.conn, change.doc_id, verdict);

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod devices;
+pub mod refusals;
 
 use std::sync::Arc;
 
