@@ -106,8 +106,14 @@ fn perform(doc: &Automerge, step: &Step, at: u64) -> Option<(Principal, bool, Au
         Step::Publish => staff_op(&mut fork, &id, at, |d, s| wish::publish(d, s).is_ok()),
         Step::Claim(n) => {
             let p = person(*n);
-            let ok = wish::claim(&mut fork, st(&id, &p, at), ClaimKind::Person, &p.person, None)
-                .is_ok();
+            let ok = wish::claim(
+                &mut fork,
+                st(&id, &p, at),
+                ClaimKind::Person,
+                &p.person,
+                None,
+            )
+            .is_ok();
             (p, true, ok)
         }
         Step::Assign(n) => {
@@ -135,9 +141,7 @@ fn perform(doc: &Automerge, step: &Step, at: u64) -> Option<(Principal, bool, Au
         Step::Arbitrate => return arbitrate(doc, at),
         Step::ForgeAssignment(n) => hostile(&mut fork, *n, |tx| forge_assignment(tx, &id, *n)),
         Step::DeleteEvent(n) => hostile(&mut fork, *n, |tx| delete_collected(tx)),
-        Step::Retitle(n) => hostile(&mut fork, *n, |tx| {
-            tx.put(ROOT, "title", "改掉").is_ok()
-        }),
+        Step::Retitle(n) => hostile(&mut fork, *n, |tx| tx.put(ROOT, "title", "改掉").is_ok()),
         Step::ClaimAsOther(n) => hostile(&mut fork, *n, |tx| claim_as_other(tx, &id, *n)),
     };
     ok.then_some((writer, honest, fork))
@@ -227,9 +231,15 @@ fn claim_as_other(tx: &mut automerge::transaction::Transaction<'_>, id: &str, n:
     let Ok(claim) = tx.put_object(&claims, id, ObjType::Map) else {
         return false;
     };
-    [("id", id.to_owned()), ("kind", "person".into()), ("claimant", format!("p{other}")), ("by", format!("p{other}")), ("device", format!("d{n}"))]
-        .into_iter()
-        .all(|(k, v)| tx.put(&claim, k, v).is_ok())
+    [
+        ("id", id.to_owned()),
+        ("kind", "person".into()),
+        ("claimant", format!("p{other}")),
+        ("by", format!("p{other}")),
+        ("device", format!("d{n}")),
+    ]
+    .into_iter()
+    .all(|(k, v)| tx.put(&claim, k, v).is_ok())
         && tx.put(&claim, "at", 6_u64).is_ok()
 }
 
@@ -264,24 +274,49 @@ fn holds_assignment(doc: &Automerge, person: &str) -> bool {
 /// The invariants every accepted state keeps.
 fn assert_invariants(before: &Automerge, after: &Automerge, writer: &Principal) {
     let (old, new) = (view(before), view(after));
-    assert!(new.active_assignments() <= new.capacity as usize, "over capacity");
+    assert!(
+        new.active_assignments() <= new.capacity as usize,
+        "over capacity"
+    );
     for (claim, a) in &new.assigned {
         if !old.assigned.contains_key(claim) && a.by_server {
-            assert_eq!(writer.role, Role::Administrator, "by_server forged by {}", writer.person);
+            assert_eq!(
+                writer.role,
+                Role::Administrator,
+                "by_server forged by {}",
+                writer.person
+            );
         }
     }
     for event in &old.events {
-        assert!(new.events.contains(event), "event {} lost or rewritten", event.id);
+        assert!(
+            new.events.contains(event),
+            "event {} lost or rewritten",
+            event.id
+        );
     }
     for claim in &old.claims {
-        assert!(new.claims.contains(claim), "claim {} lost or rewritten", claim.id);
+        assert!(
+            new.claims.contains(claim),
+            "claim {} lost or rewritten",
+            claim.id
+        );
     }
-    let staff = matches!(writer.role, Role::Coordinator | Role::Office | Role::Administrator);
+    let staff = matches!(
+        writer.role,
+        Role::Coordinator | Role::Office | Role::Administrator
+    );
     for event in new.events.iter().filter(|e| !old.events.contains(e)) {
-        assert!(staff || event.by == writer.person, "event in another's name");
+        assert!(
+            staff || event.by == writer.person,
+            "event in another's name"
+        );
     }
     for claim in new.claims.iter().filter(|c| !old.claims.contains(c)) {
-        assert!(staff || claim.claimant == writer.person, "claim in another's name");
+        assert!(
+            staff || claim.claimant == writer.person,
+            "claim in another's name"
+        );
     }
 }
 
