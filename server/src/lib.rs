@@ -20,5 +20,6 @@ pub mod http;
 pub mod metrics;
 pub mod qr;
 pub mod runtime;
+pub mod scope;
 pub mod server;
 pub mod storage;

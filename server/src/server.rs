@@ -1,6 +1,8 @@
 //! Assembling a running server from a data directory: storage, identity, engine thread,
 //! HTTP router, graceful shutdown.
 
+mod people_backfill;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -95,6 +97,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let store = open_store_with_cache(&config.data_dir, config.storage_cache_bytes)?;
     let storage: Arc<dyn Storage> = store;
     let storage_id = storage_id(storage.as_ref())?;
+    people_backfill::fill_person_ids(storage.as_ref())?;
     let hook = DomainHook::new(server_actor(storage_id.as_str()));
     let engine = Engine::new(
         server_peer_id(&storage_id),

@@ -1,5 +1,6 @@
 //! Deleting residents' data and reading the audit log.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
@@ -57,16 +58,27 @@ fn default_limit() -> usize {
 }
 
 /// `GET /api/v1/audit?since_ms=&limit=` (office, administrator): the audit log, oldest
-/// first.
+/// first. An office device sees the records of its community's devices; the
+/// administrator sees every record.
 pub async fn audit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditRecord>>, ApiError> {
-    require(&state, &headers, &[Role::Office])?;
+    let who = require(&state, &headers, &[Role::Office])?;
+    let devices: Option<HashSet<String>> = crate::scope::community_scope(&who).map(|c| {
+        state
+            .directory
+            .devices()
+            .into_iter()
+            .filter(|d| d.community == c)
+            .map(|d| d.device_id)
+            .collect()
+    });
     let storage = state.storage.clone();
     let records = blocking(move || {
-        crate::audit::read(storage.as_ref(), q.since_ms, q.limit.min(10_000))
+        let keep = |r: &AuditRecord| devices.as_ref().is_none_or(|d| d.contains(&r.device));
+        crate::audit::read_matching(storage.as_ref(), q.since_ms, q.limit.min(10_000), keep)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
     })
     .await?;
