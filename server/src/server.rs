@@ -126,16 +126,8 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     announce(addr);
     tracing::info!(%addr, storage_id = %storage_id, data = %config.data_dir.display(), "serving");
     let shutdown_hub = hub.clone();
-    // Nagle's algorithm would hold a second small frame to a peer (sync, then
-    // remote-heads-changed) until the peer's delayed ACK: ~40 ms per change.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let header_timeout = Duration::from_millis(config.limits.header_read_timeout_ms.max(1));
+    crate::http::serve(listener, app(state), header_timeout, async move {
         shutdown_signal().await;
         tracing::info!("shutting down: flushing storage and closing connections");
         shutdown_hub.shutdown().await;

@@ -9,15 +9,17 @@ use axum::Json;
 use serde::Deserialize;
 use wish_client_core::proto::DocumentId;
 
-use super::devices::{audit as write_audit, tell_engine};
+use super::devices::audit as write_audit;
 use super::{blocking, require, ApiError};
 use crate::access::Role;
 use crate::audit::AuditRecord;
-use crate::engine::Input;
 use crate::http::AppState;
+use crate::runtime::HubInput;
 
-/// `DELETE /api/v1/contacts/{doc}` (coordinator, office): deletes a resident's contact
-/// document; see `engine/deletion.rs`.
+/// `DELETE /api/v1/contacts/{doc}` (coordinator of the contact's station, office of its
+/// community, administrator): deletes a resident's contact document; see
+/// `engine/deletion.rs`. Any other document, or a contact outside the caller's scope, is
+/// refused with 403 and the reason (and audited by the engine).
 pub async fn delete_contact(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -27,14 +29,6 @@ pub async fn delete_contact(
     let doc: DocumentId = doc
         .parse()
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "not a document id"))?;
-    tell_engine(
-        &state,
-        Input::DeleteDocument {
-            doc,
-            by: who.device_id.clone(),
-        },
-    )
-    .await;
     write_audit(
         &state,
         "contact-delete-requested",
@@ -42,7 +36,23 @@ pub async fn delete_contact(
         &doc.to_string(),
     )
     .await;
-    Ok(StatusCode::ACCEPTED)
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let asked = HubInput::DeleteContact {
+        doc,
+        principal: who,
+        reply,
+    };
+    let stopped = || {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the contact was not deleted; try again",
+        )
+    };
+    state.hub.send(asked).await.map_err(|_| stopped())?;
+    match answer.await.map_err(|_| stopped())? {
+        Ok(()) => Ok(StatusCode::ACCEPTED),
+        Err(error) => Err(ApiError::new(StatusCode::FORBIDDEN, error.to_string())),
+    }
 }
 
 #[derive(Deserialize)]

@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -15,7 +14,7 @@ use super::{blocking, require, ApiError};
 use crate::access::{Principal, Role};
 use crate::directory::{DeviceRecord, DirectoryError, NewEnrollment};
 use crate::engine::Input;
-use crate::http::AppState;
+use crate::http::{AppState, ClientAddr};
 use crate::runtime::{now_ms, HubInput};
 use crate::scope;
 
@@ -138,13 +137,13 @@ pub struct Redeem {
 /// credential): redeems a code once for a device token, returned once.
 pub async fn redeem(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Extension(ClientAddr(ip)): Extension<ClientAddr>,
     Json(body): Json<Redeem>,
 ) -> Result<Json<Value>, ApiError> {
     // Codes are short enough to type; guessing them is throttled per address.
     if state
         .address_limiter
-        .acquire(&format!("enroll:{}", addr.ip()), std::time::Instant::now())
+        .acquire(&format!("enroll:{ip}"), std::time::Instant::now())
         .is_err()
     {
         return Err(ApiError::new(
