@@ -22,5 +22,6 @@ pub mod qr;
 pub mod refusals;
 pub mod rules;
 pub mod runtime;
+pub mod scope;
 pub mod server;
 pub mod storage;
