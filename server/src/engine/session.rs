@@ -138,11 +138,15 @@ impl Engine {
         is_request: bool,
     ) {
         let compact_after = self.config.compact_after_chunks;
+        let admin = self
+            .conns
+            .peer(conn)
+            .is_some_and(|p| p.principal.role == crate::access::Role::Administrator);
         let Some(state) = ready_in(&mut self.docs, &doc_id) else {
             return;
         };
         let before = state.doc.get_heads();
-        let patches = match state.apply_logged(peer_id, message) {
+        let patches = match state.apply_logged(peer_id, message, !admin) {
             Ok(patches) => patches,
             Err(ApplyError::Rejected(reason)) => return self.refuse(conn, &reason),
             Err(ApplyError::Panicked) => {
