@@ -43,11 +43,21 @@ pub fn read(
     since_ms: u64,
     limit: usize,
 ) -> Result<Vec<AuditRecord>, StorageError> {
+    read_matching(storage, since_ms, limit, |_| true)
+}
+
+/// Like [`read`], keeping only the records `keep` accepts (a community's devices).
+pub fn read_matching(
+    storage: &dyn Storage,
+    since_ms: u64,
+    limit: usize,
+    keep: impl Fn(&AuditRecord) -> bool,
+) -> Result<Vec<AuditRecord>, StorageError> {
     let rows = storage.load_range(&["audit".to_owned()])?;
     Ok(rows
         .into_iter()
         .filter_map(|(_, bytes)| serde_json::from_slice::<AuditRecord>(&bytes).ok())
-        .filter(|r| r.at >= since_ms)
+        .filter(|r| r.at >= since_ms && keep(r))
         .take(limit)
         .collect())
 }

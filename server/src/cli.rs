@@ -1,6 +1,7 @@
 //! The `wish-station` command line.
 
 mod bench;
+mod bootstrap_token;
 mod contact;
 mod demo;
 mod device;

@@ -11,12 +11,14 @@ mod codes;
 mod records;
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use sha2::{Digest, Sha256};
 
 pub use codes::{new_code, new_token};
-pub use records::{DeviceRecord, EnrollmentRecord, NewEnrollment};
+pub use records::{
+    DeviceRecord, EnrollmentRecord, NewEnrollment, MAX_CODE_MINUTES, MAX_TOKEN_DAYS,
+};
 
 use crate::access::{Principal, Role};
 use crate::storage::{key, Storage, StorageError, WriteBatch};
@@ -54,6 +56,9 @@ pub struct Directory {
     bootstrap_hash: String,
     devices: RwLock<HashMap<String, DeviceRecord>>,
     storage: Arc<dyn Storage>,
+    /// Held from reading a code to storing its redemption, so that one code enrolls one
+    /// device however many redeem it at once.
+    redeeming: Mutex<()>,
 }
 
 impl Directory {
@@ -71,11 +76,22 @@ impl Directory {
             bootstrap_hash: sha256_hex(bootstrap_token),
             devices: RwLock::new(devices),
             storage,
+            redeeming: Mutex::new(()),
         })
     }
 
     /// The principal a token stands for at `now_ms`.
     pub fn authenticate(&self, token: Option<&str>, now_ms: u64) -> Result<Principal, AuthError> {
+        self.authenticate_until(token, now_ms).map(|(who, _)| who)
+    }
+
+    /// The principal a token stands for at `now_ms`, and when the token expires
+    /// (`u64::MAX` for the bootstrap token). Live sockets close at that time.
+    pub fn authenticate_until(
+        &self,
+        token: Option<&str>,
+        now_ms: u64,
+    ) -> Result<(Principal, u64), AuthError> {
         let token = token
             .map(str::trim)
             .filter(|t| !t.is_empty())
@@ -83,7 +99,7 @@ impl Directory {
         let hash = sha256_hex(token);
         // Comparing hashes keeps the comparison independent of where the token differs.
         if hash == self.bootstrap_hash {
-            return Ok(Principal::administrator());
+            return Ok((Principal::administrator(), u64::MAX));
         }
         let devices = self.devices.read().map_err(|_| AuthError::Unknown)?;
         let record = devices.get(&hash).ok_or(AuthError::Unknown)?;
@@ -93,7 +109,7 @@ impl Directory {
         if record.expires_ms <= now_ms {
             return Err(AuthError::Expired);
         }
-        Ok(record.principal())
+        Ok((record.principal(), record.expires_ms))
     }
 
     /// Stores a new enrollment code; returns the code (shown once) and its record.
@@ -118,6 +134,12 @@ impl Directory {
         now_ms: u64,
     ) -> Result<(String, DeviceRecord), DirectoryError> {
         let code_key = key(["enrollment".to_owned(), sha256_hex(&codes::normalise(code))]);
+        // A poisoned lock only means another redemption panicked; the check below still
+        // reads the stored code.
+        let _one_at_a_time = self
+            .redeeming
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut enrollment: EnrollmentRecord =
             self.get(&code_key)?.ok_or(DirectoryError::UnknownCode)?;
         if enrollment.redeemed_by.is_some() {
@@ -146,6 +168,11 @@ impl Directory {
             .unwrap_or_default();
         all.sort_by(|a, b| (a.created_ms, &a.device_id).cmp(&(b.created_ms, &b.device_id)));
         all
+    }
+
+    /// The record of one device.
+    pub fn device(&self, device_id: &str) -> Result<DeviceRecord, DirectoryError> {
+        self.find(device_id).map(|(_, record)| record)
     }
 
     /// Revokes a device; its token stops working at once.

@@ -24,6 +24,7 @@ mod deletion;
 mod document;
 mod hook;
 mod loading;
+mod review;
 mod session;
 
 use std::collections::HashMap;
@@ -71,8 +72,10 @@ pub enum Input {
         principal: Option<Principal>,
     },
     /// Delete a resident's contact document: its data is removed, a tombstone refuses
-    /// re-uploads, holders are told it is unavailable, and its wish is unlinked.
-    DeleteDocument { doc: DocumentId, by: String },
+    /// re-uploads, holders are told it is unavailable, and its wish is unlinked. Only a
+    /// `contact` the caller has scope over is deleted (`scope::may_delete_contact`); the
+    /// outcome comes back as [`Effect::DeleteAnswered`] with the same `request`.
+    DeleteDocument(DeleteRequest),
     /// A decoded message arrived on a socket.
     Message { conn: ConnId, message: WireMessage },
     /// The socket closed (by the peer, the network or the runtime).
@@ -106,6 +109,21 @@ pub enum Effect {
     Close { conn: ConnId, reason: String },
     /// A document's heads changed durably (once the preceding persist commits).
     DocChanged(DocumentId),
+    /// The outcome of [`Input::DeleteDocument`] (once the preceding persist commits).
+    DeleteAnswered {
+        request: u64,
+        outcome: Result<(), crate::scope::ScopeError>,
+    },
+}
+
+/// A request to delete a contact document.
+#[derive(Debug, Clone)]
+pub struct DeleteRequest {
+    pub doc: DocumentId,
+    /// Who asks; the deletion is refused outside their contact scope.
+    pub by: Principal,
+    /// Chosen by the caller; echoed in [`Effect::DeleteAnswered`].
+    pub request: u64,
 }
 
 /// The engine state. Create one per server; see the module docs for the contract.
@@ -122,11 +140,16 @@ pub struct Engine {
     audit_seq: u64,
     /// Which device each Automerge actor belongs to.
     actors: authorship::ActorBindings,
+    /// The server's own actor, reserved: no device may upload a change by it.
+    server_actor: automerge::ActorId,
+    /// Distinguishes refusal records and signals.
+    refusal_seq: u64,
     counters: EngineCounters,
 }
 
 impl Engine {
     pub fn new(server_peer: PeerId, storage_id: StorageId, config: EngineConfig) -> Self {
+        let server_actor = crate::domain::server_actor(storage_id.as_str());
         Self {
             server_peer,
             storage_id,
@@ -138,6 +161,8 @@ impl Engine {
             hook: None,
             audit_seq: 0,
             actors: Default::default(),
+            server_actor,
+            refusal_seq: 0,
             counters: EngineCounters::default(),
         }
     }
@@ -158,7 +183,7 @@ impl Engine {
                 device_id,
                 principal,
             } => self.on_principal_changed(&device_id, principal),
-            Input::DeleteDocument { doc, by } => self.on_delete(doc, by),
+            Input::DeleteDocument(request) => self.on_delete(request),
             Input::Message { conn, message } => self.on_message(conn, message),
             Input::Disconnected { conn } => self.on_disconnected(conn),
             Input::Loaded { doc, entries } => self.on_loaded(doc, entries),

@@ -2,9 +2,12 @@
 //! dashboard at `/office` and the tablet app at `/`.
 
 mod api;
+mod client_addr;
 mod dashboard;
+mod device_conns;
 mod office;
 mod rate_limit;
+mod serve;
 mod sync_socket;
 mod tablet_app;
 
@@ -17,7 +20,9 @@ use axum::Router;
 use crate::directory::Directory;
 use crate::runtime::Hub;
 use crate::storage::Storage;
+pub use client_addr::ClientAddr;
 pub use rate_limit::RateLimiter;
+pub use serve::serve;
 pub use tablet_app::default_app_dir;
 
 /// Limits applied to every WebSocket connection.
@@ -40,6 +45,17 @@ pub struct Limits {
     /// Browser origins allowed to open `/sync`; empty allows any. Requests without an
     /// `Origin` header (native clients) are always allowed.
     pub allowed_origins: Vec<String>,
+    /// Open `/sync` connections allowed per device (the administrator's tools excepted).
+    pub max_connections_per_device: usize,
+    /// Time a client has to send a request's head, in milliseconds (slowloris).
+    pub header_read_timeout_ms: u64,
+    /// Failed authentications (401) allowed per minute per client address on `/api` and
+    /// `/sync`; twice as many at once. Past that the address gets 429 for a while.
+    pub auth_failures_per_minute: u32,
+    /// The header a reverse proxy puts the client's address in (e.g. `X-Forwarded-For`;
+    /// its last entry is used). `None`: the socket's address, and such headers are
+    /// ignored, since any client can send them.
+    pub trusted_proxy_header: Option<String>,
 }
 
 impl Default for Limits {
@@ -55,6 +71,10 @@ impl Default for Limits {
             upgrades_per_minute: 120,
             messages_per_second: 500,
             allowed_origins: Vec::new(),
+            max_connections_per_device: 8,
+            header_read_timeout_ms: 10_000,
+            auth_failures_per_minute: 10,
+            trusted_proxy_header: None,
         }
     }
 }
@@ -76,6 +96,10 @@ pub struct AppState {
     pub address_limiter: RateLimiter,
     /// Messages, by device.
     pub message_limiter: Arc<RateLimiter>,
+    /// Failed authentications, by client address.
+    pub auth_failures: RateLimiter,
+    /// Open `/sync` connections, by device.
+    pub device_conns: device_conns::DeviceConns,
     next_conn: AtomicU64,
 }
 
@@ -97,6 +121,11 @@ impl AppState {
                 f64::from(limits.messages_per_second),
                 f64::from(limits.messages_per_second) * 10.0,
             )),
+            auth_failures: RateLimiter::new(
+                f64::from(limits.auth_failures_per_minute) / 60.0,
+                f64::from(limits.auth_failures_per_minute) * 2.0,
+            ),
+            device_conns: device_conns::DeviceConns::default(),
             limits,
             next_conn: AtomicU64::new(1),
             office: None,
@@ -138,6 +167,11 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/v1/devices/{id}", patch(api::devices::reassign))
         .route("/api/v1/contacts/{doc}", delete(api::admin::delete_contact))
         .route("/api/v1/audit", get(api::admin::audit))
+        .route("/api/v1/refusals", get(api::refusals::list))
         .fallback(tablet_app::serve)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            client_addr::throttle_failed_auth,
+        ))
         .with_state(state)
 }

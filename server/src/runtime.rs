@@ -26,8 +26,15 @@ pub enum HubInput {
         handle: ConnHandle,
         principal: Principal,
     },
-    /// An input for the engine from the API (role changes, revocations, deletions).
+    /// An input for the engine from the API (role changes, revocations).
     Engine(crate::engine::Input),
+    /// Delete a contact document if `principal` has contact scope over it; the outcome
+    /// is answered once the deletion is durable.
+    DeleteContact {
+        doc: wish_client_core::proto::DocumentId,
+        principal: Principal,
+        reply: oneshot::Sender<Result<(), crate::scope::ScopeError>>,
+    },
     Message {
         conn: ConnId,
         message: WireMessage,

@@ -1,6 +1,8 @@
 //! Assembling a running server from a data directory: storage, identity, engine thread,
 //! HTTP router, graceful shutdown.
 
+mod people_backfill;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -95,6 +97,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let store = open_store_with_cache(&config.data_dir, config.storage_cache_bytes)?;
     let storage: Arc<dyn Storage> = store;
     let storage_id = storage_id(storage.as_ref())?;
+    people_backfill::fill_person_ids(storage.as_ref())?;
     let hook = DomainHook::new(server_actor(storage_id.as_str()));
     let engine = Engine::new(
         server_peer_id(&storage_id),
@@ -123,16 +126,8 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     announce(addr);
     tracing::info!(%addr, storage_id = %storage_id, data = %config.data_dir.display(), "serving");
     let shutdown_hub = hub.clone();
-    // Nagle's algorithm would hold a second small frame to a peer (sync, then
-    // remote-heads-changed) until the peer's delayed ACK: ~40 ms per change.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    let header_timeout = Duration::from_millis(config.limits.header_read_timeout_ms.max(1));
+    crate::http::serve(listener, app(state), header_timeout, async move {
         shutdown_signal().await;
         tracing::info!("shutting down: flushing storage and closing connections");
         shutdown_hub.shutdown().await;

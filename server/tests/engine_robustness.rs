@@ -93,7 +93,10 @@ impl Harness {
                     self.feed(Input::Loaded { doc, entries });
                 }
                 Effect::Persist(batch) => self.store.commit(batch).unwrap(),
-                Effect::Send { .. } | Effect::Close { .. } | Effect::DocChanged(_) => {}
+                Effect::Send { .. }
+                | Effect::Close { .. }
+                | Effect::DocChanged(_)
+                | Effect::DeleteAnswered { .. } => {}
             }
         }
     }

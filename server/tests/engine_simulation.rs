@@ -120,7 +120,7 @@ impl Sim {
                         self.client_effects(i, more);
                     }
                 }
-                Effect::DocChanged(_) => {}
+                Effect::DocChanged(_) | Effect::DeleteAnswered { .. } => {}
             }
         }
         self.store.commit(pending).unwrap();

@@ -591,7 +591,7 @@ impl Sim {
                         self.client_effects(i, more);
                     }
                 }
-                Effect::DocChanged(_) => {}
+                Effect::DocChanged(_) | Effect::DeleteAnswered { .. } => {}
             }
         }
         if !self.commit(pending) {

@@ -9,8 +9,20 @@ use wish_client_core::proto::DocumentId;
 use crate::http::request;
 use crate::{TestServer, TEST_TOKEN};
 
-/// A wish and its contact document, collected by `collector` at `station`.
+/// A wish and its contact document, collected by `collector` at `station` (stamped with
+/// device `d-test`: upload it with the bootstrap token, or use [`collected_on`]).
 pub fn wish_with_contact(
+    station: &str,
+    collector: &str,
+    seed: u8,
+) -> anyhow::Result<(DocumentId, Automerge, DocumentId, Automerge)> {
+    collected_on("d-test", station, collector, seed)
+}
+
+/// A wish and its contact collected on `device`: what that enrolled tablet would upload
+/// (the write rules refuse entries stamped with another device).
+pub fn collected_on(
+    device: &str,
     station: &str,
     collector: &str,
     seed: u8,
@@ -35,7 +47,7 @@ pub fn wish_with_contact(
         capacity: 1,
         on_behalf: true,
         collected_by: collector.into(),
-        device: "d-test".into(),
+        device: device.into(),
         event_id: format!("e{seed}"),
         now_ms: 1_700_000_000_000,
         contact: Some(NewContact {

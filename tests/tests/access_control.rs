@@ -11,7 +11,7 @@ use wish_client_core::native::NativeClient;
 use wish_client_core::proto::DocumentId;
 use wish_client_core::sync::ClientEvent;
 use wish_tests::clients::{client, SYNC_TIMEOUT};
-use wish_tests::fixtures::{enroll, wish_with_contact};
+use wish_tests::fixtures::{collected_on, enroll, wish_with_contact};
 use wish_tests::http::request;
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
@@ -210,10 +210,10 @@ async fn a_read_only_peers_changes_are_neither_stored_nor_relayed() -> anyhow::R
 async fn a_deleted_contact_cannot_be_uploaded_again_and_holders_are_told() -> anyhow::Result<()> {
     let data = temp_dir();
     let server = TestServer::start(BIN, &data.path().join("server"))?;
-    let (token, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let tablet_dir = temp_dir();
     let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
-    let (wish_id, wish, contact_id, contact) = wish_with_contact("A", "p-li", 7)?;
+    let (wish_id, wish, contact_id, contact) = collected_on(&device, "A", "p-li", 7)?;
     upload(&tablet, wish_id, &wish).await?;
     upload(&tablet, contact_id, &contact).await?;
     let mut events = tablet.events();
@@ -287,12 +287,12 @@ async fn changes_by_another_devices_actor_are_refused_unless_the_device_may_rela
 ) -> anyhow::Result<()> {
     let data = temp_dir();
     let server = TestServer::start(BIN, &data.path().join("server"))?;
-    let (li, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let (li, li_device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let (wang, wang_device) = enroll(&server, "volunteer", "p-wang", &["A"], 30)?;
     let (zhou, _) = enroll(&server, "coordinator", "p-zhou", &["A"], 30)?;
     let li_dir = temp_dir();
     let li_tablet = client(&ws_url(&server, &li), li_dir.path(), false).await?;
-    let (wish_id, wish, _, _) = wish_with_contact("A", "p-li", 9)?;
+    let (wish_id, wish, _, _) = collected_on(&li_device, "A", "p-li", 9)?;
     upload(&li_tablet, wish_id, &wish).await?;
 
     let forged = forged_change(&wish, "改过的标题")?;
@@ -331,7 +331,7 @@ async fn a_role_change_applies_to_a_live_connection_without_reconnecting() -> an
     let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let tablet_dir = temp_dir();
     let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
-    let (wish_id, wish, contact_id, contact) = wish_with_contact("A", "p-li", 21)?;
+    let (wish_id, wish, contact_id, contact) = collected_on(&device, "A", "p-li", 21)?;
     upload(&tablet, wish_id, &wish).await?;
     upload(&tablet, contact_id, &contact).await?;
     let mut events = tablet.events();

@@ -39,7 +39,10 @@ impl Harness {
                 Effect::Persist(batch) => {
                     let _ = self.store.commit(batch);
                 }
-                Effect::Send { .. } | Effect::Close { .. } | Effect::DocChanged(_) => {}
+                Effect::Send { .. }
+                | Effect::Close { .. }
+                | Effect::DocChanged(_)
+                | Effect::DeleteAnswered { .. } => {}
             }
         }
     }

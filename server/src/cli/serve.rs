@@ -17,9 +17,10 @@ pub struct ServeArgs {
     /// Data directory (holds the redb database).
     #[arg(long, default_value = "./data")]
     data: PathBuf,
-    /// Administrator token; clients connect to /sync?token=TOKEN.
+    /// Administrator token (at least 16 characters); clients connect to /sync?token=TOKEN.
+    /// Without it, the token in DATA/bootstrap-token is used, generated on first start.
     #[arg(long, env = "WISH_STATION_BOOTSTRAP_TOKEN", hide_env_values = true)]
-    bootstrap_token: String,
+    bootstrap_token: Option<String>,
     /// Largest accepted WebSocket message, in bytes.
     #[arg(long, default_value_t = Limits::default().max_message_bytes)]
     max_message_bytes: usize,
@@ -45,19 +46,35 @@ pub struct ServeArgs {
     /// The built tablet app served at / (scripts/build-app.sh writes wasm/app/dist).
     #[arg(long)]
     app_dir: Option<PathBuf>,
+    /// Open /sync connections allowed per device.
+    #[arg(long, default_value_t = Limits::default().max_connections_per_device)]
+    max_connections_per_device: usize,
+    /// Seconds a client has to send a request's headers before the connection closes.
+    #[arg(long, default_value_t = Limits::default().header_read_timeout_ms / 1000)]
+    header_read_timeout_secs: u64,
+    /// Failed authentications allowed per minute per client address (twice as many at
+    /// once); past that the address is answered 429 for a while.
+    #[arg(long, default_value_t = Limits::default().auth_failures_per_minute)]
+    auth_failures_per_minute: u32,
+    /// Header holding the client's address when behind a reverse proxy, e.g.
+    /// X-Forwarded-For (its last entry is used). Only set this behind a proxy that sets
+    /// the header: otherwise clients could choose their own address.
+    #[arg(long)]
+    trusted_proxy_header: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
-    anyhow::ensure!(
-        !args.bootstrap_token.trim().is_empty(),
-        "the bootstrap token must not be empty"
-    );
+    let bootstrap_token = super::bootstrap_token::resolve(args.bootstrap_token, &args.data)?;
     let limits = Limits {
         max_message_bytes: args.max_message_bytes,
         outbound_queue_bytes: args.outbound_queue_mib.saturating_mul(1024 * 1024),
         allowed_origins: args.allowed_origins,
         upgrades_per_minute: args.upgrades_per_minute,
         messages_per_second: args.messages_per_second,
+        max_connections_per_device: args.max_connections_per_device,
+        header_read_timeout_ms: args.header_read_timeout_secs.max(1).saturating_mul(1000),
+        auth_failures_per_minute: args.auth_failures_per_minute,
+        trusted_proxy_header: args.trusted_proxy_header,
         ..Limits::default()
     };
     let engine = EngineConfig {
@@ -67,7 +84,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = ServerConfig {
         listen: args.listen,
         data_dir: args.data,
-        bootstrap_token: args.bootstrap_token,
+        bootstrap_token,
         limits,
         engine,
         app_dir: args.app_dir.unwrap_or_else(crate::http::default_app_dir),

@@ -11,6 +11,10 @@ use crate::access::{Principal, Role};
 pub const DEFAULT_CODE_MINUTES: u64 = 24 * 60;
 /// Default lifetime of a device token.
 pub const DEFAULT_TOKEN_DAYS: u64 = 365;
+/// Longest lifetime of an enrollment code: 30 days.
+pub const MAX_CODE_MINUTES: u64 = 30 * 24 * 60;
+/// Longest lifetime of a device token: one year; the device is enrolled again after.
+pub const MAX_TOKEN_DAYS: u64 = 365;
 
 /// What an enrollment code will grant.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -47,7 +51,34 @@ impl NewEnrollment {
                 "volunteers and coordinators need at least one station".into(),
             ));
         }
-        Ok(())
+        check_bound(
+            "expires_in_minutes",
+            self.expires_in_minutes,
+            MAX_CODE_MINUTES,
+        )?;
+        check_bound("token_days", self.token_days, MAX_TOKEN_DAYS)
+    }
+
+    /// The device this code would enroll, as a principal (for scope checks).
+    pub fn target(&self) -> Principal {
+        Principal {
+            device_id: String::new(),
+            role: self.role,
+            person: self.person.clone(),
+            community: Some(self.community.clone()),
+            stations: self.stations.iter().cloned().collect(),
+        }
+    }
+}
+
+/// A lifetime, if given, is at most `max` (zero makes a code or token that is already
+/// expired, which is harmless).
+fn check_bound(name: &str, value: Option<u64>, max: u64) -> Result<(), DirectoryError> {
+    match value {
+        Some(v) if v > max => Err(DirectoryError::Invalid(format!(
+            "{name} may be at most {max}"
+        ))),
+        _ => Ok(()),
     }
 }
 

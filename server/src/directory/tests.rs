@@ -58,3 +58,67 @@ fn expired_codes_expired_tokens_and_revoked_devices_are_refused() {
         Role::Administrator
     );
 }
+
+#[test]
+fn code_and_token_lifetimes_are_bounded() {
+    let d = directory();
+    let mut request = NewEnrollment {
+        role: Role::Volunteer,
+        person: "p-li".into(),
+        community: "c1".into(),
+        stations: vec!["A".into()],
+        expires_in_minutes: Some(MAX_CODE_MINUTES + 1),
+        token_days: None,
+        created_by: "test".into(),
+    };
+    assert!(matches!(
+        d.create_enrollment(request.clone(), 0),
+        Err(DirectoryError::Invalid(_))
+    ));
+    request.expires_in_minutes = Some(MAX_CODE_MINUTES);
+    request.token_days = Some(MAX_TOKEN_DAYS + 1);
+    assert!(matches!(
+        d.create_enrollment(request.clone(), 0),
+        Err(DirectoryError::Invalid(_))
+    ));
+    request.token_days = Some(MAX_TOKEN_DAYS);
+    assert!(d.create_enrollment(request, 0).is_ok());
+}
+
+#[test]
+fn the_administrator_role_cannot_be_enrolled_or_parsed() {
+    let d = directory();
+    let request = NewEnrollment {
+        role: Role::Administrator,
+        person: "p-li".into(),
+        community: "c1".into(),
+        stations: vec!["A".into()],
+        expires_in_minutes: None,
+        token_days: None,
+        created_by: "test".into(),
+    };
+    assert!(matches!(
+        d.create_enrollment(request, 0),
+        Err(DirectoryError::Invalid(_))
+    ));
+    assert!("administrator".parse::<Role>().is_err());
+}
+
+#[test]
+fn concurrent_redeems_of_one_code_enroll_one_device() {
+    let d = Arc::new(directory());
+    let code = volunteer_code(&d, 0);
+    let threads: Vec<_> = (0..8)
+        .map(|i| {
+            let (d, code) = (d.clone(), code.clone());
+            std::thread::spawn(move || d.redeem(&code, &format!("tablet {i}"), 1).is_ok())
+        })
+        .collect();
+    let won = threads
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .filter(|ok| *ok)
+        .count();
+    assert_eq!(won, 1);
+    assert_eq!(d.devices().len(), 1);
+}

@@ -75,6 +75,11 @@ pub struct CommunitySummary {
     pub name: String,
     pub district: String,
     pub people: u32,
+    /// The ids of the directory's people (no names): enrollment checks that the person a
+    /// code names is one of them. `None` in rows written before they were kept, until
+    /// the server's start fills them in ([`crate::server`]).
+    #[serde(default)]
+    pub person_ids: Option<Vec<String>>,
     pub units: u32,
     pub offers: Vec<OfferSummary>,
     pub projects: Vec<ProjectSummary>,
@@ -194,6 +199,7 @@ pub fn community_summary(doc_id: &str, view: &CommunityView) -> CommunitySummary
         name: view.name.clone(),
         district: view.district.clone(),
         people: count(view.people.len()),
+        person_ids: Some(view.people.keys().cloned().collect()),
         units: count(view.units.len()),
         offers: view
             .offers

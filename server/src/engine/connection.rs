@@ -1,4 +1,8 @@
 //! Connections and the protocol handshake: `join` binds a peer id to a socket.
+//!
+//! A peer id belongs to the device that joined with it first while that socket lives: a
+//! re-join by the same device replaces its old socket, a join by another device with
+//! that peer id is refused (its own socket closes, the holder's stays).
 
 use std::collections::{HashMap, HashSet};
 
@@ -145,14 +149,22 @@ impl Engine {
         if !supports_protocol_one(&supported_protocol_versions) {
             return self.refuse(conn, "unsupported protocol version");
         }
+        let Some(principal) = self.conns.pending_principal(conn) else {
+            return;
+        };
         if let Some(old) = self.conns.conn_of(&sender_id) {
+            if !self.same_device(old, &principal) {
+                self.audit(
+                    "peer-id-taken",
+                    &principal.device_id,
+                    &format!("peer {sender_id}"),
+                );
+                return self.refuse(conn, "this peer id is in use by another device");
+            }
             // A re-join with the same peer id replaces the old socket (automerge-repo #206).
             self.close(old, "replaced by a new connection of the same peer");
             self.on_disconnected(old);
         }
-        let Some(principal) = self.conns.pending_principal(conn) else {
-            return;
-        };
         let metadata = peer_metadata.unwrap_or_default();
         let storage_id = metadata.storage_id.filter(|_| !metadata.is_ephemeral);
         self.audit(
@@ -169,6 +181,14 @@ impl Engine {
         };
         self.conns.bind(conn, peer);
         self.send(conn, self.peer_message(sender_id));
+    }
+
+    /// Whether the peer on `conn` belongs to the device of `principal`: only a device
+    /// replaces its own peer's socket.
+    fn same_device(&self, conn: ConnId, principal: &Principal) -> bool {
+        self.conns
+            .peer(conn)
+            .is_some_and(|p| p.principal.device_id == principal.device_id)
     }
 
     fn peer_message(&self, target_id: PeerId) -> WireMessage {

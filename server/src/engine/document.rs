@@ -138,21 +138,47 @@ impl DocState {
         true
     }
 
-    /// Applies one sync message from `peer`. On a panic the in-memory document may be
-    /// inconsistent; the caller must unload it.
-    pub fn apply(&mut self, peer: &PeerId, message: sync::Message) -> Result<(), ApplyError> {
+    /// Applies one sync message from `peer` and returns what it did as patches (for the
+    /// write rules). On a panic the in-memory
+    /// document may be inconsistent; the caller must unload it.
+    pub fn apply_logged(
+        &mut self,
+        peer: &PeerId,
+        message: sync::Message,
+    ) -> Result<Vec<automerge::Patch>, ApplyError> {
         let Some(session) = self.sessions.get_mut(peer) else {
             return Err(ApplyError::Rejected("no session".into()));
         };
         let doc = &mut self.doc;
         let state = &mut session.state;
         match catch_unwind(AssertUnwindSafe(|| {
-            doc.receive_sync_message(state, message)
+            let mut log = automerge::PatchLog::active();
+            doc.receive_sync_message_log_patches(state, message, &mut log)
+                .map(|()| doc.make_patches(&mut log))
         })) {
-            Ok(Ok(())) => Ok(()),
+            Ok(Ok(patches)) => Ok(patches),
             Ok(Err(e)) => Err(ApplyError::Rejected(e.to_string())),
             Err(_) => Err(ApplyError::Panicked),
         }
+    }
+
+    /// Undoes a refused change: the document goes back to `before` (nothing of the change
+    /// was persisted or sent), and `peer`'s sync state starts over, so it neither believes
+    /// the server holds the change nor loops re-sending it within the session. Other
+    /// peers' sessions are untouched. Returns false if automerge could not rebuild the
+    /// document (the caller then unloads it).
+    pub fn restore(&mut self, before: &[ChangeHash], peer: &PeerId) -> bool {
+        let doc = &self.doc;
+        let Ok(Ok(restored)) = catch_unwind(AssertUnwindSafe(|| doc.fork_at(before))) else {
+            return false;
+        };
+        self.doc = restored;
+        if let Some(session) = self.sessions.get_mut(peer) {
+            session.state = sync::State::new();
+            session.heads_announced.clear();
+        }
+        self.refresh_meta();
+        true
     }
 
     /// The next sync message for `peer`, if there is anything to say.

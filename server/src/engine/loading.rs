@@ -12,8 +12,8 @@ pub(super) enum Deferred {
     /// A peer's message about this document, or about a document whose access depends
     /// on this one (a contact waits for its wish).
     Message(ConnId, WireMessage),
-    /// Delete this (contact) document.
-    Delete { by: String },
+    /// Delete a contact document (this one, or the contact waiting for this wish).
+    Delete(super::DeleteRequest),
     /// Unlink a deleted contact document from this wish.
     UnlinkContact,
 }
@@ -112,7 +112,7 @@ impl Engine {
                 self.on_message(conn, message)
             }
             Deferred::Message(..) => {}
-            Deferred::Delete { by } => self.on_delete(doc, by),
+            Deferred::Delete(request) => self.on_delete(request),
             Deferred::UnlinkContact => self.unlink_contact(doc),
         }
     }

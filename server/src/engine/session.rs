@@ -11,6 +11,7 @@ use super::counters::Refusal;
 use super::document::ApplyError;
 use super::hook::HookContext;
 use super::loading::ready_in;
+use super::review::Applied;
 use super::{Effect, Engine};
 use crate::access::{Access, DocMeta};
 use crate::storage::WriteBatch;
@@ -141,19 +142,30 @@ impl Engine {
             return;
         };
         let before = state.doc.get_heads();
-        match state.apply(peer_id, message) {
-            Ok(()) => {}
+        let patches = match state.apply_logged(peer_id, message) {
+            Ok(patches) => patches,
             Err(ApplyError::Rejected(reason)) => return self.refuse(conn, &reason),
             Err(ApplyError::Panicked) => {
                 tracing::error!(doc = %doc_id, conn = conn.0, "automerge panicked; document unloaded");
                 self.discard(doc_id);
                 return self.refuse(conn, "sync message could not be applied");
             }
-        }
+        };
         let changed = state.doc.get_heads() != before;
         tracing::debug!(doc = %doc_id, peer = %peer_id, changed, "applied sync message");
-        if changed && !self.accept_change(conn, doc_id, &before) {
-            return;
+        if changed {
+            let applied = Applied {
+                conn,
+                doc_id,
+                peer_id,
+                before: &before,
+                patches: &patches,
+            };
+            if !self.review_change(applied) {
+                // The writer's sync state starts over: answer it from the restored
+                // document so it learns the server's heads.
+                return self.reply(conn, doc_id, peer_id, is_request);
+            }
         }
         if changed {
             let Some(state) = ready_in(&mut self.docs, &doc_id) else {
@@ -183,56 +195,6 @@ impl Engine {
             self.announce_heads(doc_id);
         } else {
             self.announce_heads_to(conn, doc_id);
-        }
-    }
-
-    /// Checks a change just applied against the sender's rights over the new contents.
-    /// A refused change is dropped with the in-memory document (it was never persisted).
-    fn accept_change(
-        &mut self,
-        conn: ConnId,
-        doc_id: DocumentId,
-        before: &[automerge::ChangeHash],
-    ) -> bool {
-        let was_empty = before.is_empty();
-        let Some(state) = ready_in(&mut self.docs, &doc_id) else {
-            return false;
-        };
-        state.refresh_meta();
-        let allowed = match self.meta_of(doc_id) {
-            MetaLookup::Known(meta) => self.change_allowed(conn, &meta, was_empty),
-            // A new contact whose wish is unknown here: judged on its own contents.
-            MetaLookup::NeedsWish(_) => {
-                let meta = ready_in(&mut self.docs, &doc_id)
-                    .map(|s| s.meta.clone())
-                    .unwrap_or_default();
-                self.change_allowed(conn, &meta, was_empty)
-            }
-        };
-        if allowed && self.authorship_ok(conn, doc_id, before) {
-            return true;
-        }
-        self.refuse_change(conn, doc_id, was_empty);
-        false
-    }
-
-    fn refuse_change(&mut self, conn: ConnId, doc_id: DocumentId, was_empty: bool) {
-        let device = self
-            .conns
-            .peer(conn)
-            .map(|p| p.principal.device_id.clone())
-            .unwrap_or_default();
-        let kind = if was_empty {
-            "refused-creation"
-        } else {
-            "refused-change"
-        };
-        self.audit(kind, &device, &doc_id.to_string());
-        self.discard(doc_id);
-        if was_empty {
-            self.unavailable(conn, doc_id);
-        } else {
-            self.refuse(conn, "change refused: this device may not make it");
         }
     }
 

@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod devices;
+pub mod people;
+pub mod refusals;
 
 use std::sync::Arc;
 
@@ -87,12 +89,14 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
 }
 
 /// `GET /api/v1/summary`: wish counts in total and by status, module and station, from
-/// the summary rows (never by loading documents).
+/// the summary rows (never by loading documents), of the caller's community (every
+/// community for the administrator).
 pub async fn summary(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Json<SummaryCounts>, ApiError> {
-    require(&state, &headers, &[Role::Office, Role::Coordinator])?;
+    let who = require(&state, &headers, &[Role::Office, Role::Coordinator])?;
+    let community = crate::scope::community_scope(&who).map(str::to_owned);
     let storage = state.storage.clone();
     let rows =
         tokio::task::spawn_blocking(move || storage.load_range(&[SUMMARY_PREFIX.to_owned()]))
@@ -105,7 +109,10 @@ pub async fn summary(
     let mut counts = SummaryCounts::default();
     for (_, bytes) in rows {
         match serde_json::from_slice::<WishSummary>(&bytes) {
-            Ok(summary) => counts.add(&summary),
+            Ok(summary) if community.as_ref().is_none_or(|c| *c == summary.community) => {
+                counts.add(&summary)
+            }
+            Ok(_) => {}
             Err(error) => tracing::warn!(%error, "unreadable summary row skipped"),
         }
     }

@@ -55,6 +55,18 @@ impl RateLimiter {
         }
     }
 
+    /// Whether `key` has no token left at `now`, without taking one (for limits counted
+    /// on failures only: refuse while exhausted, [`acquire`](Self::acquire) on failure).
+    pub fn exhausted(&self, key: &str, now: Instant) -> bool {
+        let Ok(buckets) = self.buckets.lock() else {
+            return false;
+        };
+        buckets.get(key).is_some_and(|b| {
+            let elapsed = now.saturating_duration_since(b.updated).as_secs_f64();
+            b.tokens + elapsed * self.per_second < 1.0
+        })
+    }
+
     fn forget_full(&self, buckets: &mut HashMap<String, Bucket>, now: Instant) {
         let (rate, burst) = (self.per_second, self.burst);
         buckets.retain(|_, b| {
@@ -80,5 +92,18 @@ mod tests {
         assert!(limiter
             .acquire("a", t0 + Duration::from_millis(100))
             .is_ok());
+    }
+
+    #[test]
+    fn exhausted_looks_without_taking() {
+        let limiter = RateLimiter::new(1.0, 2.0);
+        let t0 = Instant::now();
+        assert!(!limiter.exhausted("a", t0));
+        assert!(limiter.acquire("a", t0).is_ok());
+        assert!(!limiter.exhausted("a", t0), "one token is left");
+        assert!(limiter.acquire("a", t0).is_ok());
+        assert!(limiter.exhausted("a", t0));
+        assert!(limiter.exhausted("a", t0), "looking took nothing");
+        assert!(!limiter.exhausted("a", t0 + Duration::from_secs(1)));
     }
 }

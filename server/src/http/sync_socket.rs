@@ -10,15 +10,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use std::net::SocketAddr;
+use axum::Extension;
 use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 use wish_client_core::proto::{decode, encode, WireMessage};
 
-use super::{AppState, Limits, RateLimiter};
+use super::device_conns::ConnSlot;
+use super::{AppState, ClientAddr, Limits, RateLimiter};
 use crate::access::{Principal, Role};
 use crate::engine::ConnId;
 use crate::runtime::{ConnEnds, ConnHandle, Hub, HubInput, Outbound};
@@ -35,7 +36,7 @@ const TOO_BIG: u16 = 1009;
 
 pub async fn upgrade(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(peer_addr): ConnectInfo<SocketAddr>,
+    Extension(ClientAddr(peer_ip)): Extension<ClientAddr>,
     headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
@@ -45,10 +46,7 @@ pub async fn upgrade(
     }
     if state
         .address_limiter
-        .acquire(
-            &format!("addr:{}", peer_addr.ip()),
-            Instant::now().into_std(),
-        )
+        .acquire(&format!("addr:{peer_ip}"), Instant::now().into_std())
         .is_err()
     {
         return (
@@ -58,11 +56,11 @@ pub async fn upgrade(
             .into_response();
     }
     let token = query.get("token").map(String::as_str);
-    let principal = match state
+    let (principal, expires_ms) = match state
         .directory
-        .authenticate(token, crate::runtime::now_ms())
+        .authenticate_until(token, crate::runtime::now_ms())
     {
-        Ok(principal) => principal,
+        Ok(found) => found,
         Err(error) => {
             let hint = "connect to /sync?token=TOKEN with a device token";
             return (StatusCode::UNAUTHORIZED, format!("{error}: {hint}")).into_response();
@@ -86,20 +84,42 @@ pub async fn upgrade(
         )
             .into_response();
     }
+    let slot = if limited {
+        let max = state.limits.max_connections_per_device;
+        match state.device_conns.try_hold(&principal.device_id, max) {
+            Some(slot) => Some(slot),
+            None => {
+                let refusal = format!("this device already has {max} open connections");
+                return (StatusCode::TOO_MANY_REQUESTS, refusal).into_response();
+            }
+        }
+    } else {
+        None
+    };
     let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
-    tracing::info!(conn = conn.0, %peer_addr, device = %principal.device_id, role = ?principal.role, "websocket authenticated");
+    tracing::info!(conn = conn.0, %peer_ip, device = %principal.device_id, role = ?principal.role, "websocket authenticated");
     let limits = state.limits.clone();
     let context = ConnContext {
         conn,
         hub: state.hub.clone(),
         limiter: state.message_limiter.clone(),
         principal,
+        expires: deadline_of(expires_ms),
+        _slot: slot,
     };
     ws.read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(limits.max_message_bytes)
         .max_frame_size(limits.max_message_bytes)
         .max_write_buffer_size(limits.max_message_bytes * 2)
         .on_upgrade(move |socket| run_connection(socket, context, limits))
+}
+
+/// When a token that expires at `expires_ms` (Unix milliseconds) stops being valid, as a
+/// timer deadline; far in the future for tokens that do not expire.
+fn deadline_of(expires_ms: u64) -> Instant {
+    const FAR: Duration = Duration::from_secs(10 * 365 * 86_400);
+    let left = Duration::from_millis(expires_ms.saturating_sub(crate::runtime::now_ms()));
+    Instant::now() + left.min(FAR)
 }
 
 /// Browsers send `Origin`; when an allow-list is configured, other origins are refused
@@ -124,6 +144,10 @@ struct ConnContext {
     hub: Hub,
     limiter: Arc<RateLimiter>,
     principal: Principal,
+    /// The token expires: the connection closes then.
+    expires: Instant,
+    /// This connection's place among its device's connections.
+    _slot: Option<ConnSlot>,
 }
 
 /// Why a connection ended, for the close frame and the log.
@@ -158,6 +182,8 @@ async fn run_connection(socket: WebSocket, context: ConnContext, limits: Limits)
         hub,
         limiter,
         principal,
+        expires,
+        _slot,
     } = context;
     let _open = crate::metrics::global().connections.hold();
     let device = principal.device_id.clone();
@@ -182,6 +208,7 @@ async fn run_connection(socket: WebSocket, context: ConnContext, limits: Limits)
         limiter,
         device,
         limited,
+        expires,
         joined: false,
         awaiting_pong: false,
     };
@@ -199,6 +226,8 @@ struct Connection {
     device: String,
     /// False for the administrator, whose tools are not rate limited per device.
     limited: bool,
+    /// When the device's token expires.
+    expires: Instant,
     joined: bool,
     awaiting_pong: bool,
 }
@@ -226,6 +255,7 @@ impl Connection {
                 reason = ends.close.closed() => Err(Ending::violation(reason)),
                 _ = ping.tick() => self.keepalive().await,
                 _ = sleep_until(join_deadline), if !self.joined => Err(Ending::violation("no join message in time")),
+                _ = sleep_until(self.expires) => Err(Ending::violation("token expired")),
             };
             if let Err(ending) = step {
                 return ending;

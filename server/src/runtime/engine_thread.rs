@@ -11,7 +11,7 @@ use wish_client_core::proto::{DocumentId, WireMessage};
 use super::conn_handle::QueueError;
 use super::{ConnHandle, Hub, HubInput};
 use crate::aggregate::{summary_puts, SummaryFeed};
-use crate::engine::{ConnId, Effect, Engine, Input};
+use crate::engine::{ConnId, DeleteRequest, Effect, Engine, Input};
 use crate::metrics;
 use crate::storage::{Key, Storage, WriteBatch, WriteOp};
 
@@ -67,7 +67,12 @@ struct EngineThread {
     slow: Vec<ConnId>,
     /// Where committed summary rows go (the office index).
     feed: Option<SummaryFeed>,
+    /// Callers waiting for the outcome of a deletion, by request number.
+    answers: HashMap<u64, DeleteReply>,
+    next_request: u64,
 }
+
+type DeleteReply = tokio::sync::oneshot::Sender<Result<(), crate::scope::ScopeError>>;
 
 impl EngineThread {
     fn new(engine: Engine, storage: Arc<dyn Storage>) -> Self {
@@ -78,6 +83,8 @@ impl EngineThread {
             stats: EngineStats::default(),
             slow: Vec::new(),
             feed: None,
+            answers: HashMap::new(),
+            next_request: 0,
         }
     }
 
@@ -120,6 +127,20 @@ impl EngineThread {
                 self.feed(Input::Connected { conn, principal }, pending);
             }
             HubInput::Engine(input) => self.feed(input, pending),
+            HubInput::DeleteContact {
+                doc,
+                principal,
+                reply,
+            } => {
+                self.next_request += 1;
+                let request = self.next_request;
+                self.answers.insert(request, reply);
+                let by = principal;
+                self.feed(
+                    Input::DeleteDocument(DeleteRequest { doc, by, request }),
+                    pending,
+                );
+            }
             HubInput::Message { conn, message } => {
                 pending.arrived.push(Instant::now());
                 self.feed(Input::Message { conn, message }, pending)
@@ -205,6 +226,10 @@ impl EngineThread {
     /// A failed commit: nothing of this batch may reach a peer.
     fn abandon(&mut self, pending: Pending) {
         for effect in &pending.outgoing {
+            if let Effect::DeleteAnswered { request, .. } = effect {
+                // Dropping the reply tells the caller the deletion did not happen.
+                self.answers.remove(request);
+            }
             if let Effect::Send { conn, .. } | Effect::Close { conn, .. } = effect {
                 if let Some(handle) = self.conns.remove(conn) {
                     handle.close("storage error; reconnect to resync".into());
@@ -228,6 +253,11 @@ impl EngineThread {
                 Effect::Close { conn, reason } => {
                     if let Some(handle) = self.conns.remove(&conn) {
                         handle.close(reason);
+                    }
+                }
+                Effect::DeleteAnswered { request, outcome } => {
+                    if let Some(reply) = self.answers.remove(&request) {
+                        let _ = reply.send(outcome);
                     }
                 }
                 _ => {}

@@ -40,8 +40,8 @@ impl Report {
             ));
         }
         lines.push(format!(
-            "next: wish-station serve --data {} --bootstrap-token TOKEN, then open the \
-             community document in a client",
+            "next: wish-station serve --data {} (it prints where its bootstrap token is \
+             stored), then open the community document in a client",
             data.display()
         ));
         Self { lines }

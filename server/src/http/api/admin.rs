@@ -1,5 +1,6 @@
 //! Deleting residents' data and reading the audit log.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use axum::extract::{Path, Query, State};
@@ -8,15 +9,17 @@ use axum::Json;
 use serde::Deserialize;
 use wish_client_core::proto::DocumentId;
 
-use super::devices::{audit as write_audit, tell_engine};
+use super::devices::audit as write_audit;
 use super::{blocking, require, ApiError};
 use crate::access::Role;
 use crate::audit::AuditRecord;
-use crate::engine::Input;
 use crate::http::AppState;
+use crate::runtime::HubInput;
 
-/// `DELETE /api/v1/contacts/{doc}` (coordinator, office): deletes a resident's contact
-/// document; see `engine/deletion.rs`.
+/// `DELETE /api/v1/contacts/{doc}` (coordinator of the contact's station, office of its
+/// community, administrator): deletes a resident's contact document; see
+/// `engine/deletion.rs`. Any other document, or a contact outside the caller's scope, is
+/// refused with 403 and the reason (and audited by the engine).
 pub async fn delete_contact(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -26,14 +29,6 @@ pub async fn delete_contact(
     let doc: DocumentId = doc
         .parse()
         .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "not a document id"))?;
-    tell_engine(
-        &state,
-        Input::DeleteDocument {
-            doc,
-            by: who.device_id.clone(),
-        },
-    )
-    .await;
     write_audit(
         &state,
         "contact-delete-requested",
@@ -41,7 +36,23 @@ pub async fn delete_contact(
         &doc.to_string(),
     )
     .await;
-    Ok(StatusCode::ACCEPTED)
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    let asked = HubInput::DeleteContact {
+        doc,
+        principal: who,
+        reply,
+    };
+    let stopped = || {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the contact was not deleted; try again",
+        )
+    };
+    state.hub.send(asked).await.map_err(|_| stopped())?;
+    match answer.await.map_err(|_| stopped())? {
+        Ok(()) => Ok(StatusCode::ACCEPTED),
+        Err(error) => Err(ApiError::new(StatusCode::FORBIDDEN, error.to_string())),
+    }
 }
 
 #[derive(Deserialize)]
@@ -57,16 +68,27 @@ fn default_limit() -> usize {
 }
 
 /// `GET /api/v1/audit?since_ms=&limit=` (office, administrator): the audit log, oldest
-/// first.
+/// first. An office device sees the records of its community's devices; the
+/// administrator sees every record.
 pub async fn audit(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditRecord>>, ApiError> {
-    require(&state, &headers, &[Role::Office])?;
+    let who = require(&state, &headers, &[Role::Office])?;
+    let devices: Option<HashSet<String>> = crate::scope::community_scope(&who).map(|c| {
+        state
+            .directory
+            .devices()
+            .into_iter()
+            .filter(|d| d.community == c)
+            .map(|d| d.device_id)
+            .collect()
+    });
     let storage = state.storage.clone();
     let records = blocking(move || {
-        crate::audit::read(storage.as_ref(), q.since_ms, q.limit.min(10_000))
+        let keep = |r: &AuditRecord| devices.as_ref().is_none_or(|d| d.contains(&r.device));
+        crate::audit::read_matching(storage.as_ref(), q.since_ms, q.limit.min(10_000), keep)
             .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
     })
     .await?;

@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -15,18 +14,24 @@ use super::{blocking, require, ApiError};
 use crate::access::{Principal, Role};
 use crate::directory::{DeviceRecord, DirectoryError, NewEnrollment};
 use crate::engine::Input;
-use crate::http::AppState;
+use crate::http::{AppState, ClientAddr};
 use crate::runtime::{now_ms, HubInput};
+use crate::scope;
 
-/// `POST /api/v1/enrollments` (coordinator for its own stations, office, administrator):
-/// creates a one-time enrollment code. The code is returned once, as text and as QR.
+/// `POST /api/v1/enrollments` (coordinator for volunteers and partners of its own
+/// stations, office for its own community, administrator): creates a one-time enrollment
+/// code for a person of the community directory. The code is returned once, as text and
+/// as QR.
 pub async fn create_enrollment(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Json(mut request): Json<NewEnrollment>,
 ) -> Result<Json<Value>, ApiError> {
     let who = require(&state, &headers, &[Role::Coordinator, Role::Office])?;
-    check_enrollment_scope(&who, &request)?;
+    if let Err(error) = scope::may_enroll(&who, &request.target()) {
+        return Err(refused(&state, &who, "enrollment", error).await);
+    }
+    check_person(&state, &who, &request.community, &request.person).await?;
     request.created_by = who.device_id.clone();
     let worker = state.clone();
     let (code, record) = blocking(move || {
@@ -50,26 +55,46 @@ pub async fn create_enrollment(
     ))
 }
 
-/// Coordinators may only enroll volunteers and partners of their own community and
-/// stations.
-fn check_enrollment_scope(who: &Principal, request: &NewEnrollment) -> Result<(), ApiError> {
-    if who.role != Role::Coordinator {
+/// The person a code or reassignment names must be in the community's directory (the
+/// `people` of its community document). The administrator is exempt: it enrolls the
+/// first office device before any community document exists.
+async fn check_person(
+    state: &AppState,
+    who: &Principal,
+    community: &str,
+    person: &str,
+) -> Result<(), ApiError> {
+    if who.role == Role::Administrator {
         return Ok(());
     }
-    let own_community = who.community.as_deref() == Some(request.community.as_str());
-    let own_stations = request.stations.iter().all(|s| who.stations.contains(s));
-    let allowed_role = matches!(
-        request.role,
-        Role::Volunteer | Role::Partner | Role::Coordinator
-    );
-    if own_community && own_stations && allowed_role {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "coordinators enroll devices for their own stations only",
-        ))
+    match super::people::in_directory(state, community, person).await? {
+        super::people::Listed::Yes => Ok(()),
+        super::people::Listed::No => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("person {person:?} is not in the directory of community {community:?}"),
+        )),
+        super::people::Listed::NoDirectory => Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            format!("community {community:?} has no directory on this server yet"),
+        )),
     }
+}
+
+/// A call outside the caller's scope: audited, answered with 403 and the reason.
+async fn refused(
+    state: &Arc<AppState>,
+    who: &Principal,
+    action: &str,
+    error: scope::ScopeError,
+) -> ApiError {
+    audit(
+        state,
+        "scope-refused",
+        &who.device_id,
+        &format!("{action}: {error}"),
+    )
+    .await;
+    ApiError::new(StatusCode::FORBIDDEN, error.to_string())
 }
 
 #[derive(Deserialize)]
@@ -112,13 +137,13 @@ pub struct Redeem {
 /// credential): redeems a code once for a device token, returned once.
 pub async fn redeem(
     State(state): State<Arc<AppState>>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Extension(ClientAddr(ip)): Extension<ClientAddr>,
     Json(body): Json<Redeem>,
 ) -> Result<Json<Value>, ApiError> {
     // Codes are short enough to type; guessing them is throttled per address.
     if state
         .address_limiter
-        .acquire(&format!("enroll:{}", addr.ip()), std::time::Instant::now())
+        .acquire(&format!("enroll:{ip}"), std::time::Instant::now())
         .is_err()
     {
         return Err(ApiError::new(
@@ -144,7 +169,8 @@ pub async fn redeem(
     Ok(Json(json!({ "token": token, "device": device })))
 }
 
-/// `GET /api/v1/devices` (office, administrator; coordinators see their community's).
+/// `GET /api/v1/devices` (office: its community; coordinators: volunteers and partners of
+/// their stations; administrator: all).
 pub async fn list(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -154,22 +180,24 @@ pub async fn list(
         .directory
         .devices()
         .into_iter()
-        .filter(|d| {
-            who.role == Role::Administrator
-                || who.community.as_deref() == Some(d.community.as_str())
-        })
+        .filter(|d| scope::may_list(&who, &d.principal()))
         .collect();
     Ok(Json(devices))
 }
 
-/// `POST /api/v1/devices/{id}/revoke`: the token stops working and live connections of
-/// the device close at once.
+/// `POST /api/v1/devices/{id}/revoke` (office: its community; coordinators: volunteers
+/// and partners of their stations): the token stops working and live connections of the
+/// device close at once.
 pub async fn revoke(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Json<DeviceRecord>, ApiError> {
     let who = require(&state, &headers, &[Role::Coordinator, Role::Office])?;
+    let target = state.directory.device(&id).map_err(directory_error)?;
+    if let Err(error) = scope::may_revoke(&who, &target.principal()) {
+        return Err(refused(&state, &who, &format!("revoke {id}"), error).await);
+    }
     let worker = state.clone();
     let device_id = id.clone();
     let record =
@@ -193,8 +221,9 @@ pub struct Reassign {
     stations: Option<Vec<String>>,
 }
 
-/// `PATCH /api/v1/devices/{id}` (office, administrator): changes role, person or
-/// stations; live connections get the new rights without reconnecting.
+/// `PATCH /api/v1/devices/{id}` (office for its own community, administrator): changes
+/// role, person or stations; live connections get the new rights without reconnecting.
+/// Nobody becomes administrator and no device changes its own record.
 pub async fn reassign(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -202,6 +231,18 @@ pub async fn reassign(
     Json(body): Json<Reassign>,
 ) -> Result<Json<DeviceRecord>, ApiError> {
     let who = require(&state, &headers, &[Role::Office])?;
+    let before = state
+        .directory
+        .device(&id)
+        .map_err(directory_error)?
+        .principal();
+    let after = body.apply_to(&before);
+    if let Err(error) = scope::may_reassign(&who, &before, &after) {
+        return Err(refused(&state, &who, &format!("reassign {id}"), error).await);
+    }
+    if let (Some(person), Some(community)) = (&body.person, &before.community) {
+        check_person(&state, &who, community, person).await?;
+    }
     let worker = state.clone();
     let device_id = id.clone();
     let record = blocking(move || {
@@ -227,6 +268,23 @@ pub async fn reassign(
     )
     .await;
     Ok(Json(record))
+}
+
+impl Reassign {
+    /// The device as it would be after this change.
+    fn apply_to(&self, before: &Principal) -> Principal {
+        let mut after = before.clone();
+        if let Some(role) = self.role {
+            after.role = role;
+        }
+        if let Some(person) = &self.person {
+            after.person.clone_from(person);
+        }
+        if let Some(stations) = &self.stations {
+            after.stations = stations.iter().cloned().collect();
+        }
+        after
+    }
 }
 
 pub(super) async fn tell_engine(state: &AppState, input: Input) {

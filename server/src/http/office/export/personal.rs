@@ -5,7 +5,9 @@
 //! (`confirm=personal-data`) and with a `reason`, for at most [`MAX_ROWS`] wishes (the same
 //! filters as `/office/wishes`). The export is written to the audit log (who, why, which
 //! filter, how many rows) before any byte is sent; if the audit write fails, nothing is
-//! exported. Contact documents are read from storage one by one, since office figures
+//! exported. A contact is exported only if it names the wish that links it, at the
+//! wish's station, and the wish belongs to the exporting community; others are withheld
+//! and counted in the audit record. Contact documents are read from storage one by one, since office figures
 //! never hold personal data; a deleted contact is gone and exports as empty.
 
 use std::sync::{Arc, PoisonError};
@@ -77,10 +79,12 @@ pub async fn contacts_csv(
         .items(&rows);
     let storage = state.storage.clone();
     let device = who.device_id.clone();
+    let community = crate::scope::community_scope(&who).map(str::to_owned);
     let body = blocking(move || {
-        let csv = render(storage.as_ref(), &items);
+        let (csv, withheld) = render(storage.as_ref(), &items, community.as_deref());
         let detail = format!(
-            "{} wishes; reason: {reason}; filter: {filter_text}",
+            "{} wishes; {withheld} contacts withheld (not naming their wish or outside the \
+             community); reason: {reason}; filter: {filter_text}",
             items.len()
         );
         crate::audit::write(storage.as_ref(), "personal-data-export", &device, &detail).map_err(
@@ -120,10 +124,18 @@ fn describe_filter(query: &[(String, String)]) -> String {
     }
 }
 
-fn render(storage: &dyn Storage, items: &[WishItem]) -> Vec<u8> {
+/// The CSV, and how many contacts were withheld because they failed [`belongs`].
+fn render(storage: &dyn Storage, items: &[WishItem], community: Option<&str>) -> (Vec<u8>, usize) {
     let mut out = format!("{BOM}{}\r\n", HEADERS.join(","));
+    let mut withheld = 0;
     for item in items {
-        let (area, contact) = contact_of(storage, &item.doc_id);
+        let (area, contact) = contact_of(storage, &item.doc_id, community);
+        let (contact, refused) = match contact {
+            Checked::Exported(c) => (Some(*c), false),
+            Checked::Missing => (None, false),
+            Checked::Withheld => (None, true),
+        };
+        withheld += usize::from(refused);
         let (compound, building) = area.unwrap_or_default();
         let text = |s: &str| Cell::Text(s.to_owned());
         let mut cells = vec![
@@ -148,7 +160,29 @@ fn render(storage: &dyn Storage, items: &[WishItem]) -> Vec<u8> {
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
-    out.into_bytes()
+    (out.into_bytes(), withheld)
+}
+
+/// A wish's contact as the export treats it.
+enum Checked {
+    Exported(Box<ContactView>),
+    /// No contact (never collected with one, deleted, or unreadable).
+    Missing,
+    /// A contact that does not name this wish, or a wish outside the exporting community.
+    Withheld,
+}
+
+/// A contact is exported only if it names the wish that links it, sits at the wish's
+/// station, and the wish belongs to the exporting community (`None`: the administrator).
+fn belongs(
+    wish_doc: &str,
+    wish: &WishView,
+    contact: &ContactView,
+    community: Option<&str>,
+) -> bool {
+    contact.wish == wish_doc
+        && contact.station == wish.station
+        && community.is_none_or(|c| c == wish.community)
 }
 
 /// The wish's area and its contact, read from storage; `None` where a document is missing
@@ -156,7 +190,8 @@ fn render(storage: &dyn Storage, items: &[WishItem]) -> Vec<u8> {
 fn contact_of(
     storage: &dyn Storage,
     wish_doc: &str,
-) -> (Option<(String, String)>, Option<ContactView>) {
+    community: Option<&str>,
+) -> (Option<(String, String)>, Checked) {
     let read = |doc: &str| {
         let id: DocumentId = doc.parse().ok()?;
         load_doc(storage, &id)
@@ -165,12 +200,17 @@ fn contact_of(
             .map(|stored| stored.doc)
     };
     let Some(wish) = read(wish_doc).and_then(|d| WishView::read(&d).ok()) else {
-        return (None, None);
+        return (None, Checked::Missing);
     };
-    let contact = wish
+    let checked = match wish
         .contact
         .as_deref()
         .and_then(read)
-        .and_then(|d| ContactView::read(&d).ok());
-    (Some((wish.compound, wish.building)), contact)
+        .and_then(|d| ContactView::read(&d).ok())
+    {
+        Some(c) if belongs(wish_doc, &wish, &c, community) => Checked::Exported(Box::new(c)),
+        Some(_) => Checked::Withheld,
+        None => Checked::Missing,
+    };
+    (Some((wish.compound, wish.building)), checked)
 }

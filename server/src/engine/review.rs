@@ -1,0 +1,197 @@
+//! Reviewing a peer's change before it is persisted: the access policy over the new
+//! contents, the write rules over what the change did, and authorship of its actors.
+//! A refused change is undone in memory (nothing was persisted or sent), the writer is
+//! told why (an `ephemeral` message and a stored record for `GET /api/v1/refusals`), the
+//! audit log records it, and other peers' sessions go on untouched.
+
+use automerge::{ChangeHash, Patch};
+use wish_client_core::proto::{DocumentId, PeerId, WireMessage};
+
+use super::access_check::MetaLookup;
+use super::connection::ConnId;
+use super::counters::Refusal as Counted;
+use super::loading::ready_in;
+use super::Engine;
+use crate::access::DocMeta;
+use crate::refusals::{RefusalRecord, RefusalSignal, SIGNAL_TYPE};
+use crate::rules::{self, ChangeUnderReview, Refusal, Verdict};
+use crate::storage::WriteBatch;
+
+/// A change just applied to a document, waiting for the verdict.
+pub(super) struct Applied<'a> {
+    pub conn: ConnId,
+    pub doc_id: DocumentId,
+    pub peer_id: &'a PeerId,
+    pub before: &'a [ChangeHash],
+    pub patches: &'a [Patch],
+}
+
+impl Engine {
+    /// Decides on a change just applied; on refusal undoes it and tells the writer.
+    /// Returns whether the change stands.
+    pub(super) fn review_change(&mut self, change: Applied<'_>) -> bool {
+        // Authorship first: a change by the server's or another device's actor is refused
+        // whatever it does.
+        let verdict = self
+            .authorship(change.conn, change.doc_id, change.before)
+            .and_then(|()| self.judge(&change));
+        match verdict {
+            Ok(verdict) => {
+                self.audit_on_behalf(change.conn, change.doc_id, verdict);
+                self.bind_actors(change.conn, change.doc_id, change.before);
+                true
+            }
+            Err(refusal) => {
+                self.refuse_write(&change, refusal);
+                false
+            }
+        }
+    }
+
+    fn judge(&mut self, change: &Applied<'_>) -> Result<Verdict, Refusal> {
+        let meta = self.meta_after_change(change.doc_id);
+        let was_empty = change.before.is_empty();
+        if !self.change_allowed(change.conn, &meta, was_empty) {
+            return Err(Refusal::new(
+                "access",
+                "本设备无权写入这些内容",
+                "this device may not write these contents",
+            ));
+        }
+        let writer = self
+            .conns
+            .peer(change.conn)
+            .map(|p| p.principal.clone())
+            .ok_or_else(|| Refusal::new("access", "连接已关闭", "the connection is gone"))?;
+        let state = ready_in(&mut self.docs, &change.doc_id)
+            .ok_or_else(|| Refusal::new("access", "文档未加载", "the document is not loaded"))?;
+        rules::check(&ChangeUnderReview {
+            writer: &writer,
+            meta: &meta,
+            doc: &state.doc,
+            before: change.before,
+            patches: change.patches,
+        })
+    }
+
+    /// The access facts after the change; a contact whose wish is not loaded is judged
+    /// on its own contents.
+    fn meta_after_change(&mut self, doc_id: DocumentId) -> DocMeta {
+        if let Some(state) = ready_in(&mut self.docs, &doc_id) {
+            state.refresh_meta();
+        }
+        match self.meta_of(doc_id) {
+            MetaLookup::Known(meta) => meta,
+            MetaLookup::NeedsWish(_) => ready_in(&mut self.docs, &doc_id)
+                .map(|s| s.meta.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn audit_on_behalf(&mut self, conn: ConnId, doc_id: DocumentId, verdict: Verdict) {
+        if verdict.on_behalf.is_empty() {
+            return;
+        }
+        let device = self.device_of(conn);
+        let detail = format!("{doc_id}: {}", verdict.on_behalf.join("; "));
+        self.audit("written-on-behalf", &device, &detail);
+    }
+
+    pub(super) fn device_of(&self, conn: ConnId) -> String {
+        self.conns
+            .peer(conn)
+            .map(|p| p.principal.device_id.clone())
+            .unwrap_or_default()
+    }
+
+    /// Undoes the change, records and reports the refusal. A refused creation leaves an
+    /// empty document, which is dropped and answered as absent.
+    fn refuse_write(&mut self, change: &Applied<'_>, refusal: Refusal) {
+        let hashes = self.changes_since(change.doc_id, change.before);
+        let device = self.device_of(change.conn);
+        let was_empty = change.before.is_empty();
+        let counted = if was_empty {
+            Counted::Creation
+        } else {
+            Counted::Change
+        };
+        let detail = format!(
+            "{} rule {}: {}",
+            change.doc_id, refusal.rule, refusal.reason
+        );
+        self.audit(counted.label(), &device, &detail);
+        self.record_refusal(change, &device, &refusal, hashes);
+        if was_empty {
+            self.discard(change.doc_id);
+            return self.unavailable(change.conn, change.doc_id);
+        }
+        let restored = ready_in(&mut self.docs, &change.doc_id)
+            .is_some_and(|state| state.restore(change.before, change.peer_id));
+        if !restored {
+            self.discard(change.doc_id);
+            self.refuse(
+                change.conn,
+                "change refused and the document could not be restored",
+            );
+        }
+    }
+
+    fn changes_since(&mut self, doc_id: DocumentId, before: &[ChangeHash]) -> Vec<String> {
+        ready_in(&mut self.docs, &doc_id)
+            .map(|s| s.doc.get_changes(before))
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.hash().to_string())
+            .collect()
+    }
+
+    /// Stores the refusal for `GET /api/v1/refusals` and sends the writer the signal.
+    fn record_refusal(
+        &mut self,
+        change: &Applied<'_>,
+        device: &str,
+        refusal: &Refusal,
+        changes: Vec<String>,
+    ) {
+        self.refusal_seq += 1;
+        let id = format!("{}-{}", self.now_ms, self.refusal_seq);
+        let record = RefusalRecord {
+            id: id.clone(),
+            doc: change.doc_id.to_string(),
+            at: self.now_ms,
+            rule: refusal.rule.clone(),
+            reason: refusal.reason.clone(),
+            changes,
+        };
+        if let Ok(bytes) = serde_json::to_vec(&record) {
+            let mut batch = WriteBatch::default();
+            let key = crate::refusals::key(device, self.now_ms, self.refusal_seq);
+            batch.put(key, bytes);
+            self.persist(batch);
+        }
+        self.signal_refusal(change, &record);
+    }
+
+    fn signal_refusal(&mut self, change: &Applied<'_>, record: &RefusalRecord) {
+        let signal = RefusalSignal {
+            kind: SIGNAL_TYPE,
+            id: &record.id,
+            rule: &record.rule,
+            reason: &record.reason,
+            changes: &record.changes,
+        };
+        let mut data = Vec::new();
+        if ciborium::into_writer(&signal, &mut data).is_err() {
+            return;
+        }
+        let message = WireMessage::Ephemeral {
+            sender_id: self.server_peer.clone(),
+            target_id: change.peer_id.clone(),
+            document_id: change.doc_id,
+            session_id: self.server_peer.to_string(),
+            count: self.refusal_seq,
+            data,
+        };
+        self.send(change.conn, message);
+    }
+}

@@ -1,0 +1,59 @@
+//! The writer's relations to the document: staff of its station, member, collector.
+
+use wish_client_core::model::DocType;
+
+use super::ChangeUnderReview;
+use crate::access::{DocMeta, Principal, Role};
+
+/// How the writer stands to the document being changed. Computed once per change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Relations {
+    /// The change creates the document.
+    pub creating: bool,
+    /// Coordinator of the document's station (for community and ledger documents: of the
+    /// community), or the office of the community.
+    pub staff: bool,
+    /// Volunteer or coordinator at the document's station.
+    pub member: bool,
+    /// The person who collected the wish or contact.
+    pub collector: bool,
+}
+
+impl Relations {
+    pub fn of(change: &ChangeUnderReview<'_>, doc_type: DocType) -> Self {
+        let who = change.writer;
+        let meta = change.meta;
+        let member = at_station(who, meta);
+        Self {
+            creating: change.before.is_empty(),
+            staff: is_staff(who, meta, doc_type),
+            member,
+            collector: collected_by(change, doc_type).as_deref() == Some(who.person.as_str()),
+        }
+    }
+}
+
+fn at_station(who: &Principal, meta: &DocMeta) -> bool {
+    meta.station
+        .as_deref()
+        .is_some_and(|s| who.stations.contains(s))
+}
+
+fn is_staff(who: &Principal, meta: &DocMeta, doc_type: DocType) -> bool {
+    let community_wide = matches!(doc_type, DocType::Community | DocType::Ledger);
+    match who.role {
+        Role::Administrator | Role::Office => true,
+        Role::Coordinator => community_wide || at_station(who, meta),
+        Role::Volunteer | Role::Partner => false,
+    }
+}
+
+/// The wish's `created_by` or the contact's `collected_by`.
+fn collected_by(change: &ChangeUnderReview<'_>, doc_type: DocType) -> Option<String> {
+    let key = match doc_type {
+        DocType::Wish => "created_by",
+        DocType::Contact => "collected_by",
+        _ => return None,
+    };
+    super::checks::read_string_at(change.doc, &[], key)
+}

@@ -1,0 +1,131 @@
+use super::*;
+
+fn device(id: &str, role: Role, community: &str, stations: &[&str]) -> Principal {
+    Principal {
+        device_id: id.into(),
+        role,
+        person: format!("p-{id}"),
+        community: Some(community.into()),
+        stations: stations.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn contact(community: Option<&str>, station: &str) -> DocMeta {
+    DocMeta {
+        doc_type: Some(DocType::Contact),
+        community: community.map(str::to_owned),
+        station: Some(station.into()),
+        ..DocMeta::default()
+    }
+}
+
+#[test]
+fn nobody_is_made_administrator() {
+    let admin = Principal::administrator();
+    let office = device("o", Role::Office, "c1", &[]);
+    let mut raised = device("v", Role::Volunteer, "c1", &["A"]);
+    let before = raised.clone();
+    raised.role = Role::Administrator;
+    for who in [&admin, &office] {
+        assert_eq!(may_enroll(who, &raised), Err(ScopeError::Administrator));
+        assert_eq!(
+            may_reassign(who, &before, &raised),
+            Err(ScopeError::Administrator)
+        );
+    }
+}
+
+#[test]
+fn a_device_does_not_change_or_revoke_itself() {
+    let office = device("o", Role::Office, "c1", &[]);
+    let mut promoted = office.clone();
+    promoted.stations.insert("A".into());
+    assert_eq!(
+        may_reassign(&office, &office, &promoted),
+        Err(ScopeError::OwnDevice)
+    );
+    assert_eq!(may_revoke(&office, &office), Err(ScopeError::OwnDevice));
+}
+
+#[test]
+fn office_manages_its_own_community_only() {
+    let office = device("o", Role::Office, "c1", &[]);
+    let own = device("v1", Role::Coordinator, "c1", &["A"]);
+    let other = device("v2", Role::Volunteer, "c2", &["X"]);
+    assert_eq!(may_enroll(&office, &own), Ok(()));
+    assert_eq!(may_revoke(&office, &own), Ok(()));
+    assert_eq!(may_reassign(&office, &own, &own), Ok(()));
+    assert_eq!(may_enroll(&office, &other), Err(ScopeError::OtherCommunity));
+    assert_eq!(may_revoke(&office, &other), Err(ScopeError::OtherCommunity));
+    assert_eq!(
+        may_reassign(&office, &other, &other),
+        Err(ScopeError::OtherCommunity)
+    );
+    assert!(may_list(&office, &own) && !may_list(&office, &other));
+}
+
+#[test]
+fn coordinators_manage_volunteers_and_partners_of_their_stations_only() {
+    let coordinator = device("k", Role::Coordinator, "c1", &["A", "B"]);
+    let volunteer = device("v", Role::Volunteer, "c1", &["A"]);
+    let partner = device("p", Role::Partner, "c1", &["B"]);
+    assert_eq!(may_enroll(&coordinator, &volunteer), Ok(()));
+    assert_eq!(may_revoke(&coordinator, &partner), Ok(()));
+    for target in [
+        device("x", Role::Volunteer, "c1", &["C"]),
+        device("x", Role::Volunteer, "c1", &["A", "C"]),
+        device("x", Role::Partner, "c1", &[]),
+        device("x", Role::Coordinator, "c1", &["A"]),
+        device("x", Role::Office, "c1", &[]),
+        device("x", Role::Volunteer, "c2", &["A"]),
+    ] {
+        assert_eq!(
+            may_revoke(&coordinator, &target),
+            Err(ScopeError::NotOwnStations),
+            "{target:?}"
+        );
+        assert!(may_enroll(&coordinator, &target).is_err());
+    }
+    assert!(may_list(&coordinator, &volunteer));
+    assert!(!may_list(
+        &coordinator,
+        &device("x", Role::Office, "c1", &[])
+    ));
+    assert_eq!(
+        may_reassign(&coordinator, &volunteer, &volunteer),
+        Err(ScopeError::Role)
+    );
+}
+
+#[test]
+fn only_contacts_in_scope_are_deleted() {
+    let admin = Principal::administrator();
+    let office = device("o", Role::Office, "c1", &[]);
+    let coordinator = device("k", Role::Coordinator, "c1", &["A"]);
+    let volunteer = device("v", Role::Volunteer, "c1", &["A"]);
+    let ledger = DocMeta {
+        doc_type: Some(DocType::Ledger),
+        community: Some("c1".into()),
+        ..DocMeta::default()
+    };
+    for who in [&admin, &office, &coordinator] {
+        assert_eq!(
+            may_delete_contact(who, &ledger),
+            Err(ScopeError::NotContact)
+        );
+        assert_eq!(may_delete_contact(who, &contact(Some("c1"), "A")), Ok(()));
+    }
+    assert!(may_delete_contact(&volunteer, &contact(Some("c1"), "A")).is_err());
+    assert!(may_delete_contact(&coordinator, &contact(Some("c1"), "B")).is_err());
+    assert!(may_delete_contact(&coordinator, &contact(Some("c2"), "A")).is_err());
+    assert!(may_delete_contact(&office, &contact(None, "A")).is_err());
+    assert!(may_delete_contact(&office, &contact(Some("c2"), "A")).is_err());
+    assert_eq!(may_delete_contact(&admin, &contact(None, "A")), Ok(()));
+}
+
+#[test]
+fn figures_are_scoped_to_the_callers_community() {
+    assert_eq!(community_scope(&Principal::administrator()), None);
+    let office = device("o", Role::Office, "c1", &[]);
+    assert_eq!(community_scope(&office), Some("c1"));
+}
