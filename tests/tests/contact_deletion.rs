@@ -9,7 +9,7 @@ use automerge::Automerge;
 use wish_client_core::native::{FsStore, NativeClient};
 use wish_client_core::proto::DocumentId;
 use wish_tests::clients::{client, SYNC_TIMEOUT};
-use wish_tests::fixtures::{enroll, wish_with_contact};
+use wish_tests::fixtures::{collected_on, enroll};
 use wish_tests::http::request;
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
@@ -57,12 +57,12 @@ fn delete_contact(server: &TestServer, contact: DocumentId) -> anyhow::Result<()
 async fn online_and_offline_holders_delete_the_contact_files() -> anyhow::Result<()> {
     let data = temp_dir();
     let server = TestServer::start(BIN, &data.path().join("server"))?;
-    let (token, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let url = format!("ws://{}/sync?token={token}", server.addr);
     let (online_dir, offline_dir) = (temp_dir(), temp_dir());
     let online = client(&url, online_dir.path(), false).await?;
     let offline = client(&url, offline_dir.path(), false).await?;
-    let (wish_id, wish, contact_id, contact) = wish_with_contact("A", "p-li", 11)?;
+    let (wish_id, wish, contact_id, contact) = collected_on(&device, "A", "p-li", 11)?;
     for c in [&online, &offline] {
         upload(c, wish_id, &wish).await?;
         upload(c, contact_id, &contact).await?;
@@ -90,10 +90,10 @@ async fn online_and_offline_holders_delete_the_contact_files() -> anyhow::Result
 async fn a_client_restarted_after_the_deletion_drops_the_stored_contact() -> anyhow::Result<()> {
     let data = temp_dir();
     let server = TestServer::start(BIN, &data.path().join("server"))?;
-    let (token, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
+    let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let url = format!("ws://{}/sync?token={token}", server.addr);
     let dir = temp_dir();
-    let (wish_id, wish, contact_id, contact) = wish_with_contact("A", "p-li", 12)?;
+    let (wish_id, wish, contact_id, contact) = collected_on(&device, "A", "p-li", 12)?;
     {
         let tablet = client(&url, dir.path(), false).await?;
         upload(&tablet, wish_id, &wish).await?;

@@ -20,7 +20,7 @@ export function refusedMark(refused: RefusedMark | null): HTMLElement | null {
   return h(
     "div",
     { class: "refused", "data-testid": "refused", "data-rule": refused.rule, title: refused.reason },
-    h("strong", {}, `⛔ ${t("refused")}`),
+    h("strong", {}, `⚠ ${t("refused")}`),
     h("span", { class: "refused-reason", "data-testid": "refused-reason" }, reason),
   );
 }
