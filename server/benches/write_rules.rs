@@ -43,8 +43,9 @@ fn published_wish(events: usize) -> Automerge {
     wish::verify(&mut doc, stamp("ev-v")).expect("verify");
     wish::publish(&mut doc, stamp("ev-p")).expect("publish");
     for n in 0..events {
-        let id = format!("note-{n}");
-        wish::triage(&mut doc, stamp(&id), Module::Comprehensive).expect("triage");
+        // Leaked: a handful of short strings, once per bench run.
+        let id: &'static str = Box::leak(format!("note-{n}").into_boxed_str());
+        wish::triage(&mut doc, stamp(id), Module::Comprehensive).expect("triage");
     }
     doc
 }
@@ -71,7 +72,7 @@ fn claim_message(base: &Automerge) -> sync::Message {
     };
     wish::claim(&mut tablet, stamp, ClaimKind::Person, "p9", None).expect("claim");
     let (mut server_state, mut tablet_state) = (sync::State::new(), sync::State::new());
-    let mut server = base.fork();
+    let server = base.fork();
     // One round so the tablet knows what the server has, then the message with the change.
     if let Some(m) = server.generate_sync_message(&mut server_state) {
         tablet

@@ -140,7 +140,7 @@ fn perform(doc: &Automerge, step: &Step, at: u64) -> Option<(Principal, bool, Au
         }
         Step::Arbitrate => return arbitrate(doc, at),
         Step::ForgeAssignment(n) => hostile(&mut fork, *n, |tx| forge_assignment(tx, &id, *n)),
-        Step::DeleteEvent(n) => hostile(&mut fork, *n, |tx| delete_collected(tx)),
+        Step::DeleteEvent(n) => hostile(&mut fork, *n, delete_collected),
         Step::Retitle(n) => hostile(&mut fork, *n, |tx| tx.put(ROOT, "title", "改掉").is_ok()),
         Step::ClaimAsOther(n) => hostile(&mut fork, *n, |tx| claim_as_other(tx, &id, *n)),
     };
