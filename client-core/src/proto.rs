@@ -22,5 +22,5 @@ mod message;
 
 pub use codec::{decode, encode, DecodeError};
 pub use heads::{decode_heads, encode_heads, HeadsError};
-pub use ids::{DocumentId, DocumentIdError, PeerId, StorageId};
+pub use ids::{DocumentId, DocumentIdError, PeerId, StorageId, MAX_ID_BYTES};
 pub use message::{HeadsAtStorage, PeerMetadata, WireMessage, PROTOCOL_VERSION};

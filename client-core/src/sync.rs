@@ -16,6 +16,7 @@
 mod backoff;
 mod doc_session;
 mod driver;
+mod refusal;
 
 pub use backoff::Backoff;
 pub use doc_session::{DocSession, SessionError};
@@ -23,3 +24,4 @@ pub use driver::{
     ClientConfig, ClientDriver, ClientEffect, ClientError, ClientEvent, ClientInput,
     ConnectionState, StoreOp,
 };
+pub use refusal::{Refusal, RefusalError, REFUSED_TYPE};

@@ -179,7 +179,8 @@ async function run(args) {
     const a = await Tablet.open(browser, proxy.url, args.codeA, "A", problems, args);
     const b = await Tablet.open(browser, proxy.url, args.codeB, "B", problems, args);
 
-    // Online: the coordinator collects two wishes and publishes one to the wall.
+    // Online: the coordinator collects a wish and publishes it to the wall; the volunteer
+    // collects another.
     const toClaim = "测试：帮忙修理门锁";
     const shared = "测试：楼道灯不亮";
     const claimDoc = await b.collect({ text: { title: toClaim, compound: "幸福里", building: "3栋", text: "门锁坏了，打不开。" } });
@@ -187,7 +188,9 @@ async function run(args) {
       await b.action(claimDoc, step);
       await b.page.waitForSelector(`[data-testid=status][data-status="${step === "verify" ? "verified" : "published"}"]`);
     }
-    const sharedDoc = await b.collect({ text: { title: shared, compound: "幸福里", building: "5栋", text: "三楼楼道灯不亮。" } });
+    // The volunteer collects the wish both will edit: its collector and the station's
+    // coordinator are the two who may change its details.
+    const sharedDoc = await a.collect({ text: { title: shared, compound: "幸福里", building: "5栋", text: "三楼楼道灯不亮。" } });
     await b.waitSynced([toClaim, shared]);
     await a.waitSynced([toClaim, shared]);
     shots.push(await b.screenshot("detail"));

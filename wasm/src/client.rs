@@ -11,8 +11,9 @@ use crate::wish_cache::WishCache;
 
 /// The browser's sync client. Every method that returns an `Array` returns effects for the
 /// page to carry out in order: `{kind: "connect"}`, `{kind: "send", bytes}`,
-/// `{kind: "close"}`, `{kind: "put", key, bytes}`, `{kind: "delete", key}` and
-/// `{kind: "event", event}`. A `put` or `delete` must be durable before any later `send`.
+/// `{kind: "close"}`, `{kind: "put", key, bytes}`, `{kind: "delete", key}`,
+/// `{kind: "delete-doc", doc}` (every key under `[doc]`) and `{kind: "event", event}`.
+/// A `put` or `delete` must be durable before any later `send`.
 #[wasm_bindgen]
 pub struct WishClient {
     pub(crate) driver: ClientDriver,

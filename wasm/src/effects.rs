@@ -32,6 +32,10 @@ fn effect_to_js(effect: ClientEffect) -> JsValue {
             set("kind", "delete".into());
             set("key", key_to_js(&key));
         }
+        ClientEffect::Store(StoreOp::DeleteDocument(doc)) => {
+            set("kind", "delete-doc".into());
+            set("doc", JsValue::from_str(&doc.to_string()));
+        }
         ClientEffect::Event(event) => {
             set("kind", "event".into());
             let text = event_json(&event).to_string();
@@ -49,7 +53,8 @@ fn key_to_js(key: &[String]) -> JsValue {
 }
 
 /// An event as `{type, ...}`: `connected`, `disconnected`, `doc-changed`, `saved`
-/// (with the server's `heads`), `unavailable` or `problem`.
+/// (with the server's `heads`), `unavailable`, `refused` (with the refusal's `id`, `rule`
+/// and `reason`), `forgotten` (dropped from memory and IndexedDB) or `problem`.
 pub fn event_json(event: &ClientEvent) -> Value {
     match event {
         ClientEvent::Connected { server } => {
@@ -66,6 +71,14 @@ pub fn event_json(event: &ClientEvent) -> Value {
             "heads": heads.iter().map(ToString::to_string).collect::<Vec<_>>(),
         }),
         ClientEvent::DocUnavailable(doc) => json!({"type": "unavailable", "doc": doc.to_string()}),
+        ClientEvent::Refused(refusal) => json!({
+            "type": "refused",
+            "doc": refusal.doc.to_string(),
+            "id": refusal.id,
+            "rule": refusal.rule,
+            "reason": refusal.reason,
+        }),
+        ClientEvent::DocForgotten(doc) => json!({"type": "forgotten", "doc": doc.to_string()}),
         ClientEvent::Problem(message) => json!({"type": "problem", "message": message}),
     }
 }

@@ -17,6 +17,7 @@ mod convert;
 mod documents;
 mod domain;
 mod effects;
+mod refusals;
 mod views;
 mod wish_cache;
 

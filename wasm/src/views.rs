@@ -14,6 +14,7 @@ use wish_client_core::proto::DocumentId;
 
 use crate::actions::allowed_actions;
 use crate::convert::{doc_id, js_error, to_json};
+use crate::refusals::RefusedMark;
 use crate::wish_cache::CachedWish;
 use crate::WishClient;
 
@@ -29,6 +30,8 @@ struct WishRow<'a> {
     assigned_claims: usize,
     /// The state of the viewer's active claim (`pending`, `assigned`), if any.
     my_claim: Option<&'static str>,
+    /// The server refused a change this tablet holds (undo it on the detail screen).
+    refused: Option<RefusedMark<'a>>,
     id: &'a str,
     title: &'a str,
     station: &'a str,
@@ -66,6 +69,7 @@ struct WishDetail<'a> {
     actions: Vec<&'static str>,
     conflicts: Vec<FieldConflict>,
     claims: Vec<ClaimRow<'a>>,
+    refused: Option<RefusedMark<'a>>,
     wish: &'a WishView,
 }
 
@@ -134,6 +138,7 @@ impl WishClient {
             actions: allowed_actions(automerge, person),
             conflicts: conflicts(automerge),
             claims,
+            refused: self.refused_mark(&id),
             wish: &wish,
         })
     }
@@ -208,7 +213,7 @@ impl WishClient {
             .ok_or_else(|| js_error(format!("document {id} is not on this tablet")))
     }
 
-    fn row<'a>(&self, id: &DocumentId, cached: &'a CachedWish, person: &str) -> WishRow<'a> {
+    fn row<'a>(&'a self, id: &DocumentId, cached: &'a CachedWish, person: &str) -> WishRow<'a> {
         let wish = &*cached.view;
         let my_claim = wish
             .active_claims()
@@ -224,6 +229,7 @@ impl WishClient {
             pending_claims: wish.pending_claims().len(),
             assigned_claims: wish.assigned_claims().len(),
             my_claim,
+            refused: self.refused_mark(id),
             id: &wish.id,
             title: &wish.title,
             station: &wish.station,

@@ -45,11 +45,19 @@ impl FsStore {
     pub fn apply(&self, op: &StoreOp) -> std::io::Result<()> {
         match op {
             StoreOp::Put(key, bytes) => write_atomically(&self.path(key)?, bytes),
-            StoreOp::Delete(key) => match std::fs::remove_file(self.path(key)?) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            },
+            StoreOp::Delete(key) => ignore_not_found(std::fs::remove_file(self.path(key)?)),
+            StoreOp::DeleteDocument(doc) => {
+                ignore_not_found(std::fs::remove_dir_all(self.doc_dir(doc)))
+            }
         }
+    }
+
+    /// The directory holding every key of a document.
+    pub fn doc_dir(&self, doc: &DocumentId) -> PathBuf {
+        let name = doc.to_string();
+        // base58 is ASCII, and a 16-byte id is always longer than 2 characters.
+        let (prefix, rest) = name.split_at(2.min(name.len()));
+        self.base.join(prefix).join(rest)
     }
 
     /// Every document on disk with all its keys.
@@ -82,6 +90,13 @@ impl FsStore {
             .join(&doc[2..])
             .join(kind)
             .join(hash))
+    }
+}
+
+fn ignore_not_found(result: std::io::Result<()>) -> std::io::Result<()> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        other => other,
     }
 }
 

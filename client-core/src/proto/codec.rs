@@ -11,7 +11,7 @@ use std::str::FromStr;
 
 use ciborium::Value;
 
-use super::ids::{DocumentId, PeerId, StorageId};
+use super::ids::{DocumentId, PeerId, StorageId, MAX_ID_BYTES};
 use super::message::{HeadsAtStorage, PeerMetadata, WireMessage};
 
 /// Why a frame could not be decoded into a [`WireMessage`].
@@ -38,6 +38,12 @@ pub enum DecodeError {
     DocumentId(#[from] super::ids::DocumentIdError),
     #[error("field \"data\" must not be empty")]
     EmptyData,
+    #[error("{field:?} of {message} is {len} bytes, more than {MAX_ID_BYTES}")]
+    IdTooLong {
+        message: &'static str,
+        field: &'static str,
+        len: usize,
+    },
 }
 
 /// Decodes one frame. Never panics.
@@ -128,8 +134,8 @@ fn peer(f: &mut Fields) -> Result<WireMessage, DecodeError> {
 fn error(f: &mut Fields) -> Result<WireMessage, DecodeError> {
     Ok(WireMessage::Error {
         message: f.text("message")?,
-        sender_id: f.text_opt("senderId")?.map(PeerId::new),
-        target_id: f.text_opt("targetId")?.map(PeerId::new),
+        sender_id: f.peer_opt("senderId")?,
+        target_id: f.peer_opt("targetId")?,
     })
 }
 
@@ -254,7 +260,25 @@ impl Fields {
     }
 
     fn peer(&mut self, key: &'static str) -> Result<PeerId, DecodeError> {
-        self.text(key).map(PeerId::new)
+        self.peer_opt(key)?.ok_or_else(|| self.error(key))
+    }
+
+    fn peer_opt(&mut self, key: &'static str) -> Result<Option<PeerId>, DecodeError> {
+        let id = self.text_opt(key)?;
+        id.map(|id| self.capped(key, id).map(PeerId::new))
+            .transpose()
+    }
+
+    /// An id no longer than [`MAX_ID_BYTES`], reported against `key` (or the parent field).
+    fn capped(&self, key: &'static str, id: String) -> Result<String, DecodeError> {
+        if id.len() <= MAX_ID_BYTES {
+            return Ok(id);
+        }
+        Err(DecodeError::IdTooLong {
+            message: self.message,
+            field: self.parent.unwrap_or(key),
+            len: id.len(),
+        })
     }
 
     fn uint(&mut self, key: &'static str) -> Result<u64, DecodeError> {
@@ -267,8 +291,19 @@ impl Fields {
     }
 
     fn storage_ids(&mut self, key: &'static str) -> Result<Option<Vec<StorageId>>, DecodeError> {
-        let ids = self.text_list(key)?;
-        Ok(ids.map(|ids| ids.into_iter().map(StorageId::new).collect()))
+        let Some(ids) = self.text_list(key)? else {
+            return Ok(None);
+        };
+        let capped = ids
+            .into_iter()
+            .map(|id| self.capped(key, id).map(StorageId::new));
+        capped.collect::<Result<_, _>>().map(Some)
+    }
+
+    fn storage_id_opt(&mut self, key: &'static str) -> Result<Option<StorageId>, DecodeError> {
+        let id = self.text_opt(key)?;
+        id.map(|id| self.capped(key, id).map(StorageId::new))
+            .transpose()
     }
 
     fn document_id(&mut self) -> Result<DocumentId, DecodeError> {
@@ -297,7 +332,7 @@ impl Fields {
         };
         let mut inner = self.nested("peerMetadata", value)?;
         Ok(Some(PeerMetadata {
-            storage_id: inner.text_opt("storageId")?.map(StorageId::new),
+            storage_id: inner.storage_id_opt("storageId")?,
             is_ephemeral: inner.optional("isEphemeral", into_bool)?.unwrap_or(false),
         }))
     }
@@ -307,7 +342,10 @@ impl Fields {
         let entries = map_entries(value).ok_or_else(|| self.error("newHeads"))?;
         entries
             .into_iter()
-            .map(|(storage_id, heads)| Ok((StorageId::new(storage_id), self.heads_at(heads)?)))
+            .map(|(storage_id, heads)| {
+                let storage_id = StorageId::new(self.capped("newHeads", storage_id)?);
+                Ok((storage_id, self.heads_at(heads)?))
+            })
             .collect()
     }
 

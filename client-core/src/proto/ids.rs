@@ -3,6 +3,11 @@
 use std::fmt;
 use std::str::FromStr;
 
+/// The longest peer id or storage id the codec accepts, in bytes. Real ids are short
+/// (`peer-x7f…`, a UUID); the cap keeps a hostile peer from making every table keyed by
+/// them, and every message that names them, arbitrarily large.
+pub const MAX_ID_BYTES: usize = 128;
+
 /// A document id: 16 random bytes (a UUIDv4), written as base58check.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct DocumentId([u8; 16]);

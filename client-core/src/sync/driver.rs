@@ -11,12 +11,15 @@
 //!
 //! Call [`ClientDriver::handle`] with `Tick` at [`ClientDriver::next_wake`] at the latest.
 
+mod local_copies;
+
 use std::collections::{BTreeMap, HashMap};
 
 use automerge::{Automerge, ChangeHash};
 
 use super::backoff::Backoff;
 use super::doc_session::{ChunkWrite, DocSession};
+use super::refusal::Refusal;
 use crate::proto::{
     decode, decode_heads, encode, DocumentId, PeerId, PeerMetadata, StorageId, WireMessage,
     PROTOCOL_VERSION,
@@ -75,6 +78,8 @@ pub enum ClientInput {
 pub enum StoreOp {
     Put(Key, Vec<u8>),
     Delete(Key),
+    /// Delete every key under `[doc]` (chunks and sync states).
+    DeleteDocument(DocumentId),
 }
 
 /// Something the application may want to show.
@@ -96,6 +101,11 @@ pub enum ClientEvent {
     },
     /// The server has no such document, or may not show it to us.
     DocUnavailable(DocumentId),
+    /// The server refused a local change to a document (see [`Refusal`]).
+    Refused(Refusal),
+    /// A document was dropped from memory and local storage (a deleted or unlinked
+    /// contact, or a refused copy discarded to fetch it again).
+    DocForgotten(DocumentId),
     /// The server or a sync message misbehaved; the session was reset.
     Problem(String),
 }
@@ -164,6 +174,8 @@ pub struct ClientDriver {
     state: ConnectionState,
     backoff: Backoff,
     docs: BTreeMap<DocumentId, Tracked>,
+    /// The server's refusals of local changes, by document.
+    refusals: BTreeMap<DocumentId, Vec<Refusal>>,
     effects: Vec<ClientEffect>,
     now_ms: u64,
 }
@@ -176,6 +188,7 @@ impl ClientDriver {
             state: ConnectionState::Offline,
             backoff,
             docs: BTreeMap::new(),
+            refusals: BTreeMap::new(),
             effects: Vec::new(),
             now_ms: 0,
         }
@@ -423,9 +436,13 @@ impl ClientDriver {
             | WireMessage::Request {
                 document_id, data, ..
             } => self.on_sync(document_id, &data),
-            WireMessage::DocUnavailable { document_id, .. } => {
-                self.event(ClientEvent::DocUnavailable(document_id))
-            }
+            WireMessage::DocUnavailable { document_id, .. } => self.on_doc_unavailable(document_id),
+            WireMessage::Ephemeral {
+                sender_id,
+                document_id,
+                data,
+                ..
+            } => self.on_ephemeral(&sender_id, document_id, &data),
             WireMessage::RemoteHeadsChanged {
                 document_id,
                 new_heads,
@@ -472,6 +489,7 @@ impl ClientDriver {
     }
 
     fn on_sync(&mut self, id: DocumentId, data: &[u8]) {
+        let contact_before = self.linked_contact(&id);
         let Some(tracked) = self.docs.get_mut(&id) else {
             return;
         };
@@ -487,6 +505,9 @@ impl ClientDriver {
                 self.store_sync_state(id);
                 if changed {
                     self.event(ClientEvent::DocChanged(id));
+                }
+                if let Some(contact) = contact_before.filter(|_| changed) {
+                    self.drop_unlinked_contact(id, contact);
                 }
                 self.announce(id);
                 self.report_saved(id);
@@ -538,6 +559,9 @@ impl ClientDriver {
         let ConnectionState::Ready { server, .. } = &self.state else {
             return;
         };
+        if self.refusal(&id).is_some() {
+            return;
+        }
         let server = server.clone();
         let Some(tracked) = self.docs.get_mut(&id) else {
             return;

@@ -44,3 +44,19 @@ export function enroll(code: string, name: string): Promise<{ token: string; dev
 export function followed(token: string): Promise<Followed> {
   return call("/api/v1/documents", { headers: { authorization: `Bearer ${token}` } });
 }
+
+/** A change of this device the server refused (`GET /api/v1/refusals`). */
+export interface RefusalRecord {
+  id: string;
+  doc: string;
+  at: number;
+  rule: string;
+  reason: string;
+  changes: string[];
+}
+
+/** This device's refused changes, newest first; the raw JSON goes to the wasm client. */
+export async function refusals(token: string): Promise<string> {
+  const list = await call<{ refusals: RefusalRecord[] }>("/api/v1/refusals", { headers: { authorization: `Bearer ${token}` } });
+  return JSON.stringify(list);
+}

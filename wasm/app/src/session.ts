@@ -2,7 +2,7 @@
 // and what the screens read. Screens call `changed` listeners to redraw.
 
 import init, { WishClient } from "../pkg/wish_wasm.js";
-import { followed, type Device } from "./api.js";
+import { followed, refusals, type Device } from "./api.js";
 import { SyncRuntime, type SyncEvent } from "./sync/runtime.js";
 import type { Store } from "./sync/store.js";
 import type { Community, Contact, Standing, Station, WishDetail, WishRow } from "./views.js";
@@ -16,6 +16,8 @@ export interface Identity {
 
 /** How often the tablet asks the server for wishes other tablets collected. */
 const DISCOVERY_MS = 10_000;
+/** How often the tablet asks the server which of its changes it refused. */
+const REFUSALS_MS = 60_000;
 /** The shortest time between two redraws caused by sync. */
 const REDRAW_MS = 300;
 
@@ -29,6 +31,7 @@ export class Session {
   private lastDraw = 0;
   private following = 0;
   private discovery: ReturnType<typeof setInterval> | null = null;
+  private refusalPoll: ReturnType<typeof setInterval> | null = null;
   readonly runtime: SyncRuntime;
 
   private constructor(
@@ -68,6 +71,8 @@ export class Session {
       const doc = key.slice("heads:".length);
       if (docs.has(doc)) this.client.rememberServerHeads(doc, value);
     }
+    const kept = await this.store.getMeta<string>("refusals");
+    if (kept) this.client.addRefusals(kept);
     this.lastSavedAt = (await this.store.getMeta<number>("last-saved")) ?? null;
     this.ledger = (await this.store.getMeta<string>("ledger")) ?? null;
   }
@@ -105,11 +110,21 @@ export class Session {
         this.connection = "online";
         void this.discover();
         this.discovery ??= setInterval(() => void this.discover(), DISCOVERY_MS);
+        void this.pollRefusals();
+        this.refusalPoll ??= setInterval(() => void this.pollRefusals(), REFUSALS_MS);
         break;
       case "disconnected":
         this.connection = event.retry_at === null ? "offline" : "connecting";
         if (this.discovery) clearInterval(this.discovery);
+        if (this.refusalPoll) clearInterval(this.refusalPoll);
         this.discovery = null;
+        this.refusalPoll = null;
+        break;
+      case "refused":
+        void this.keepRefusals();
+        break;
+      case "forgotten":
+        void this.store.deleteMeta(`heads:${event.doc}`);
         break;
       case "saved":
         this.lastSavedAt = Date.now();
@@ -150,6 +165,32 @@ export class Session {
     } catch (error) {
       console.warn("discovery failed", error);
     }
+  }
+
+  /** Asks the server which changes of this device it refused (a tablet may have missed
+   *  the live signal); the wasm client keeps those that apply to documents held. */
+  async pollRefusals(): Promise<void> {
+    try {
+      const added = this.client.addRefusals(await refusals(this.identity.token));
+      if (added > 0) {
+        await this.keepRefusals();
+        this.changed();
+      }
+    } catch (error) {
+      console.warn("refusals not available", error);
+    }
+  }
+
+  /** Keeps the refusals in IndexedDB, so a reload offline still shows them. */
+  private keepRefusals(): Promise<void> {
+    return this.store.setMeta("refusals", this.client.refusalsJson());
+  }
+
+  /** Undoes a refused local change: discards the local copy and fetches the server's. */
+  async undoLocal(doc: string): Promise<void> {
+    await this.runtime.run(() => this.client.refetchDocument(doc));
+    await this.keepRefusals();
+    this.changed();
   }
 
   setWorkOffline(offline: boolean): void {

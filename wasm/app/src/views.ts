@@ -44,6 +44,15 @@ export interface Wish {
   claims: Claim[];
 }
 
+/** The server refused a change this tablet holds (wasm/src/refusals.rs). */
+export interface RefusedMark {
+  id: string;
+  rule: string;
+  reason: string;
+  reason_zh: string;
+  reason_en: string;
+}
+
 export interface WishRow {
   doc: string;
   id: string;
@@ -65,6 +74,7 @@ export interface WishRow {
   pending_claims: number;
   assigned_claims: number;
   my_claim: "pending" | "assigned" | null;
+  refused: RefusedMark | null;
 }
 
 export interface ClaimRow extends Claim {
@@ -82,6 +92,7 @@ export interface WishDetail {
   actions: string[];
   conflicts: { path: string; values: string[] }[];
   claims: ClaimRow[];
+  refused: RefusedMark | null;
   wish: Wish;
 }
 

@@ -12,6 +12,8 @@ export type SyncEvent =
   | { type: "doc-changed"; doc: string }
   | { type: "saved"; doc: string; heads: string[] }
   | { type: "unavailable"; doc: string }
+  | { type: "refused"; doc: string; id: string; rule: string; reason: string }
+  | { type: "forgotten"; doc: string }
   | { type: "problem"; message: string };
 
 type Effect =
@@ -20,6 +22,7 @@ type Effect =
   | { kind: "close" }
   | { kind: "put"; key: Key; bytes: Uint8Array }
   | { kind: "delete"; key: Key }
+  | { kind: "delete-doc"; doc: string }
   | { kind: "event"; event: SyncEvent };
 
 export class SyncRuntime {
@@ -100,7 +103,7 @@ export class SyncRuntime {
     const writes: StoreOp[] = [];
     const rest: Exclude<Effect, StoreOp>[] = [];
     for (const effect of effects) {
-      if (effect.kind === "put" || effect.kind === "delete") writes.push(effect);
+      if (effect.kind === "put" || effect.kind === "delete" || effect.kind === "delete-doc") writes.push(effect);
       else rest.push(effect);
     }
     await this.store.apply(writes);

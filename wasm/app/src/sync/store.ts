@@ -6,7 +6,16 @@ const CHUNKS = "chunks";
 const META = "meta";
 
 export type Key = string[];
-export type StoreOp = { kind: "put"; key: Key; bytes: Uint8Array } | { kind: "delete"; key: Key };
+export type StoreOp =
+  | { kind: "put"; key: Key; bytes: Uint8Array }
+  | { kind: "delete"; key: Key }
+  | { kind: "delete-doc"; doc: string };
+
+/** Every key `[doc, ...]`: array keys sort after `[doc]` and before `[doc, []]`
+ *  (in IndexedDB's order, arrays come after strings). */
+function documentRange(doc: string): IDBKeyRange {
+  return IDBKeyRange.bound([doc], [doc, []]);
+}
 
 export class Store {
   private constructor(private readonly db: IDBDatabase) {}
@@ -29,7 +38,8 @@ export class Store {
     return this.write(CHUNKS, (store) => {
       for (const op of ops) {
         if (op.kind === "put") store.put(op.bytes, op.key);
-        else store.delete(op.key);
+        else if (op.kind === "delete") store.delete(op.key);
+        else store.delete(documentRange(op.doc));
       }
     });
   }
@@ -82,6 +92,10 @@ export class Store {
 
   setMeta(key: string, value: unknown): Promise<void> {
     return this.write(META, (store) => store.put(value, key));
+  }
+
+  deleteMeta(key: string): Promise<void> {
+    return this.write(META, (store) => store.delete(key));
   }
 
   /** Forgets everything (leaving a device that was revoked or reassigned). */

@@ -1,6 +1,7 @@
 // Small pieces several screens show: the sync badge of a record, status and module chips.
 
-import { label, t } from "../i18n.js";
+import { currentLang, label, t } from "../i18n.js";
+import type { RefusedMark } from "../views.js";
 import { h } from "./dom.js";
 
 /** Whether the server durably holds this record. Every record shows one. */
@@ -9,6 +10,18 @@ export function syncBadge(saved: boolean): HTMLElement {
     "span",
     { class: `badge ${saved ? "badge-saved" : "badge-local"}`, "data-testid": "sync-badge", "data-saved": String(saved) },
     saved ? `✓ ${t("savedOnServer")}` : `● ${t("notOnServer")}`,
+  );
+}
+
+/** 服务器拒绝 and the reason (English in the English mode) on a refused record. */
+export function refusedMark(refused: RefusedMark | null): HTMLElement | null {
+  if (!refused) return null;
+  const reason = currentLang() === "en" ? refused.reason_en : refused.reason_zh;
+  return h(
+    "div",
+    { class: "refused", "data-testid": "refused", "data-rule": refused.rule, title: refused.reason },
+    h("strong", {}, `⚠ ${t("refused")}`),
+    h("span", { class: "refused-reason", "data-testid": "refused-reason" }, reason),
   );
 }
 

@@ -5,7 +5,7 @@ import { CLOSE_REASONS, label, MODULES, t, URGENCIES, when } from "../../i18n.js
 import type { Session } from "../../session.js";
 import type { ClaimRow, WishDetail } from "../../views.js";
 import { field, formValues, h, select, toast } from "../dom.js";
-import { moduleChip, statusChip, syncBadge, urgencyChip } from "../badges.js";
+import { moduleChip, refusedMark, statusChip, syncBadge, urgencyChip } from "../badges.js";
 
 export function detailScreen(session: Session, doc: string): HTMLElement {
   const d = session.wish(doc);
@@ -21,6 +21,7 @@ export function detailScreen(session: Session, doc: string): HTMLElement {
       h("blockquote", { class: "resident-words" }, w.text),
       contactBlock(session, w.contact),
     ),
+    d.refused ? refusedBlock(session, d) : null,
     d.conflicts.length ? conflictsBlock(session, d) : null,
     actionsBlock(session, d),
     claimsBlock(session, d),
@@ -48,6 +49,14 @@ function contactBlock(session: Session, contactDoc: string | null): HTMLElement 
     h("dt", {}, t("room")), h("dd", {}, contact.room),
     contact.vulnerability.length ? [h("dt", {}, t("vulnerability")), h("dd", {}, contact.vulnerability.map(label).join("、"))] : null,
   );
+}
+
+/** The server refused a change this tablet holds: why, and undoing it. */
+function refusedBlock(session: Session, d: WishDetail): HTMLElement {
+  return h("section", { class: "card refused-card", "data-testid": "refused-block" },
+    refusedMark(d.refused),
+    h("p", { class: "help" }, t("refusedHelp"), d.refused ? ` (${t("rule")}: ${d.refused.rule})` : ""),
+    h("button", { class: "primary", "data-testid": "undo-local", onclick: () => run(() => session.undoLocal(d.doc)) }, t("undoLocal")));
 }
 
 function conflictsBlock(session: Session, d: WishDetail): HTMLElement {

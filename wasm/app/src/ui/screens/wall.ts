@@ -4,7 +4,7 @@ import { label, t } from "../../i18n.js";
 import type { Session } from "../../session.js";
 import type { WishRow } from "../../views.js";
 import { h, toast } from "../dom.js";
-import { moduleChip, statusChip, syncBadge, urgencyChip } from "../badges.js";
+import { moduleChip, refusedMark, statusChip, syncBadge, urgencyChip } from "../badges.js";
 
 /** Cards drawn at first (the wall is community-wide; the first are the most urgent). */
 const PAGE = 60;
@@ -49,5 +49,6 @@ function wallCard(session: Session, w: WishRow): HTMLElement {
     h("a", { href: `#/wish/${w.doc}`, class: "card-link" }, h("h2", {}, w.title)),
     h("p", { class: "meta" }, [w.compound, w.building].filter(Boolean).join(" · "), " · ", `${w.assigned_claims}/${w.capacity} ${t("places")}`),
     h("div", { class: "card-bottom" }, syncBadge(w.saved), action),
+    refusedMark(w.refused),
   );
 }
