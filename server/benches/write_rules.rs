@@ -1,11 +1,12 @@
-//! The cost of the write rules per change: applying a claim to a published wish with the
-//! patch log on and checking it (`rules::check`), against applying it without either.
+//! The cost of the write rules per change, in parts: applying a claim to a published wish
+//! without and with the patch log, reading the wish (`WishView::read`, for scale) and
+//! checking the change (`rules::check`).
 //! Run: `cargo bench -p wish-server --bench write_rules`.
 
 use automerge::sync::{self, SyncDoc};
 use automerge::{Automerge, PatchLog};
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use wish_client_core::model::{Channel, ClaimKind, Module, Urgency};
+use wish_client_core::model::{Channel, ClaimKind, Module, Urgency, WishView};
 use wish_client_core::ops::wish::{self, CollectWish};
 use wish_client_core::ops::Stamp;
 use wish_server::access::{DocMeta, Principal, Role};
@@ -84,38 +85,52 @@ fn claim_message(base: &Automerge) -> sync::Message {
         .expect("a message")
 }
 
+/// Applies the message to a fork of `base`, with or without a patch log.
+fn apply(
+    base: &Automerge,
+    message: &sync::Message,
+    log: bool,
+) -> (Automerge, Vec<automerge::Patch>) {
+    let mut doc = base.fork();
+    let mut state = sync::State::new();
+    let mut patch_log = PatchLog::new(log);
+    doc.receive_sync_message_log_patches(&mut state, message.clone(), &mut patch_log)
+        .expect("apply");
+    let patches = doc.make_patches(&mut patch_log);
+    (doc, patches)
+}
+
 fn bench(c: &mut Criterion) {
     for events in [3, 50] {
         let base = published_wish(events);
         let message = claim_message(&base);
         let writer = claimant();
-        c.bench_function(&format!("apply claim, no rules ({events} events)"), |b| {
-            b.iter(|| {
-                let mut doc = base.fork();
-                let mut state = sync::State::new();
-                doc.receive_sync_message(&mut state, message.clone())
-                    .expect("apply");
-                black_box(doc.get_heads())
-            })
+        let before = base.get_heads();
+        c.bench_function(&format!("apply claim ({events} events)"), |b| {
+            b.iter(|| black_box(apply(&base, &message, false).0.get_heads()))
         });
         c.bench_function(
-            &format!("apply claim + patch log + rules ({events} events)"),
+            &format!("apply claim with patch log ({events} events)"),
+            |b| b.iter(|| black_box(apply(&base, &message, true).1.len())),
+        );
+        let (after, patches) = apply(&base, &message, true);
+        // For scale: the engine already reads the wish this way for its access facts, the
+        // arbitration and the summary row.
+        c.bench_function(&format!("WishView::read ({events} events)"), |b| {
+            b.iter(|| black_box(WishView::read(&after).expect("a wish")))
+        });
+        let (meta, wish) = DocMeta::read(&after);
+        c.bench_function(
+            &format!("rules::check of the claim, wish already read ({events} events)"),
             |b| {
                 b.iter(|| {
-                    let mut doc = base.fork();
-                    let mut state = sync::State::new();
-                    let before = doc.get_heads();
-                    let mut log = PatchLog::active();
-                    doc.receive_sync_message_log_patches(&mut state, message.clone(), &mut log)
-                        .expect("apply");
-                    let patches = doc.make_patches(&mut log);
-                    let meta = DocMeta::of(&doc);
                     let change = ChangeUnderReview {
                         writer: &writer,
                         meta: &meta,
-                        doc: &doc,
+                        doc: &after,
                         before: &before,
                         patches: &patches,
+                        wish: wish.clone(),
                     };
                     black_box(check(&change).expect("an honest claim"))
                 })

@@ -25,7 +25,7 @@ mod table;
 mod touched;
 
 use automerge::{Automerge, ChangeHash, Patch};
-use wish_client_core::model::{doc_type, DocType};
+use wish_client_core::model::{doc_type, DocType, WishView};
 
 use crate::access::{DocMeta, Principal, Role};
 
@@ -69,6 +69,9 @@ pub struct ChangeUnderReview<'a> {
     /// The document's heads before the change (empty: the change creates it).
     pub before: &'a [ChangeHash],
     pub patches: &'a [Patch],
+    /// The wish after the change, if the caller already read it (`DocMeta::read`); the
+    /// rules read it themselves otherwise.
+    pub wish: Option<WishView>,
 }
 
 /// Checks every entry a change touched against [`RULES`]. The administrator (bootstrap
@@ -85,12 +88,13 @@ pub fn check(change: &ChangeUnderReview<'_>) -> Result<Verdict, Refusal> {
         ));
     };
     let schema = checks::schema_version(change.doc);
-    if schema == 1 {
-        checks::well_formed(doc_type, change.doc)?;
-    }
+    let views = match schema {
+        1 => checks::well_formed(doc_type, change.doc, change.wish.clone())?,
+        _ => checks::Views::default(),
+    };
     let relations = Relations::of(change, doc_type);
     let mut verdict = Verdict::default();
-    let mut ctx = checks::Context::new(change, doc_type, &relations);
+    let mut ctx = checks::Context::new(change, &relations, views);
     for touched in touched::entries(doc_type, change.doc, change.before, change.patches) {
         let Some(rule) = table::find(doc_type, &touched, change.doc, &relations) else {
             if schema > 1 && !table::known_entry(doc_type, &touched) {

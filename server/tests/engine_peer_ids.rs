@@ -72,3 +72,12 @@ fn the_same_device_rejoining_replaces_its_old_socket() {
     assert_eq!(join(&mut engine, 2, device("a"), "peer-a"), vec![ConnId(1)]);
     assert_eq!(engine.joined_peers(), 1);
 }
+
+#[test]
+fn no_device_joins_with_the_servers_peer_id() {
+    // With it, its ephemeral messages would carry the server's sender id and a tablet
+    // would take a forged "wish-station/refused" signal for the server's.
+    let mut engine = engine();
+    assert_eq!(join(&mut engine, 1, device("a"), "server"), vec![ConnId(1)]);
+    assert_eq!(engine.joined_peers(), 0);
+}

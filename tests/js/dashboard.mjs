@@ -8,6 +8,7 @@
 // request, or when the page does not render within the timeout.
 
 import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS } from "./browser.mjs";
 
 function parseArgs(argv) {
   const args = {
@@ -36,17 +37,6 @@ function parseArgs(argv) {
   if (!args.url || !args.token) throw new Error("--url and --token are required");
   return args;
 }
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 async function run(args) {
   const problems = [];

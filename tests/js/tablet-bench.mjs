@@ -10,11 +10,7 @@
 // station wish is in the tablet), synced_ms (every one saved on the server, nothing pending).
 
 import { chromium } from "playwright-core";
-
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
+import { CHROMIUM_ARGS } from "./browser.mjs";
 
 function parseArgs(argv) {
   const args = { chromium: "/usr/bin/chromium", runs: 3, person: "p05" };

@@ -12,24 +12,14 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
+import { CHROMIUM_ARGS, parseFlags } from "./browser.mjs";
 
 function parseArgs(argv) {
-  const args = { chromium: "/usr/bin/chromium", timeoutMs: 60000 };
-  const names = { "--url": "url", "--code": "code", "--admin-token": "adminToken", "--artifacts": "artifacts", "--chromium": "chromium", "--timeout-ms": "timeoutMs" };
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = names[argv[i]];
-    if (!name || i + 1 >= argv.length) throw new Error(`bad argument ${argv[i]}`);
-    args[name] = name === "timeoutMs" ? Number(argv[i + 1]) : argv[i + 1];
-  }
-  for (const required of ["url", "code", "adminToken", "artifacts"]) {
-    if (!args[required]) throw new Error(`--${required} is required`);
-  }
-  return args;
+  return parseFlags(argv, {
+    names: { "--url": "url", "--code": "code", "--admin-token": "adminToken", "--artifacts": "artifacts" },
+    required: ["url", "code", "adminToken", "artifacts"],
+    defaults: { timeoutMs: 60000 },
+  });
 }
 
 /** How many IndexedDB keys `[doc, ...]` the tablet stores (runs in the page). */

@@ -14,24 +14,14 @@ import { mkdirSync } from "node:fs";
 import net from "node:net";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-
-const CHROMIUM_ARGS = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-];
+import { CHROMIUM_ARGS, parseFlags } from "./browser.mjs";
 
 function parseArgs(argv) {
-  const args = { chromium: "/usr/bin/chromium", timeoutMs: 90000 };
-  const names = { "--url": "url", "--code-a": "codeA", "--code-b": "codeB", "--artifacts": "artifacts", "--chromium": "chromium", "--timeout-ms": "timeoutMs" };
-  for (let i = 0; i < argv.length; i += 2) {
-    const name = names[argv[i]];
-    if (!name || i + 1 >= argv.length) throw new Error(`bad argument ${argv[i]}`);
-    args[name] = name === "timeoutMs" ? Number(argv[i + 1]) : argv[i + 1];
-  }
-  for (const required of ["url", "codeA", "codeB", "artifacts"]) {
-    if (!args[required]) throw new Error(`--${required} is required`);
-  }
-  return args;
+  return parseFlags(argv, {
+    names: { "--url": "url", "--code-a": "codeA", "--code-b": "codeB", "--artifacts": "artifacts" },
+    required: ["url", "codeA", "codeB", "artifacts"],
+    defaults: { timeoutMs: 90000 },
+  });
 }
 
 /** A loopback TCP proxy to the server whose network can be cut and restored. */

@@ -22,6 +22,21 @@ pub async fn client(
     Ok(NativeClient::start(config).await?)
 }
 
+/// Hands a document made elsewhere to the client and waits until the server durably holds
+/// it (the client's upload is acknowledged).
+pub async fn upload(
+    client: &NativeClient,
+    id: DocumentId,
+    doc: &automerge::Automerge,
+) -> anyhow::Result<()> {
+    let bytes = doc.save();
+    client
+        .with_driver(move |d| d.import_document(id, &bytes))
+        .await??;
+    client.wait_saved(id, SYNC_TIMEOUT).await?;
+    Ok(())
+}
+
 /// Creates a document with an empty `items` list.
 pub async fn create_list_doc(client: &NativeClient) -> anyhow::Result<DocumentId> {
     Ok(client

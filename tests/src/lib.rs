@@ -65,7 +65,12 @@ impl TestServer {
 
     /// `ws://ADDR/sync?token=TOKEN` with the bootstrap token.
     pub fn ws_url(&self) -> String {
-        format!("ws://{}/sync?token={TEST_TOKEN}", self.addr)
+        self.ws_url_for(TEST_TOKEN)
+    }
+
+    /// `ws://ADDR/sync?token=TOKEN` with a device's token.
+    pub fn ws_url_for(&self, token: &str) -> String {
+        format!("ws://{}/sync?token={token}", self.addr)
     }
 
     pub fn http_url(&self, path: &str) -> String {

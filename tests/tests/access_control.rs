@@ -10,24 +10,12 @@ use tokio_tungstenite::tungstenite::Error as WsError;
 use wish_client_core::native::NativeClient;
 use wish_client_core::proto::DocumentId;
 use wish_client_core::sync::ClientEvent;
-use wish_tests::clients::{client, SYNC_TIMEOUT};
+use wish_tests::clients::{client, upload, SYNC_TIMEOUT};
 use wish_tests::fixtures::{collected_on, enroll, wish_with_contact};
 use wish_tests::http::request;
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-
-fn ws_url(server: &TestServer, token: &str) -> String {
-    format!("ws://{}/sync?token={token}", server.addr)
-}
-
-async fn upload(c: &NativeClient, id: DocumentId, doc: &Automerge) -> anyhow::Result<()> {
-    let bytes = doc.save();
-    c.with_driver(move |d| d.import_document(id, &bytes))
-        .await??;
-    c.wait_saved(id, SYNC_TIMEOUT).await?;
-    Ok(())
-}
 
 /// Opens a document and waits for the server's answer: true if it arrived, false if the
 /// server said it is unavailable.
@@ -87,7 +75,7 @@ async fn revoked_and_expired_tokens_get_401_and_revoking_closes_live_connections
     let data = temp_dir();
     let server = TestServer::start(BIN, &data.path().join("server"))?;
     let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
-    let (mut socket, _) = connect_async(ws_url(&server, &token)).await?;
+    let (mut socket, _) = connect_async(server.ws_url_for(&token)).await?;
     let revoked = request(
         &server.addr,
         "POST",
@@ -104,14 +92,14 @@ async fn revoked_and_expired_tokens_get_401_and_revoking_closes_live_connections
         closed.is_ok(),
         "the revoked device's connection stayed open for more than 1 s"
     );
-    assert!(expect_401(&ws_url(&server, &token))
+    assert!(expect_401(&server.ws_url_for(&token))
         .await?
         .contains("revoked"));
     let (expired, _) = enroll(&server, "volunteer", "p-wang", &["A"], 0)?;
-    assert!(expect_401(&ws_url(&server, &expired))
+    assert!(expect_401(&server.ws_url_for(&expired))
         .await?
         .contains("expired"));
-    assert!(expect_401(&ws_url(&server, "wrong"))
+    assert!(expect_401(&server.ws_url_for("wrong"))
         .await?
         .contains("invalid"));
     Ok(())
@@ -133,7 +121,7 @@ async fn volunteers_get_doc_unavailable_for_contacts_they_may_not_see() -> anyho
     }
     let (token, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let tablet_dir = temp_dir();
-    let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
+    let tablet = client(&server.ws_url_for(&token), tablet_dir.path(), false).await?;
     assert!(
         !opens(&tablet, contacts[0]).await?,
         "a contact of station B was shown"
@@ -165,7 +153,7 @@ async fn a_read_only_peers_changes_are_neither_stored_nor_relayed() -> anyhow::R
     admin.wait_saved(ledger, SYNC_TIMEOUT).await?;
     let (token, _) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let tablet_dir = temp_dir();
-    let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
+    let tablet = client(&server.ws_url_for(&token), tablet_dir.path(), false).await?;
     assert!(opens(&tablet, ledger).await?);
     tablet
         .change(ledger, |doc| {
@@ -212,7 +200,7 @@ async fn a_deleted_contact_cannot_be_uploaded_again_and_holders_are_told() -> an
     let server = TestServer::start(BIN, &data.path().join("server"))?;
     let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let tablet_dir = temp_dir();
-    let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
+    let tablet = client(&server.ws_url_for(&token), tablet_dir.path(), false).await?;
     let (wish_id, wish, contact_id, contact) = collected_on(&device, "A", "p-li", 7)?;
     upload(&tablet, wish_id, &wish).await?;
     upload(&tablet, contact_id, &contact).await?;
@@ -238,7 +226,7 @@ async fn a_deleted_contact_cannot_be_uploaded_again_and_holders_are_told() -> an
         .await?;
     // The tablet still holds the contact and tries to upload it again from a new replica.
     let again_dir = temp_dir();
-    let again = client(&ws_url(&server, &token), again_dir.path(), false).await?;
+    let again = client(&server.ws_url_for(&token), again_dir.path(), false).await?;
     let bytes = contact.save();
     again
         .with_driver(move |d| d.import_document(contact_id, &bytes))
@@ -291,13 +279,13 @@ async fn changes_by_another_devices_actor_are_refused_unless_the_device_may_rela
     let (wang, wang_device) = enroll(&server, "volunteer", "p-wang", &["A"], 30)?;
     let (zhou, _) = enroll(&server, "coordinator", "p-zhou", &["A"], 30)?;
     let li_dir = temp_dir();
-    let li_tablet = client(&ws_url(&server, &li), li_dir.path(), false).await?;
+    let li_tablet = client(&server.ws_url_for(&li), li_dir.path(), false).await?;
     let (wish_id, wish, _, _) = collected_on(&li_device, "A", "p-li", 9)?;
     upload(&li_tablet, wish_id, &wish).await?;
 
     let forged = forged_change(&wish, "改过的标题")?;
     let wang_dir = temp_dir();
-    let wang_tablet = client(&ws_url(&server, &wang), wang_dir.path(), false).await?;
+    let wang_tablet = client(&server.ws_url_for(&wang), wang_dir.path(), false).await?;
     let bytes = forged.clone();
     wang_tablet
         .with_driver(move |d| d.import_document(wish_id, &bytes))
@@ -316,7 +304,7 @@ async fn changes_by_another_devices_actor_are_refused_unless_the_device_may_rela
     assert!(refused, "the refusal was not audited: {audit}");
 
     let zhou_dir = temp_dir();
-    let coordinator = client(&ws_url(&server, &zhou), zhou_dir.path(), false).await?;
+    let coordinator = client(&server.ws_url_for(&zhou), zhou_dir.path(), false).await?;
     coordinator
         .with_driver(move |d| d.import_document(wish_id, &forged))
         .await??;
@@ -330,7 +318,7 @@ async fn a_role_change_applies_to_a_live_connection_without_reconnecting() -> an
     let server = TestServer::start(BIN, &data.path().join("server"))?;
     let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let tablet_dir = temp_dir();
-    let tablet = client(&ws_url(&server, &token), tablet_dir.path(), false).await?;
+    let tablet = client(&server.ws_url_for(&token), tablet_dir.path(), false).await?;
     let (wish_id, wish, contact_id, contact) = collected_on(&device, "A", "p-li", 21)?;
     upload(&tablet, wish_id, &wish).await?;
     upload(&tablet, contact_id, &contact).await?;

@@ -8,20 +8,12 @@ use std::time::Duration;
 use automerge::Automerge;
 use wish_client_core::native::{FsStore, NativeClient};
 use wish_client_core::proto::DocumentId;
-use wish_tests::clients::{client, SYNC_TIMEOUT};
+use wish_tests::clients::{client, upload, SYNC_TIMEOUT};
 use wish_tests::fixtures::{collected_on, enroll};
 use wish_tests::http::request;
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-
-async fn upload(c: &NativeClient, id: DocumentId, doc: &Automerge) -> anyhow::Result<()> {
-    let bytes = doc.save();
-    c.with_driver(move |d| d.import_document(id, &bytes))
-        .await??;
-    c.wait_saved(id, SYNC_TIMEOUT).await?;
-    Ok(())
-}
 
 /// Whether any file of the document is left in the client's store.
 fn has_files(dir: &Path, doc: DocumentId) -> anyhow::Result<bool> {

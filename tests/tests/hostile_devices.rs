@@ -11,7 +11,7 @@ use automerge::Automerge;
 use serde_json::Value;
 use wish_client_core::ops::{wish, Stamp};
 use wish_client_core::proto::DocumentId;
-use wish_tests::clients::{client, SYNC_TIMEOUT};
+use wish_tests::clients::{client, upload};
 use wish_tests::fixtures::{enroll, wish_with_contact};
 use wish_tests::http::request;
 use wish_tests::node::run_script;
@@ -66,12 +66,7 @@ impl Scene {
         let (id, doc) = published_wish(seed)?;
         let local = temp_dir();
         let admin = client(&self.server.ws_url(), local.path(), false).await?;
-        let bytes = doc.save();
-        admin
-            .with_driver(move |d| d.import_document(id, &bytes))
-            .await??;
-        admin.wait_saved(id, SYNC_TIMEOUT).await?;
-        drop(admin);
+        upload(&admin, id, &doc).await?;
         Ok(id)
     }
 

@@ -13,10 +13,9 @@ use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use wish_client_core::model::community::Person;
 use wish_client_core::model::Role as PersonRole;
-use wish_client_core::native::NativeClient;
 use wish_client_core::ops::community::{add_person, create_community, NewCommunity};
 use wish_client_core::proto::{encode, DocumentId, PeerId, WireMessage};
-use wish_tests::clients::{client, SYNC_TIMEOUT};
+use wish_tests::clients::{client, upload, SYNC_TIMEOUT};
 use wish_tests::fixtures::wish_with_contact;
 use wish_tests::http::{request, Response};
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
@@ -73,18 +72,6 @@ fn refused(response: &Response, status: u16, why: &str) {
         "expected {why:?} in {}",
         response.text()
     );
-}
-
-fn ws_url(server: &TestServer, token: &str) -> String {
-    format!("ws://{}/sync?token={token}", server.addr)
-}
-
-async fn upload(c: &NativeClient, id: DocumentId, doc: &Automerge) -> anyhow::Result<()> {
-    let bytes = doc.save();
-    c.with_driver(move |d| d.import_document(id, &bytes))
-        .await??;
-    c.wait_saved(id, SYNC_TIMEOUT).await?;
-    Ok(())
 }
 
 /// The community `c1` with the people `p-li` and `p-wang` in its directory.
@@ -443,14 +430,14 @@ async fn a_join_with_another_devices_peer_id_leaves_that_device_connected() -> a
     let server = TestServer::start(BIN, data.path())?;
     let (holder, _) = enroll_in(&server, "volunteer", "p-li", "c1", &["A"])?;
     let (intruder, _) = enroll_in(&server, "volunteer", "p-x", "c1", &["A"])?;
-    let (mut held, _) = connect_async(ws_url(&server, &holder)).await?;
+    let (mut held, _) = connect_async(server.ws_url_for(&holder)).await?;
     held.send(join_frame("peer-li")).await?;
     let answer = tokio::time::timeout(SYNC_TIMEOUT, held.next()).await?;
     assert!(
         matches!(answer, Some(Ok(Message::Binary(_)))),
         "no peer message"
     );
-    let (mut taken, _) = connect_async(ws_url(&server, &intruder)).await?;
+    let (mut taken, _) = connect_async(server.ws_url_for(&intruder)).await?;
     taken.send(join_frame("peer-li")).await?;
     let intruder_closed = tokio::time::timeout(SYNC_TIMEOUT, async {
         while let Some(Ok(message)) = taken.next().await {
@@ -504,7 +491,7 @@ async fn code_and_token_lifetimes_are_bounded_and_a_live_socket_closes_at_expiry
         )?;
         refused(&created, 400, field);
     }
-    let (mut socket, _) = connect_async(ws_url(&server, &token)).await?;
+    let (mut socket, _) = connect_async(server.ws_url_for(&token)).await?;
     socket.send(join_frame("peer-expiring")).await?;
     let closed = tokio::time::timeout(Duration::from_secs(10), async {
         while let Some(Ok(message)) = socket.next().await {
@@ -548,9 +535,9 @@ async fn connections_per_device_are_capped() -> anyhow::Result<()> {
     let server =
         TestServer::start_with_args(BIN, data.path(), &["--max-connections-per-device", "2"])?;
     let (token, _) = enroll_in(&server, "volunteer", "p-li", "c1", &["A"])?;
-    let first = connect_async(ws_url(&server, &token)).await?;
-    let second = connect_async(ws_url(&server, &token)).await?;
-    match connect_async(ws_url(&server, &token)).await {
+    let first = connect_async(server.ws_url_for(&token)).await?;
+    let second = connect_async(server.ws_url_for(&token)).await?;
+    match connect_async(server.ws_url_for(&token)).await {
         Err(WsError::Http(response)) => assert_eq!(response.status(), 429),
         Err(other) => anyhow::bail!("expected 429, got {other}"),
         Ok(_) => anyhow::bail!("a third connection of one device was accepted"),
@@ -558,7 +545,7 @@ async fn connections_per_device_are_capped() -> anyhow::Result<()> {
     drop((first, second));
     for _ in 0..30 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        if connect_async(ws_url(&server, &token)).await.is_ok() {
+        if connect_async(server.ws_url_for(&token)).await.is_ok() {
             return Ok(());
         }
     }

@@ -29,8 +29,21 @@ impl DocMeta {
     /// Reads the facts from a document's contents. An empty or unknown document has no
     /// type, which every role but the administrator is denied.
     pub fn of(doc: &Automerge) -> Self {
+        Self::read(doc).0
+    }
+
+    /// [`Self::of`], also returning the wish it read (reading a wish is the expensive part;
+    /// the write rules check the same contents).
+    pub fn read(doc: &Automerge) -> (Self, Option<WishView>) {
         match doc_type(doc) {
             Some(DocType::Wish) => Self::of_wish(doc),
+            other => (Self::of_other(doc, other), None),
+        }
+    }
+
+    fn of_other(doc: &Automerge, doc_type: Option<DocType>) -> Self {
+        match doc_type {
+            Some(DocType::Wish) | None => Self::default(),
             Some(DocType::Contact) => Self::of_contact(doc),
             Some(other) => Self {
                 doc_type: Some(other),
@@ -38,16 +51,16 @@ impl DocMeta {
                 station: station_of(doc, other),
                 ..Self::default()
             },
-            None => Self::default(),
         }
     }
 
-    fn of_wish(doc: &Automerge) -> Self {
+    fn of_wish(doc: &Automerge) -> (Self, Option<WishView>) {
         let Ok(view) = WishView::read(doc) else {
-            return Self {
+            let meta = Self {
                 doc_type: Some(DocType::Wish),
                 ..Self::default()
             };
+            return (meta, None);
         };
         let status = view.status();
         let assigned_people = view
@@ -56,7 +69,7 @@ impl DocMeta {
             .filter(|c| view.assigned.contains_key(&c.id))
             .map(|c| c.claimant.clone())
             .collect();
-        Self {
+        let meta = Self {
             doc_type: Some(DocType::Wish),
             community: Some(view.community.clone()),
             station: Some(view.station.clone()),
@@ -70,7 +83,8 @@ impl DocMeta {
                     | WishStatus::InProgress
             ),
             ..Self::default()
-        }
+        };
+        (meta, Some(view))
     }
 
     fn of_contact(doc: &Automerge) -> Self {

@@ -152,6 +152,14 @@ impl Engine {
         let Some(principal) = self.conns.pending_principal(conn) else {
             return;
         };
+        if sender_id == self.server_peer {
+            self.audit(
+                "peer-id-taken",
+                &principal.device_id,
+                "the server's peer id",
+            );
+            return self.refuse(conn, "this peer id is the server's");
+        }
         if let Some(old) = self.conns.conn_of(&sender_id) {
             if !self.same_device(old, &principal) {
                 self.audit(

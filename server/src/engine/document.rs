@@ -73,9 +73,17 @@ impl DocState {
 
     /// Re-reads the access facts after the contents changed.
     pub fn refresh_meta(&mut self) {
+        self.refresh_meta_and_read();
+    }
+
+    /// [`Self::refresh_meta`], returning the wish it read (the write rules check it; it is
+    /// not kept, so a loaded document costs no more memory).
+    pub fn refresh_meta_and_read(&mut self) -> Option<wish_client_core::model::WishView> {
         let deleted = self.meta.deleted;
-        self.meta = DocMeta::of(&self.doc);
+        let (meta, wish) = DocMeta::read(&self.doc);
+        self.meta = meta;
         self.meta.deleted = deleted;
+        wish
     }
 
     fn absorb_entry(&mut self, key: Key, bytes: Vec<u8>) {

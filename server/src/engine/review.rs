@@ -5,6 +5,7 @@
 //! audit log records it, and other peers' sessions go on untouched.
 
 use automerge::{ChangeHash, Patch};
+use wish_client_core::model::WishView;
 use wish_client_core::proto::{DocumentId, PeerId, WireMessage};
 
 use super::access_check::MetaLookup;
@@ -49,7 +50,7 @@ impl Engine {
     }
 
     fn judge(&mut self, change: &Applied<'_>) -> Result<Verdict, Refusal> {
-        let meta = self.meta_after_change(change.doc_id);
+        let (meta, wish) = self.meta_after_change(change.doc_id);
         let was_empty = change.before.is_empty();
         if !self.change_allowed(change.conn, &meta, was_empty) {
             return Err(Refusal::new(
@@ -71,21 +72,21 @@ impl Engine {
             doc: &state.doc,
             before: change.before,
             patches: change.patches,
+            wish,
         })
     }
 
-    /// The access facts after the change; a contact whose wish is not loaded is judged
-    /// on its own contents.
-    fn meta_after_change(&mut self, doc_id: DocumentId) -> DocMeta {
-        if let Some(state) = ready_in(&mut self.docs, &doc_id) {
-            state.refresh_meta();
-        }
-        match self.meta_of(doc_id) {
+    /// The access facts after the change, and the wish read for them (wishes only); a
+    /// contact whose wish is not loaded is judged on its own contents.
+    fn meta_after_change(&mut self, doc_id: DocumentId) -> (DocMeta, Option<WishView>) {
+        let wish = ready_in(&mut self.docs, &doc_id).and_then(|s| s.refresh_meta_and_read());
+        let meta = match self.meta_of(doc_id) {
             MetaLookup::Known(meta) => meta,
             MetaLookup::NeedsWish(_) => ready_in(&mut self.docs, &doc_id)
                 .map(|s| s.meta.clone())
                 .unwrap_or_default(),
-        }
+        };
+        (meta, wish)
     }
 
     fn audit_on_behalf(&mut self, conn: ConnId, doc_id: DocumentId, verdict: Verdict) {

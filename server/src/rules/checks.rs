@@ -23,17 +23,15 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    pub fn new(
-        change: &ChangeUnderReview<'a>,
-        _doc_type: DocType,
-        relations: &'a Relations,
-    ) -> Self {
+    /// `views` are what [`well_formed`] already read (reading a wish costs more than
+    /// every check together, so it is read once per change).
+    pub fn new(change: &ChangeUnderReview<'a>, relations: &'a Relations, views: Views) -> Self {
         Self {
             writer: change.writer,
             doc: change.doc,
             relations,
-            wish: None,
-            ledger: None,
+            wish: views.wish,
+            ledger: views.ledger,
             claims_added: 0,
         }
     }
@@ -58,21 +56,38 @@ pub fn schema_version(doc: &Automerge) -> u64 {
     wish_client_core::model::schema_version(doc).unwrap_or(1)
 }
 
+/// The typed views of the document after the change that the checks use.
+#[derive(Default)]
+pub struct Views {
+    wish: Option<WishView>,
+    ledger: Option<LedgerView>,
+}
+
 /// A schema-1 document must still read as its type: required fields present, types and
-/// enumerations as `docs/schema.md` says.
-pub fn well_formed(doc_type: DocType, doc: &Automerge) -> Result<(), Refusal> {
-    let result = match doc_type {
-        DocType::Wish => WishView::read(doc).map(|w| w.capacity >= 1),
-        DocType::Contact => ContactView::read(doc).map(|_| true),
-        DocType::Station => StationView::read(doc).map(|_| true),
-        DocType::Community => CommunityView::read(doc).map(|_| true),
-        DocType::Ledger => LedgerView::read(doc).map(|_| true),
-    };
-    match result {
-        Ok(true) => Ok(()),
-        Ok(false) => Err(schema_error("capacity must be at least 1")),
-        Err(error) => Err(schema_error(error)),
+/// enumerations as `docs/schema.md` says. Returns the views it read, for the checks.
+pub fn well_formed(
+    doc_type: DocType,
+    doc: &Automerge,
+    wish: Option<WishView>,
+) -> Result<Views, Refusal> {
+    let mut views = Views::default();
+    match doc_type {
+        DocType::Wish => {
+            let wish = match wish {
+                Some(wish) => wish,
+                None => WishView::read(doc).map_err(schema_error)?,
+            };
+            if wish.capacity < 1 {
+                return Err(schema_error("capacity must be at least 1"));
+            }
+            views.wish = Some(wish);
+        }
+        DocType::Ledger => views.ledger = Some(LedgerView::read(doc).map_err(schema_error)?),
+        DocType::Contact => drop(ContactView::read(doc).map_err(schema_error)?),
+        DocType::Station => drop(StationView::read(doc).map_err(schema_error)?),
+        DocType::Community => drop(CommunityView::read(doc).map_err(schema_error)?),
     }
+    Ok(views)
 }
 
 fn schema_error(error: impl std::fmt::Display) -> Refusal {

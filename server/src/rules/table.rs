@@ -150,6 +150,7 @@ const fn row(
     }
 }
 
+/// A row for one or more event kinds added to a wish.
 const fn event(
     id: &'static str,
     kind: &'static str,
@@ -159,15 +160,8 @@ const fn event(
     en: &'static str,
 ) -> Rule {
     Rule {
-        id,
-        doc: DocType::Wish,
-        entry: "events/*",
         kind,
-        actions: ADD,
-        who,
-        check,
-        zh,
-        en,
+        ..row(id, DocType::Wish, "events/*", ADD, who, check, zh, en)
     }
 }
 

@@ -49,13 +49,15 @@ fn review(
     let before = after.get_heads();
     edit(&mut after);
     let patches = after.diff(&before, &after.get_heads());
-    let meta = DocMeta::of(&after);
+    // As the engine does: the wish read for the access facts is handed to the rules.
+    let (meta, wish) = DocMeta::read(&after);
     check(&ChangeUnderReview {
         writer,
         meta: &meta,
         doc: &after,
         before: &before,
         patches: &patches,
+        wish,
     })
 }
 

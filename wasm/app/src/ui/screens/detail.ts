@@ -55,7 +55,7 @@ function contactBlock(session: Session, contactDoc: string | null): HTMLElement 
 function refusedBlock(session: Session, d: WishDetail): HTMLElement {
   return h("section", { class: "card refused-card", "data-testid": "refused-block" },
     refusedMark(d.refused),
-    h("p", { class: "help" }, t("refusedHelp"), d.refused ? ` (${t("rule")}: ${d.refused.rule})` : ""),
+    h("p", { class: "help" }, t("refusedHelp")),
     h("button", { class: "primary", "data-testid": "undo-local", onclick: () => run(() => session.undoLocal(d.doc)) }, t("undoLocal")));
 }
 
