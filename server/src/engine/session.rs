@@ -170,6 +170,7 @@ impl Engine {
                 return;
             }
         }
+        let mut wish = None;
         if changed {
             let applied = Applied {
                 conn,
@@ -178,10 +179,11 @@ impl Engine {
                 before: &before,
                 patches: &patches,
             };
-            if !self.review_change(applied) {
+            match self.review_change(applied) {
+                Some(read) => wish = read,
                 // The writer's sync state starts over: answer it from the restored
                 // document so it learns the server's heads.
-                return self.reply(conn, doc_id, peer_id, is_request);
+                None => return self.reply(conn, doc_id, peer_id, is_request),
             }
         }
         if changed {
@@ -197,12 +199,18 @@ impl Engine {
                     aux: &mut state.aux,
                     writes: &mut batch,
                     now_ms: self.now_ms,
+                    wish,
                 };
                 hook.after_change(ctx);
             }
-            self.counters.arbitration_decisions += changes_since(&state.doc, &hook_from);
+            let decisions = changes_since(&state.doc, &hook_from);
+            self.counters.arbitration_decisions += decisions;
             state.persist_changes(&before, compact_after, &mut batch);
-            state.refresh_meta();
+            if decisions > 0 {
+                // The review read the access facts after the peer's change; only the
+                // hook's own changes make them stale.
+                state.refresh_meta();
+            }
             self.persist(batch);
             self.effects.push(Effect::DocChanged(doc_id));
         }
