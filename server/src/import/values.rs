@@ -1,6 +1,7 @@
-//! Parsing the enumerated cells of an import file: English codes or Chinese labels.
+//! Parsing the cells of an import file: English codes or Chinese labels, lists, yes/no,
+//! stations by name.
 
-use wish_client_core::model::{Channel, Module, Urgency};
+use wish_client_core::model::{Channel, CommunityView, Module, Urgency};
 
 /// Urgency: a code, or one of 低/普通/高/紧急 (also the UI labels 不急/一般/较急).
 pub fn urgency(cell: &str) -> Result<Urgency, String> {
@@ -49,12 +50,51 @@ pub fn module(cell: &str) -> Result<Option<Module>, String> {
 
 /// Consent: yes/no/是/否 (also y/n, true/false, 1/0, 同意/不同意); empty means no.
 pub fn consent(cell: &str) -> Result<bool, String> {
+    yes_no("consent", cell)
+}
+
+/// A yes/no cell named `what`: yes/no/是/否 (also y/n, true/false, 1/0, 同意/不同意);
+/// empty means no.
+pub fn yes_no(what: &str, cell: &str) -> Result<bool, String> {
     match cell.to_ascii_lowercase().as_str() {
         "yes" | "y" | "true" | "1" | "是" | "同意" => Ok(true),
         "" | "no" | "n" | "false" | "0" | "否" | "不同意" => Ok(false),
         _ => Err(format!(
-            "unknown consent {cell:?}; expected yes, no, 是 or 否"
+            "unknown {what} {cell:?}; expected yes, no, 是 or 否"
         )),
+    }
+}
+
+/// The items of a list cell, separated by 、 , ， ; ； / or spaces.
+pub fn list(cell: &str) -> Vec<String> {
+    cell.split(|c: char| matches!(c, '、' | ',' | '，' | ';' | '；' | '/') || c.is_whitespace())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The id of the community's station named by `wanted` (its id or its unique name).
+pub fn station_id(community: &CommunityView, wanted: &str) -> Result<String, String> {
+    let stations = &community.stations;
+    if stations.contains_key(wanted) {
+        return Ok(wanted.to_owned());
+    }
+    let by_name: Vec<&String> = stations
+        .iter()
+        .filter(|(_, s)| s.name == wanted)
+        .map(|(id, _)| id)
+        .collect();
+    match by_name.as_slice() {
+        [id] => Ok((*id).clone()),
+        [] => {
+            let known: Vec<String> = stations.values().map(|s| s.name.clone()).collect();
+            Err(format!(
+                "unknown station {wanted:?}; expected one of {}",
+                known.join(", ")
+            ))
+        }
+        _ => Err(format!("station name {wanted:?} is not unique")),
     }
 }
 
@@ -122,6 +162,11 @@ mod tests {
              comprehensive or 法律/心理/医疗/就业/综合"
         );
         assert!(phone("打电话").is_err());
+        assert_eq!(
+            list("法律、心理, 医疗；就业"),
+            vec!["法律", "心理", "医疗", "就业"]
+        );
+        assert!(list("  ").is_empty());
         assert!(phone("138-0000-0001").is_ok());
     }
 }

@@ -1,7 +1,7 @@
 //! Turning a checked [`Card`] into its wish and contact documents with
 //! [`collect_wish`], which enforces the schema's rules.
 
-use automerge::Automerge;
+use automerge::{ActorId, Automerge};
 use rand::Rng;
 use wish_client_core::model::Channel;
 use wish_client_core::ops::wish::{collect_wish, CollectWish, NewContact};
@@ -21,14 +21,15 @@ pub struct Built {
     pub contact: Option<(DocumentId, Automerge)>,
 }
 
-/// Builds the documents of one card; the error is a message for the user.
-pub fn build(card: &Card, community_doc: &DocumentId) -> Result<Built, String> {
+/// Builds the documents of one card with `actor` (the server's, when the running server
+/// writes them); the error is a message for the user.
+pub fn build(card: &Card, community_doc: &DocumentId, actor: &ActorId) -> Result<Built, String> {
     let mut rng = rand::rng();
     let wish_doc = DocumentId::from_bytes(rng.random());
     let contact_doc = DocumentId::from_bytes(rng.random());
     let input = collect_input(card, community_doc, wish_doc, contact_doc);
-    let mut wish = Automerge::new();
-    let mut contact = Automerge::new();
+    let mut wish = Automerge::new().with_actor(actor.clone());
+    let mut contact = Automerge::new().with_actor(actor.clone());
     collect_wish(&mut wish, &mut contact, input).map_err(explain)?;
     Ok(Built {
         station: card.station.clone(),

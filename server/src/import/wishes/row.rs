@@ -1,17 +1,23 @@
-//! One row of the import file checked and resolved against the community: a [`Card`].
+//! One row of a wish-card file checked and resolved against the community: a [`Card`].
+
+use std::collections::BTreeSet;
 
 use wish_client_core::model::{Channel, CommunityView, Module, Urgency};
 
-use super::columns::{Column, Header};
-use super::csv::Record;
-use super::values;
+use super::columns::Column;
 use crate::calendar as date;
+use crate::import::header::Header;
+use crate::import::table::Record;
+use crate::import::values;
 
 /// What a row is checked against.
 pub struct Context<'a> {
     pub community: &'a CommunityView,
-    /// `--station`: the station of rows whose `station` cell is empty.
+    /// `--station` (or the station chosen on the screen): the station of rows whose
+    /// `station` cell is empty.
     pub default_station: Option<&'a str>,
+    /// The stations the importer may import into (`None`: any of the community).
+    pub allowed_stations: Option<&'a BTreeSet<String>>,
     pub now_ms: u64,
 }
 
@@ -42,14 +48,12 @@ pub struct Card {
 }
 
 /// Checks every cell of a record; on failure returns every problem found in it.
-pub fn parse_row(header: &Header, record: &Record, ctx: &Context<'_>) -> Result<Card, Vec<String>> {
-    if record.fields.len() != header.width {
-        return Err(vec![format!(
-            "{} fields, but the header has {}",
-            record.fields.len(),
-            header.width
-        )]);
-    }
+pub fn parse_row(
+    header: &Header<Column>,
+    record: &Record,
+    ctx: &Context<'_>,
+) -> Result<Card, Vec<String>> {
+    header.check_width(&record.fields).map_err(|e| vec![e])?;
     let cell = |c: Column| header.get(&record.fields, c);
     let mut errors = Vec::new();
     keep(&mut errors, required("title", cell(Column::Title)));
@@ -124,33 +128,15 @@ fn contact<'a>(cell: &dyn Fn(Column) -> &'a str, consent: bool) -> Option<Contac
 fn station(ctx: &Context<'_>, cell: &str) -> Result<String, String> {
     let wanted = match (cell, ctx.default_station) {
         ("", Some(default)) => default,
-        ("", None) => return Err("station is empty and no --station was given".into()),
+        ("", None) => return Err("station is empty and no default station was given".into()),
         (named, _) => named,
     };
-    let stations = &ctx.community.stations;
-    if stations.contains_key(wanted) {
-        return Ok(wanted.to_owned());
-    }
-    let by_name: Vec<&String> = stations
-        .iter()
-        .filter(|(_, s)| s.name == wanted)
-        .map(|(id, _)| id)
-        .collect();
-    match by_name.as_slice() {
-        [id] => Ok((*id).clone()),
-        [] => {
-            let known: Vec<String> = stations
-                .iter()
-                .map(|(id, s)| format!("{id} ({})", s.name))
-                .collect();
-            Err(format!(
-                "unknown station {wanted:?}; expected one of {}",
-                known.join(", ")
-            ))
-        }
-        _ => Err(format!(
-            "station name {wanted:?} is not unique; give its id"
+    let id = values::station_id(ctx.community, wanted)?;
+    match ctx.allowed_stations {
+        Some(allowed) if !allowed.contains(&id) => Err(format!(
+            "station {wanted:?} is not one of the stations you coordinate"
         )),
+        _ => Ok(id),
     }
 }
 
