@@ -1,9 +1,12 @@
 //! REST endpoints under `/api/v1`, and `/healthz`.
 
 pub mod admin;
+pub mod bulk_codes;
 pub mod devices;
+pub mod import;
 pub mod people;
 pub mod refusals;
+pub mod setup;
 
 use std::sync::Arc;
 

@@ -124,12 +124,12 @@ fn write_private(path: &Path, code: &str) -> anyhow::Result<()> {
 /// Tells the person who started the server where the code is and how to use it, with a
 /// QR code of the setup page (for a phone or tablet on the same network).
 #[allow(clippy::print_stdout)] // the operator's instructions on first start
-pub fn announce(gate: &SetupGate, code: &str, addr: std::net::SocketAddr) {
+pub fn announce(file: &Path, code: &str, addr: std::net::SocketAddr) {
     let url = format!("http://{addr}/#/setup/{code}");
     println!("no community yet: open http://{addr}/ and choose 创建社区 (create the community)");
     println!(
         "setup code: {code} (also in {}, mode 0600; it works once)",
-        gate.file().display()
+        file.display()
     );
     if let Ok(qr) = qrcode::QrCode::new(url.as_bytes()) {
         let text = qr

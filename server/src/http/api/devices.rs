@@ -81,7 +81,7 @@ async fn check_person(
 }
 
 /// A call outside the caller's scope: audited, answered with 403 and the reason.
-async fn refused(
+pub(super) async fn refused(
     state: &Arc<AppState>,
     who: &Principal,
     action: &str,
@@ -309,7 +309,7 @@ pub(super) async fn audit(state: &Arc<AppState>, kind: &str, device: &str, detai
     }
 }
 
-fn directory_error(error: DirectoryError) -> ApiError {
+pub(super) fn directory_error(error: DirectoryError) -> ApiError {
     let status = match &error {
         DirectoryError::UnknownCode | DirectoryError::CodeExpired => StatusCode::FORBIDDEN,
         DirectoryError::UnknownDevice(_) => StatusCode::NOT_FOUND,
