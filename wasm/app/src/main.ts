@@ -13,6 +13,11 @@ import { rosterScreen } from "./ui/screens/roster.js";
 import { connectionText, syncScreen } from "./ui/screens/sync.js";
 import { wallScreen } from "./ui/screens/wall.js";
 import { wishesScreen } from "./ui/screens/wishes.js";
+import { setupOpen } from "./manage_api.js";
+import { devicesScreen } from "./ui/screens/devices.js";
+import { importScreen } from "./ui/screens/import.js";
+import { MANAGE_SCREENS, manageScreen } from "./ui/screens/manage.js";
+import { setupScreen } from "./ui/screens/setup.js";
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -32,7 +37,7 @@ async function boot(): Promise<void> {
   }
   const store = await Store.open();
   const identity = await store.getMeta<Identity>("identity");
-  if (!identity) return showEnrollment(store);
+  if (!identity) return (await setupOpen()) ? showSetup(store) : showEnrollment(store);
   const session = await Session.open(store, identity);
   (window as unknown as { wishStation: Session }).wishStation = session;
   const draw = () => render(session, store);
@@ -53,11 +58,23 @@ function showEnrollment(store: Store): void {
   mount(app, header(null), enrollScreen(onEnrolled, code));
 }
 
-/** Whether the user is typing in a form a redraw would reset. */
+/** A fresh server: 创建社区 with the setup code (from the QR's link if given). */
+function showSetup(store: Store): void {
+  const code = location.hash.match(/^#\/setup\/([\w-]+)/)?.[1] ?? "";
+  const onEnrolled = async (identity: Identity) => {
+    await store.setMeta("identity", identity);
+    location.hash = "#/manage";
+    location.reload();
+  };
+  mount(app, header(null), setupScreen(onEnrolled, code, () => showEnrollment(store)));
+}
+
+/** Whether the user is typing in a form a redraw would reset, or a screen holds what it
+ *  was given (a code, a checked file: `data-keep`). */
 function editing(): boolean {
   const active = document.activeElement;
   return (
-    app.querySelector("form.inline-form, form[data-testid=collect-form]") !== null ||
+    app.querySelector("form.inline-form, form[data-testid=collect-form], [data-keep]") !== null ||
     (active instanceof HTMLElement && active.matches("input, textarea, select"))
   );
 }
@@ -78,9 +95,19 @@ function render(session: Session, store: Store): void {
     roster: () => rosterScreen(session),
     me: () => meScreen(session),
     sync: () => syncScreen(session, leave),
+    ...(session.isCoordinator ? manageRoutes(session, arg) : {}),
   };
   const screen = (screens[route] ?? screens.wishes)();
-  mount(app, header(session), nav(route || "wishes"), screen);
+  mount(app, header(session), nav(session, route || "wishes"), screen);
+}
+
+/** The management screens of coordinators and the office (the 管理 tab). */
+function manageRoutes(session: Session, arg: string | undefined): Record<string, () => HTMLElement> {
+  return {
+    manage: () => manageScreen(),
+    devices: () => devicesScreen(session),
+    import: () => importScreen(session, arg === "people" ? "people" : "wishes"),
+  };
 }
 
 function header(session: Session | null): HTMLElement {
@@ -102,9 +129,12 @@ function statusPill(session: Session): HTMLElement {
     connectionText(session.connection), pending ? ` · ${pending} ${t("pending")}` : "");
 }
 
-function nav(current: string): HTMLElement {
-  return h("nav", { class: "tabs" }, TABS.map(([route, text]) =>
-    h("a", { href: `#/${route}`, class: route === current ? "tab active" : "tab", "data-testid": `nav-${route}` }, text())));
+function nav(session: Session, current: string): HTMLElement {
+  const managing = MANAGE_SCREENS.some(([route]) => route.split("/")[0] === current) && current !== "roster";
+  const tabs: [string, () => string][] = session.isCoordinator ? [...TABS, ["manage", () => t("navManage")]] : TABS;
+  const active = managing ? "manage" : current;
+  return h("nav", { class: "tabs" }, tabs.map(([route, text]) =>
+    h("a", { href: `#/${route}`, class: route === active ? "tab active" : "tab", "data-testid": `nav-${route}` }, text())));
 }
 
 boot().catch((error) => {
