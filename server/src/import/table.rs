@@ -85,12 +85,15 @@ fn read_csv(text: &str) -> Result<Vec<Record>, TableError> {
         .flexible(true)
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
+    let mut lines = LineCounter::new(text);
     for row in reader.records() {
         let row = row.map_err(|e| TableError::Csv {
-            line: e.position().map_or(0, |p| p.line() as usize),
+            line: e.position().map_or(0, |p| lines.line_at(p.byte() as usize)),
             message: csv_message(&e),
         })?;
-        let line = row.position().map_or(out.len() + 1, |p| p.line() as usize);
+        let line = row
+            .position()
+            .map_or(out.len() + 1, |p| lines.line_at(p.byte() as usize));
         let fields: Vec<String> = row.iter().map(str::to_owned).collect();
         push_unless_blank(&mut out, line, fields);
         if out.len() > MAX_ROWS {
@@ -98,6 +101,45 @@ fn read_csv(text: &str) -> Result<Vec<Record>, TableError> {
         }
     }
     Ok(out)
+}
+
+/// Line numbers from byte offsets, counted once as the reader moves forward (the csv
+/// crate's own line count does not count CRLF line ends, which Excel writes).
+struct LineCounter<'a> {
+    text: &'a [u8],
+    offset: usize,
+    line: usize,
+}
+
+impl<'a> LineCounter<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text: text.as_bytes(),
+            offset: 0,
+            line: 1,
+        }
+    }
+
+    /// The 1-based line of a record starting at byte `offset` (offsets must not go
+    /// backwards). The reader may place a record at the `\n` of the CRLF before it.
+    fn line_at(&mut self, offset: usize) -> usize {
+        let mut end = offset.min(self.text.len());
+        while self
+            .text
+            .get(end)
+            .is_some_and(|b| matches!(b, b'\r' | b'\n'))
+        {
+            end += 1;
+        }
+        if end > self.offset {
+            self.line += self.text[self.offset..end]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            self.offset = end;
+        }
+        self.line
+    }
 }
 
 fn csv_message(error: &csv::Error) -> String {
