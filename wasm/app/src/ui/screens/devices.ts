@@ -38,7 +38,7 @@ function codeCard(session: Session): HTMLElement {
       toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
     }
   };
-  return h("section", { class: "card form" },
+  return h("section", { class: "card form", onchange: (e: Event) => keep(e.target as HTMLElement) },
     h("h2", {}, t("newCode")),
     h("div", { class: "row" }, field(t("codePerson"), people), field(t("codeRole"), roles)),
     field(t("codeStations"), stations),
@@ -113,7 +113,7 @@ function bulkCard(session: Session): HTMLElement {
       toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
     }
   };
-  return h("section", { class: "card form bulk" },
+  return h("section", { class: "card form bulk", onchange: (e: Event) => keep(e.target as HTMLElement) },
     h("h2", {}, t("bulkTitle")),
     h("p", { class: "help" }, t("bulkHelp")),
     h("div", { class: "row" }, field(t("codeRole"), roles), field(t("codeStations"), stations)),
