@@ -60,7 +60,10 @@ fn a_community_is_set_up_staffed_and_fed_from_the_screens() -> anyhow::Result<()
     std::fs::write(&cards, wish_cards_gb18030(50, STATION, &names[0]))?;
 
     let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
-    let (url, artifacts) = (format!("http://{}", server.addr), artifacts.display().to_string());
+    let (url, artifacts) = (
+        format!("http://{}", server.addr),
+        artifacts.display().to_string(),
+    );
     let (people, cards) = (people.display().to_string(), cards.display().to_string());
     let args = [
         ("--url", url.as_str()),
@@ -82,6 +85,9 @@ fn a_community_is_set_up_staffed_and_fed_from_the_screens() -> anyhow::Result<()
     assert_eq!(seen["people_imported"], 20, "{seen}");
     assert_eq!(seen["cards_imported"], 50, "{seen}");
     assert_eq!(seen["volunteer_wishes"], 50, "{seen}");
-    assert!(!data.path().join("setup-code").exists(), "the code is spent");
+    assert!(
+        !data.path().join("setup-code").exists(),
+        "the code is spent"
+    );
     Ok(())
 }

@@ -38,7 +38,10 @@ pub type EditFn = Box<dyn FnOnce(&mut Automerge) -> Result<(), String> + Send>;
 pub enum DocWrite {
     /// A new document; every change in it must be by the server's actor
     /// ([`Engine::server_actor`]).
-    Create { doc: DocumentId, content: Automerge },
+    Create {
+        doc: DocumentId,
+        content: Box<Automerge>,
+    },
     /// A change to a document the server holds.
     Edit { doc: DocumentId, edit: EditFn },
 }
@@ -128,7 +131,7 @@ impl Engine {
             let doc_id = item.doc();
             let next = match item {
                 DocWrite::Create { content, .. } => {
-                    self.checked_create(doc_id, content, &write.by)?
+                    self.checked_create(doc_id, *content, &write.by)?
                 }
                 DocWrite::Edit { edit, .. } => self.checked_edit(doc_id, edit, &write.by)?,
             };

@@ -154,9 +154,10 @@ fn wish_writes(built: Vec<wishes::Built>, view: &CommunityView) -> Result<Vec<Do
             .push(card.wish_doc.to_string());
         docs.push(DocWrite::Create {
             doc: card.wish_doc,
-            content: card.wish,
+            content: Box::new(card.wish),
         });
         if let Some((doc, content)) = card.contact {
+            let content = Box::new(content);
             docs.push(DocWrite::Create { doc, content });
         }
     }
@@ -172,8 +173,7 @@ fn wish_writes(built: Vec<wishes::Built>, view: &CommunityView) -> Result<Vec<Do
                 let at = now_ms();
                 wishes
                     .iter()
-                    .try_for_each(|w| index_wish(station_doc, w, at))
-                    .map_err(|e| e.to_string())
+                    .try_for_each(|w| index_wish(station_doc, w, at).map_err(|e| e.to_string()))
             }),
         });
     }
@@ -187,8 +187,7 @@ fn people_write(community_doc: DocumentId, people: Vec<Person>) -> DocWrite {
             let at = now_ms();
             people
                 .iter()
-                .try_for_each(|p| add_person(doc, p, at))
-                .map_err(|e| e.to_string())
+                .try_for_each(|p| add_person(doc, p, at).map_err(|e| e.to_string()))
         }),
     }
 }

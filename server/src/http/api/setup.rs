@@ -111,7 +111,10 @@ async fn write_documents(
     );
     let docs = docs
         .into_iter()
-        .map(|(doc, content)| DocWrite::Create { doc, content })
+        .map(|(doc, content)| DocWrite::Create {
+            doc,
+            content: Box::new(content),
+        })
         .collect();
     match state.hub.server_write(by.clone(), what, docs).await {
         Ok(Ok(())) => Ok(()),
