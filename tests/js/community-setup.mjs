@@ -7,7 +7,7 @@
 //
 //   node community-setup.mjs --url http://127.0.0.1:PORT --code SETUP-CODE
 //       --people people.xlsx --cards cards.csv --volunteer NAME --station NAME
-//       --second-station NAME --artifacts DIR [--chromium /usr/bin/chromium] [--timeout-ms 60000]
+//       --second-station NAME --names A,B,C,... --artifacts DIR [--chromium /usr/bin/chromium] [--timeout-ms 60000]
 //
 // Prints one JSON line with what was seen; fails (exit code 1, message on stderr) on a
 // page error or a check that does not hold within the timeout.
@@ -22,7 +22,7 @@ function parseArgs(argv) {
     names: {
       "--url": "url", "--code": "code", "--people": "people", "--cards": "cards",
       "--volunteer": "volunteer", "--station": "station", "--second-station": "secondStation",
-      "--artifacts": "artifacts",
+      "--artifacts": "artifacts", "--names": "names",
     },
     required: ["url", "code", "people", "cards", "volunteer", "station", "secondStation", "artifacts"],
     defaults: { timeoutMs: 60000 },
@@ -114,6 +114,22 @@ async function issueVolunteerCode(ctx) {
   ctx.seen.volunteer_code = true;
 }
 
+/** 批量发登记卡: cards for three people, laid out for printing. */
+async function bulkCards(ctx) {
+  const page = ctx.coordinator;
+  const people = page.getByTestId("bulk-people");
+  for (const name of ctx.names.slice(1, 4)) await people.getByLabel(name, { exact: true }).check();
+  await page.getByTestId("bulk-station").getByLabel(ctx.args.station).check();
+  await page.getByTestId("bulk-make").click();
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=qr-card]").length === 3);
+  await page.emulateMedia({ media: "print" });
+  const path = join(ctx.args.artifacts, "setup-5b-print-sheet.png");
+  await page.screenshot({ path, fullPage: true });
+  ctx.screenshots.push(path);
+  await page.emulateMedia({ media: "screen" });
+  ctx.seen.bulk_cards = await page.getByTestId("qr-card").count();
+}
+
 /** A second browser context enrolls with the code's text. */
 async function enrollVolunteer(ctx) {
   const page = ctx.volunteer = await newTablet(ctx);
@@ -158,12 +174,13 @@ async function volunteerSeesWishes(ctx) {
   await shot(ctx, page, "9-volunteer-wishes");
 }
 
-const STEPS = [setupCommunity, importPeople, issueVolunteerCode, enrollVolunteer, importWishes, volunteerSeesWishes];
+const STEPS = [setupCommunity, importPeople, issueVolunteerCode, bulkCards, enrollVolunteer, importWishes, volunteerSeesWishes];
 
 async function run(args) {
   mkdirSync(args.artifacts, { recursive: true });
   const browser = await chromium.launch({ executablePath: args.chromium, args: CHROMIUM_ARGS, headless: true });
-  const ctx = { args, browser, base: new URL("/", args.url).href, problems: [], screenshots: [], seen: {} };
+  const names = (args.names ?? "").split(",").filter(Boolean);
+  const ctx = { args, browser, names, base: new URL("/", args.url).href, problems: [], screenshots: [], seen: {} };
   try {
     for (const step of STEPS) {
       try {

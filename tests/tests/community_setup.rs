@@ -65,12 +65,14 @@ fn a_community_is_set_up_staffed_and_fed_from_the_screens() -> anyhow::Result<()
         artifacts.display().to_string(),
     );
     let (people, cards) = (people.display().to_string(), cards.display().to_string());
+    let all_names = names.join(",");
     let args = [
         ("--url", url.as_str()),
         ("--code", &code),
         ("--people", &people),
         ("--cards", &cards),
         ("--volunteer", &names[0]),
+        ("--names", &all_names),
         ("--station", STATION),
         ("--second-station", SECOND_STATION),
         ("--artifacts", &artifacts),
@@ -85,6 +87,7 @@ fn a_community_is_set_up_staffed_and_fed_from_the_screens() -> anyhow::Result<()
     assert_eq!(seen["people_imported"], 20, "{seen}");
     assert_eq!(seen["cards_imported"], 50, "{seen}");
     assert_eq!(seen["volunteer_wishes"], 50, "{seen}");
+    assert_eq!(seen["bulk_cards"], 3, "{seen}");
     assert!(
         !data.path().join("setup-code").exists(),
         "the code is spent"

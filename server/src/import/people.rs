@@ -21,14 +21,14 @@ use wish_client_core::model::CommunityView;
 pub use row::Context;
 
 use super::table::Record;
-use super::Checked;
+use super::{header_problem, Checked, Problem};
 
 /// Checks every row and makes the directory entry of each good one. Fails only when the
 /// header row is unusable; bad rows are reported in [`Checked::rows`].
-pub fn check(records: &[Record], ctx: &Context<'_>) -> Result<Checked<Person>, String> {
+pub fn check(records: &[Record], ctx: &Context<'_>) -> Result<Checked<Person>, Problem> {
     let (header, rows) = super::split_header(records)?;
     let header =
-        columns::parse_header(&header.fields).map_err(|e| format!("line {}: {e}", header.line))?;
+        columns::parse_header(&header.fields).map_err(|e| header_problem(header.line, e))?;
     let mut checked: Checked<Person> = Checked::default();
     for record in rows {
         let result = row::parse_row(&header, record, ctx).and_then(|person| {
@@ -42,11 +42,11 @@ pub fn check(records: &[Record], ctx: &Context<'_>) -> Result<Checked<Person>, S
 }
 
 /// A name may appear once in a file.
-fn not_twice(earlier: &[Person], person: &Person) -> Result<(), Vec<String>> {
+fn not_twice(earlier: &[Person], person: &Person) -> Result<(), Vec<Problem>> {
     if earlier.iter().any(|p| p.name == person.name) {
-        return Err(vec![format!(
-            "{:?} appears twice in this file",
-            person.name
+        return Err(vec![Problem::new(
+            format!("“{}”在文件里出现了两次", person.name),
+            format!("{:?} appears twice in this file", person.name),
         )]);
     }
     Ok(())

@@ -79,6 +79,20 @@ pub fn decode(bytes: &[u8]) -> String {
     }
 }
 
+impl TableError {
+    /// The reason in Chinese and English.
+    pub fn problem(&self) -> super::Problem {
+        let zh = match self {
+            Self::Empty => "文件是空的".to_owned(),
+            Self::TooLarge => format!("文件超过 {} MB", MAX_FILE_BYTES / (1024 * 1024)),
+            Self::TooManyRows => format!("文件超过 {MAX_ROWS} 行，请分成几个文件"),
+            Self::Xlsx(_) => "这个表格文件打不开，请用 Excel 另存为 .xlsx 或 CSV".to_owned(),
+            Self::Csv { line, .. } => format!("第 {line} 行不能按 CSV 读取"),
+        };
+        super::Problem::new(zh, self.to_string())
+    }
+}
+
 fn read_csv(text: &str) -> Result<Vec<Record>, TableError> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)

@@ -14,7 +14,7 @@ pub use build::Built;
 pub use row::{Card, Context};
 
 use super::table::Record;
-use super::Checked;
+use super::{header_problem, Checked, Problem};
 
 /// Checks every row and builds the documents of the good ones (with `actor`). Fails only
 /// when the header row is unusable; bad rows are reported in [`Checked::rows`].
@@ -23,10 +23,10 @@ pub fn check(
     ctx: &Context<'_>,
     community_doc: &DocumentId,
     actor: &ActorId,
-) -> Result<Checked<Built>, String> {
+) -> Result<Checked<Built>, Problem> {
     let (header, rows) = super::split_header(records)?;
     let header =
-        columns::parse_header(&header.fields).map_err(|e| format!("line {}: {e}", header.line))?;
+        columns::parse_header(&header.fields).map_err(|e| header_problem(header.line, e))?;
     let mut checked = Checked::default();
     for record in rows {
         let result = row::parse_row(&header, record, ctx).and_then(|card| {

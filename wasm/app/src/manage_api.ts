@@ -91,7 +91,9 @@ export async function createCodes(token: string, codes: Omit<NewCode, "person"> 
 
 export interface RowReport {
   line: number;
+  /** The problems in English, and the same in Chinese. */
   errors: string[];
+  errors_zh: string[];
   summary: string;
 }
 

@@ -114,7 +114,8 @@ async fn import_people(
     .await?;
     let records = read(&body)?;
     let view = read_community(&state, community_doc).await?;
-    let checked = people::check(&records, &people::Context { community: &view }).map_err(bad)?;
+    let checked = people::check(&records, &people::Context { community: &view })
+        .map_err(|p| bad(p.both()))?;
     if !query.confirm || checked.bad() > 0 || checked.items.is_empty() {
         return Ok(Json(report(checked.rows, 0)));
     }
@@ -139,7 +140,7 @@ fn check_wishes(
         allowed_stations: (who.role != Role::Administrator).then_some(&who.stations),
         now_ms: now_ms(),
     };
-    wishes::check(records, &ctx, &community_doc, &state.server_actor).map_err(bad)
+    wishes::check(records, &ctx, &community_doc, &state.server_actor).map_err(|p| bad(p.both()))
 }
 
 /// Every wish and contact document, and one edit per station adding its wishes to the
@@ -216,7 +217,7 @@ async fn read_community(state: &AppState, doc: DocumentId) -> Result<CommunityVi
 }
 
 fn read(body: &[u8]) -> Result<Vec<table::Record>, ApiError> {
-    table::read_table(body).map_err(|e| bad(e.to_string()))
+    table::read_table(body).map_err(|e| bad(e.problem().both()))
 }
 
 async fn allowed(

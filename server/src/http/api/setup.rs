@@ -50,9 +50,9 @@ pub async fn create(
     let open = gate.as_ref().filter(|g| g.matches(&request.code));
     if open.is_none() || community_exists(&state).await? {
         let reason = if gate.is_none() {
-            "this server is already set up"
+            "这台服务器已经创建过社区 (this server is already set up)"
         } else {
-            "wrong setup code"
+            "设置码不对 (wrong setup code)"
         };
         audit(&state, "setup-refused", SETUP_DEVICE, reason).await;
         return Err(ApiError::new(StatusCode::FORBIDDEN, reason));

@@ -1,6 +1,7 @@
 //! The columns of a people file and how the header row names them.
 
 use crate::import::header::{ColumnNames, Header};
+use crate::import::Problem;
 
 /// One column of a people file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +27,6 @@ pub const NAMES: &[ColumnNames<Column>] = &[
 ];
 
 /// Reads the header row of a people file (`name` required).
-pub fn parse_header(fields: &[String]) -> Result<Header<Column>, String> {
+pub fn parse_header(fields: &[String]) -> Result<Header<Column>, Problem> {
     Header::parse(fields, NAMES, &[Column::Name])
 }

@@ -8,7 +8,7 @@ use wish_client_core::model::{CommunityView, Module, Role};
 use super::columns::Column;
 use crate::import::header::Header;
 use crate::import::table::Record;
-use crate::import::values;
+use crate::import::{values, Problem};
 
 /// What a row is checked against.
 pub struct Context<'a> {
@@ -20,7 +20,7 @@ pub fn parse_row(
     header: &Header<Column>,
     record: &Record,
     ctx: &Context<'_>,
-) -> Result<Person, Vec<String>> {
+) -> Result<Person, Vec<Problem>> {
     header.check_width(&record.fields).map_err(|e| vec![e])?;
     let cell = |c: Column| header.get(&record.fields, c);
     let mut errors = Vec::new();
@@ -50,23 +50,26 @@ pub fn parse_row(
     })
 }
 
-fn keep<T>(errors: &mut Vec<String>, result: Result<T, String>) -> Option<T> {
+fn keep<T>(errors: &mut Vec<Problem>, result: Result<T, Problem>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()
 }
 
 /// A name not yet in the directory.
-fn name(community: &CommunityView, cell: &str) -> Result<String, String> {
+fn name(community: &CommunityView, cell: &str) -> Result<String, Problem> {
     if cell.is_empty() {
-        return Err("name is empty".into());
+        return Err(Problem::new("姓名没有填", "name is empty"));
     }
     if community.people.values().any(|p| p.name == cell) {
-        return Err(format!("{cell:?} is already in the community directory"));
+        return Err(Problem::new(
+            format!("“{cell}”已经在社区人员名单里"),
+            format!("{cell:?} is already in the community directory"),
+        ));
     }
     Ok(cell.to_owned())
 }
 
 /// The kind of person: a code or 志愿者/党员/专家/协调员; empty means volunteer.
-fn kind(cell: &str) -> Result<Role, String> {
+fn kind(cell: &str) -> Result<Role, Problem> {
     if cell.is_empty() {
         return Ok(Role::Volunteer);
     }
@@ -77,14 +80,17 @@ fn kind(cell: &str) -> Result<Role, String> {
     };
     zh.or_else(|| cell.to_ascii_lowercase().parse().ok())
         .ok_or_else(|| {
-            format!(
-                "unknown kind {cell:?}; expected volunteer, member, expert, coordinator or \
-                 志愿者/党员/专家/协调员"
+            Problem::new(
+                format!("类别“{cell}”无法识别，应为 志愿者/党员/专家/协调员"),
+                format!(
+                    "unknown kind {cell:?}; expected volunteer, member, expert, coordinator \
+                     or 志愿者/党员/专家/协调员"
+                ),
             )
         })
 }
 
-fn modules(cell: &str) -> Result<Vec<Module>, String> {
+fn modules(cell: &str) -> Result<Vec<Module>, Problem> {
     let mut out = Vec::new();
     for item in values::list(cell) {
         if let Some(module) = values::module(&item)? {
@@ -97,7 +103,7 @@ fn modules(cell: &str) -> Result<Vec<Module>, String> {
 }
 
 /// A partner unit of the community, by name or id.
-fn unit(community: &CommunityView, cell: &str) -> Result<Option<String>, String> {
+fn unit(community: &CommunityView, cell: &str) -> Result<Option<String>, Problem> {
     if cell.is_empty() {
         return Ok(None);
     }
@@ -112,15 +118,19 @@ fn unit(community: &CommunityView, cell: &str) -> Result<Option<String>, String>
         .collect();
     match found.as_slice() {
         [id] => Ok(Some((*id).clone())),
-        [] => Err(format!(
-            "unknown unit {cell:?}; add it on the partner units screen first"
+        [] => Err(Problem::new(
+            format!("没有叫“{cell}”的共建单位，请先在共建单位页添加"),
+            format!("unknown unit {cell:?}; add it on the partner units screen first"),
         )),
-        _ => Err(format!("unit name {cell:?} is not unique")),
+        _ => Err(Problem::new(
+            format!("共建单位名称“{cell}”不止一个"),
+            format!("unit name {cell:?} is not unique"),
+        )),
     }
 }
 
 /// Stations of the community, by name or id.
-fn stations(community: &CommunityView, cell: &str) -> Result<Vec<String>, String> {
+fn stations(community: &CommunityView, cell: &str) -> Result<Vec<String>, Problem> {
     let mut out = Vec::new();
     for wanted in values::list(cell) {
         let id = values::station_id(community, &wanted)?;

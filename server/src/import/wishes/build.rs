@@ -9,6 +9,7 @@ use wish_client_core::ops::DomainError;
 use wish_client_core::proto::DocumentId;
 
 use super::row::Card;
+use crate::import::Problem;
 
 /// The device id written on imported events.
 pub const DEVICE: &str = "csv-import";
@@ -23,7 +24,7 @@ pub struct Built {
 
 /// Builds the documents of one card with `actor` (the server's, when the running server
 /// writes them); the error is a message for the user.
-pub fn build(card: &Card, community_doc: &DocumentId, actor: &ActorId) -> Result<Built, String> {
+pub fn build(card: &Card, community_doc: &DocumentId, actor: &ActorId) -> Result<Built, Problem> {
     let mut rng = rand::rng();
     let wish_doc = DocumentId::from_bytes(rng.random());
     let contact_doc = DocumentId::from_bytes(rng.random());
@@ -82,15 +83,19 @@ fn collect_input(
     }
 }
 
-fn explain(error: DomainError) -> String {
+fn explain(error: DomainError) -> Problem {
     match error {
-        DomainError::PersonalData(field) => format!(
-            "{field} contains the resident's name, phone or room; keep personal data in \
-             resident_name, phone and room only"
+        DomainError::PersonalData(field) => Problem::new(
+            format!("{field} 里有居民的姓名、电话或房号；这些只能填在居民姓名、电话、房号栏"),
+            format!(
+                "{field} contains the resident's name, phone or room; keep personal data in \
+                 resident_name, phone and room only"
+            ),
         ),
-        DomainError::ConsentRequired => {
-            "a door_to_door card with a name, phone or room needs consent yes".to_owned()
-        }
-        other => other.to_string(),
+        DomainError::ConsentRequired => Problem::new(
+            "上门收集的心愿卡留了联系方式，“同意联系”要填 是",
+            "a door_to_door card with a name, phone or room needs consent yes",
+        ),
+        other => Problem::new(other.to_string(), other.to_string()),
     }
 }

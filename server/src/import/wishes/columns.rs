@@ -1,6 +1,7 @@
 //! The columns of a wish-card file and how the header row names them.
 
 use crate::import::header::{ColumnNames, Header};
+use crate::import::Problem;
 
 /// One column of a wish-card file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +45,7 @@ pub const NAMES: &[ColumnNames<Column>] = &[
 ];
 
 /// Reads the header row of a wish-card file (`title` and `collected_by` required).
-pub fn parse_header(fields: &[String]) -> Result<Header<Column>, String> {
+pub fn parse_header(fields: &[String]) -> Result<Header<Column>, Problem> {
     Header::parse(fields, NAMES, &[Column::Title, Column::CollectedBy])
 }
 
@@ -69,11 +70,12 @@ mod tests {
     fn unknown_repeated_and_missing_columns_are_refused() {
         assert!(parse_header(&strings(&["title", "collected_by", "mood"]))
             .unwrap_err()
+            .en
             .starts_with("unknown column \"mood\""));
         assert!(parse_header(&strings(&["title", "标题", "collected_by"])).is_err());
         assert_eq!(
             parse_header(&strings(&["title"])).unwrap_err(),
-            "missing column collected_by"
+            Problem::new("缺少“收集人”栏", "missing column collected_by")
         );
     }
 }

@@ -3,7 +3,7 @@
 // good, 确认导入 has the server create the items, which then sync to the tablets.
 
 import { currentLang, t } from "../../i18n.js";
-import { importFile, type ImportReport } from "../../manage_api.js";
+import { importFile, type ImportReport, type RowReport } from "../../manage_api.js";
 import type { Session } from "../../session.js";
 import { field, h, select, toast } from "../dom.js";
 
@@ -64,7 +64,11 @@ function rowsTable(report: ImportReport): HTMLElement {
     h("tbody", {}, report.rows.map((row) =>
       h("tr", { class: row.errors.length ? "row-bad" : "row-ok", "data-testid": "import-row" },
         h("td", {}, String(row.line)),
-        h("td", {}, row.errors.length ? row.errors.join("；") : `${t("rowOk")}：${row.summary}`)))));
+        h("td", {}, row.errors.length ? problems(row).join("；") : `${t("rowOk")}：${row.summary}`)))));
+}
+
+function problems(row: RowReport): string[] {
+  return currentLang() === "zh" ? row.errors_zh : row.errors;
 }
 
 function countsText(report: ImportReport): string {

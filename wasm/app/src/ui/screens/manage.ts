@@ -15,10 +15,15 @@ export const MANAGE_SCREENS: [string, keyof Strings, keyof Strings][] = [
   ["import/people", "manageImportPeople", "manageImportPeopleHelp"],
 ];
 
-export function manageScreen(): HTMLElement {
+/** Screens the server would refuse to a role: the office reads residents' contacts but
+ *  does not write them, so it imports no wish cards (scope.rs). */
+const NOT_FOR: Record<string, string[]> = { office: ["import/wishes"] };
+
+export function manageScreen(role: string): HTMLElement {
+  const screens = MANAGE_SCREENS.filter(([route]) => !(NOT_FOR[role] ?? []).includes(route));
   return h("main", { class: "screen" },
     h("h1", {}, t("manageTitle")),
-    h("ul", { class: "manage-list", "data-testid": "manage-list" }, MANAGE_SCREENS.map(([route, name, help]) =>
+    h("ul", { class: "manage-list", "data-testid": "manage-list" }, screens.map(([route, name, help]) =>
       h("li", {},
         h("a", { class: "card manage-item", href: `#/${route}`, "data-testid": `manage-${route.replace("/", "-")}` },
           h("strong", {}, t(name)),
