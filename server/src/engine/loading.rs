@@ -68,6 +68,14 @@ impl Engine {
         }
     }
 
+    /// Asks for `doc` to be loaded unless it is loaded or loading (nothing waits on it).
+    pub(super) fn start_loading(&mut self, doc: DocumentId) {
+        self.docs.entry(doc).or_insert_with(|| {
+            self.effects.push(Effect::Load(doc));
+            DocSlot::Loading(Vec::new())
+        });
+    }
+
     pub(super) fn ready_mut(&mut self, doc: &DocumentId) -> Option<&mut DocState> {
         ready_in(&mut self.docs, doc)
     }

@@ -100,13 +100,19 @@ impl Engine {
 
     /// Applies `write` once all its documents are loaded (it waits for each in turn).
     pub(super) fn on_server_write(&mut self, write: ServerWrite) {
-        let waiting = write
+        let waiting: Vec<DocumentId> = write
             .docs
             .iter()
             .map(DocWrite::doc)
-            .find(|d| ready_in(&mut self.docs, d).is_none());
-        if let Some(doc) = waiting {
-            let _ = self.ready_or_defer(doc, Deferred::ServerWrite(Box::new(write)));
+            .filter(|d| ready_in(&mut self.docs, d).is_none())
+            .collect();
+        // Every load is asked for at once and the write waits on the last one: the
+        // runtime answers loads one after another, not nested one per document.
+        if let Some((last, others)) = waiting.split_last() {
+            for doc in others {
+                self.start_loading(*doc);
+            }
+            let _ = self.ready_or_defer(*last, Deferred::ServerWrite(Box::new(write)));
             return;
         }
         let (request, by, what) = (write.request, write.by.clone(), write.what.clone());

@@ -22,8 +22,9 @@ use crate::calendar as date;
 
 /// Largest file accepted (uploads and the CLI alike).
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
-/// Most rows read from one file, header included.
-pub const MAX_ROWS: usize = 20_000;
+/// Most rows read from one file, header included: the server holds every document of
+/// an import in memory until it is committed (a wish card makes up to two).
+pub const MAX_ROWS: usize = 2_000;
 
 /// One row and its line in the file (1-based, the header is line 1; for XLSX the row
 /// number Excel shows).

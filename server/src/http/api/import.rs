@@ -80,7 +80,13 @@ async fn import_wishes(
     .await?;
     let records = read(&body)?;
     let view = read_community(&state, community_doc).await?;
-    let checked = check_wishes(&state, &who, &query, &records, &view, community_doc)?;
+    let checked = {
+        let (state, who, view) = (state.clone(), who.clone(), view.clone());
+        let station = query.station.clone();
+        // Building every card's documents takes milliseconds each: off the async threads.
+        blocking(move || check_wishes(&state, &who, station, &records, &view, community_doc))
+            .await?
+    };
     let used: BTreeSet<String> = checked.items.iter().map(|b| b.station.clone()).collect();
     allowed(
         &state,
@@ -129,14 +135,14 @@ async fn import_people(
 fn check_wishes(
     state: &AppState,
     who: &Principal,
-    query: &ImportQuery,
+    station: Option<String>,
     records: &[table::Record],
     view: &CommunityView,
     community_doc: DocumentId,
 ) -> Result<Checked<wishes::Built>, ApiError> {
     let ctx = wishes::Context {
         community: view,
-        default_station: query.station.as_deref().filter(|s| !s.is_empty()),
+        default_station: station.as_deref().filter(|s| !s.is_empty()),
         allowed_stations: (who.role != Role::Administrator).then_some(&who.stations),
         now_ms: now_ms(),
     };
