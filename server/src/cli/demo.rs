@@ -92,6 +92,9 @@ fn demo_codes(data: &std::path::Path, community: &DocumentId) -> anyhow::Result<
         let (code, _) = directory.create_enrollment(request, crate::runtime::now_ms())?;
         super::device::print_line(&format!("demo enrollment code for {who}: {code}"));
     }
+    super::device::print_line(
+        "open the server's address in a browser and enter one of these codes (valid 7 days)",
+    );
     Ok(())
 }
 
