@@ -70,7 +70,7 @@ pub fn require(
     } else {
         Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "this role may not do that",
+            "这个身份不能这样操作 (this role may not do that)",
         ))
     }
 }

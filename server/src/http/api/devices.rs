@@ -94,7 +94,7 @@ pub(super) async fn refused(
         &format!("{action}: {error}"),
     )
     .await;
-    ApiError::new(StatusCode::FORBIDDEN, error.to_string())
+    ApiError::new(StatusCode::FORBIDDEN, error.both())
 }
 
 #[derive(Deserialize)]

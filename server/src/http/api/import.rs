@@ -236,7 +236,7 @@ async fn allowed(
     };
     let detail = format!("import: {error}");
     audit(state, "scope-refused", &who.device_id, &detail).await;
-    Err(ApiError::new(StatusCode::FORBIDDEN, error.to_string()))
+    Err(ApiError::new(StatusCode::FORBIDDEN, error.both()))
 }
 
 async fn write(
