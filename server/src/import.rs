@@ -116,3 +116,6 @@ fn header_problem(line: usize, problem: Problem) -> Problem {
         format!("line {line}: {}", problem.en),
     )
 }
+
+#[cfg(test)]
+mod tests;
