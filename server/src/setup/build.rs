@@ -13,6 +13,7 @@ use wish_client_core::ops::station::{create_station, NewStation};
 use wish_client_core::proto::DocumentId;
 
 use crate::access::Role;
+use crate::import::Problem;
 
 /// Most stations created at setup (more are added later).
 pub const MAX_STATIONS: usize = 20;
@@ -60,24 +61,33 @@ pub struct SetupDocs {
 
 impl SetupRequest {
     /// Checks the form; the error is a message for the person filling it in.
-    pub fn validate(&self) -> Result<(), String> {
-        text("community name", &self.community.name, true)?;
-        text("district", &self.community.district, false)?;
-        text("name", &self.person, true)?;
+    pub fn validate(&self) -> Result<(), Problem> {
+        text(("社区名称", "community name"), &self.community.name, true)?;
+        text(("所属街道", "district"), &self.community.district, false)?;
+        text(("姓名", "name"), &self.person, true)?;
         if !matches!(self.role, Role::Coordinator | Role::Office) {
-            return Err("the first account is a coordinator or the office".into());
+            return Err(Problem::new(
+                "第一个账号是协调员或街道办公室",
+                "the first account is a coordinator or the office",
+            ));
         }
         if self.stations.is_empty() || self.stations.len() > MAX_STATIONS {
-            return Err(format!("give 1 to {MAX_STATIONS} stations"));
+            return Err(Problem::new(
+                format!("请填写 1 到 {MAX_STATIONS} 个驿站"),
+                format!("give 1 to {MAX_STATIONS} stations"),
+            ));
         }
         for (i, station) in self.stations.iter().enumerate() {
-            text("station name", &station.name, true)?;
-            text("address", &station.address, false)?;
-            if self.stations[..i]
+            text(("驿站名称", "station name"), &station.name, true)?;
+            text(("地址", "address"), &station.address, false)?;
+            let twice = self.stations[..i]
                 .iter()
-                .any(|s| s.name.trim() == station.name.trim())
-            {
-                return Err(format!("station name {:?} is given twice", station.name));
+                .any(|s| s.name.trim() == station.name.trim());
+            if twice {
+                return Err(Problem::new(
+                    format!("驿站名称“{}”填了两次", station.name.trim()),
+                    format!("station name {:?} is given twice", station.name),
+                ));
             }
         }
         Ok(())
@@ -156,13 +166,20 @@ fn station(
     Ok((doc_id, doc))
 }
 
-fn text(what: &str, value: &str, required: bool) -> Result<(), String> {
+/// A text field named `(zh, en)`: filled in if `required`, at most `MAX_TEXT` characters.
+fn text((zh, en): (&str, &str), value: &str, required: bool) -> Result<(), Problem> {
     let value = value.trim();
     if required && value.is_empty() {
-        return Err(format!("{what} is empty"));
+        return Err(Problem::new(
+            format!("{zh}没有填"),
+            format!("{en} is empty"),
+        ));
     }
     if value.chars().count() > MAX_TEXT {
-        return Err(format!("{what} is longer than {MAX_TEXT} characters"));
+        return Err(Problem::new(
+            format!("{zh}超过 {MAX_TEXT} 个字"),
+            format!("{en} is longer than {MAX_TEXT} characters"),
+        ));
     }
     Ok(())
 }
@@ -173,4 +190,61 @@ fn new_doc(actor: &ActorId) -> Automerge {
 
 fn new_doc_id() -> DocumentId {
     DocumentId::from_bytes(rand::rng().random())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wish_client_core::model::{CommunityView, StationView};
+
+    fn request(stations: &[&str]) -> SetupRequest {
+        let body = serde_json::json!({
+            "code": "X",
+            "community": { "name": "和谐社区", "district": "和平街道" },
+            "stations": stations.iter().map(|n| serde_json::json!({ "name": n, "kind": "red_station" })).collect::<Vec<_>>(),
+            "person": "王芳",
+            "role": "coordinator",
+        });
+        serde_json::from_value(body).unwrap()
+    }
+
+    #[test]
+    fn the_form_is_checked() {
+        assert!(request(&["一号站", "二号站"]).validate().is_ok());
+        assert_eq!(
+            request(&[]).validate().unwrap_err().en,
+            "give 1 to 20 stations"
+        );
+        let twice = request(&["一号站", " 一号站 "]).validate().unwrap_err();
+        assert_eq!(twice.zh, "驿站名称“一号站”填了两次");
+        let mut office_less = request(&["一号站"]);
+        office_less.role = Role::Volunteer;
+        assert!(office_less.validate().is_err());
+        let mut nameless = request(&["一号站"]);
+        nameless.person = "  ".into();
+        assert_eq!(nameless.validate().unwrap_err().zh, "姓名没有填");
+    }
+
+    #[test]
+    fn the_community_lists_its_stations_and_first_person() {
+        let actor = ActorId::random();
+        let built = request(&["一号站", "二号站"]).build(&actor, 1).unwrap();
+        assert_eq!(built.docs.len(), 4, "community, two stations, ledger");
+        assert_eq!(built.docs[0].0, built.community_doc);
+        let community = CommunityView::read(&built.docs[0].1).unwrap();
+        assert_eq!(community.id, built.community_doc.to_string());
+        assert_eq!(community.people[&built.person].stations, vec!["s1", "s2"]);
+        assert_eq!(community.stations["s2"].kind, StationKind::RedStation);
+        assert_eq!(community.stations["s1"].doc, built.docs[1].0.to_string());
+        let station = StationView::read(&built.docs[2].1).unwrap();
+        assert_eq!(
+            (station.id.as_str(), station.name.as_str()),
+            ("s2", "二号站")
+        );
+        let by_server = built
+            .docs
+            .iter()
+            .all(|(_, doc)| doc.get_changes(&[]).iter().all(|c| c.actor_id() == &actor));
+        assert!(by_server, "every change is by the given actor");
+    }
 }

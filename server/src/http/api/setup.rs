@@ -59,7 +59,7 @@ pub async fn create(
     }
     request
         .validate()
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.both()))?;
     let docs = request
         .build(&state.server_actor, now_ms())
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
