@@ -1,6 +1,6 @@
 //! The operations of issue 13 against callers who may not use them, on real server
 //! processes: the setup code works once and never on a server that has a community; a
-//! wrong code is refused; volunteers may not import or make codes in bulk; the office may
+//! wrong code is refused, and the right one makes no administrator; volunteers may not import or make codes in bulk; the office may
 //! not import wish cards; a coordinator may not import into another station or another
 //! community, nor make codes for roles or stations it does not manage. Each refusal
 //! leaves the server's data unchanged.
@@ -40,8 +40,21 @@ fn the_setup_code_works_once_and_a_wrong_one_never() -> anyhow::Result<()> {
     assert_eq!(wrong.status, 403, "{}", wrong.text());
     assert!(setup_open(&server)?, "a wrong code does not close setup");
 
+    // The right code cannot make the first account an administrator (nor a volunteer).
+    for role in ["administrator", "volunteer"] {
+        let mut body = setup_body(&code, &["一号站"]);
+        body["role"] = json!(role);
+        let refused = set_up(&server, &body)?;
+        assert_eq!(refused.status, 400, "{role}: {}", refused.text());
+    }
+    assert!(
+        setup_open(&server)?,
+        "a refused form does not spend the code"
+    );
+
     let done = set_up(&server, &setup_body(&code, &["一号站", "二号站"]))?;
     assert_eq!(done.status, 200, "{}", done.text());
+    assert_eq!(done.json()?["device"]["role"], "coordinator");
     assert!(done.json()?["token"].as_str().is_some_and(|t| t.len() > 32));
 
     let again = set_up(&server, &setup_body(&code, &["三号站"]))?;
