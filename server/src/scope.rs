@@ -164,7 +164,8 @@ pub fn may_import_wishes(
         Role::Coordinator if stations.is_subset(&who.stations) => Ok(()),
         Role::Coordinator => Err(ScopeError::ImportNotOwnStations),
         Role::Office => Err(ScopeError::OfficeWishCards),
-        Role::Volunteer | Role::Partner => Err(ScopeError::ImportRole),
+        // Volunteers, partners and any role added later import nothing.
+        _ => Err(ScopeError::ImportRole),
     }
 }
 
@@ -175,7 +176,8 @@ pub fn may_import_people(who: &Principal, community: &str) -> Result<(), ScopeEr
         Role::Administrator => Ok(()),
         Role::Coordinator | Role::Office if who.community.as_deref() == Some(community) => Ok(()),
         Role::Coordinator | Role::Office => Err(ScopeError::ImportOtherCommunity),
-        Role::Volunteer | Role::Partner => Err(ScopeError::ImportRole),
+        // Volunteers, partners and any role added later import nothing.
+        _ => Err(ScopeError::ImportRole),
     }
 }
 

@@ -30,6 +30,9 @@ const TABS: [string, () => string][] = [
   ["sync", () => t("navSync")],
 ];
 
+/** Coordinators and the office also get 管理 (the management screens). */
+const MANAGE_TAB: [string, () => string] = ["manage", () => t("navManage")];
+
 async function boot(): Promise<void> {
   setLang(currentLang());
   if ("serviceWorker" in navigator) {
@@ -98,7 +101,8 @@ function render(session: Session, store: Store): void {
     ...(session.isCoordinator ? manageRoutes(session, arg) : {}),
   };
   const screen = (screens[route] ?? screens.wishes)();
-  mount(app, header(session), nav(session, route || "wishes"), screen);
+  const tabs = session.isCoordinator ? [...TABS, MANAGE_TAB] : TABS;
+  mount(app, header(session), nav(activeTab(route || "wishes"), tabs), screen);
 }
 
 /** The management screens of coordinators and the office (the 管理 tab). */
@@ -129,12 +133,15 @@ function statusPill(session: Session): HTMLElement {
     connectionText(session.connection), pending ? ` · ${pending} ${t("pending")}` : "");
 }
 
-function nav(session: Session, current: string): HTMLElement {
-  const managing = MANAGE_SCREENS.some(([route]) => route.split("/")[0] === current) && current !== "roster";
-  const tabs: [string, () => string][] = session.isCoordinator ? [...TABS, ["manage", () => t("navManage")]] : TABS;
-  const active = managing ? "manage" : current;
+function nav(current: string, tabs: [string, () => string][]): HTMLElement {
   return h("nav", { class: "tabs" }, tabs.map(([route, text]) =>
-    h("a", { href: `#/${route}`, class: route === active ? "tab active" : "tab", "data-testid": `nav-${route}` }, text())));
+    h("a", { href: `#/${route}`, class: route === current ? "tab active" : "tab", "data-testid": `nav-${route}` }, text())));
+}
+
+/** The tab a route is under: the management screens (but the roster) under 管理. */
+function activeTab(route: string): string {
+  const managing = route !== "roster" && MANAGE_SCREENS.some(([r]) => r.split("/")[0] === route);
+  return managing ? "manage" : route;
 }
 
 boot().catch((error) => {
