@@ -174,7 +174,25 @@ async function volunteerSeesWishes(ctx) {
   await shot(ctx, page, "9-volunteer-wishes");
 }
 
-const STEPS = [setupCommunity, importPeople, issueVolunteerCode, bulkCards, enrollVolunteer, importWishes, volunteerSeesWishes];
+/** 设备: the volunteer's tablet is listed by the person's name and revoked; it goes offline. */
+async function revokeVolunteer(ctx) {
+  const page = ctx.coordinator;
+  await go(page, "#/manage");
+  await page.getByTestId("manage-devices").click();
+  const row = page.locator(`[data-testid=device-row]:has-text("${ctx.args.volunteer}")`);
+  await row.waitFor();
+  await shot(ctx, page, "10-devices-list");
+  page.once("dialog", (dialog) => dialog.accept());
+  await row.getByTestId("device-revoke").click();
+  await page.locator(`[data-testid=device-row][data-revoked=true]:has-text("${ctx.args.volunteer}")`).waitFor();
+  await ctx.volunteer.waitForSelector("[data-testid=status-pill]:not([data-state=online])");
+  ctx.seen.volunteer_revoked = true;
+}
+
+const STEPS = [
+  setupCommunity, importPeople, issueVolunteerCode, bulkCards, enrollVolunteer, importWishes,
+  volunteerSeesWishes, revokeVolunteer,
+];
 
 async function run(args) {
   mkdirSync(args.artifacts, { recursive: true });

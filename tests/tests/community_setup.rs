@@ -3,8 +3,9 @@
 //! the server wrote into the data directory (two stations, the coordinator's browser
 //! enrolled on the spot); 20 people imported from an XLSX; a volunteer code made on 设备
 //! and redeemed, by its text, in a second browser context; 50 paper wish cards imported
-//! from a GB18030 CSV, which then show on the volunteer's tablet. Screenshots of each
-//! screen go to `tests/artifacts/setup-*.png`.
+//! from a GB18030 CSV, which then show on the volunteer's tablet; a sheet of bulk codes
+//! laid out for printing; the volunteer's tablet revoked from the device list.
+//! Screenshots of each screen go to `tests/artifacts/setup-*.png`.
 //!
 //! Requirements as for `tablet_app.rs`: the built app (`scripts/build-app.sh`), `node`
 //! and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
@@ -88,6 +89,7 @@ fn a_community_is_set_up_staffed_and_fed_from_the_screens() -> anyhow::Result<()
     assert_eq!(seen["cards_imported"], 50, "{seen}");
     assert_eq!(seen["volunteer_wishes"], 50, "{seen}");
     assert_eq!(seen["bulk_cards"], 3, "{seen}");
+    assert_eq!(seen["volunteer_revoked"], true, "{seen}");
     assert!(
         !data.path().join("setup-code").exists(),
         "the code is spent"

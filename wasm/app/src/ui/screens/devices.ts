@@ -80,7 +80,7 @@ function deviceRow(session: Session, device: DeviceRecord, list: HTMLElement): H
       toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
     }
   };
-  return h("li", { class: "device", "data-testid": "device-row", "data-revoked": device.revoked },
+  return h("li", { class: "device", "data-testid": "device-row", "data-revoked": String(device.revoked) },
     h("strong", {}, session.personName(device.person)), " ",
     h("span", { class: "chip" }, label(device.role)), " ",
     h("span", { class: "meta" }, `${device.name} · ${stationNames(session, device.stations)} · ${when(device.created_ms)}`),
