@@ -32,6 +32,7 @@ use crate::access::{access, may_create, Access, DocMeta, Principal};
 use crate::storage::WriteBatch;
 
 /// An edit of an existing document, run on the engine's copy (actor: the server's).
+/// It must not read the clock or do I/O: the caller captures what it needs (the time).
 pub type EditFn = Box<dyn FnOnce(&mut Automerge) -> Result<(), String> + Send>;
 
 /// One document of a [`ServerWrite`].

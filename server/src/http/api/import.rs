@@ -174,10 +174,11 @@ fn wish_writes(built: Vec<wishes::Built>, view: &CommunityView) -> Result<Vec<Do
             .get(&station)
             .and_then(|s| s.doc.parse::<DocumentId>().ok())
             .ok_or_else(|| bad(format!("station {station:?} has no station document")))?;
+        // The time is taken here: the engine reads no clock.
+        let at = now_ms();
         docs.push(DocWrite::Edit {
             doc,
             edit: Box::new(move |station_doc| {
-                let at = now_ms();
                 wishes
                     .iter()
                     .try_for_each(|w| index_wish(station_doc, w, at).map_err(|e| e.to_string()))
@@ -188,10 +189,11 @@ fn wish_writes(built: Vec<wishes::Built>, view: &CommunityView) -> Result<Vec<Do
 }
 
 fn people_write(community_doc: DocumentId, people: Vec<Person>) -> DocWrite {
+    // The time is taken here: the engine reads no clock.
+    let at = now_ms();
     DocWrite::Edit {
         doc: community_doc,
         edit: Box::new(move |doc| {
-            let at = now_ms();
             people
                 .iter()
                 .try_for_each(|p| add_person(doc, p, at).map_err(|e| e.to_string()))
