@@ -122,16 +122,26 @@ fn write_private(path: &Path, code: &str) -> anyhow::Result<()> {
 }
 
 /// Tells the person who started the server where the code is and how to use it, with a
-/// QR code of the setup page (for a phone or tablet on the same network).
+/// QR code of the setup page (for a phone or tablet that reaches this address). Listening
+/// on every address (`0.0.0.0`), the server does not know which one others reach, so the
+/// QR code holds the code alone.
 #[allow(clippy::print_stdout)] // the operator's instructions on first start
 pub fn announce(file: &Path, code: &str, addr: std::net::SocketAddr) {
-    let url = format!("http://{addr}/#/setup/{code}");
-    println!("no community yet: open http://{addr}/ and choose 创建社区 (create the community)");
+    let (page, qr_text) = if addr.ip().is_unspecified() {
+        let page = format!("http://<this machine's address>:{}/", addr.port());
+        (page, code.to_owned())
+    } else {
+        (
+            format!("http://{addr}/"),
+            format!("http://{addr}/#/setup/{code}"),
+        )
+    };
+    println!("no community yet: open {page} and choose 创建社区 (create the community)");
     println!(
         "setup code: {code} (also in {}, mode 0600; it works once)",
         file.display()
     );
-    if let Ok(qr) = qrcode::QrCode::new(url.as_bytes()) {
+    if let Ok(qr) = qrcode::QrCode::new(qr_text.as_bytes()) {
         let text = qr
             .render::<qrcode::render::unicode::Dense1x2>()
             .quiet_zone(true)
