@@ -189,6 +189,16 @@ async function revokeVolunteer(ctx) {
   ctx.seen.volunteer_revoked = true;
 }
 
+/** Screenshots of both tablets as they were when a step failed. */
+async function failureShots(ctx, step) {
+  for (const [who, page] of [["coordinator", ctx.coordinator], ["volunteer", ctx.volunteer]]) {
+    if (!page) continue;
+    const path = join(ctx.args.artifacts, `setup-failed-${step}-${who}.png`);
+    await page.screenshot({ path, fullPage: true }).catch(() => {});
+    console.error(`screenshot of the ${who}'s tablet: ${path}`);
+  }
+}
+
 const STEPS = [
   setupCommunity, importPeople, issueVolunteerCode, bulkCards, enrollVolunteer, importWishes,
   volunteerSeesWishes, revokeVolunteer,
@@ -204,6 +214,7 @@ async function run(args) {
       try {
         await step(ctx);
       } catch (error) {
+        await failureShots(ctx, step.name);
         throw new Error(`step ${step.name}: ${error.message}`);
       }
     }
