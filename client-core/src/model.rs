@@ -20,6 +20,7 @@ pub mod contact;
 pub(crate) mod doc_type;
 mod enums;
 mod error;
+pub(crate) mod fields;
 pub mod ledger;
 pub mod matching;
 mod order;

@@ -23,6 +23,8 @@ mod counters;
 mod deletion;
 mod document;
 mod hook;
+mod inflation;
+mod limits;
 mod loading;
 mod review;
 mod server_write;
@@ -41,6 +43,8 @@ use connection::Connections;
 pub use counters::{EngineCounters, Refusal};
 pub use document::tombstone_key;
 pub use hook::{aux_key, DocHook, HookContext};
+pub use inflation::{inflated_size, InflationError};
+pub use limits::EngineLimits;
 use loading::DocSlot;
 pub use server_write::{DocWrite, EditFn, ServerWrite, WriteError};
 
@@ -51,6 +55,8 @@ pub struct EngineConfig {
     pub idle_unload_ms: u64,
     /// Incremental chunks on disk before the document is compacted into one snapshot.
     pub compact_after_chunks: usize,
+    /// Abuse limits: what one device or connection may make the engine hold.
+    pub limits: EngineLimits,
 }
 
 impl Default for EngineConfig {
@@ -58,6 +64,7 @@ impl Default for EngineConfig {
         Self {
             idle_unload_ms: 60_000,
             compact_after_chunks: 32,
+            limits: EngineLimits::default(),
         }
     }
 }
@@ -154,6 +161,8 @@ pub struct Engine {
     server_actor: automerge::ActorId,
     /// Distinguishes refusal records and signals.
     refusal_seq: u64,
+    /// Refused changes recorded per device in the current hour.
+    refusal_budgets: limits::RefusalBudgets,
     counters: EngineCounters,
 }
 
@@ -173,6 +182,7 @@ impl Engine {
             actors: Default::default(),
             server_actor,
             refusal_seq: 0,
+            refusal_budgets: Default::default(),
             counters: EngineCounters::default(),
         }
     }

@@ -162,7 +162,7 @@ string_enum! {
         Volunteer => "volunteer", "志愿者";
         Member => "member", "党员";
         Expert => "expert", "专家";
-        Coordinator => "coordinator", "协调员";
+        Coordinator => "coordinator", "驿站社工";
     }
 }
 

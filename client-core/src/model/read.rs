@@ -262,21 +262,3 @@ pub(crate) fn num_list<R: ReadDoc>(
     }
     Ok(Some(out))
 }
-
-/// The text at `key`: a `Text` object, or a plain string written by a simple client.
-pub(crate) fn text_or_str<R: ReadDoc>(
-    doc: &R,
-    obj: &ObjId,
-    key: &str,
-) -> Result<String, ModelError> {
-    match doc.get(obj, key)? {
-        Some((Value::Object(ObjType::Text), id)) => Ok(doc.text(&id)?),
-        Some((Value::Scalar(s), _)) => match s.as_ref() {
-            ScalarValue::Str(s) => Ok(s.to_string()),
-            ScalarValue::Null => Ok(String::new()),
-            _ => Err(field_type(key, "text")),
-        },
-        None => Ok(String::new()),
-        Some(_) => Err(field_type(key, "text")),
-    }
-}

@@ -16,7 +16,12 @@ const CLAIM_ORDER: &str = "claim-order";
 
 /// Assigns pending claims up to the wish's capacity.
 pub fn arbitrate(ctx: &mut HookContext<'_>, actor: &ActorId) {
-    let view = match WishView::read(ctx.doc) {
+    let read = ctx
+        .wish
+        .take()
+        .map(Ok)
+        .unwrap_or_else(|| WishView::read(ctx.doc));
+    let view = match read {
         Ok(view) => view,
         Err(error) => {
             tracing::warn!(doc = %ctx.doc_id, %error, "wish does not follow the schema; not arbitrated");
@@ -36,6 +41,7 @@ pub fn arbitrate(ctx: &mut HookContext<'_>, actor: &ActorId) {
         .take(free)
         .collect();
     if winners.is_empty() {
+        ctx.wish = Some(view);
         return;
     }
     ctx.doc.set_actor(actor.clone());

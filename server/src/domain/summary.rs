@@ -20,7 +20,12 @@ pub fn summary_key(doc_id: &str) -> Key {
 }
 
 pub fn write_wish_summary(ctx: &mut HookContext<'_>) {
-    match WishView::read(ctx.doc) {
+    let read = ctx
+        .wish
+        .take()
+        .map(Ok)
+        .unwrap_or_else(|| WishView::read(ctx.doc));
+    match read {
         Ok(view) => match serde_json::to_vec(&view.summary()) {
             Ok(bytes) => ctx.writes.put(summary_key(&ctx.doc_id.to_string()), bytes),
             Err(error) => tracing::error!(doc = %ctx.doc_id, %error, "summary not serialisable"),

@@ -9,6 +9,7 @@
 use std::collections::BTreeMap;
 
 use automerge::Automerge;
+use wish_client_core::model::WishView;
 use wish_client_core::proto::DocumentId;
 
 use crate::storage::{Key, WriteBatch};
@@ -22,6 +23,10 @@ pub struct HookContext<'a> {
     /// Extra writes committed together with the document's changes.
     pub writes: &'a mut WriteBatch,
     pub now_ms: u64,
+    /// The wish as read after the peer's change (the review reads it anyway), so the hook
+    /// need not read it again; `None` for other documents. A hook that changes the
+    /// document must clear it: it is then stale.
+    pub wish: Option<WishView>,
 }
 
 impl HookContext<'_> {

@@ -29,27 +29,28 @@ pub(super) struct Applied<'a> {
 
 impl Engine {
     /// Decides on a change just applied; on refusal undoes it and tells the writer.
-    /// Returns whether the change stands.
-    pub(super) fn review_change(&mut self, change: Applied<'_>) -> bool {
+    /// `None` if refused; else the change stands, with the wish as read after it (for the
+    /// domain hook, so the document is read once per change).
+    pub(super) fn review_change(&mut self, change: Applied<'_>) -> Option<Option<WishView>> {
         // Authorship first: a change by the server's or another device's actor is refused
         // whatever it does.
         let verdict = self
             .authorship(change.conn, change.doc_id, change.before)
             .and_then(|()| self.judge(&change));
         match verdict {
-            Ok(verdict) => {
+            Ok((verdict, wish)) => {
                 self.audit_on_behalf(change.conn, change.doc_id, verdict);
                 self.bind_actors(change.conn, change.doc_id, change.before);
-                true
+                Some(wish)
             }
             Err(refusal) => {
                 self.refuse_write(&change, refusal);
-                false
+                None
             }
         }
     }
 
-    fn judge(&mut self, change: &Applied<'_>) -> Result<Verdict, Refusal> {
+    fn judge(&mut self, change: &Applied<'_>) -> Result<(Verdict, Option<WishView>), Refusal> {
         let (meta, wish) = self.meta_after_change(change.doc_id);
         let was_empty = change.before.is_empty();
         if !self.change_allowed(change.conn, &meta, was_empty) {
@@ -66,14 +67,16 @@ impl Engine {
             .ok_or_else(|| Refusal::new("access", "连接已关闭", "the connection is gone"))?;
         let state = ready_in(&mut self.docs, &change.doc_id)
             .ok_or_else(|| Refusal::new("access", "文档未加载", "the document is not loaded"))?;
-        rules::check(&ChangeUnderReview {
+        let review = ChangeUnderReview {
             writer: &writer,
             meta: &meta,
             doc: &state.doc,
             before: change.before,
             patches: change.patches,
             wish,
-        })
+        };
+        let verdict = rules::check(&review)?;
+        Ok((verdict, review.wish))
     }
 
     /// The access facts after the change, and the wish read for them (wishes only); a
@@ -106,11 +109,15 @@ impl Engine {
     }
 
     /// Undoes the change, records and reports the refusal. A refused creation leaves an
-    /// empty document, which is dropped and answered as absent.
+    /// empty document, which is dropped and answered as absent. A device past its hourly
+    /// budget of refusals is disconnected instead, and nothing more is stored.
     fn refuse_write(&mut self, change: &Applied<'_>, refusal: Refusal) {
         let hashes = self.changes_since(change.doc_id, change.before);
         let device = self.device_of(change.conn);
         let was_empty = change.before.is_empty();
+        if !self.undo(change, was_empty) || !self.spend_refusal_budget(change.conn, &device) {
+            return;
+        }
         let counted = if was_empty {
             Counted::Creation
         } else {
@@ -123,8 +130,16 @@ impl Engine {
         self.audit(counted.label(), &device, &detail);
         self.record_refusal(change, &device, &refusal, hashes);
         if was_empty {
+            self.unavailable(change.conn, change.doc_id);
+        }
+    }
+
+    /// Takes the refused change out of memory. False if the document could not be
+    /// rebuilt (it is then unloaded and the writer disconnected).
+    fn undo(&mut self, change: &Applied<'_>, was_empty: bool) -> bool {
+        if was_empty {
             self.discard(change.doc_id);
-            return self.unavailable(change.conn, change.doc_id);
+            return true;
         }
         let restored = ready_in(&mut self.docs, &change.doc_id)
             .is_some_and(|state| state.restore(change.before, change.peer_id));
@@ -135,6 +150,7 @@ impl Engine {
                 "change refused and the document could not be restored",
             );
         }
+        restored
     }
 
     fn changes_since(&mut self, doc_id: DocumentId, before: &[ChangeHash]) -> Vec<String> {

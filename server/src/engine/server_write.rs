@@ -220,6 +220,8 @@ impl Engine {
                 aux: &mut state.aux,
                 writes: &mut batch,
                 now_ms,
+                // Nothing read yet: the hook reads the wish itself.
+                wish: None,
             });
         }
         state.persist_changes(&before, compact_after, &mut batch);

@@ -32,6 +32,9 @@ impl Engine {
             Ok(message) => message,
             Err(e) => return self.refuse(conn, &format!("invalid sync message for {doc_id}: {e}")),
         };
+        if !self.within_inflation_limit(conn, doc_id, &message) {
+            return;
+        }
         if ready_in(&mut self.docs, &doc_id).is_none() {
             self.ready_or_queue(doc_id, conn, original);
             return;
@@ -46,6 +49,9 @@ impl Engine {
         let Some(read_only) = self.admit(conn, doc_id, &meta, is_request, &message) else {
             return;
         };
+        if !self.within_document_limit(conn, doc_id) {
+            return;
+        }
         let Some(peer_id) = self.start_session(conn, doc_id, read_only) else {
             return;
         };
@@ -146,6 +152,7 @@ impl Engine {
             return;
         };
         let before = state.doc.get_heads();
+        let change_bytes: u64 = message.changes.iter().map(|c| c.len() as u64).sum();
         let patches = match state.apply_logged(peer_id, message, !admin) {
             Ok(patches) => patches,
             Err(ApplyError::Rejected(reason)) => return self.refuse(conn, &reason),
@@ -157,6 +164,13 @@ impl Engine {
         };
         let changed = state.doc.get_heads() != before;
         tracing::debug!(doc = %doc_id, peer = %peer_id, changed, "applied sync message");
+        if change_bytes > 0 {
+            self.bound_waiting_changes(conn, doc_id, &before, change_bytes);
+            if self.conns.peer(conn).is_none() {
+                return;
+            }
+        }
+        let mut wish = None;
         if changed {
             let applied = Applied {
                 conn,
@@ -165,10 +179,11 @@ impl Engine {
                 before: &before,
                 patches: &patches,
             };
-            if !self.review_change(applied) {
+            match self.review_change(applied) {
+                Some(read) => wish = read,
                 // The writer's sync state starts over: answer it from the restored
                 // document so it learns the server's heads.
-                return self.reply(conn, doc_id, peer_id, is_request);
+                None => return self.reply(conn, doc_id, peer_id, is_request),
             }
         }
         if changed {
@@ -184,12 +199,18 @@ impl Engine {
                     aux: &mut state.aux,
                     writes: &mut batch,
                     now_ms: self.now_ms,
+                    wish,
                 };
                 hook.after_change(ctx);
             }
-            self.counters.arbitration_decisions += changes_since(&state.doc, &hook_from);
+            let decisions = changes_since(&state.doc, &hook_from);
+            self.counters.arbitration_decisions += decisions;
             state.persist_changes(&before, compact_after, &mut batch);
-            state.refresh_meta();
+            if decisions > 0 {
+                // The review read the access facts after the peer's change; only the
+                // hook's own changes make them stale.
+                state.refresh_meta();
+            }
             self.persist(batch);
             self.effects.push(Effect::DocChanged(doc_id));
         }
@@ -321,6 +342,9 @@ impl Engine {
         let Some(doc_id) = message.document_id() else {
             return;
         };
+        if !self.may_relay_ephemeral(conn, doc_id, &message) {
+            return;
+        }
         let sender = message.sender_id().cloned();
         let targets: Vec<(PeerId, ConnId)> = match self.ready_mut(&doc_id) {
             Some(state) => state

@@ -20,7 +20,7 @@ const zh = {
   savedOnServer: "已保存到服务器",
   notOnServer: "尚未上传",
   enrollTitle: "登记本平板",
-  enrollHelp: "请输入站点协调员给您的登记码（或扫描二维码）。",
+  enrollHelp: "请输入驿站社工给您的登记码（或扫描二维码）。",
   enrollCode: "登记码",
   deviceName: "设备名称",
   deviceNameDefault: "入户平板",
@@ -31,7 +31,7 @@ const zh = {
   consent: "居民同意被联系",
   consentOnBehalf: "由志愿者代为记录同意",
   onBehalf: "代填（由志愿者代居民填写）",
-  contactSection: "联系方式（仅保存在联系人文档中）",
+  contactSection: "联系方式（单独保存，仅相关人员可见）",
   residentName: "居民姓名",
   phone: "电话",
   room: "门牌号",
@@ -62,9 +62,9 @@ const zh = {
   detailTimeline: "时间线",
   detailClaims: "认领",
   detailConflicts: "同时修改的字段",
-  conflictHelp: "两台设备离线时改了同一字段，请协调员选择保留哪个值。",
+  conflictHelp: "两台平板离线时改了同一项内容，请驿站社工选择保留哪个。",
   choose: "选择",
-  contactHidden: "联系方式仅对采集人、站点协调员和已分配的服务者可见。",
+  contactHidden: "联系方式仅对采集人、驿站社工和已派单的服务者可见。",
   contactLoading: "联系方式正在同步…",
   refused: "服务器拒绝",
   refusedHelp: "服务器没有接受本机对这条心愿的修改，这条心愿暂停同步。撤销后，本机的修改会被丢弃，并从服务器重新取回这条心愿。",
@@ -93,7 +93,7 @@ const zh = {
   pendingChanges: "待上传的记录",
   lastSaved: "最近一次保存到服务器",
   never: "尚无",
-  documents: "本机文档",
+  documents: "本机保存的资料",
   workOffline: "离线工作",
   goOnline: "恢复联网",
   device: "设备",
@@ -128,7 +128,7 @@ const en: Strings = {
   savedOnServer: "Saved on server",
   notOnServer: "Not yet on server",
   enrollTitle: "Enroll this tablet",
-  enrollHelp: "Enter the enrollment code your station coordinator gave you (or scan its QR code).",
+  enrollHelp: "Enter the enrollment code your station's social worker gave you (or scan its QR code).",
   enrollCode: "Enrollment code",
   deviceName: "Device name",
   deviceNameDefault: "Door-to-door tablet",
@@ -170,9 +170,9 @@ const en: Strings = {
   detailTimeline: "Timeline",
   detailClaims: "Claims",
   detailConflicts: "Fields edited at the same time",
-  conflictHelp: "Two devices changed the same field offline; a coordinator chooses which value stays.",
+  conflictHelp: "Two tablets changed the same item offline; the station's social worker chooses which stays.",
   choose: "Choose",
-  contactHidden: "Contact details are visible to the collector, station coordinators and assigned helpers only.",
+  contactHidden: "Contact details are visible to the collector, the station's social workers and assigned helpers only.",
   contactLoading: "Contact details are syncing…",
   refused: "Refused by the server",
   refusedHelp: "The server did not accept this tablet's change to this wish; the wish no longer syncs. Undo discards this tablet's change and fetches the wish from the server again.",
@@ -234,7 +234,7 @@ const zhLabels: Record<string, string> = {
   verify: "验单", reject: "不通过", triage: "分流到模块", publish: "发布到心愿墙", claim: "认领",
   start: "开始服务", resolve: "完成服务", confirm: "确认时长", rate: "代居民评价", close: "销号",
   release: "放弃认领", assign: "派单",
-  volunteer: "志愿者", coordinator: "协调员", partner: "共建单位", office: "街道办公室",
+  volunteer: "志愿者", coordinator: "驿站社工", partner: "共建单位", office: "街道",
   administrator: "管理员",
 };
 
@@ -254,9 +254,30 @@ const enLabels: Record<string, string> = {
   verify: "Verify", reject: "Reject", triage: "Triage", publish: "Publish to the wall",
   claim: "Claim", start: "Start", resolve: "Resolve", confirm: "Confirm hours",
   rate: "Rate for resident", close: "Close", release: "Release", assign: "Assign",
-  volunteer: "Volunteer", coordinator: "Coordinator", partner: "Partner", office: "Office",
+  volunteer: "Volunteer", coordinator: "Station social worker", partner: "Partner unit", office: "Street office",
   administrator: "Administrator",
 };
+
+/** What community workers call each field a conflict can be on (never the raw path). */
+const FIELD_LABELS: Record<string, [string, string]> = {
+  title: ["标题", "Title"], text: ["心愿内容", "The wish"], urgency: ["紧急程度", "Urgency"],
+  capacity: ["需要人数", "People needed"], module: ["服务模块", "Module"],
+  suggested_module: ["建议模块", "Suggested module"], channel: ["来源渠道", "Channel"],
+  "area/compound": ["小区", "Compound"], "area/building": ["楼栋", "Building"],
+  contact: ["联系方式", "Contact"],
+};
+
+/** The Chinese (or English) name of a document field; a generic name for anything else. */
+export function fieldLabel(path: string): string {
+  const found = FIELD_LABELS[path];
+  if (found) return lang === "zh" ? found[0] : found[1];
+  const [map] = path.split("/");
+  const section: Record<string, [string, string]> = {
+    events: ["服务记录", "Service record"], claims: ["认领", "Claim"], assigned: ["派单", "Assignment"],
+  };
+  const name = section[map] ?? ["其他内容", "Other detail"];
+  return lang === "zh" ? name[0] : name[1];
+}
 
 export const MODULES = ["law", "psychology", "medical", "employment", "comprehensive"];
 export const CHANNELS = ["door_to_door", "wish_box", "wish_wall", "walk_in", "phone", "grid_visit"];

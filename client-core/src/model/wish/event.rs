@@ -3,10 +3,8 @@
 use automerge::{ObjId, ReadDoc};
 use serde::{Deserialize, Serialize};
 
+use crate::model::fields::Fields;
 use crate::model::order::AtId;
-use crate::model::read::{
-    bool_or_false, opt_enum, opt_f64, opt_str, opt_u64, req_enum, req_str, req_u64,
-};
 use crate::model::{ClaimKind, EventKind, ModelError, Module};
 
 /// One lifecycle event. Which optional fields are set depends on `kind` (see the schema).
@@ -71,28 +69,29 @@ pub(crate) fn read_event<R: ReadDoc>(
     id: &str,
     obj: &ObjId,
 ) -> Result<Option<Event>, ModelError> {
-    let Ok(kind) = req_str(doc, obj, "kind")?.parse::<EventKind>() else {
+    let f = Fields::of(doc, obj);
+    let Ok(kind) = f.req_str("kind")?.parse::<EventKind>() else {
         return Ok(None);
     };
     Ok(Some(Event {
         id: id.to_owned(),
         kind,
-        at: req_u64(doc, obj, "at")?,
-        by: req_str(doc, obj, "by")?,
-        device: req_str(doc, obj, "device")?,
-        note: opt_str(doc, obj, "note")?,
-        reason: opt_str(doc, obj, "reason")?,
-        module: opt_enum(doc, obj, "module")?,
-        hours: opt_f64(doc, obj, "hours")?,
-        score: read_score(doc, obj)?,
-        comment: opt_str(doc, obj, "comment")?,
-        on_behalf: bool_or_false(doc, obj, "on_behalf")?,
-        claim: opt_str(doc, obj, "claim")?,
+        at: f.req_u64("at")?,
+        by: f.req_str("by")?,
+        device: f.req_str("device")?,
+        note: f.opt_str("note")?,
+        reason: f.opt_str("reason")?,
+        module: f.opt_enum("module")?,
+        hours: f.opt_f64("hours")?,
+        score: read_score(&f)?,
+        comment: f.opt_str("comment")?,
+        on_behalf: f.bool_or_false("on_behalf")?,
+        claim: f.opt_str("claim")?,
     }))
 }
 
-fn read_score<R: ReadDoc>(doc: &R, obj: &ObjId) -> Result<Option<u8>, ModelError> {
-    let Some(score) = opt_u64(doc, obj, "score")? else {
+fn read_score<R: ReadDoc>(f: &Fields<'_, R>) -> Result<Option<u8>, ModelError> {
+    let Some(score) = f.opt_u64("score")? else {
         return Ok(None);
     };
     u8::try_from(score)
@@ -105,14 +104,15 @@ fn read_score<R: ReadDoc>(doc: &R, obj: &ObjId) -> Result<Option<u8>, ModelError
 
 /// Reads one claim.
 pub(crate) fn read_claim<R: ReadDoc>(doc: &R, id: &str, obj: &ObjId) -> Result<Claim, ModelError> {
+    let f = Fields::of(doc, obj);
     Ok(Claim {
         id: id.to_owned(),
-        kind: req_enum(doc, obj, "kind")?,
-        claimant: req_str(doc, obj, "claimant")?,
-        at: req_u64(doc, obj, "at")?,
-        by: req_str(doc, obj, "by")?,
-        device: req_str(doc, obj, "device")?,
-        note: opt_str(doc, obj, "note")?,
+        kind: f.req_enum("kind")?,
+        claimant: f.req_str("claimant")?,
+        at: f.req_u64("at")?,
+        by: f.req_str("by")?,
+        device: f.req_str("device")?,
+        note: f.opt_str("note")?,
     })
 }
 
@@ -122,10 +122,11 @@ pub(crate) fn read_assignment<R: ReadDoc>(
     claim: &str,
     obj: &ObjId,
 ) -> Result<(String, Assignment), ModelError> {
+    let f = Fields::of(doc, obj);
     let assignment = Assignment {
-        at: req_u64(doc, obj, "at")?,
-        by: req_str(doc, obj, "by")?,
-        by_server: bool_or_false(doc, obj, "by_server")?,
+        at: f.req_u64("at")?,
+        by: f.req_str("by")?,
+        by_server: f.bool_or_false("by_server")?,
     };
     Ok((claim.to_owned(), assignment))
 }

@@ -2,16 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use automerge::{Automerge, ObjId, ObjType, ReadDoc, ROOT};
+use automerge::{Automerge, ObjId, ReadDoc, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::event::{read_assignment, read_claim, read_event, Assignment, Claim, Event};
 use crate::model::doc_type::expect_type;
+use crate::model::fields::Fields;
 use crate::model::order::{by_at_id, latest};
-use crate::model::read::{
-    bool_or_false, opt_enum, opt_obj, opt_str, read_entries, req_enum, req_str, req_u64,
-    str_or_empty, text_or_str,
-};
 use crate::model::{Channel, DocType, EventKind, ModelError, Module, Urgency};
 
 /// A wish card's public part. `events` and `claims` are sorted by `(at, id)`.
@@ -48,29 +45,31 @@ impl WishView {
     /// Reads a wish document. Call it after every local change or merge.
     pub fn read(doc: &Automerge) -> Result<WishView, ModelError> {
         expect_type(doc, DocType::Wish)?;
-        let events = read_events(doc)?;
-        let stored_module = opt_enum(doc, &ROOT, "module")?;
-        let (compound, building) = read_area(doc)?;
+        // One pass over the root map (see `model::fields`): readers ask for most keys.
+        let root = Fields::of(doc, &ROOT);
+        let events = read_events(doc, &root)?;
+        let stored_module = root.opt_enum("module")?;
+        let (compound, building) = read_area(doc, &root)?;
         Ok(WishView {
-            id: req_str(doc, &ROOT, "id")?,
-            community: req_str(doc, &ROOT, "community")?,
-            station: req_str(doc, &ROOT, "station")?,
-            title: req_str(doc, &ROOT, "title")?,
-            text: text_or_str(doc, &ROOT, "text")?,
+            id: root.req_str("id")?,
+            community: root.req_str("community")?,
+            station: root.req_str("station")?,
+            title: root.req_str("title")?,
+            text: root.text_or_str("text")?,
             module: triaged_module(&events).or(stored_module),
-            suggested_module: opt_enum(doc, &ROOT, "suggested_module")?,
-            channel: req_enum(doc, &ROOT, "channel")?,
+            suggested_module: root.opt_enum("suggested_module")?,
+            channel: root.req_enum("channel")?,
             compound,
             building,
-            urgency: req_enum(doc, &ROOT, "urgency")?,
-            capacity: read_capacity(doc)?,
-            on_behalf: bool_or_false(doc, &ROOT, "on_behalf")?,
-            created_at: req_u64(doc, &ROOT, "created_at")?,
-            created_by: req_str(doc, &ROOT, "created_by")?,
-            contact: opt_str(doc, &ROOT, "contact")?,
+            urgency: root.req_enum("urgency")?,
+            capacity: read_capacity(&root)?,
+            on_behalf: root.bool_or_false("on_behalf")?,
+            created_at: root.req_u64("created_at")?,
+            created_by: root.req_str("created_by")?,
+            contact: root.opt_str("contact")?,
             events,
-            claims: read_claims(doc)?,
-            assigned: read_entries(doc, &ROOT, "assigned", read_assignment)?
+            claims: read_claims(doc, &root)?,
+            assigned: entries(doc, &root, "assigned", read_assignment)?
                 .into_iter()
                 .collect(),
         })
@@ -92,8 +91,25 @@ impl WishView {
     }
 }
 
-fn read_events<R: ReadDoc>(doc: &R) -> Result<Vec<Event>, ModelError> {
-    let mut events: Vec<Event> = read_entries(doc, &ROOT, "events", read_event)?
+/// Reads every map entry of the map at `key` with `read`, prefixing errors with the path.
+fn entries<R: ReadDoc, T>(
+    doc: &R,
+    root: &Fields<'_, R>,
+    key: &str,
+    read: impl Fn(&R, &str, &ObjId) -> Result<T, ModelError>,
+) -> Result<Vec<T>, ModelError> {
+    let Some(map) = root.opt_map(key)? else {
+        return Ok(Vec::new());
+    };
+    Fields::of(doc, &map)
+        .map_entries()
+        .into_iter()
+        .map(|(k, id)| read(doc, &k, &id).map_err(|e| e.within(&format!("{key}/{k}"))))
+        .collect()
+}
+
+fn read_events<R: ReadDoc>(doc: &R, root: &Fields<'_, R>) -> Result<Vec<Event>, ModelError> {
+    let mut events: Vec<Event> = entries(doc, root, "events", read_event)?
         .into_iter()
         .flatten()
         .collect();
@@ -101,8 +117,8 @@ fn read_events<R: ReadDoc>(doc: &R) -> Result<Vec<Event>, ModelError> {
     Ok(events)
 }
 
-fn read_claims<R: ReadDoc>(doc: &R) -> Result<Vec<Claim>, ModelError> {
-    let mut claims = read_entries(doc, &ROOT, "claims", read_claim)?;
+fn read_claims<R: ReadDoc>(doc: &R, root: &Fields<'_, R>) -> Result<Vec<Claim>, ModelError> {
+    let mut claims = entries(doc, root, "claims", read_claim)?;
     claims.sort_by(by_at_id);
     Ok(claims)
 }
@@ -112,16 +128,21 @@ fn triaged_module(events: &[Event]) -> Option<Module> {
     latest(triaged.filter(|e| e.module.is_some()))?.module
 }
 
-fn read_area<R: ReadDoc>(doc: &R) -> Result<(String, String), ModelError> {
-    let Some(area): Option<ObjId> = opt_obj(doc, &ROOT, "area", ObjType::Map)? else {
+fn read_area<R: ReadDoc>(doc: &R, root: &Fields<'_, R>) -> Result<(String, String), ModelError> {
+    let Some(area) = root.opt_map("area")? else {
         return Ok((String::new(), String::new()));
     };
-    let read = |key| str_or_empty(doc, &area, key).map_err(|e| e.within("area"));
+    let area = Fields::of(doc, &area);
+    let read = |key| {
+        area.opt_str(key)
+            .map(Option::unwrap_or_default)
+            .map_err(|e| e.within("area"))
+    };
     Ok((read("compound")?, read("building")?))
 }
 
-fn read_capacity<R: ReadDoc>(doc: &R) -> Result<u32, ModelError> {
-    let capacity = crate::model::read::opt_u64(doc, &ROOT, "capacity")?.unwrap_or(1);
+fn read_capacity<R: ReadDoc>(root: &Fields<'_, R>) -> Result<u32, ModelError> {
+    let capacity = root.opt_u64("capacity")?.unwrap_or(1);
     u32::try_from(capacity).map_err(|_| ModelError::InvalidValue {
         field: "capacity".to_owned(),
         value: capacity.to_string(),

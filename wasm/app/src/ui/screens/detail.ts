@@ -1,7 +1,7 @@
 // One wish: its card, contact (when this tablet may hold it), conflicts, claims, the steps
 // that apply now, and the timeline.
 
-import { CLOSE_REASONS, label, MODULES, t, URGENCIES, when } from "../../i18n.js";
+import { CLOSE_REASONS, fieldLabel, label, MODULES, t, URGENCIES, when } from "../../i18n.js";
 import type { Session } from "../../session.js";
 import type { ClaimRow, WishDetail } from "../../views.js";
 import { field, formValues, h, select, toast } from "../dom.js";
@@ -64,7 +64,7 @@ function conflictsBlock(session: Session, d: WishDetail): HTMLElement {
     h("h2", {}, `⚠ ${t("detailConflicts")}`),
     h("p", { class: "help" }, t("conflictHelp")),
     d.conflicts.map((c) => h("div", { class: "conflict", "data-testid": "conflict", "data-path": c.path },
-      h("strong", {}, c.path),
+      h("strong", {}, fieldLabel(c.path)),
       c.values.map((value) => h("div", { class: "conflict-value" },
         h("span", {}, label(value)),
         session.isCoordinator
