@@ -1,5 +1,7 @@
 // Every string the tablet shows, in Simplified Chinese (default) and English.
 
+import { manageEn, manageZh } from "./i18n_manage.js";
+
 export type Lang = "zh" | "en";
 
 const zh = {
@@ -105,6 +107,7 @@ const zh = {
   by: "记录人",
   units: "小时",
   more: "显示更多",
+  ...manageZh,
 } as const;
 
 export type Strings = { [K in keyof typeof zh]: string };
@@ -212,6 +215,7 @@ const en: Strings = {
   by: "Recorded by",
   units: "h",
   more: "Show more",
+  ...manageEn,
 };
 
 /** Labels of the schema's enumerations and of actions, by value. */

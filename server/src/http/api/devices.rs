@@ -81,7 +81,7 @@ async fn check_person(
 }
 
 /// A call outside the caller's scope: audited, answered with 403 and the reason.
-async fn refused(
+pub(super) async fn refused(
     state: &Arc<AppState>,
     who: &Principal,
     action: &str,
@@ -94,7 +94,7 @@ async fn refused(
         &format!("{action}: {error}"),
     )
     .await;
-    ApiError::new(StatusCode::FORBIDDEN, error.to_string())
+    ApiError::new(StatusCode::FORBIDDEN, error.both())
 }
 
 #[derive(Deserialize)]
@@ -309,7 +309,7 @@ pub(super) async fn audit(state: &Arc<AppState>, kind: &str, device: &str, detai
     }
 }
 
-fn directory_error(error: DirectoryError) -> ApiError {
+pub(super) fn directory_error(error: DirectoryError) -> ApiError {
     let status = match &error {
         DirectoryError::UnknownCode | DirectoryError::CodeExpired => StatusCode::FORBIDDEN,
         DirectoryError::UnknownDevice(_) => StatusCode::NOT_FOUND,
