@@ -93,6 +93,7 @@ fn community_c1() -> anyhow::Result<Automerge> {
             party_member: false,
             unit: None,
             stations: Vec::new(),
+            left_at: None,
         };
         add_person(&mut doc, &person, 2)?;
     }

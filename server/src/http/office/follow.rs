@@ -85,6 +85,8 @@ fn filters(who: &Principal, community: &str) -> Vec<WishFilter> {
             wall,
         ],
         Role::Volunteer | Role::Coordinator | Role::Partner => vec![wall],
+        // A shared station tablet signs people in; it follows no wishes.
+        Role::StationTablet => Vec::new(),
     }
 }
 
