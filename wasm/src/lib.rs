@@ -14,6 +14,7 @@
 mod actions;
 mod client;
 mod convert;
+mod coordinator;
 mod documents;
 mod domain;
 mod effects;

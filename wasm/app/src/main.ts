@@ -6,11 +6,16 @@ import { Session, type Identity } from "./session.js";
 import { Store } from "./sync/store.js";
 import { h, mount } from "./ui/dom.js";
 import { collectScreen } from "./ui/screens/collect.js";
+import { catalogueScreen } from "./ui/screens/catalogue.js";
 import { detailScreen } from "./ui/screens/detail.js";
+import { dutyScreen } from "./ui/screens/duty.js";
 import { enrollScreen } from "./ui/screens/enroll.js";
 import { meScreen } from "./ui/screens/me.js";
+import { peopleScreen } from "./ui/screens/people.js";
+import { personScreen } from "./ui/screens/person.js";
 import { rosterScreen } from "./ui/screens/roster.js";
 import { connectionText, syncScreen } from "./ui/screens/sync.js";
+import { unitsScreen } from "./ui/screens/units.js";
 import { wallScreen } from "./ui/screens/wall.js";
 import { wishesScreen } from "./ui/screens/wishes.js";
 
@@ -22,6 +27,12 @@ const TABS: [string, () => string][] = [
   ["wall", () => t("navWall")],
   ["roster", () => t("navRoster")],
   ["me", () => t("navMe")],
+  ["sync", () => t("navSync")],
+];
+
+/** A station's shared tablet (驿站公用平板) only signs people in. */
+const STATION_TABLET_TABS: [string, () => string][] = [
+  ["duty", () => t("dutyTitle")],
   ["sync", () => t("navSync")],
 ];
 
@@ -78,9 +89,17 @@ function render(session: Session, store: Store): void {
     roster: () => rosterScreen(session),
     me: () => meScreen(session),
     sync: () => syncScreen(session, leave),
+    people: () => peopleScreen(session),
+    person: () => personScreen(session, arg ?? ""),
+    units: () => unitsScreen(session),
+    catalogue: () => catalogueScreen(session),
+    duty: () => dutyScreen(session),
   };
-  const screen = (screens[route] ?? screens.wishes)();
-  mount(app, header(session), nav(route || "wishes"), screen);
+  const shared = session.device.role === "station_tablet";
+  const tabs = shared ? STATION_TABLET_TABS : TABS;
+  const allowed = shared ? tabs.map(([r]) => r) : Object.keys(screens);
+  const current = allowed.includes(route) ? route : tabs[0][0];
+  mount(app, header(session), nav(current, tabs), screens[current]());
 }
 
 function header(session: Session | null): HTMLElement {
@@ -102,8 +121,8 @@ function statusPill(session: Session): HTMLElement {
     connectionText(session.connection), pending ? ` · ${pending} ${t("pending")}` : "");
 }
 
-function nav(current: string): HTMLElement {
-  return h("nav", { class: "tabs" }, TABS.map(([route, text]) =>
+function nav(current: string, tabs: [string, () => string][]): HTMLElement {
+  return h("nav", { class: "tabs" }, tabs.map(([route, text]) =>
     h("a", { href: `#/${route}`, class: route === current ? "tab active" : "tab", "data-testid": `nav-${route}` }, text())));
 }
 

@@ -1,0 +1,57 @@
+// 人员: the community's volunteers, party members and experts by name, with their kind,
+// modules, skills, unit and stations; add a person, open one to edit, import a list.
+
+import { type Directory, type DirectoryPerson, attempt, byName, directory } from "../../directory.js";
+import { label, t } from "../../i18n.js";
+import { randomHex, type Session } from "../../session.js";
+import { h } from "../dom.js";
+import { personForm } from "./person-form.js";
+
+let showLeft = false;
+let adding = false;
+
+export function peopleScreen(session: Session): HTMLElement {
+  const dir = directory(session);
+  if (!dir) return h("main", { class: "screen" }, h("p", { class: "empty" }, t("loading")));
+  const people = byName(Object.values(dir.people)).filter((p) => showLeft || p.left_at === null);
+  const redraw = () => window.dispatchEvent(new Event("hashchange"));
+  const toggleLeft = h("label", { class: "check" },
+    h("input", { type: "checkbox", checked: showLeft, "data-testid": "show-left", onchange: () => { showLeft = !showLeft; redraw(); } }),
+    t("showLeft"));
+  return h("main", { class: "screen" },
+    h("div", { class: "toolbar" },
+      h("h1", {}, t("peopleTitle")),
+      h("button", { class: "primary", "data-testid": "add-person", onclick: () => { adding = !adding; redraw(); } }, t("addPerson")),
+      h("a", { href: "#/import/people", class: "button-link", "data-testid": "import-people" }, t("importPeople")),
+      toggleLeft,
+      h("span", { class: "count" }, String(people.length))),
+    adding ? addForm(session, dir) : null,
+    people.length === 0
+      ? h("p", { class: "empty" }, t("empty"))
+      : h("ul", { class: "cards", "data-testid": "people" }, people.map((p) => personCard(dir, p))));
+}
+
+function addForm(session: Session, dir: Directory): HTMLElement {
+  return personForm(dir, null, async (person) => {
+    const added = { ...person, id: randomHex(16) };
+    const ok = await attempt(session, () => session.client.addPerson(session.device.community, JSON.stringify(added), Date.now()), t("saved"));
+    if (ok) adding = false;
+    window.dispatchEvent(new Event("hashchange"));
+  });
+}
+
+function personCard(dir: Directory, person: DirectoryPerson): HTMLElement {
+  const unit = person.unit ? dir.units[person.unit]?.name : null;
+  const stations = person.stations.map((s) => dir.stations[s]?.name).filter(Boolean);
+  return h("li", { class: `card person${person.left_at === null ? "" : " left"}`, "data-testid": "person", "data-person": person.id, "data-name": person.name },
+    h("a", { href: `#/person/${person.id}`, class: "card-link" },
+      h("div", { class: "card-top" },
+        h("strong", { class: "person-name" }, person.name),
+        h("span", { class: "chip", "data-testid": "person-kind" }, label(person.role)),
+        person.party_member ? h("span", { class: "chip chip-party" }, t("partyMember")) : null,
+        person.left_at === null ? null : h("span", { class: "chip chip-left", "data-testid": "person-left" }, t("hasLeft"))),
+      person.modules.length ? h("div", { class: "card-top" }, person.modules.map((m) => h("span", { class: "chip chip-module" }, label(m)))) : null,
+      person.skills.length ? h("p", { class: "meta" }, `${t("skillsShort")}：${person.skills.join("、")}`) : null,
+      unit ? h("p", { class: "meta" }, `${t("unit")}：${unit}`) : null,
+      stations.length ? h("p", { class: "meta" }, `${t("stations")}：${stations.join("、")}`) : null));
+}
