@@ -86,7 +86,8 @@ pub fn enroll_in(
     person: &str,
     stations: &[&str],
 ) -> anyhow::Result<(String, String)> {
-    let body = json!({ "role": role, "person": person, "community": community, "stations": stations });
+    let body =
+        json!({ "role": role, "person": person, "community": community, "stations": stations });
     redeem(server, &enrollment_code(server, &body)?, person)
 }
 

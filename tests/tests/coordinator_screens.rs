@@ -71,15 +71,35 @@ fn a_coordinator_runs_people_units_roster_and_a_shared_tablet_from_the_screens(
 
 fn check(seen: &Value) -> anyhow::Result<()> {
     assert_eq!(seen["ok"], true, "{seen}");
-    assert_eq!(seen["people"].as_object().map(|p| p.len()), Some(5), "{seen}");
+    assert_eq!(
+        seen["people"].as_object().map(|p| p.len()),
+        Some(5),
+        "{seen}"
+    );
     let card = seen["edited_card"].as_str().unwrap_or_default();
-    assert!(card.contains("南山区人民医院") && card.contains("智能手机教学"), "{seen}");
+    assert!(
+        card.contains("南山区人民医院") && card.contains("智能手机教学"),
+        "{seen}"
+    );
     assert_eq!(seen["picker_offers_left"], false, "{seen}");
     assert_eq!(seen["evenings"].as_array().map(Vec::len), Some(5), "{seen}");
-    assert_eq!(seen["tablet_sees"], json!({ "person": true, "unit": true }), "{seen}");
+    assert_eq!(
+        seen["tablet_sees"],
+        json!({ "person": true, "unit": true }),
+        "{seen}"
+    );
     let checkin = &seen["checkin"];
-    assert!(checkin["in"].as_u64().is_some() && checkin["out"].as_u64().is_some(), "{seen}");
-    assert!(checkin["device"].as_str().is_some_and(|d| !d.is_empty()), "{seen}");
-    assert!(seen["screenshots"].as_array().map_or(0, Vec::len) >= 6, "{seen}");
+    assert!(
+        checkin["in"].as_u64().is_some() && checkin["out"].as_u64().is_some(),
+        "{seen}"
+    );
+    assert!(
+        checkin["device"].as_str().is_some_and(|d| !d.is_empty()),
+        "{seen}"
+    );
+    assert!(
+        seen["screenshots"].as_array().map_or(0, Vec::len) >= 6,
+        "{seen}"
+    );
     Ok(())
 }

@@ -53,22 +53,44 @@ impl Scene {
         let observer = self.server.ws_url();
         let community = format!("automerge:{}", self.community);
         let args = [
-            "--url", &url, "--observer", &observer, "--community", &community, "--station",
-            station, "--attack", name, "--device", &who.id,
+            "--url",
+            &url,
+            "--observer",
+            &observer,
+            "--community",
+            &community,
+            "--station",
+            station,
+            "--attack",
+            name,
+            "--device",
+            &who.id,
         ];
         let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
         run_script("hostile-people.mjs", &args, Duration::from_secs(90))
     }
 
     fn refusals(&self, who: &Device) -> anyhow::Result<Value> {
-        let response = request(&self.server.addr, "GET", "/api/v1/refusals", Some(&who.token), None)?;
+        let response = request(
+            &self.server.addr,
+            "GET",
+            "/api/v1/refusals",
+            Some(&who.token),
+            None,
+        )?;
         anyhow::ensure!(response.status == 200, "refusals: {}", response.status);
         response.json()
     }
 }
 
 /// The attack was refused by `rule`, reported to the writer, and the writer still syncs.
-fn refused(scene: &Scene, who: &Device, station: &str, attack: &str, rule: &str) -> anyhow::Result<Value> {
+fn refused(
+    scene: &Scene,
+    who: &Device,
+    station: &str,
+    attack: &str,
+    rule: &str,
+) -> anyhow::Result<Value> {
     let result = scene.attack(who, station, attack)?;
     assert_eq!(result["refused"]["rule"], rule, "{attack}: {result}");
     assert_eq!(result["stillSyncing"], true, "{attack}: {result}");
@@ -89,7 +111,11 @@ fn dropped(scene: &Scene, who: &Device, station: &str, attack: &str) -> anyhow::
 }
 
 fn untouched_shift(observer: &Value) {
-    assert_eq!(observer["shift"]["assignees"], json!({ "p05": { "kind": "person" } }), "{observer}");
+    assert_eq!(
+        observer["shift"]["assignees"],
+        json!({ "p05": { "kind": "person" } }),
+        "{observer}"
+    );
     assert_eq!(observer["shift"]["checkins"], json!({}), "{observer}");
 }
 
@@ -99,7 +125,12 @@ async fn a_volunteer_may_not_edit_the_directory_or_the_catalogue() -> anyhow::Re
     let volunteer = scene.device("volunteer", "p05", "center")?;
     for attack in ["add-person", "edit-catalogue", "deactivate-person"] {
         let observer = dropped(&scene, &volunteer, "center", attack)?;
-        assert!(!observer["people"].as_array().is_some_and(|p| p.contains(&json!("p-forged"))), "{observer}");
+        assert!(
+            !observer["people"]
+                .as_array()
+                .is_some_and(|p| p.contains(&json!("p-forged"))),
+            "{observer}"
+        );
         assert_eq!(observer["c4_points"], 30, "{observer}");
         assert_eq!(observer["coordinator_left"], Value::Null, "{observer}");
     }
@@ -110,10 +141,28 @@ async fn a_volunteer_may_not_edit_the_directory_or_the_catalogue() -> anyhow::Re
 async fn a_volunteer_may_not_check_in_others_or_keep_the_roster() -> anyhow::Result<()> {
     let scene = Scene::start()?;
     let volunteer = scene.device("volunteer", "p06", "center")?;
-    untouched_shift(&refused(&scene, &volunteer, "center", "checkin-other", "station.checkins")?);
-    let observer = refused(&scene, &volunteer, "center", "edit-template", "station.template")?;
+    untouched_shift(&refused(
+        &scene,
+        &volunteer,
+        "center",
+        "checkin-other",
+        "station.checkins",
+    )?);
+    let observer = refused(
+        &scene,
+        &volunteer,
+        "center",
+        "edit-template",
+        "station.template",
+    )?;
     assert_eq!(observer["template"], json!({}), "{observer}");
-    untouched_shift(&refused(&scene, &volunteer, "center", "delete-shift", "station.shifts")?);
+    untouched_shift(&refused(
+        &scene,
+        &volunteer,
+        "center",
+        "delete-shift",
+        "station.shifts",
+    )?);
     Ok(())
 }
 
@@ -131,11 +180,34 @@ async fn a_shared_tablet_signs_in_only_people_on_its_stations_shifts() -> anyhow
     let scene = Scene::start()?;
     let tablet = scene.device("station_tablet", "tablet-center", "center")?;
     let rule = "station.checkins.shared-tablet";
-    untouched_shift(&refused(&scene, &tablet, "center", "tablet-not-on-shift", rule)?);
-    untouched_shift(&refused(&scene, &tablet, "center", "tablet-other-device", rule)?);
-    untouched_shift(&refused(&scene, &tablet, "center", "tablet-edits-roster", "station.shifts")?);
+    untouched_shift(&refused(
+        &scene,
+        &tablet,
+        "center",
+        "tablet-not-on-shift",
+        rule,
+    )?);
+    untouched_shift(&refused(
+        &scene,
+        &tablet,
+        "center",
+        "tablet-other-device",
+        rule,
+    )?);
+    untouched_shift(&refused(
+        &scene,
+        &tablet,
+        "center",
+        "tablet-edits-roster",
+        "station.shifts",
+    )?);
     let observer = dropped(&scene, &tablet, "center", "add-person")?;
-    assert!(!observer["people"].as_array().is_some_and(|p| p.contains(&json!("p-forged"))), "{observer}");
+    assert!(
+        !observer["people"]
+            .as_array()
+            .is_some_and(|p| p.contains(&json!("p-forged"))),
+        "{observer}"
+    );
     // Another station's roster is not even readable.
     let elsewhere = scene.attack(&tablet, "jinxiu", "tablet-honest")?;
     assert_eq!(elsewhere["unavailable"], true, "{elsewhere}");
