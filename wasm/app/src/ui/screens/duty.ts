@@ -66,7 +66,9 @@ function codeForm(session: Session, dir: Directory | null, stationDoc: string, t
   const input = h("input", { name: "code", autocomplete: "off", "data-testid": "duty-code" }) as HTMLInputElement;
   const form = h("form", { class: "card form inline-code" },
     field(t("personalCode"), input),
-    h("button", { type: "submit", class: "primary", "data-testid": "duty-submit" }, `${t("checkIn")} / ${t("checkOut")}`));
+    h("div", { class: "actions" },
+      h("button", { type: "submit", class: "primary", "data-testid": "duty-submit" }, `${t("checkIn")} / ${t("checkOut")}`),
+      scanButton(input, () => form.requestSubmit()))) as HTMLFormElement;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const person = personOf(dir, input.value.trim());
@@ -89,4 +91,31 @@ function personOf(dir: Directory | null, code: string): string | null {
   if (dir.people[code]) return code;
   const named = Object.values(dir.people).filter((p) => p.name === code && p.left_at === null);
   return named.length === 1 ? named[0].id : null;
+}
+
+type Detector = new (options: object) => { detect(video: HTMLVideoElement): Promise<{ rawValue: string }[]> };
+
+/** Scans a personal QR code with the camera where the browser can read QR codes; the
+ *  code's text goes into `input` and the form is submitted. */
+function scanButton(input: HTMLInputElement, submit: () => void): HTMLElement | null {
+  const BarcodeDetector = (window as unknown as { BarcodeDetector?: Detector }).BarcodeDetector;
+  if (!BarcodeDetector || !navigator.mediaDevices) return null;
+  const button = h("button", { type: "button" }, t("scanButton"));
+  button.addEventListener("click", async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } });
+    const video = h("video", { class: "scanner", autoplay: true, playsinline: true }) as HTMLVideoElement;
+    video.srcObject = stream;
+    button.replaceWith(video);
+    const detector = new BarcodeDetector({ formats: ["qr_code"] });
+    const look = async () => {
+      const found = (await detector.detect(video).catch(() => []))[0]?.rawValue;
+      if (!found) return void requestAnimationFrame(look);
+      stream.getTracks().forEach((track) => track.stop());
+      video.replaceWith(button);
+      input.value = found.trim();
+      submit();
+    };
+    void look();
+  });
+  return button;
 }

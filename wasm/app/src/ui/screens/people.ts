@@ -48,7 +48,8 @@ function personCard(dir: Directory, person: DirectoryPerson): HTMLElement {
       h("div", { class: "card-top" },
         h("strong", { class: "person-name" }, person.name),
         h("span", { class: "chip", "data-testid": "person-kind" }, label(person.role)),
-        person.party_member ? h("span", { class: "chip chip-party" }, t("partyMember")) : null,
+        // Kind 党员 already says it; the flag shows for volunteers and experts who are members.
+        person.party_member && person.role !== "member" ? h("span", { class: "chip chip-party" }, t("partyMember")) : null,
         person.left_at === null ? null : h("span", { class: "chip chip-left", "data-testid": "person-left" }, t("hasLeft"))),
       person.modules.length ? h("div", { class: "card-top" }, person.modules.map((m) => h("span", { class: "chip chip-module" }, label(m)))) : null,
       person.skills.length ? h("p", { class: "meta" }, `${t("skillsShort")}：${person.skills.join("、")}`) : null,

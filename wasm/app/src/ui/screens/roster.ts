@@ -2,7 +2,7 @@
 // coordinators (and the office) also next week, staffing controls on each shift and the
 // station's template (roster-plan.ts).
 
-import { type Directory, directory, managedStations, rosterStation } from "../../directory.js";
+import { type Directory, directory, localDate, managedStations, rosterStation } from "../../directory.js";
 import { t, when } from "../../i18n.js";
 import type { Session } from "../../session.js";
 import type { Shift } from "../../views.js";
@@ -29,7 +29,7 @@ function stationSection(session: Session, dir: Directory | null, id: string, man
   const list = (shifts: Shift[], empty: string) => shifts.length === 0
     ? h("p", { class: "empty" }, empty)
     : h("ul", { class: "shifts", "data-testid": "shifts" }, shifts.map((s) =>
-        shiftRow(session, dir, doc, s, manager ? sorted(all.filter((o) => shown.includes(o.date))) : null)));
+        shiftRow(session, dir, doc, s, manager ? sorted(all.filter((o) => shown.includes(o.date) && o.date >= localDate())) : null)));
   return h("section", { class: "card", "data-testid": "roster-station", "data-station": id },
     h("h2", {}, ref?.name ?? ""),
     list(week(thisWeek), t("noShifts")),
@@ -56,14 +56,22 @@ function shiftRow(session: Session, dir: Directory | null, stationDoc: string, s
   };
   const names = Object.keys(shift.assignees).map((p) => session.personName(p));
   return h("li", { class: `shift${names.length === 0 ? " uncovered" : ""}`, "data-testid": "shift", "data-shift": shift.id, "data-date": shift.date, "data-start": shift.start },
-    h("strong", {}, `${shift.date} ${shift.start}–${shift.end}`), " ",
+    h("strong", {}, `${dayLabel(shift.date)} ${shift.start}–${shift.end}`), " ",
     shift.note ? h("span", { class: "chip" }, shift.note) : null,
     h("span", { "data-testid": "assignees" }, names.length ? names.join("、") : h("span", { class: "chip chip-conflict" }, t("uncovered"))),
     onDuty ? h("span", { class: "chip status-in_progress" }, `${t("onDuty")} ${when(checkin.in)}`) : null,
     assigned
       ? h("button", { class: "primary", "data-testid": onDuty ? "check-out" : "check-in", onclick: act(onDuty ? "checkOut" : "checkIn") }, onDuty ? t("checkOut") : t("checkIn"))
       : null,
-    others ? staffing(session, dir, stationDoc, shift, others) : null);
+    // Past shifts are history: only today's and later ones are staffed.
+    others && shift.date >= localDate() ? staffing(session, dir, stationDoc, shift, others) : null);
+}
+
+/** `11-30 周一` for `2026-11-30`. */
+function dayLabel(date: string): string {
+  const [year, month, day] = date.split("-").map(Number);
+  const weekday = (new Date(year, month - 1, day).getDay() + 6) % 7;
+  return `${date.slice(5)} ${t("weekdayNames").split(",")[weekday] ?? ""}`;
 }
 
 /** The dates (YYYY-MM-DD, local) from the Monday of `day`'s week to its Sunday. */
