@@ -2,6 +2,9 @@
 //! units, the catalogue (edit, retire), the roster template and building a week from it,
 //! assigning, handing over and exchanging shifts, and the shared tablet's check-in.
 
+// The tests return the core's `DomainError` as it is, so `?` shows which step refused.
+#![allow(clippy::result_large_err)]
+
 use automerge::Automerge;
 use wish_client_core::model::community::{CatalogueItem, Person, StationRef, Unit};
 use wish_client_core::model::station::TemplateSlot;
