@@ -103,6 +103,11 @@ export async function buildWeek(scene) {
   const { page } = scene;
   await go(page, "roster");
   const section = rosterSection(scene);
+  // A slot without weekdays is refused in words, not ids.
+  await section.getByTestId("slot-start").fill("08:00");
+  await section.getByTestId("slot-end").fill("09:00");
+  await section.getByTestId("slot-save").click();
+  await toastSays(page, "请至少选择星期几中的一天");
   for (const preset of ["presetEvening", "presetWeekend"]) {
     await section.getByTestId(`preset-${preset}`).click();
     await section.getByTestId("slot-save").click();
@@ -111,6 +116,8 @@ export async function buildWeek(scene) {
   await section.locator("[data-testid=template-slot]").nth(1).waitFor();
   await section.getByTestId("build-week").click();
   await toastSays(page, "已生成下周排班");
+  await section.getByTestId("build-week").click();
+  await toastSays(page, "下周排班已经生成过了");
   const days = await nextWeek(page);
   scene.week = days;
   await section.locator(`[data-testid=shift][data-date="${days[5]}"][data-start="09:00"]`).waitFor();

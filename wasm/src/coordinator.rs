@@ -1,7 +1,7 @@
 //! The coordinator's operations (directory, partner units, catalogue, roster template,
 //! staffing) and the shared station tablet's check-in, applied to documents the client
 //! holds. Inputs are JSON shaped like the core's types; every check is in
-//! `wish-client-core`.
+//! `wish-client-core`; refusals come back as `中文 / English` (`coordinator_errors.rs`).
 
 // The closures return `DomainError` as the core defines it (see `domain.rs`).
 #![allow(clippy::result_large_err)]
@@ -16,6 +16,7 @@ use wish_client_core::ops::station as roster;
 use wish_client_core::ops::DomainError;
 
 use crate::convert::{doc_id, from_json, js_error, ms, to_json};
+use crate::coordinator_errors::refusal;
 use crate::WishClient;
 
 #[wasm_bindgen]
@@ -145,7 +146,7 @@ impl WishClient {
     /// The Monday after `today` (`YYYY-MM-DD`, the tablet's local date).
     #[wasm_bindgen(js_name = nextMonday)]
     pub fn next_monday(&self, today: &str) -> Result<String, JsError> {
-        roster::next_monday(today).map_err(js_error)
+        roster::next_monday(today).map_err(refusal)
     }
 
     /// Puts a person or unit (`kind`: `person` | `unit`) of the directory on a shift.
@@ -232,7 +233,8 @@ impl WishClient {
 }
 
 impl WishClient {
-    /// Runs a validated operation on a held document (one change, or none on refusal).
+    /// Runs a validated operation on a held document (one change, or none on refusal,
+    /// reported as `中文 / English`).
     fn apply<T>(
         &mut self,
         doc: &str,
@@ -241,7 +243,7 @@ impl WishClient {
         self.driver
             .change(doc_id(doc)?, op)
             .map_err(js_error)?
-            .map_err(js_error)
+            .map_err(refusal)
     }
 
     fn directory(&self, community: &str) -> Result<CommunityView, JsError> {

@@ -15,6 +15,7 @@ mod actions;
 mod client;
 mod convert;
 mod coordinator;
+mod coordinator_errors;
 mod documents;
 mod domain;
 mod effects;

@@ -2,7 +2,7 @@
 // of wasm/src/views.rs `communityView` / `stationView`), and running a coordinator's
 // operation with a toast on refusal.
 
-import { t } from "./i18n.js";
+import { currentLang, t } from "./i18n.js";
 import type { Session } from "./session.js";
 import type { Community, Station } from "./views.js";
 import { toast } from "./ui/dom.js";
@@ -89,9 +89,16 @@ export async function attempt(session: Session, write: () => unknown, done: stri
     session.changed();
     return true;
   } catch (error) {
-    toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
+    toast(refusalText(error), "error");
     return false;
   }
+}
+
+/** A refusal of the wasm client (`中文 / English`) in the screen's language. */
+export function refusalText(error: unknown): string {
+  const [zh, en] = (error as Error).message.split(" / ");
+  const words = currentLang() === "en" ? en ?? zh : zh;
+  return `${t("actionFailed")}：${words}`;
 }
 
 /** Splits a typed list (、，, or spaces) into its items. */

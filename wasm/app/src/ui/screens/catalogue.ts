@@ -15,7 +15,7 @@ export function catalogueScreen(session: Session): HTMLElement {
   items.sort((a, b) => Number(b.active) - Number(a.active));
   return h("main", { class: "screen" },
     h("h1", {}, t("catalogueTitle")),
-    itemForm(session, null),
+    session.isCoordinator ? itemForm(session, null) : null,
     items.length === 0
       ? h("p", { class: "empty" }, t("empty"))
       : h("ul", { class: "cards", "data-testid": "catalogue" }, items.map((i) => editing === i.id ? h("li", {}, itemForm(session, i)) : itemCard(session, i))));
@@ -34,7 +34,7 @@ function itemCard(session: Session, item: CatalogueItem): HTMLElement {
       h("strong", {}, item.name),
       h("span", { class: "chip" }, `${item.points} ${t("points")}`),
       h("span", { class: `chip ${item.active ? "status-assigned" : "status-closed"}` }, item.active ? t("onOffer") : t("retired"))),
-    h("div", { class: "actions" },
+    !session.isCoordinator ? null : h("div", { class: "actions" },
       h("button", { "data-testid": "edit-item", onclick: edit }, t("edit")),
       item.active
         ? h("button", { "data-testid": "retire-item", onclick: retire }, t("retire"))

@@ -3,7 +3,7 @@
 // code (the person's code in the directory, or their name). The server accepts these
 // check-ins only from this station's tablet and only for people on the shift.
 
-import { type Directory, directory, localDate, rosterStation } from "../../directory.js";
+import { type Directory, directory, localDate, refusalText, rosterStation } from "../../directory.js";
 import { t, when } from "../../i18n.js";
 import type { Session } from "../../session.js";
 import type { Shift } from "../../views.js";
@@ -58,7 +58,7 @@ async function sign(session: Session, stationDoc: string, shift: Shift, person: 
     toast(`${session.personName(person)} ${checkin ? t("signedOut") : t("signedIn")}`);
     session.changed();
   } catch (error) {
-    toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
+    toast(refusalText(error), "error");
   }
 }
 

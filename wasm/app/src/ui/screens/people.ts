@@ -21,11 +21,11 @@ export function peopleScreen(session: Session): HTMLElement {
   return h("main", { class: "screen" },
     h("div", { class: "toolbar" },
       h("h1", {}, t("peopleTitle")),
-      h("button", { class: "primary", "data-testid": "add-person", onclick: () => { adding = !adding; redraw(); } }, t("addPerson")),
-      h("a", { href: "#/import/people", class: "button-link", "data-testid": "import-people" }, t("importPeople")),
+      session.isCoordinator ? h("button", { class: "primary", "data-testid": "add-person", onclick: () => { adding = !adding; redraw(); } }, t("addPerson")) : null,
+      session.isCoordinator ? h("a", { href: "#/import/people", class: "button-link", "data-testid": "import-people" }, t("importPeople")) : null,
       toggleLeft,
       h("span", { class: "count" }, String(people.length))),
-    adding ? addForm(session, dir) : null,
+    adding && session.isCoordinator ? addForm(session, dir) : null,
     people.length === 0
       ? h("p", { class: "empty" }, t("empty"))
       : h("ul", { class: "cards", "data-testid": "people" }, people.map((p) => personCard(dir, p))));

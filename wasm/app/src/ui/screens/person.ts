@@ -13,6 +13,9 @@ export function personScreen(session: Session, id: string): HTMLElement {
   const back = h("a", { href: "#/people", class: "button-link", "data-testid": "back-to-people" }, `← ${t("backToPeople")}`);
   if (!dir || !person) return h("main", { class: "screen narrow" }, back, h("p", { class: "empty" }, t("unknownPerson")));
   const community = session.device.community;
+  if (!session.isCoordinator) {
+    return h("main", { class: "screen narrow" }, back, h("h1", {}, person.name), h("p", { class: "help" }, t("coordinatorsOnly")));
+  }
   const form = personForm(dir, person, (edited) => {
     void attempt(session, () => session.client.editPerson(community, JSON.stringify(edited), Date.now()), t("saved"));
   });

@@ -3,7 +3,7 @@
 // staffing shifts: assign a person or partner unit (covering an uncovered shift) and
 // swap two people's shifts (换班). Every check is in the wasm client.
 
-import { type Directory, type RosterStation, type TemplateSlot, activePeople, attempt, byName, localDate } from "../../directory.js";
+import { type Directory, type RosterStation, type TemplateSlot, activePeople, attempt, byName, localDate, refusalText } from "../../directory.js";
 import { t } from "../../i18n.js";
 import { randomHex, type Session } from "../../session.js";
 import type { Shift } from "../../views.js";
@@ -30,7 +30,7 @@ export function templateCard(session: Session, stationDoc: string, station: Rost
       toast(added === 0 ? t("weekUpToDate") : t("weekBuilt"));
       session.changed();
     } catch (error) {
-      toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
+      toast(refusalText(error), "error");
     }
   };
   return h("section", { class: "card", "data-testid": "roster-template" },

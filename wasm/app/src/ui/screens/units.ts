@@ -14,13 +14,13 @@ export function unitsScreen(session: Session): HTMLElement {
   const units = byName(Object.values(dir.units));
   return h("main", { class: "screen" },
     h("h1", {}, t("unitsTitle")),
-    unitForm(session, null),
+    session.isCoordinator ? unitForm(session, null) : null,
     units.length === 0
       ? h("p", { class: "empty" }, t("empty"))
-      : h("ul", { class: "cards", "data-testid": "units" }, units.map((u) => editing === u.id ? h("li", {}, unitForm(session, u)) : unitCard(u))));
+      : h("ul", { class: "cards", "data-testid": "units" }, units.map((u) => editing === u.id ? h("li", {}, unitForm(session, u)) : unitCard(u, session.isCoordinator))));
 }
 
-function unitCard(unit: Unit): HTMLElement {
+function unitCard(unit: Unit, editable: boolean): HTMLElement {
   const edit = () => {
     editing = unit.id;
     window.dispatchEvent(new Event("hashchange"));
@@ -28,7 +28,7 @@ function unitCard(unit: Unit): HTMLElement {
   return h("li", { class: "card", "data-testid": "unit", "data-unit": unit.id, "data-name": unit.name },
     h("div", { class: "card-top" }, h("strong", {}, unit.name), unit.kind ? h("span", { class: "chip" }, label(unit.kind)) : null),
     unit.contact_person ? h("p", { class: "meta" }, `${t("contactPerson")}：${unit.contact_person}`) : null,
-    h("button", { "data-testid": "edit-unit", onclick: edit }, t("edit")));
+    editable ? h("button", { "data-testid": "edit-unit", onclick: edit }, t("edit")) : null);
 }
 
 /** Adds a unit (`current` null) or edits one. */
