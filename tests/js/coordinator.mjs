@@ -56,16 +56,18 @@ async function run(args) {
   const problems = [];
   const browser = await chromium.launch({ executablePath: args.chromium, args: CHROMIUM_ARGS, headless: true });
   const timings = {};
+  let current = "starting";
   const timed = async (name, work) => {
+    current = name;
     const start = Date.now();
     const result = await work();
     timings[name] = Date.now() - start;
     return result;
   };
+  const base = new URL("/", args.url).href;
+  const page = await newPage(browser, args, { width: 1280, height: 800 }, problems);
+  const tablet = await newPage(browser, args, { width: 800, height: 1280 }, problems);
   try {
-    const base = new URL("/", args.url).href;
-    const page = await newPage(browser, args, { width: 1280, height: 800 }, problems);
-    const tablet = await newPage(browser, args, { width: 800, height: 1280 }, problems);
     const scene = { page, tablet, station: args.station, artifacts: args.artifacts, shots: [], people: {}, units: {} };
     await timed("enroll", () => step.enroll(page, base, args.coordinatorCode, "协调员平板"));
     await timed("people", () => step.addPeople(scene, FIVE));
@@ -106,12 +108,18 @@ async function run(args) {
       return s.station(s.community().stations[station].doc).shifts[shift].checkins[person];
     }, { station: args.station, shift: duty.shift, person });
     await timed("catalogue", () => step.keepCatalogue(scene, "社区理发一次"));
+    current = "checks";
     if (problems.length) throw new Error(problems.join("\n"));
     return {
       ok: true, people: scene.people, unit: scene.units[UNIT.name], edited_card: card,
       picker_offers_left: pickerOffersLeft, week: days, evenings, tablet_sees: seen,
       duty_shift: duty.shift, checkin, screenshots: scene.shots, timings_ms: timings,
     };
+  } catch (error) {
+    // Where it stopped, for the log and the artifacts.
+    await page.screenshot({ path: `${args.artifacts}/coordinator-failed.png`, fullPage: true }).catch(() => {});
+    await tablet.screenshot({ path: `${args.artifacts}/coordinator-failed-tablet.png`, fullPage: true }).catch(() => {});
+    throw new Error(`step ${current}: ${error.message}\n${problems.join("\n")}`);
   } finally {
     await browser.close();
   }

@@ -14,6 +14,7 @@ use wish_client_core::model::{CommunityView, MemberKind, StationView};
 use wish_client_core::ops::community as directory;
 use wish_client_core::ops::station as roster;
 use wish_client_core::ops::DomainError;
+use wish_client_core::proto::DocumentId;
 
 use crate::convert::{doc_id, from_json, js_error, ms, to_json};
 use crate::coordinator_errors::refusal;
@@ -218,6 +219,33 @@ impl WishClient {
         })
     }
 
+    /// Follows only the community and the documents of `stations` (a JSON array of station
+    /// ids), not their wishes: what a shared station tablet needs (it may read no wish).
+    /// Returns how many documents were new.
+    #[wasm_bindgen(js_name = followStations)]
+    pub fn follow_stations(
+        &mut self,
+        community: &str,
+        stations_json: &str,
+    ) -> Result<u32, JsError> {
+        let community_id = doc_id(community)?;
+        let stations: Vec<String> = from_json("station list", stations_json)?;
+        let linked = self
+            .driver
+            .document(&community_id)
+            .and_then(|d| CommunityView::read(d).ok())
+            .map(|c| station_docs(&c, &stations))
+            .unwrap_or_default();
+        let mut opened = 0;
+        for id in std::iter::once(community_id).chain(linked) {
+            if self.driver.document(&id).is_none() {
+                self.driver.open_document(id);
+                opened += 1;
+            }
+        }
+        Ok(opened)
+    }
+
     /// The shifts of `date` that `person` is on at the station, as JSON `Shift`s (the
     /// shared tablet finds whom a typed or scanned personal code names).
     #[wasm_bindgen(js_name = shiftsOf)]
@@ -254,6 +282,16 @@ impl WishClient {
             .ok_or_else(|| js_error("the community directory is not on this tablet yet"))?;
         CommunityView::read(doc).map_err(js_error)
     }
+}
+
+/// The station documents the community names for `stations`.
+fn station_docs(community: &CommunityView, stations: &[String]) -> Vec<DocumentId> {
+    community
+        .stations
+        .iter()
+        .filter(|(id, _)| stations.contains(id))
+        .filter_map(|(_, s)| s.doc.parse().ok())
+        .collect()
 }
 
 fn member_kind(kind: &str) -> Result<MemberKind, JsError> {

@@ -61,7 +61,11 @@ pub async fn documents(
         docs.into_iter().collect()
     })
     .await?;
-    let ledger = ledger_of(&state, &community).await?;
+    // A shared station tablet may not read the ledger; it is not offered one.
+    let ledger = match who.role {
+        Role::StationTablet => None,
+        _ => ledger_of(&state, &community).await?,
+    };
     Ok(Json(Followed {
         community,
         ledger,

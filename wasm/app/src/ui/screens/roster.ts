@@ -54,7 +54,8 @@ function shiftRow(session: Session, dir: Directory | null, stationDoc: string, s
       toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
     }
   };
-  const names = Object.keys(shift.assignees).map((p) => session.personName(p));
+  // Names from the directory read once per screen (session.personName reads it per call).
+  const names = Object.keys(shift.assignees).map((p) => dir?.people[p]?.name ?? dir?.units[p]?.name ?? "");
   return h("li", { class: `shift${names.length === 0 ? " uncovered" : ""}`, "data-testid": "shift", "data-shift": shift.id, "data-date": shift.date, "data-start": shift.start },
     h("strong", {}, `${dayLabel(shift.date)} ${shift.start}–${shift.end}`), " ",
     shift.note ? h("span", { class: "chip" }, shift.note) : null,
