@@ -20,6 +20,7 @@ export async function go(page, route) {
 
 export async function shot(scene, page, name) {
   const path = join(scene.artifacts, `${name}.png`);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   scene.shots.push(path);
 }

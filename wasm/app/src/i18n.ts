@@ -87,7 +87,7 @@ const zh = {
   importPeople: "导入人员名单",
   personName: "姓名",
   personKind: "类别",
-  partyMember: "党员",
+  partyMember: "中共党员",
   modules: "专业模块",
   skills: "技能（用顿号分开）",
   skillsShort: "技能",
