@@ -152,10 +152,12 @@ export class Session {
     }, 200);
   }
 
-  /** Follows the community's links: stations and their wishes; a shared station tablet
-   *  (which may read no wish) only its station. */
+  /** Follows the community's links: stations and their wishes (the office: every
+   *  station, to keep their rosters); a shared station tablet (which may read no wish)
+   *  only its station. */
   private follow(): number {
-    const stations = JSON.stringify(this.device.stations);
+    const all = this.device.role === "office" ? Object.keys(this.community()?.stations ?? {}) : this.device.stations;
+    const stations = JSON.stringify(all);
     return this.device.role === "station_tablet"
       ? this.client.followStations(this.device.community, stations)
       : this.client.followLinks(this.device.community, stations);
