@@ -222,3 +222,16 @@ export async function keepCatalogue(scene, name) {
   await page.locator(`[data-testid=catalogue-item][data-name="${name}"][data-active=false]`).waitFor();
   await shot(scene, page, "coordinator-catalogue");
 }
+
+/** The people screen in English (the switch in the header), then back to Chinese. */
+export async function peopleInEnglish(scene) {
+  const { page } = scene;
+  await go(page, "people");
+  await page.getByTestId("switch-lang").click();
+  await page.locator("[data-testid=add-person]:has-text('Add a person')").waitFor();
+  await shot(scene, page, "coordinator-people-en");
+  const text = await page.locator("main").innerText();
+  await page.getByTestId("switch-lang").click();
+  await page.locator("[data-testid=add-person]:has-text('添加人员')").waitFor();
+  return text;
+}

@@ -108,12 +108,13 @@ async function run(args) {
       return s.station(s.community().stations[station].doc).shifts[shift].checkins[person];
     }, { station: args.station, shift: duty.shift, person });
     await timed("catalogue", () => step.keepCatalogue(scene, "社区理发一次"));
+    const english = await timed("english", () => step.peopleInEnglish(scene));
     current = "checks";
     if (problems.length) throw new Error(problems.join("\n"));
     return {
       ok: true, people: scene.people, unit: scene.units[UNIT.name], edited_card: card,
       picker_offers_left: pickerOffersLeft, week: days, evenings, tablet_sees: seen,
-      duty_shift: duty.shift, checkin, screenshots: scene.shots, timings_ms: timings,
+      duty_shift: duty.shift, checkin, english_has_kinds: /Party member|Expert|Volunteer/.test(english), screenshots: scene.shots, timings_ms: timings,
     };
   } catch (error) {
     // Where it stopped, for the log and the artifacts.

@@ -101,6 +101,11 @@ export function refusalText(error: unknown): string {
   return `${t("actionFailed")}：${words}`;
 }
 
+/** `技能：…` in Chinese, `Skills: …` in English. */
+export function labelled(name: string, value: string): string {
+  return currentLang() === "en" ? `${name}: ${value}` : `${name}：${value}`;
+}
+
 /** Splits a typed list (、，, or spaces) into its items. */
 export function splitList(text: string): string[] {
   return text.split(/[、，,;；\s]+/).map((s) => s.trim()).filter(Boolean);

@@ -1,7 +1,7 @@
 // 人员: the community's volunteers, party members and experts by name, with their kind,
 // modules, skills, unit and stations; add a person, open one to edit, import a list.
 
-import { type Directory, type DirectoryPerson, attempt, byName, directory } from "../../directory.js";
+import { type Directory, type DirectoryPerson, attempt, byName, directory, labelled } from "../../directory.js";
 import { label, t } from "../../i18n.js";
 import { randomHex, type Session } from "../../session.js";
 import { h } from "../dom.js";
@@ -52,7 +52,7 @@ function personCard(dir: Directory, person: DirectoryPerson): HTMLElement {
         person.party_member && person.role !== "member" ? h("span", { class: "chip chip-party" }, t("partyMember")) : null,
         person.left_at === null ? null : h("span", { class: "chip chip-left", "data-testid": "person-left" }, t("hasLeft"))),
       person.modules.length ? h("div", { class: "card-top" }, person.modules.map((m) => h("span", { class: "chip chip-module" }, label(m)))) : null,
-      person.skills.length ? h("p", { class: "meta" }, `${t("skillsShort")}：${person.skills.join("、")}`) : null,
-      unit ? h("p", { class: "meta" }, `${t("unit")}：${unit}`) : null,
-      stations.length ? h("p", { class: "meta" }, `${t("stations")}：${stations.join("、")}`) : null));
+      person.skills.length ? h("p", { class: "meta" }, labelled(t("skillsShort"), person.skills.join("、"))) : null,
+      unit ? h("p", { class: "meta" }, labelled(t("unit"), unit)) : null,
+      stations.length ? h("p", { class: "meta" }, labelled(t("stations"), stations.join("、"))) : null));
 }

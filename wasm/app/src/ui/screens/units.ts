@@ -1,7 +1,7 @@
 // 共建单位: the partner units (驻区单位 / 共建单位) that staff shifts and claim wishes:
 // name, kind and contact person; add one, edit one in place.
 
-import { type Unit, attempt, byName, directory, UNIT_KINDS } from "../../directory.js";
+import { type Unit, attempt, byName, directory, labelled, UNIT_KINDS } from "../../directory.js";
 import { label, t } from "../../i18n.js";
 import { randomHex, type Session } from "../../session.js";
 import { field, formValues, h, select } from "../dom.js";
@@ -27,7 +27,7 @@ function unitCard(unit: Unit, editable: boolean): HTMLElement {
   };
   return h("li", { class: "card", "data-testid": "unit", "data-unit": unit.id, "data-name": unit.name },
     h("div", { class: "card-top" }, h("strong", {}, unit.name), unit.kind ? h("span", { class: "chip" }, label(unit.kind)) : null),
-    unit.contact_person ? h("p", { class: "meta" }, `${t("contactPerson")}：${unit.contact_person}`) : null,
+    unit.contact_person ? h("p", { class: "meta" }, labelled(t("contactPerson"), unit.contact_person)) : null,
     editable ? h("button", { "data-testid": "edit-unit", onclick: edit }, t("edit")) : null);
 }
 
