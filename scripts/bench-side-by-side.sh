@@ -60,6 +60,9 @@ run relay-ours --spawn-ours relay "${RELAY_ARGS[@]}"
 run relay-reference --spawn-reference relay "${RELAY_ARGS[@]}"
 if [[ "${SKIP_INGEST:-0}" != 1 ]]; then
     run ingest-ours --spawn-ours ingest "${INGEST_ARGS[@]}"
+    # The same load written as enrolled volunteers: wish documents, every change reviewed
+    # by the write rules (the run above uses the administrator token, which is not).
+    run ingest-ours-volunteers --spawn-ours ingest "${INGEST_ARGS[@]}" --as-volunteers
     run ingest-reference --spawn-reference ingest "${INGEST_ARGS[@]}"
 fi
 
@@ -81,6 +84,7 @@ def load(name):
 ro, rr = load("relay-ours"), load("relay-reference")
 have_ingest = os.path.exists(os.path.join(out, "ingest-ours.json")) and os.environ.get("SKIP_INGEST") != "1"
 io, ir = (load("ingest-ours"), load("ingest-reference")) if have_ingest else (None, None)
+iv = load("ingest-ours-volunteers") if have_ingest else None
 
 def usage(r, field):
     u = r.get("server_usage") or {}
@@ -109,6 +113,9 @@ row("relay server peak RSS", kib(usage(ro, "peak_rss_kib")), kib(usage(rr, "peak
 row("relay server CPU", usage(ro, "cpu_secs"), usage(rr, "cpu_secs"), "s", True)
 if have_ingest:
     row("ingest acknowledged changes/s", io["changes_per_sec"], ir["changes_per_sec"], "/s", False)
+    row("ingest changes/s as volunteers (write rules on)", iv["changes_per_sec"], ir["changes_per_sec"], "/s", False)
+    row("ingest ack p99 as volunteers", iv["ack_latency"]["p99_ms"], ir["ack_latency"]["p99_ms"], "ms", True)
+    row("ingest server CPU as volunteers", usage(iv, "cpu_secs"), usage(ir, "cpu_secs"), "s", True)
     for q in ("p50_ms", "p99_ms"):
         row(f"ingest ack latency {q[:-3]}", io["ack_latency"][q], ir["ack_latency"][q], "ms", True)
     row("ingest documents converged", io["docs_converged"], ir["docs_converged"], "", False)

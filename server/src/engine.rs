@@ -23,6 +23,8 @@ mod counters;
 mod deletion;
 mod document;
 mod hook;
+mod inflation;
+mod limits;
 mod loading;
 mod review;
 mod session;
@@ -40,6 +42,8 @@ use connection::Connections;
 pub use counters::{EngineCounters, Refusal};
 pub use document::tombstone_key;
 pub use hook::{aux_key, DocHook, HookContext};
+pub use inflation::{inflated_size, InflationError};
+pub use limits::EngineLimits;
 use loading::DocSlot;
 
 /// Limits and timings of the engine.
@@ -49,6 +53,8 @@ pub struct EngineConfig {
     pub idle_unload_ms: u64,
     /// Incremental chunks on disk before the document is compacted into one snapshot.
     pub compact_after_chunks: usize,
+    /// Abuse limits: what one device or connection may make the engine hold.
+    pub limits: EngineLimits,
 }
 
 impl Default for EngineConfig {
@@ -56,6 +62,7 @@ impl Default for EngineConfig {
         Self {
             idle_unload_ms: 60_000,
             compact_after_chunks: 32,
+            limits: EngineLimits::default(),
         }
     }
 }
@@ -144,6 +151,8 @@ pub struct Engine {
     server_actor: automerge::ActorId,
     /// Distinguishes refusal records and signals.
     refusal_seq: u64,
+    /// Refused changes recorded per device in the current hour.
+    refusal_budgets: limits::RefusalBudgets,
     counters: EngineCounters,
 }
 
@@ -163,6 +172,7 @@ impl Engine {
             actors: Default::default(),
             server_actor,
             refusal_seq: 0,
+            refusal_budgets: Default::default(),
             counters: EngineCounters::default(),
         }
     }

@@ -96,3 +96,21 @@ fn soak_with_churn_loses_no_edit_across_a_restart() {
     assert!(report["soaked_server"]["cpu_secs"].as_f64().unwrap() > 0.0);
     assert!(!report["samples"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn ingest_as_volunteers_has_every_change_accepted_by_the_write_rules() {
+    let report = bench(&[
+        "ingest",
+        "--clients",
+        "2",
+        "--docs-per-client",
+        "2",
+        "--duration-secs",
+        "1",
+        "--as-volunteers",
+    ]);
+    assert_eq!(report["as_volunteers"], true);
+    assert_eq!(report["converged"], true);
+    assert_eq!(report["local_errors"], 0);
+    assert!(report["acked_changes"].as_u64().unwrap() > 0, "{report}");
+}

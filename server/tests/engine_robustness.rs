@@ -74,6 +74,7 @@ impl Harness {
             EngineConfig {
                 idle_unload_ms: 5,
                 compact_after_chunks: 3,
+                ..EngineConfig::default()
             },
         );
         Self {

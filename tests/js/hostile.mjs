@@ -93,6 +93,9 @@ const attacks = {
     doc.events[eid] = { id: eid, kind: "published", at: now, ...me() }
   },
   "move-station": doc => { doc.station = "s-elsewhere" },
+  // Point the wish at a contact document of the attacker's choosing (after a deletion
+  // only the station's coordinator may link a new one).
+  "relink-contact": doc => { doc.contact = "4XJzcmnmqdBhDAvmkEXoLmXeuQyc" },
   "server-actor": doc => { doc.title = "以服务器的名义" },
 }
 

@@ -202,3 +202,14 @@ async fn the_servers_actor_is_reserved() -> anyhow::Result<()> {
     assert_eq!(observer["title"], "需要上门问诊");
     Ok(())
 }
+
+#[tokio::test]
+async fn only_the_coordinator_links_a_contact() -> anyhow::Result<()> {
+    let scene = Scene::start()?;
+    let observer = refused(&scene, 10, "relink-contact", "wish.contact").await?;
+    assert_ne!(
+        observer["contact"], "4XJzcmnmqdBhDAvmkEXoLmXeuQyc",
+        "{observer}"
+    );
+    Ok(())
+}

@@ -17,6 +17,7 @@ impl Harness {
         let config = EngineConfig {
             idle_unload_ms: 5,
             compact_after_chunks: 3,
+            ..EngineConfig::default()
         };
         Self {
             engine: Engine::new(PeerId::new("server"), StorageId::new("s"), config),

@@ -32,6 +32,7 @@ mod seed;
 mod soak;
 mod spawn;
 mod target;
+mod volunteers;
 
 use clap::{Args, Subcommand};
 

@@ -26,6 +26,9 @@ enum ContactCommand {
     /// Delete a resident's contact document: removed from storage, tombstoned so no
     /// tablet can upload it again, and unlinked from its wish.
     Delete { doc: String },
+    /// Compact the database file after deletions: live pages move into the freed space
+    /// and the file shrinks, so deleted residents' bytes in its freed tail are gone.
+    Compact,
 }
 
 #[derive(Args)]
@@ -40,11 +43,32 @@ pub struct AuditArgs {
 }
 
 pub fn run(args: ContactArgs) -> anyhow::Result<()> {
-    let ContactCommand::Delete { doc } = args.command;
+    match args.command {
+        ContactCommand::Delete { doc } => delete(&args.data, &doc),
+        ContactCommand::Compact => compact(&args.data),
+    }
+}
+
+fn compact(data: &std::path::Path) -> anyhow::Result<()> {
+    let path = crate::server::database_path(data);
+    let (before, after) = crate::storage::RedbStore::compact_file(&path).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot compact {}: {e} (is a server running on this data directory? Stop it first)",
+            path.display()
+        )
+    })?;
+    print_line(&format!(
+        "compacted {}: {before} bytes before, {after} after",
+        path.display()
+    ));
+    Ok(())
+}
+
+fn delete(data: &std::path::Path, doc: &str) -> anyhow::Result<()> {
     let id: DocumentId = doc.parse().map_err(|e| anyhow::anyhow!("{doc}: {e}"))?;
-    let store = open_offline_store(&args.data)?;
+    let store = open_offline_store(data)?;
     let contact = load_doc(store.as_ref(), &id)?
-        .ok_or_else(|| anyhow::anyhow!("no contact document {id} in {}", args.data.display()))?;
+        .ok_or_else(|| anyhow::anyhow!("no contact document {id} in {}", data.display()))?;
     let view = ContactView::read(&contact.doc)?;
     let mut batch = DocBatch::default();
     batch.delete_document(id, now_ms());

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::engine::EngineConfig;
+use crate::engine::{EngineConfig, EngineLimits};
 use crate::http::Limits;
 use crate::server::{serve, ServerConfig};
 
@@ -40,6 +40,9 @@ pub struct ServeArgs {
     /// Seconds a document with no peers stays in memory.
     #[arg(long, default_value_t = EngineConfig::default().idle_unload_ms / 1000)]
     idle_unload_secs: u64,
+    /// Documents one /sync connection may follow; the next one closes the connection.
+    #[arg(long, default_value_t = EngineLimits::default().max_documents_per_connection)]
+    max_documents_per_connection: usize,
     /// MiB of database pages redb may cache in memory.
     #[arg(long, default_value_t = crate::storage::DEFAULT_CACHE_BYTES / (1024 * 1024))]
     storage_cache_mib: usize,
@@ -79,6 +82,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     };
     let engine = EngineConfig {
         idle_unload_ms: args.idle_unload_secs * 1000,
+        limits: EngineLimits {
+            max_documents_per_connection: args.max_documents_per_connection,
+            ..EngineLimits::default()
+        },
         ..EngineConfig::default()
     };
     let config = ServerConfig {

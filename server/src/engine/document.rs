@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use automerge::sync::{self, SyncDoc};
-use automerge::{Automerge, ChangeHash};
+use automerge::{Automerge, ChangeHash, ReadDoc};
 use sha2::{Digest, Sha256};
 use wish_client_core::proto::{DocumentId, PeerId, StorageId};
 
@@ -43,6 +43,8 @@ pub(super) struct DocState {
     pub last_active_ms: u64,
     /// What access decisions need to know, read from the contents.
     pub meta: DocMeta,
+    /// Bytes of received changes automerge holds back until their dependencies arrive.
+    waiting_bytes: u64,
 }
 
 /// The key that marks a deleted document.
@@ -63,6 +65,7 @@ impl DocState {
             aux: Default::default(),
             last_active_ms: now_ms,
             meta: DocMeta::default(),
+            waiting_bytes: 0,
         };
         for (key, bytes) in entries {
             state.absorb_entry(key, bytes);
@@ -184,6 +187,38 @@ impl DocState {
         };
         self.doc = restored;
         if let Some(session) = self.sessions.get_mut(peer) {
+            session.state = sync::State::new();
+            session.heads_announced.clear();
+        }
+        self.refresh_meta();
+        true
+    }
+
+    /// Counts `bytes` of a just-applied message as waiting if automerge now holds changes
+    /// back for missing dependencies (or forgets the count once none wait). True once
+    /// the waiting bytes pass `limit`.
+    pub fn note_waiting_changes(&mut self, bytes: u64, limit: u64) -> bool {
+        if self.doc.get_missing_deps(&[]).is_empty() {
+            self.waiting_bytes = 0;
+            return false;
+        }
+        self.waiting_bytes = self.waiting_bytes.saturating_add(bytes);
+        self.waiting_bytes > limit
+    }
+
+    /// Goes back to `before` (the heads before the message that passed the limit), which
+    /// drops the changes waiting for dependencies too (automerge keeps them in the
+    /// document value; a fork leaves them behind), and starts every session over, so
+    /// honest peers offer again what the server lacks. False if automerge could not
+    /// rebuild the document (the caller then unloads it).
+    pub fn drop_waiting_changes(&mut self, before: &[ChangeHash]) -> bool {
+        let doc = &self.doc;
+        let Ok(Ok(rebuilt)) = catch_unwind(AssertUnwindSafe(|| doc.fork_at(before))) else {
+            return false;
+        };
+        self.doc = rebuilt;
+        self.waiting_bytes = 0;
+        for session in self.sessions.values_mut() {
             session.state = sync::State::new();
             session.heads_announced.clear();
         }

@@ -132,6 +132,7 @@ impl Engine {
 
     pub(super) fn unload_idle_documents(&mut self) {
         let now = self.now_ms;
+        self.refusal_budgets.forget_old(now);
         let idle = self.config.idle_unload_ms;
         let before = self.docs.len();
         self.docs.retain(|_, slot| match slot {

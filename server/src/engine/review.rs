@@ -106,11 +106,15 @@ impl Engine {
     }
 
     /// Undoes the change, records and reports the refusal. A refused creation leaves an
-    /// empty document, which is dropped and answered as absent.
+    /// empty document, which is dropped and answered as absent. A device past its hourly
+    /// budget of refusals is disconnected instead, and nothing more is stored.
     fn refuse_write(&mut self, change: &Applied<'_>, refusal: Refusal) {
         let hashes = self.changes_since(change.doc_id, change.before);
         let device = self.device_of(change.conn);
         let was_empty = change.before.is_empty();
+        if !self.undo(change, was_empty) || !self.spend_refusal_budget(change.conn, &device) {
+            return;
+        }
         let counted = if was_empty {
             Counted::Creation
         } else {
@@ -123,8 +127,16 @@ impl Engine {
         self.audit(counted.label(), &device, &detail);
         self.record_refusal(change, &device, &refusal, hashes);
         if was_empty {
+            self.unavailable(change.conn, change.doc_id);
+        }
+    }
+
+    /// Takes the refused change out of memory. False if the document could not be
+    /// rebuilt (it is then unloaded and the writer disconnected).
+    fn undo(&mut self, change: &Applied<'_>, was_empty: bool) -> bool {
+        if was_empty {
             self.discard(change.doc_id);
-            return self.unavailable(change.conn, change.doc_id);
+            return true;
         }
         let restored = ready_in(&mut self.docs, &change.doc_id)
             .is_some_and(|state| state.restore(change.before, change.peer_id));
@@ -135,6 +147,7 @@ impl Engine {
                 "change refused and the document could not be restored",
             );
         }
+        restored
     }
 
     fn changes_since(&mut self, doc_id: DocumentId, before: &[ChangeHash]) -> Vec<String> {

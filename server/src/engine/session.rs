@@ -32,6 +32,9 @@ impl Engine {
             Ok(message) => message,
             Err(e) => return self.refuse(conn, &format!("invalid sync message for {doc_id}: {e}")),
         };
+        if !self.within_inflation_limit(conn, doc_id, &message) {
+            return;
+        }
         if ready_in(&mut self.docs, &doc_id).is_none() {
             self.ready_or_queue(doc_id, conn, original);
             return;
@@ -46,6 +49,9 @@ impl Engine {
         let Some(read_only) = self.admit(conn, doc_id, &meta, is_request, &message) else {
             return;
         };
+        if !self.within_document_limit(conn, doc_id) {
+            return;
+        }
         let Some(peer_id) = self.start_session(conn, doc_id, read_only) else {
             return;
         };
@@ -146,6 +152,7 @@ impl Engine {
             return;
         };
         let before = state.doc.get_heads();
+        let change_bytes: u64 = message.changes.iter().map(|c| c.len() as u64).sum();
         let patches = match state.apply_logged(peer_id, message, !admin) {
             Ok(patches) => patches,
             Err(ApplyError::Rejected(reason)) => return self.refuse(conn, &reason),
@@ -157,6 +164,12 @@ impl Engine {
         };
         let changed = state.doc.get_heads() != before;
         tracing::debug!(doc = %doc_id, peer = %peer_id, changed, "applied sync message");
+        if change_bytes > 0 {
+            self.bound_waiting_changes(conn, doc_id, &before, change_bytes);
+            if self.conns.peer(conn).is_none() {
+                return;
+            }
+        }
         if changed {
             let applied = Applied {
                 conn,
@@ -321,6 +334,9 @@ impl Engine {
         let Some(doc_id) = message.document_id() else {
             return;
         };
+        if !self.may_relay_ephemeral(conn, doc_id, &message) {
+            return;
+        }
         let sender = message.sender_id().cloned();
         let targets: Vec<(PeerId, ConnId)> = match self.ready_mut(&doc_id) {
             Some(state) => state

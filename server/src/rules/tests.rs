@@ -337,6 +337,19 @@ fn coordinator_stamps_on_behalf_are_audited() {
 }
 
 #[test]
+fn only_a_coordinator_links_a_new_contact_after_deletion() {
+    // The server unlinks a deleted contact by setting `contact` to null; a new one may
+    // then be linked by the station's coordinator only, never by the collector's tablet
+    // (which could otherwise re-attach the data the resident asked to delete).
+    let mut unlinked = collected();
+    put_scalar(&mut unlinked, "contact", ScalarValue::Null);
+    let relink = |d: &mut Automerge| put_root(d, "contact", "new-contact-doc");
+    refused_by(review(&unlinked, &collector(), relink), "wish.contact");
+    refused_by(review(&unlinked, &outsider(), relink), "wish.contact");
+    review(&unlinked, &coordinator(), relink).expect("the coordinator relinks");
+}
+
+#[test]
 fn the_administrator_is_not_checked() {
     let admin = Principal::administrator();
     review(&assigned(), &admin, |d| {

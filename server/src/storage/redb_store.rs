@@ -50,6 +50,18 @@ impl RedbStore {
         Self::with_database(db)
     }
 
+    /// Compacts the database file at `path` (no server may hold it open): redb moves
+    /// live pages into freed space and shortens the file, so the bytes of deleted
+    /// documents in the freed tail are gone. Returns the file's size before and after.
+    pub fn compact_file(path: &Path) -> Result<(u64, u64), StorageError> {
+        let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let before = size(path);
+        let mut db = Database::builder().create(path).map_err(backend)?;
+        while db.compact().map_err(backend)? {}
+        drop(db);
+        Ok((before, size(path)))
+    }
+
     fn with_database(db: Database) -> Result<Self, StorageError> {
         // Create the table up front so that readers never see "table does not exist".
         let txn = db.begin_write().map_err(backend)?;
@@ -191,5 +203,42 @@ mod tests {
             store.load(&key(["meta", "storage-id"])).unwrap(),
             Some(b"abc".to_vec())
         );
+    }
+
+    #[test]
+    fn compaction_removes_deleted_bytes_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("store.redb");
+        let marker = b"RESIDENT-PHONE-13800138000";
+        {
+            let store = RedbStore::open(&path).unwrap();
+            let mut batch = WriteBatch::default();
+            for n in 0..200 {
+                batch.put(key(["kept", &n.to_string()]), vec![7; 2_000]);
+                batch.put(key(["contact", &n.to_string()]), marker.repeat(500));
+            }
+            store.commit(batch).unwrap();
+            let mut batch = WriteBatch::default();
+            for n in 0..200 {
+                batch.delete(key(["contact", &n.to_string()]));
+            }
+            store.commit(batch).unwrap();
+        }
+        let contains_marker = |p: &Path| {
+            let bytes = std::fs::read(p).unwrap();
+            bytes.windows(marker.len()).any(|w| w == marker)
+        };
+        assert!(
+            contains_marker(&path),
+            "redb keeps freed pages as they were"
+        );
+        let (before, after) = RedbStore::compact_file(&path).unwrap();
+        assert!(after < before, "{before} -> {after}");
+        assert!(
+            !contains_marker(&path),
+            "after compaction the bytes are gone"
+        );
+        let store = RedbStore::open(&path).unwrap();
+        assert_eq!(store.load_range(&["kept".to_owned()]).unwrap().len(), 200);
     }
 }

@@ -96,4 +96,9 @@ pub struct IngestArgs {
     /// How acknowledgements are observed; probed from the server when not given.
     #[arg(long, value_enum)]
     pub ack: Option<AckMode>,
+    /// Write as enrolled volunteer tablets (wish documents, every change reviewed by the
+    /// write rules) instead of with the administrator token on untyped documents. Needs
+    /// `--spawn-ours`: the devices are enrolled in its data directory before it starts.
+    #[arg(long)]
+    pub as_volunteers: bool,
 }

@@ -22,6 +22,39 @@ use super::peer::{Behaviour, Peer};
 use super::report::{self, emit, traffic_lines, unix_time, usage_lines, Latency, Summary};
 use super::spawn::{ServerKind, ServerUsage};
 use super::target::Target;
+use super::volunteers::{self, Volunteer};
+
+/// What a writer writes: the counter document, or wishes as an enrolled volunteer.
+#[derive(Clone)]
+enum Content {
+    Counter,
+    Wishes(Volunteer),
+}
+
+impl Content {
+    fn create(&self, driver: &mut ClientDriver) -> anyhow::Result<(DocumentId, ChangeHash)> {
+        match self {
+            Content::Counter => counter::create(driver),
+            Content::Wishes(volunteer) => volunteers::collect(driver, volunteer, unix_ms()),
+        }
+    }
+
+    fn change(
+        &self,
+        driver: &mut ClientDriver,
+        id: DocumentId,
+        n: u64,
+    ) -> anyhow::Result<ChangeHash> {
+        match self {
+            Content::Counter => counter::set(driver, id, n),
+            Content::Wishes(_) => volunteers::correct_title(driver, id, n),
+        }
+    }
+}
+
+fn unix_ms() -> u64 {
+    crate::runtime::now_ms()
+}
 
 /// One document a client writes, and its changes the server has not acknowledged.
 struct DocTrack {
@@ -69,6 +102,7 @@ impl Window {
 
 /// A writing client.
 struct Writer {
+    content: Content,
     mode: AckMode,
     in_flight: u64,
     docs: Vec<DocTrack>,
@@ -131,7 +165,7 @@ impl Writer {
     /// Makes the next change of document `index`; false if it failed.
     fn make_change(&mut self, driver: &mut ClientDriver, index: usize, now: Instant) -> bool {
         let track = &mut self.docs[index];
-        match counter::set(driver, track.id, track.made) {
+        match self.content.change(driver, track.id, track.made) {
             Ok(hash) => {
                 track.pending.push_back((track.made, hash, now));
                 track.made += 1;
@@ -163,6 +197,8 @@ struct IngestReport {
     ack: AckMode,
     ack_meaning: &'static str,
     client_storage_ids: bool,
+    /// Written as enrolled volunteers (every change reviewed by the write rules).
+    as_volunteers: bool,
     duration_secs: f64,
     changes_per_sec: f64,
     acked_changes: u64,
@@ -183,9 +219,10 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<()> {
     if args.in_flight == 0 {
         bail!("--in-flight must be at least 1");
     }
+    let writers = enroll_writers(&args)?;
     let target = Target::open(&args.common).await?;
     let counters = Arc::new(Counters::default());
-    let outcome = measure(&args, &target, &counters).await;
+    let outcome = measure(&args, &target, &counters, writers).await;
     let usage = target.finish()?;
     let mut report = outcome?;
     report.server_usage = usage;
@@ -197,10 +234,24 @@ pub async fn run(args: IngestArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// What each writer writes; with `--as-volunteers`, enrolls their devices first.
+fn enroll_writers(args: &IngestArgs) -> anyhow::Result<Vec<Content>> {
+    if !args.as_volunteers {
+        return Ok(vec![Content::Counter; args.clients]);
+    }
+    let Some(dir) = &args.common.target.spawn_ours else {
+        bail!("--as-volunteers needs --spawn-ours (devices are enrolled in its data directory)");
+    };
+    std::fs::create_dir_all(dir)?;
+    let enrolled = volunteers::enroll(dir, args.clients, unix_ms())?;
+    Ok(enrolled.into_iter().map(Content::Wishes).collect())
+}
+
 async fn measure(
     args: &IngestArgs,
     target: &Target,
     counters: &Arc<Counters>,
+    contents: Vec<Content>,
 ) -> anyhow::Result<IngestReport> {
     let timeout = args.common.timeout();
     let mode = match args.ack {
@@ -208,7 +259,7 @@ async fn measure(
         None => ack::probe(target.peer("bench".into(), &args.common, counters), timeout).await?,
     };
     tracing::info!(?mode, "acknowledgements: {}", mode.describe());
-    let writers = start_writers(args, target, counters, mode).await?;
+    let writers = start_writers(args, target, counters, mode, contents).await?;
 
     let window = Window {
         start: Instant::now(),
@@ -243,6 +294,7 @@ async fn measure(
         ack: mode,
         ack_meaning: mode.describe(),
         client_storage_ids: !args.common.ephemeral_clients,
+        as_volunteers: args.as_volunteers,
         duration_secs: duration,
         changes_per_sec: totals.acked as f64 / duration,
         acked_changes: totals.acked,
@@ -263,11 +315,17 @@ async fn start_writers(
     target: &Target,
     counters: &Arc<Counters>,
     mode: AckMode,
+    contents: Vec<Content>,
 ) -> anyhow::Result<Vec<Peer<Writer>>> {
     let timeout = args.common.timeout();
     let mut writers = Vec::with_capacity(args.clients);
-    for index in 0..args.clients {
+    for (index, content) in contents.into_iter().enumerate() {
+        let mut config = target.peer(format!("bench-ingest-{index}"), &args.common, counters);
+        if let Content::Wishes(volunteer) = &content {
+            config.url = volunteers::url_for(&target.url, volunteer);
+        }
         let writer = Writer {
+            content,
             mode,
             in_flight: args.in_flight,
             docs: Vec::new(),
@@ -277,7 +335,6 @@ async fn start_writers(
             histogram: report::histogram()?,
             errors: 0,
         };
-        let config = target.peer(format!("bench-ingest-{index}"), &args.common, counters);
         writers.push(Peer::start(config, writer));
     }
     let docs = args.docs_per_client;
@@ -299,7 +356,7 @@ async fn start_writers(
 
 fn create_docs(driver: &mut ClientDriver, writer: &mut Writer, count: usize) -> anyhow::Result<()> {
     for _ in 0..count {
-        let (id, hash) = counter::create(driver)?;
+        let (id, hash) = writer.content.create(driver)?;
         writer
             .docs
             .push(DocTrack::created(id, hash, Instant::now()));
@@ -396,6 +453,12 @@ fn summary(report: &IngestReport) -> Summary {
         ),
     );
     s.line("client storage ids", report.client_storage_ids);
+    let writes = if report.as_volunteers {
+        "wishes, as enrolled volunteers (write rules on)"
+    } else {
+        "counter documents, administrator token (not reviewed)"
+    };
+    s.line("writes", writes);
     s.line("acknowledgement", report.ack_meaning);
     s.line(
         "throughput",
@@ -428,6 +491,7 @@ mod tests {
         let hashes: Vec<ChangeHash> = (1..=3u8).map(|i| ChangeHash([i; 32])).collect();
         let doc = DocumentId::from_bytes([7; 16]);
         let mut writer = Writer {
+            content: Content::Counter,
             mode: AckMode::SyncHeads,
             in_flight: 3,
             docs: vec![DocTrack::created(doc, hashes[0], at)],
