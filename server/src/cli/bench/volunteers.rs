@@ -92,12 +92,13 @@ pub fn collect(
         now_ms,
         contact: None,
     };
-    let heads = driver.change(id, |doc| {
-        collect_wish(doc, &mut Automerge::new(), input)
-            .map(|()| doc.get_heads())
-            .map_err(|e| e.to_string())
-    })?
-    .map_err(|e| anyhow::anyhow!("collecting {id}: {e}"))?;
+    let heads = driver
+        .change(id, |doc| {
+            collect_wish(doc, &mut Automerge::new(), input)
+                .map(|()| doc.get_heads())
+                .map_err(|e| e.to_string())
+        })?
+        .map_err(|e| anyhow::anyhow!("collecting {id}: {e}"))?;
     let hash = heads
         .first()
         .copied()
