@@ -163,7 +163,7 @@ export async function swap(scene, a, b) {
   const rowA = shiftRow(scene, a.date, a.start);
   const id = scene.people[a.name];
   const options = await rowA.locator(`[data-testid=exchange-select][data-person="${id}"] option`).evaluateAll(
-    (all, who) => all.filter((o) => o.textContent.includes(who)).map((o) => o.value), b.name);
+    (all, who) => all.filter((o) => o.value.startsWith("swap|") && o.textContent.includes(who)).map((o) => o.value), b.name);
   if (options.length !== 1) throw new Error(`no single swap option with ${b.name}: ${options}`);
   await rowA.locator(`[data-testid=exchange-select][data-person="${id}"]`).selectOption(options[0]);
   await rowA.locator(`[data-testid=exchange-button][data-person="${id}"]`).click();

@@ -109,20 +109,34 @@ function assignControl(session: Session, dir: Directory | null, stationDoc: stri
   return h("span", { class: "assign" }, choice, h("button", { "data-testid": "assign-button", onclick: assign }, t("assign")));
 }
 
+/** 调换: swap `person` with someone on another shift (换班), or hand their place to an
+ *  active person who is not on this shift (换人). */
 function exchangeControl(session: Session, dir: Directory | null, stationDoc: string, shift: Shift, person: string, others: Shift[]): HTMLElement {
   const name = (id: string) => dir?.people[id]?.name ?? dir?.units[id]?.name ?? "";
-  const candidates: [string, string][] = others
+  const swaps: [string, string][] = others
     .filter((o) => o.id !== shift.id && !(person in o.assignees))
     .flatMap((o) => Object.entries(o.assignees)
       .filter(([id, kind]) => kind === "person" && !(id in shift.assignees))
-      .map(([id]): [string, string] => [`${o.id}|${id}`, `${o.date} ${o.start} ${name(id)}`]));
-  const choice = select("exchange", [["", `${name(person)} · ${t("exchangeWith")}`], ...candidates]);
-  choice.dataset.testid = "exchange-select";
-  choice.dataset.person = person;
-  const exchange = () => {
-    const [otherShift, other] = choice.value.split("|");
-    if (!other) return;
-    void attempt(session, () => session.client.exchangeShifts(stationDoc, shift.id, person, otherShift, other, Date.now()), t("saved"));
+      .map(([id]): [string, string] => [`swap|${o.id}|${id}`, `${o.date} ${o.start} ${name(id)}`]));
+  const handOvers: [string, string][] = activePeople(dir)
+    .filter((p) => !(p.id in shift.assignees))
+    .map((p): [string, string] => [`to|${p.id}`, p.name]);
+  const choice = h("select", { name: "exchange", "data-testid": "exchange-select", "data-person": person },
+    h("option", { value: "" }, `${name(person)} · ${t("exchangeWith")}`),
+    group(t("exchange"), swaps),
+    group(t("handOver"), handOvers)) as HTMLSelectElement;
+  const change = () => {
+    const [how, a, b] = choice.value.split("|");
+    if (how === "swap" && b) {
+      void attempt(session, () => session.client.exchangeShifts(stationDoc, shift.id, person, a, b, Date.now()), t("saved"));
+    } else if (how === "to" && a) {
+      void attempt(session, () => session.client.handOver(stationDoc, session.device.community, shift.id, person, a, "person", Date.now()), t("saved"));
+    }
   };
-  return h("span", { class: "exchange" }, choice, h("button", { "data-testid": "exchange-button", "data-person": person, onclick: exchange }, t("exchange")));
+  return h("span", { class: "exchange" }, choice, h("button", { "data-testid": "exchange-button", "data-person": person, onclick: change }, t("change")));
+}
+
+function group(label: string, options: [string, string][]): HTMLElement | null {
+  if (options.length === 0) return null;
+  return h("optgroup", { label }, options.map(([value, text]) => h("option", { value }, text)));
 }

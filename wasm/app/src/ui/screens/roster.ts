@@ -55,7 +55,7 @@ function shiftRow(session: Session, dir: Directory | null, stationDoc: string, s
     }
   };
   // Names from the directory read once per screen (session.personName reads it per call).
-  const names = Object.keys(shift.assignees).map((p) => dir?.people[p]?.name ?? dir?.units[p]?.name ?? "");
+  const names = Object.keys(shift.assignees).map((p) => assigneeName(dir, p));
   return h("li", { class: `shift${names.length === 0 ? " uncovered" : ""}`, "data-testid": "shift", "data-shift": shift.id, "data-date": shift.date, "data-start": shift.start },
     h("strong", {}, `${dayLabel(shift.date)} ${shift.start}–${shift.end}`), " ",
     shift.note ? h("span", { class: "chip" }, shift.note) : null,
@@ -66,6 +66,13 @@ function shiftRow(session: Session, dir: Directory | null, stationDoc: string, s
       : null,
     // Past shifts are history: only today's and later ones are staffed.
     others && shift.date >= localDate() ? staffing(session, dir, stationDoc, shift, others) : null);
+}
+
+/** A person's or unit's name; someone who left is marked so the coordinator replaces them. */
+function assigneeName(dir: Directory | null, id: string): string {
+  const person = dir?.people[id];
+  if (!person) return dir?.units[id]?.name ?? "";
+  return person.left_at === null ? person.name : `${person.name}（${t("hasLeft")}）`;
 }
 
 /** `11-30 周一` for `2026-11-30`. */
