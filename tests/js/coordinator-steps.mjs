@@ -172,6 +172,17 @@ export async function swap(scene, a, b) {
   await shot(scene, scene.page, "coordinator-roster");
 }
 
+/** 换人: hands `from`'s place on a shift to `to` (by name). */
+export async function handOver(scene, { date, start, name }, to) {
+  const row = shiftRow(scene, date, start);
+  const id = scene.people[name];
+  const select = row.locator(`[data-testid=exchange-select][data-person="${id}"]`);
+  await select.selectOption(`to|${scene.people[to]}`);
+  await row.locator(`[data-testid=exchange-button][data-person="${id}"]`).click();
+  await row.locator(`[data-testid=assignees]:has-text("${to}")`).waitFor();
+  return row.locator("[data-testid=assignees]").innerText();
+}
+
 /** Puts a person on today's first shift at the station (this week's list). */
 export async function onDutyToday(scene, name) {
   const today = await scene.page.evaluate(() => {

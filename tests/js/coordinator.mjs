@@ -1,7 +1,7 @@
 // The coordinator's screens in headless Chromium (tests/tests/coordinator_screens.rs): a
 // coordinator's tablet adds five people and a partner unit, edits one person and
 // deactivates another, builds next week's roster from the template, assigns people and
-// the unit, swaps two people; a second browser context enrolled as the station's shared
+// the unit, swaps two people and hands one place over; a second browser context enrolled as the station's shared
 // tablet (驿站公用平板) signs a person in and out; each tablet sees the other's writes.
 //
 //   node coordinator.mjs --url http://127.0.0.1:PORT --coordinator-code WISH-…
@@ -85,6 +85,7 @@ async function run(args) {
     const pickerOffersLeft = await page.locator("[data-testid=assign-select]").first().locator("option").evaluateAll(
       (options, name) => options.some((o) => o.textContent === name), FIVE[4].name);
     await timed("swap", () => step.swap(scene, { ...monday, name: FIVE[0].name }, { ...tuesday, name: FIVE[1].name }));
+    const handedOver = await timed("hand-over", () => step.handOver(scene, { ...tuesday, name: FIVE[0].name }, FIVE[3].name));
     const duty = await timed("today", () => step.onDutyToday(scene, FIVE[2].name));
     await page.waitForSelector("[data-testid=status-pill][data-pending='0']");
     await timed("tablet-enroll", () => step.enroll(tablet, base, args.tabletCode, "驿站公用平板"));
@@ -114,7 +115,7 @@ async function run(args) {
     return {
       ok: true, people: scene.people, unit: scene.units[UNIT.name], edited_card: card,
       picker_offers_left: pickerOffersLeft, week: days, evenings, tablet_sees: seen,
-      duty_shift: duty.shift, checkin, english_has_kinds: /Party member|Expert|Volunteer/.test(english), screenshots: scene.shots, timings_ms: timings,
+      duty_shift: duty.shift, checkin, tuesday_after_hand_over: handedOver, english_has_kinds: /Party member|Expert|Volunteer/.test(english), screenshots: scene.shots, timings_ms: timings,
     };
   } catch (error) {
     // Where it stopped, for the log and the artifacts.

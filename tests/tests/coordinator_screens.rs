@@ -2,7 +2,8 @@
 //! functions in `tests/js/coordinator-steps.mjs`): on the demo community, a coordinator's
 //! tablet adds five people and a partner unit, edits one person and deactivates another,
 //! builds next week's roster from the template (晚间一小时, 红色周末), assigns people and
-//! the unit, swaps two people's shifts and puts a person on today's shift; a second
+//! the unit, swaps two people's shifts, hands a place over and puts a person on today's
+//! shift; a second
 //! browser context enrolled as the station's shared tablet (驿站公用平板) signs that
 //! person in and out and sees the roster; the coordinator sees the check-in, which names
 //! the shared tablet. Screenshots go to `tests/artifacts/coordinator-*.png` and
