@@ -3,10 +3,9 @@
 //! tablet adds five people and a partner unit, edits one person and deactivates another,
 //! builds next week's roster from the template (晚间一小时, 红色周末), assigns people and
 //! the unit, swaps two people's shifts, hands a place over and puts a person on today's
-//! shift; a second
-//! browser context enrolled as the station's shared tablet (驿站公用平板) signs that
-//! person in and out and sees the roster; the coordinator sees the check-in, which names
-//! the shared tablet. Screenshots go to `tests/artifacts/coordinator-*.png` and
+//! shift; a second browser context enrolled as the station's shared tablet (驿站公用平板)
+//! signs that person in and out and sees the roster; the coordinator sees the check-in,
+//! which names the shared tablet; the people screen is checked in English too. Screenshots go to `tests/artifacts/coordinator-*.png` and
 //! `station-tablet-duty.png`.
 //!
 //! Requirements as for `tablet_app.rs`: the built app (`scripts/build-app.sh`), `node`
