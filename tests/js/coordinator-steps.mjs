@@ -52,6 +52,17 @@ export async function addPeople(scene, people) {
   return scene.people;
 }
 
+/** Searches the people list by a skill; returns the names shown, then clears it. */
+export async function searchPeople(scene, text) {
+  const { page } = scene;
+  await go(page, "people");
+  await page.getByTestId("people-search").fill(text);
+  await page.waitForFunction((t) => [...document.querySelectorAll("[data-testid=person]")].every((c) => c.innerText.includes(t)), text);
+  const names = await page.locator("[data-testid=person]").evaluateAll((cards) => cards.map((c) => c.dataset.name));
+  await page.getByTestId("people-search").fill("");
+  return names;
+}
+
 /** 共建单位: adds a partner unit; returns its id. */
 export async function addUnit(scene, unit) {
   const { page } = scene;

@@ -71,6 +71,7 @@ async function run(args) {
     const scene = { page, tablet, station: args.station, artifacts: args.artifacts, shots: [], people: {}, units: {} };
     await timed("enroll", () => step.enroll(page, base, args.coordinatorCode, "协调员平板"));
     await timed("people", () => step.addPeople(scene, FIVE));
+    const found = await timed("search", () => step.searchPeople(scene, "量血压"));
     await timed("unit", () => step.addUnit(scene, UNIT));
     const card = await timed("edit", () => step.editPerson(scene, FIVE[0].name, { skills: "电脑维修、智能手机教学", unit: UNIT.name }));
     await timed("deactivate", () => step.deactivate(scene, FIVE[4].name));
@@ -115,7 +116,7 @@ async function run(args) {
     return {
       ok: true, people: scene.people, unit: scene.units[UNIT.name], edited_card: card,
       picker_offers_left: pickerOffersLeft, week: days, evenings, tablet_sees: seen,
-      duty_shift: duty.shift, checkin, tuesday_after_hand_over: handedOver, english_has_kinds: /Party member|Expert|Volunteer/.test(english), screenshots: scene.shots, timings_ms: timings,
+      duty_shift: duty.shift, checkin, search_blood_pressure: found, tuesday_after_hand_over: handedOver, english_has_kinds: /Party member|Expert|Volunteer/.test(english), screenshots: scene.shots, timings_ms: timings,
     };
   } catch (error) {
     // Where it stopped, for the log and the artifacts.

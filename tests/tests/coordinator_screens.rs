@@ -76,6 +76,7 @@ fn check(seen: &Value) -> anyhow::Result<()> {
         Some(5),
         "{seen}"
     );
+    assert_eq!(seen["search_blood_pressure"], json!(["孙医生"]), "{seen}");
     let card = seen["edited_card"].as_str().unwrap_or_default();
     assert!(
         card.contains("南山区人民医院") && card.contains("智能手机教学"),

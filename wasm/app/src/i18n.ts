@@ -84,6 +84,7 @@ const zh = {
   // The coordinator's screens: people, partner units, roster, catalogue, duty sign-in.
   peopleTitle: "人员",
   addPerson: "添加人员",
+  searchPeople: "搜索姓名或技能",
   importPeople: "导入人员名单",
   personName: "姓名",
   personKind: "类别",
@@ -252,6 +253,7 @@ const en: Strings = {
   noShifts: "No shifts this week",
   peopleTitle: "People",
   addPerson: "Add a person",
+  searchPeople: "Search names or skills",
   importPeople: "Import a list of people",
   personName: "Name",
   personKind: "Kind",
