@@ -170,6 +170,7 @@ impl WishClient {
 
     /// Hands `from`'s place on a shift to `to` (a person or unit of the directory).
     #[wasm_bindgen(js_name = handOver)]
+    // JS calls it with plain arguments, like the other bindings (no options object).
     #[allow(clippy::too_many_arguments)]
     pub fn hand_over(
         &mut self,
