@@ -70,6 +70,7 @@ fn a_coordinator_runs_people_units_roster_and_a_shared_tablet_from_the_screens(
 }
 
 fn check(seen: &Value) -> anyhow::Result<()> {
+    eprintln!("coordinator screens, ms per step: {}", seen["timings_ms"]);
     assert_eq!(seen["ok"], true, "{seen}");
     assert_eq!(
         seen["people"].as_object().map(|p| p.len()),

@@ -14,6 +14,18 @@ const PRESETS: Record<string, Omit<TemplateSlot, "id" | "note">> = {
   presetWeekend: { weekdays: [6], start: "09:00", end: "11:00" },
 };
 
+/** What was picked in a roster select, by select: a redraw from sync between picking
+ *  and tapping the button must not lose the choice. */
+const picked = new Map<string, string>();
+
+/** Keeps a select's choice across redraws under `key`. */
+function remember(choice: HTMLSelectElement, key: string): HTMLSelectElement {
+  const kept = picked.get(key);
+  if (kept && Array.from(choice.options).some((o) => o.value === kept)) choice.value = kept;
+  choice.addEventListener("change", () => picked.set(key, choice.value));
+  return choice;
+}
+
 function weekdayName(day: number): string {
   return t("weekdayNames").split(",")[day - 1] ?? String(day);
 }
@@ -101,9 +113,12 @@ function assignControl(session: Session, dir: Directory | null, stationDoc: stri
     ...units.map((u): [string, string] => [`unit:${u.id}`, u.name]),
   ]);
   choice.dataset.testid = "assign-select";
+  const key = `assign|${shift.id}`;
+  remember(choice, key);
   const assign = () => {
     const [kind, id] = choice.value.split(":");
     if (!id) return;
+    picked.delete(key);
     void attempt(session, () => session.client.assignToShift(stationDoc, session.device.community, shift.id, id, kind, Date.now()), t("saved"));
   };
   return h("span", { class: "assign" }, choice, h("button", { "data-testid": "assign-button", onclick: assign }, t("assign")));
@@ -125,8 +140,11 @@ function exchangeControl(session: Session, dir: Directory | null, stationDoc: st
     h("option", { value: "" }, `${name(person)} · ${t("exchangeWith")}`),
     group(t("exchange"), swaps),
     group(t("handOver"), handOvers)) as HTMLSelectElement;
+  const key = `change|${shift.id}|${person}`;
+  remember(choice, key);
   const change = () => {
     const [how, a, b] = choice.value.split("|");
+    picked.delete(key);
     if (how === "swap" && b) {
       void attempt(session, () => session.client.exchangeShifts(stationDoc, shift.id, person, a, b, Date.now()), t("saved"));
     } else if (how === "to" && a) {
