@@ -93,6 +93,8 @@ function fillPreset(form: HTMLFormElement, key: string): void {
   input("start").value = preset.start;
   input("end").value = preset.end;
   for (const d of [1, 2, 3, 4, 5, 6, 7]) input(`wd_${d}`).checked = preset.weekdays.includes(d);
+  // Focus in the form keeps a sync redraw from resetting it before it is saved.
+  input("note").focus();
 }
 
 /** Staffing controls of one shift row: swap a person with someone on another shift, and
