@@ -125,7 +125,7 @@ pub fn may_list(who: &Principal, target: &Principal) -> bool {
                 && staff_role(target.role)
                 && target.stations.iter().any(|s| who.stations.contains(s))
         }
-        Role::Volunteer | Role::Partner => false,
+        Role::Volunteer | Role::Partner | Role::StationTablet => false,
     }
 }
 
@@ -200,7 +200,7 @@ fn manages(who: &Principal, target: &Principal) -> Result<(), ScopeError> {
         Role::Office => Err(ScopeError::OtherCommunity),
         Role::Coordinator if coordinates(who, target) => Ok(()),
         Role::Coordinator => Err(ScopeError::NotOwnStations),
-        Role::Volunteer | Role::Partner => Err(ScopeError::Role),
+        Role::Volunteer | Role::Partner | Role::StationTablet => Err(ScopeError::Role),
     }
 }
 
@@ -211,9 +211,9 @@ fn coordinates(who: &Principal, target: &Principal) -> bool {
         && target.stations.iter().all(|s| who.stations.contains(s))
 }
 
-/// The roles a coordinator administers.
+/// The roles a coordinator administers (a station's shared tablet included).
 fn staff_role(role: Role) -> bool {
-    matches!(role, Role::Volunteer | Role::Partner)
+    matches!(role, Role::Volunteer | Role::Partner | Role::StationTablet)
 }
 
 fn same_community(a: &Principal, b: &Principal) -> bool {

@@ -47,6 +47,7 @@ fn community() -> CommunityView {
         party_member: true,
         unit: None,
         stations: vec!["s1".into()],
+        left_at: None,
     };
     add_person(&mut doc, &person, 1).unwrap();
     CommunityView::read(&doc).unwrap()

@@ -98,6 +98,18 @@ fn coordinators_manage_volunteers_and_partners_of_their_stations_only() {
 }
 
 #[test]
+fn coordinators_enroll_and_revoke_the_shared_tablet_of_their_station_only() {
+    let coordinator = device("k", Role::Coordinator, "c1", &["A"]);
+    let own = device("t", Role::StationTablet, "c1", &["A"]);
+    let other = device("t2", Role::StationTablet, "c1", &["B"]);
+    assert_eq!(may_enroll(&coordinator, &own), Ok(()));
+    assert_eq!(may_revoke(&coordinator, &own), Ok(()));
+    assert!(may_list(&coordinator, &own));
+    assert!(may_enroll(&coordinator, &other).is_err());
+    assert_eq!(may_enroll(&own, &other), Err(ScopeError::Role));
+}
+
+#[test]
 fn only_contacts_in_scope_are_deleted() {
     let admin = Principal::administrator();
     let office = device("o", Role::Office, "c1", &[]);

@@ -142,6 +142,7 @@ impl SetupRequest {
             party_member: false,
             unit: None,
             stations: stations.to_vec(),
+            left_at: None,
         }
     }
 }

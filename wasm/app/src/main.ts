@@ -6,11 +6,16 @@ import { Session, type Identity } from "./session.js";
 import { Store } from "./sync/store.js";
 import { h, mount } from "./ui/dom.js";
 import { collectScreen } from "./ui/screens/collect.js";
+import { catalogueScreen } from "./ui/screens/catalogue.js";
 import { detailScreen } from "./ui/screens/detail.js";
+import { dutyScreen } from "./ui/screens/duty.js";
 import { enrollScreen } from "./ui/screens/enroll.js";
 import { meScreen } from "./ui/screens/me.js";
+import { peopleScreen } from "./ui/screens/people.js";
+import { personScreen } from "./ui/screens/person.js";
 import { rosterScreen } from "./ui/screens/roster.js";
 import { connectionText, syncScreen } from "./ui/screens/sync.js";
+import { unitsScreen } from "./ui/screens/units.js";
 import { wallScreen } from "./ui/screens/wall.js";
 import { wishesScreen } from "./ui/screens/wishes.js";
 import { setupOpen } from "./manage_api.js";
@@ -32,6 +37,12 @@ const TABS: [string, () => string][] = [
 
 /** Coordinators and the office also get 管理 (the management screens). */
 const MANAGE_TAB: [string, () => string] = ["manage", () => t("navManage")];
+
+/** A station's shared tablet (驿站公用平板) only signs people in. */
+const STATION_TABLET_TABS: [string, () => string][] = [
+  ["duty", () => t("dutyTitle")],
+  ["sync", () => t("navSync")],
+];
 
 async function boot(): Promise<void> {
   setLang(currentLang());
@@ -98,11 +109,18 @@ function render(session: Session, store: Store): void {
     roster: () => rosterScreen(session),
     me: () => meScreen(session),
     sync: () => syncScreen(session, leave),
+    people: () => peopleScreen(session),
+    person: () => personScreen(session, arg ?? ""),
+    units: () => unitsScreen(session),
+    catalogue: () => catalogueScreen(session),
+    duty: () => dutyScreen(session),
     ...(session.isCoordinator ? manageRoutes(session, arg) : {}),
   };
-  const screen = (screens[route] ?? screens.wishes)();
-  const tabs = session.isCoordinator ? [...TABS, MANAGE_TAB] : TABS;
-  mount(app, header(session), nav(activeTab(route || "wishes"), tabs), screen);
+  const shared = session.device.role === "station_tablet";
+  const tabs = shared ? STATION_TABLET_TABS : session.isCoordinator ? [...TABS, MANAGE_TAB] : TABS;
+  const allowed = shared ? tabs.map(([r]) => r) : Object.keys(screens);
+  const current = allowed.includes(route) ? route : tabs[0][0];
+  mount(app, header(session), nav(activeTab(current), tabs), screens[current]());
 }
 
 /** The management screens of coordinators and the office (the 管理 tab). */

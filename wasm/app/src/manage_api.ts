@@ -65,6 +65,7 @@ export interface NewCode {
 }
 
 export interface Code {
+  role: string;
   person: string;
   code: string;
   expires_ms: number;

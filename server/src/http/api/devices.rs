@@ -31,7 +31,15 @@ pub async fn create_enrollment(
     if let Err(error) = scope::may_enroll(&who, &request.target()) {
         return Err(refused(&state, &who, "enrollment", error).await);
     }
-    check_person(&state, &who, &request.community, &request.person).await?;
+    if request.role == Role::StationTablet {
+        // A shared station tablet is nobody: its label names the station, so no person
+        // of the directory can be impersonated by it (the directory record rejects any
+        // station count but one).
+        let station = request.stations.first().cloned().unwrap_or_default();
+        request.person = station_tablet_label(&station);
+    } else {
+        check_person(&state, &who, &request.community, &request.person).await?;
+    }
     request.created_by = who.device_id.clone();
     let worker = state.clone();
     let (code, record) = blocking(move || {
@@ -53,6 +61,11 @@ pub async fn create_enrollment(
     Ok(Json(
         json!({ "code": code, "expires_ms": record.expires_ms, "role": record.role, "person": record.person, "stations": record.stations, "qr_svg": svg }),
     ))
+}
+
+/// The `person` of a shared station tablet's device: a label, not a person.
+pub fn station_tablet_label(station: &str) -> String {
+    format!("tablet-{station}")
 }
 
 /// The person a code or reassignment names must be in the community's directory (the

@@ -47,6 +47,7 @@ pub fn parse_row(
         skills: values::list(cell(Column::Skills)),
         unit,
         stations,
+        left_at: None,
     })
 }
 

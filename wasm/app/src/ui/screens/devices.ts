@@ -6,7 +6,7 @@ import { label, t, when } from "../../i18n.js";
 import { createCode, createCodes, devices, revoke, type Code, type DeviceRecord } from "../../manage_api.js";
 import type { Session } from "../../session.js";
 import { field, h, select, toast } from "../dom.js";
-import { rolesFor } from "./device_roles.js";
+import { namesPerson, rolesFor } from "./device_roles.js";
 
 export function devicesScreen(session: Session): HTMLElement {
   const list = h("section", { class: "card", "data-testid": "device-list" }, h("h2", {}, t("deviceList")), h("p", { class: "empty" }, t("loading")));
@@ -28,10 +28,13 @@ function codeCard(session: Session): HTMLElement {
   const stations = stationChecks(session, "code-station");
   const make = async () => {
     const picked = checkedValues(stations);
-    if (!people.value) return toast(t("pickPerson"), "error");
+    const forPerson = namesPerson(roles.value);
+    if (forPerson && !people.value) return toast(t("pickPerson"), "error");
     if (picked.length === 0 && roles.value !== "office" && roles.value !== "partner") return toast(t("pickStation"), "error");
+    if (!forPerson && picked.length !== 1) return toast(t("pickOneStation"), "error");
     try {
-      const code = await createCode(session.identity.token, { role: roles.value, person: people.value, community: session.device.community, stations: picked });
+      const person = forPerson ? people.value : "";
+      const code = await createCode(session.identity.token, { role: roles.value, person, community: session.device.community, stations: picked });
       result.replaceChildren(codeView(session, code, picked));
       keep(result);
     } catch (error) {
@@ -52,8 +55,13 @@ function codeView(session: Session, code: Code, stations: string[]): HTMLElement
     h("div", {},
       h("p", {}, t("codeReady")),
       h("p", { class: "code-text", "data-testid": "code-text" }, code.code),
-      h("p", { class: "meta" }, `${session.personName(code.person)} · ${stationNames(session, stations)}`),
+      h("p", { class: "meta" }, `${who(session, code.role, code.person)} · ${stationNames(session, stations)}`),
       h("p", { class: "meta" }, `${t("codeValidUntil")} ${when(code.expires_ms)}`)));
+}
+
+/** A person's name, or for a shared station tablet the words for it. */
+function who(session: Session, role: string, person: string): string {
+  return namesPerson(role) ? session.personName(person) : label("station_tablet");
 }
 
 // ---- the devices of my stations ----
@@ -81,7 +89,7 @@ function deviceRow(session: Session, device: DeviceRecord, list: HTMLElement): H
     }
   };
   return h("li", { class: "device", "data-testid": "device-row", "data-revoked": String(device.revoked) },
-    h("strong", {}, session.personName(device.person)), " ",
+    h("strong", {}, who(session, device.role, device.person)), " ",
     h("span", { class: "chip" }, label(device.role)), " ",
     h("span", { class: "meta" }, `${device.name} · ${stationNames(session, device.stations)} · ${when(device.created_ms)}`),
     device.revoked
@@ -93,7 +101,7 @@ function deviceRow(session: Session, device: DeviceRecord, list: HTMLElement): H
 
 function bulkCard(session: Session): HTMLElement {
   const sheet = h("div", { class: "print-sheet", "data-testid": "print-sheet" });
-  const roles = select("bulk-role", rolesFor(session.device.role).map((r) => [r, label(r)]), "volunteer");
+  const roles = select("bulk-role", rolesFor(session.device.role).filter(namesPerson).map((r) => [r, label(r)]), "volunteer");
   const stations = stationChecks(session, "bulk-station");
   const people = h("div", { class: "checks people-checks", "data-testid": "bulk-people" },
     sortedPeople(session).map(([id, name]) => check("bulk-person", id, name)));
