@@ -128,7 +128,7 @@ async function main() {
   })
   step = "attacker: making the change"
   handle.change(attack)
-  // A refusal arrives as a signal; a read-only device's change is dropped silently.
+  // A refusal arrives as a signal (a read-only device's change too: `access.read-only`).
   const deadline = Date.now() + 2000
   await until(() => refused !== null || Date.now() > deadline)
   step = "observer: an honest change after the attack reaches the attacker"

@@ -4,7 +4,7 @@
 //! community directory, the catalogue, a station's roster template, shifts and
 //! check-ins as the screens never would. Writes to a document the device may write are
 //! refused by the named rule (live signal, `GET /api/v1/refusals`); writes to a document
-//! it may only read are dropped (never stored nor relayed); a document it may not read
+//! it may only read are dropped (never stored nor relayed; the writer is told); a document it may not read
 //! is unavailable. In every case the server's copy is unchanged and the attacker keeps
 //! syncing. The honest control: the shared tablet signing in the person on the shift.
 
@@ -102,12 +102,10 @@ fn refused(
     Ok(result["observer"].clone())
 }
 
-/// The device may only read the document: the change is neither stored nor relayed.
+/// The device may only read the document: the change is neither stored nor relayed, and
+/// the writer is told (`access.read-only`) rather than left waiting for "saved".
 fn dropped(scene: &Scene, who: &Device, station: &str, attack: &str) -> anyhow::Result<Value> {
-    let result = scene.attack(who, station, attack)?;
-    assert_eq!(result["refused"], Value::Null, "{attack}: {result}");
-    assert_eq!(result["stillSyncing"], true, "{attack}: {result}");
-    Ok(result["observer"].clone())
+    refused(scene, who, station, attack, "access.read-only")
 }
 
 fn untouched_shift(observer: &Value) {

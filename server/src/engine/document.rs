@@ -19,6 +19,8 @@ pub(super) struct Session {
     pub state: sync::State,
     /// The heads last sent to this peer in `remote-heads-changed`.
     pub heads_announced: Vec<ChangeHash>,
+    /// Changes of a read-only peer the server last told it were refused (told once).
+    pub refused_read_only: Vec<ChangeHash>,
 }
 
 /// Why a peer's sync message could not be applied.
@@ -144,6 +146,7 @@ impl DocState {
             storage_id: peer.storage_id.clone(),
             state,
             heads_announced: Vec::new(),
+            refused_read_only: Vec::new(),
         };
         self.sessions.insert(peer.id.clone(), session);
         true

@@ -4,7 +4,7 @@
 //! told why (an `ephemeral` message and a stored record for `GET /api/v1/refusals`), the
 //! audit log records it, and other peers' sessions go on untouched.
 
-use automerge::{ChangeHash, Patch};
+use automerge::{ChangeHash, Patch, ReadDoc};
 use wish_client_core::model::WishView;
 use wish_client_core::proto::{DocumentId, PeerId, WireMessage};
 
@@ -153,6 +153,50 @@ impl Engine {
         restored
     }
 
+    /// Tells a peer that may only read a document that its own changes to it are refused.
+    /// Automerge flags the session read-only, so a current client does not even send
+    /// them; its heads name them. Told once per set of changes, with the same signal,
+    /// record and audit as a refused write (nothing is undone: nothing was applied).
+    pub(super) fn refuse_read_only_changes(
+        &mut self,
+        conn: ConnId,
+        doc_id: DocumentId,
+        peer_id: &PeerId,
+        message: &automerge::sync::Message,
+    ) {
+        let Some(state) = ready_in(&mut self.docs, &doc_id) else {
+            return;
+        };
+        let unknown = unknown_changes(&state.doc, message);
+        let Some(session) = state.sessions.get_mut(peer_id) else {
+            return;
+        };
+        if unknown.is_empty() || session.refused_read_only == unknown {
+            return;
+        }
+        session.refused_read_only.clone_from(&unknown);
+        let device = self.device_of(conn);
+        if !self.spend_refusal_budget(conn, &device) {
+            return;
+        }
+        let refusal = Refusal::new(
+            "access.read-only",
+            "本设备只能查看这份资料，不能修改",
+            "this device may only read this",
+        );
+        let detail = format!("{doc_id} rule {}: {}", refusal.rule, refusal.reason);
+        self.audit(Counted::Change.label(), &device, &detail);
+        let change = Applied {
+            conn,
+            doc_id,
+            peer_id,
+            before: &[],
+            patches: &[],
+        };
+        let hashes = unknown.iter().map(ChangeHash::to_string).collect();
+        self.record_refusal(&change, &device, &refusal, hashes);
+    }
+
     fn changes_since(&mut self, doc_id: DocumentId, before: &[ChangeHash]) -> Vec<String> {
         ready_in(&mut self.docs, &doc_id)
             .map(|s| s.doc.get_changes(before))
@@ -211,4 +255,21 @@ impl Engine {
         };
         self.send(change.conn, message);
     }
+}
+
+/// The peer's heads and sent changes that the server's copy does not hold, sorted
+/// (`get_missing_deps` looks hashes up in the change graph; no change is rebuilt).
+fn unknown_changes(
+    doc: &automerge::Automerge,
+    message: &automerge::sync::Message,
+) -> Vec<ChangeHash> {
+    let sent = message.changes.iter().filter_map(|bytes| {
+        let parsed = std::panic::catch_unwind(|| automerge::Change::from_bytes(bytes.to_vec()));
+        parsed.ok()?.ok().map(|change| change.hash())
+    });
+    let named: Vec<ChangeHash> = message.heads.iter().copied().chain(sent).collect();
+    let mut unknown = doc.get_missing_deps(&named);
+    unknown.sort();
+    unknown.dedup();
+    unknown
 }

@@ -55,6 +55,11 @@ impl Engine {
         let Some(peer_id) = self.start_session(conn, doc_id, read_only) else {
             return;
         };
+        if read_only {
+            // Automerge drops a read-only peer's changes; the writer is told, not left
+            // waiting for a "saved" that never comes.
+            self.refuse_read_only_changes(conn, doc_id, &peer_id, &message);
+        }
         self.apply_and_answer(conn, doc_id, &peer_id, message, is_request);
     }
 
