@@ -60,14 +60,14 @@ impl ScopeError {
             Self::Administrator => "任何操作都不能授予管理员身份",
             Self::OwnDevice => "设备不能修改自己的记录",
             Self::OtherCommunity => "只能管理本社区的设备",
-            Self::NotOwnStations => "协调员只能管理本驿站的志愿者和共建单位",
+            Self::NotOwnStations => "驿站社工只能管理本驿站的志愿者、共建单位和公用平板",
             Self::Role => "这个身份不能管理设备",
             Self::NotContact => "只能删除居民联系方式",
             Self::ContactOutOfScope => "不能删除其他驿站或社区的居民联系方式",
             Self::ImportRole => "这个身份不能导入",
-            Self::OfficeWishCards => "街道办公室不能导入心愿卡：心愿卡含居民联系方式",
+            Self::OfficeWishCards => "街道不能导入心愿卡：心愿卡含居民联系方式",
             Self::ImportOtherCommunity => "只能导入到本社区",
-            Self::ImportNotOwnStations => "协调员只能把心愿卡导入自己负责的驿站",
+            Self::ImportNotOwnStations => "驿站社工只能把心愿卡导入自己负责的驿站",
         }
     }
 

@@ -5,7 +5,7 @@
 //! | column | required | values |
 //! |---|---|---|
 //! | `name` (姓名) | yes | the person's name, not yet in the directory |
-//! | `kind` (类别) | no, `volunteer` | `volunteer`, `member`, `expert`, `coordinator` or 志愿者/党员/专家/协调员 |
+//! | `kind` (类别) | no, `volunteer` | `volunteer`, `member`, `expert`, `coordinator` or 志愿者/党员/专家/驿站社工 (协调员 is read too) |
 //! | `modules` (模块) | no | modules separated by 、 , ; or spaces: `law` … or 法律/心理/医疗/就业/综合 |
 //! | `skills` (技能) | no | free words separated by 、 , ; or spaces |
 //! | `party_member` (党员) | no, `no` | yes/no/是/否 |

@@ -67,7 +67,7 @@ impl SetupRequest {
         text(("姓名", "name"), &self.person, true)?;
         if !matches!(self.role, Role::Coordinator | Role::Office) {
             return Err(Problem::new(
-                "第一个账号是协调员或街道办公室",
+                "第一个账号是驿站社工或街道",
                 "the first account is a coordinator or the office",
             ));
         }

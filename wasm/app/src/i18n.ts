@@ -145,7 +145,7 @@ const zh = {
   signedIn: "已签到",
   signedOut: "已签退",
   noShiftsToday: "今天没有排班",
-  coordinatorsOnly: "只有驿站协调员或街道可以修改人员名单。",
+  coordinatorsOnly: "只有驿站社工或街道可以修改人员名单。",
   meTitle: "我的服务",
   hoursTotal: "累计服务时长",
   points: "积分",

@@ -69,23 +69,24 @@ fn name(community: &CommunityView, cell: &str) -> Result<String, Problem> {
     Ok(cell.to_owned())
 }
 
-/// The kind of person: a code or 志愿者/党员/专家/协调员; empty means volunteer.
+/// The kind of person: a code or 志愿者/党员/专家/驿站社工 (协调员, 驿站负责人 and 社工
+/// are read as 驿站社工 too); empty means volunteer.
 fn kind(cell: &str) -> Result<Role, Problem> {
     if cell.is_empty() {
         return Ok(Role::Volunteer);
     }
     let zh = match cell {
         "党员志愿者" | "双报到党员" => Some(Role::Member),
-        "驿站负责人" | "社工" => Some(Role::Coordinator),
+        "驿站负责人" | "社工" | "协调员" => Some(Role::Coordinator),
         _ => Role::ALL.iter().copied().find(|r| r.label_zh() == cell),
     };
     zh.or_else(|| cell.to_ascii_lowercase().parse().ok())
         .ok_or_else(|| {
             Problem::new(
-                format!("类别“{cell}”无法识别，应为 志愿者/党员/专家/协调员"),
+                format!("类别“{cell}”无法识别，应为 志愿者/党员/专家/驿站社工"),
                 format!(
                     "unknown kind {cell:?}; expected volunteer, member, expert, coordinator \
-                     or 志愿者/党员/专家/协调员"
+                     or 志愿者/党员/专家/驿站社工"
                 ),
             )
         })
