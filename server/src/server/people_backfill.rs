@@ -1,5 +1,5 @@
-//! Fills in `person_ids` of community rows written before enrollment checked the
-//! directory, once at start (before the engine thread owns the storage; communities are
+//! Fills in `person_ids` and `names` of community rows written before enrollment checked
+//! the directory and the office named people, once at start (before the engine thread owns the storage; communities are
 //! few, so this reads a handful of documents).
 
 use wish_client_core::proto::DocumentId;
@@ -8,12 +8,12 @@ use crate::cli::doc_writer::load_doc;
 use crate::domain::office_rows::{office_row, CommunitySummary, COMMUNITY_PREFIX};
 use crate::storage::{Storage, WriteBatch};
 
-/// Rewrites every community row without `person_ids` from its document.
+/// Rewrites every community row without `person_ids` or `names` from its document.
 pub fn fill_person_ids(storage: &dyn Storage) -> anyhow::Result<()> {
     let mut batch = WriteBatch::default();
     for (key, bytes) in storage.load_range(&[COMMUNITY_PREFIX.to_owned()])? {
         let stale = serde_json::from_slice::<CommunitySummary>(&bytes)
-            .is_ok_and(|row| row.person_ids.is_none());
+            .is_ok_and(|row| row.person_ids.is_none() || row.names.is_none());
         let doc_id = key.get(1).and_then(|d| d.parse::<DocumentId>().ok());
         let (true, Some(doc_id)) = (stale, doc_id) else {
             continue;
@@ -26,7 +26,7 @@ pub fn fill_person_ids(storage: &dyn Storage) -> anyhow::Result<()> {
         }
     }
     if !batch.is_empty() {
-        tracing::info!("community rows: person ids filled in");
+        tracing::info!("community rows: person ids and names filled in");
         storage.commit(batch)?;
     }
     Ok(())

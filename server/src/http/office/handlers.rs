@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 
 use super::super::api::{blocking, ApiError};
+use super::names;
 use super::params::Params;
 use super::scope;
 use crate::aggregate::{
@@ -125,9 +126,16 @@ pub async fn volunteers(
 ) -> Result<Json<VolunteerReport>, ApiError> {
     let (community, params) = prepare(&state, &headers, query)?;
     let paging = params.paging()?;
-    let report = with_index(&index, &state, move |a| {
+    let names = names::load(&state, community.as_deref()).await?;
+    let mut report = with_index(&index, &state, move |a| {
         a.volunteers(community.as_deref(), paging)
     })
     .await?;
+    for row in &mut report.leaderboard {
+        row.name = match report.community.as_deref() {
+            Some(c) => names.member(c, &row.claimant),
+            None => names.member_anywhere(&row.claimant),
+        };
+    }
     Ok(Json(report))
 }
