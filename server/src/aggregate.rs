@@ -61,7 +61,8 @@ pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
 pub use self::reports::{
     DurationReport, OverdueItem, OverdueQuery, OverdueReport, RatingRow, SatisfactionReport,
-    StationCount, StationRating, SummaryReport, TargetRow, VolunteerReport, VolunteerRow, WeekRow,
+    StationCount, StationRating, Steps, SummaryReport, TargetRow, VolunteerReport, VolunteerRow,
+    WeekRow, WindowSteps,
 };
 pub use self::row::{WishItem, UNTRIAGED, WISH_STATUSES};
 pub use self::source::OfficeIndex;

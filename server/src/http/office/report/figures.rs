@@ -8,22 +8,19 @@ use wish_client_core::model::Module;
 
 use super::super::export::records::earns_in_scope;
 use super::super::handlers::with_index;
-use super::super::lists::{offers_and_projects, OPEN_STATUSES};
+use super::super::lists::offers_and_projects;
 use super::super::names::{self, Names};
 use super::super::roster::coverage_of;
 use super::super::rows;
 use super::month::Month;
 use crate::aggregate::{
-    format_local, Aggregates, OfficeIndex, OverdueQuery, Paging, WishFilter, WishItem,
+    format_local, Aggregates, OfficeIndex, OverdueQuery, Paging, Steps, WindowSteps, WishFilter,
 };
 use crate::domain::office_rows::{
     CommunitySummary, EarnSummary, StationSummary, COMMUNITY_PREFIX, STATION_PREFIX,
 };
 use crate::http::api::ApiError;
 use crate::http::AppState;
-
-/// Rows of the index read per read-lock hold.
-const CHUNK: usize = 4096;
 
 /// Volunteers listed in the report.
 const TOP_VOLUNTEERS: usize = 20;
@@ -129,7 +126,7 @@ pub async fn gather(
         scope_name,
         generated_at: format_local(crate::runtime::now_ms()),
         figures: wishes.figures.clone(),
-        by_module: module_rows(&wishes.modules),
+        by_module: module_rows(&wishes.steps.by_module),
         by_station: Vec::new(),
         volunteers: Vec::new(),
     };
@@ -148,15 +145,10 @@ pub async fn gather(
     Ok(report)
 }
 
-/// Per module or station: collected and resolved in the month.
-type Steps = BTreeMap<String, (u64, u64)>;
-
-/// What the index tells about the month.
+/// What the index tells about the month: the wishes' steps and the overdue count.
 struct WishCounts {
     figures: Figures,
-    modules: Steps,
-    /// Keyed by `(community, station)`.
-    stations: BTreeMap<(String, String), (u64, u64)>,
+    steps: WindowSteps,
 }
 
 async fn wish_counts(
@@ -169,73 +161,42 @@ async fn wish_counts(
 }
 
 fn count_wishes(a: &Aggregates, community: Option<String>, month: &Month) -> WishCounts {
-    let filter = WishFilter {
-        community,
-        ..WishFilter::default()
-    };
-    let mut counts = WishCounts {
-        figures: Figures::default(),
-        modules: Steps::new(),
-        stations: BTreeMap::new(),
-    };
-    let mut rating_sum = 0u64;
-    for chunk in a.select(&filter).chunks(CHUNK) {
-        for item in a.items(chunk) {
-            rating_sum += count_wish(&mut counts, &item, month);
-        }
-    }
-    let f = &mut counts.figures;
-    f.average_rating = (f.rated > 0).then(|| rating_sum as f64 / f.rated as f64);
-    let now = crate::runtime::now_ms().min(month.to);
+    let steps = a.window_steps(community.as_deref(), month.from, month.to);
     let overdue = OverdueQuery {
-        now,
-        filter,
+        now: crate::runtime::now_ms().min(month.to),
+        filter: WishFilter {
+            community,
+            ..WishFilter::default()
+        },
         paging: Paging::new(None, Some(1)),
     };
-    f.overdue = a.overdue(&overdue).total;
-    counts
+    let figures = Figures {
+        collected: steps.collected,
+        claimed: steps.claimed,
+        resolved: steps.resolved,
+        closed: steps.closed,
+        overdue: a.overdue(&overdue).total,
+        needs_open: usize::try_from(steps.open_now).unwrap_or(usize::MAX),
+        rated: steps.rated,
+        average_rating: (steps.rated > 0).then(|| steps.rating_sum as f64 / steps.rated as f64),
+        ..Figures::default()
+    };
+    WishCounts { figures, steps }
 }
 
-/// Counts one wish's steps in the month; returns its rating if resolved in the month.
-fn count_wish(counts: &mut WishCounts, w: &WishItem, month: &Month) -> u64 {
-    let f = &mut counts.figures;
-    let module = w.module.clone().unwrap_or_else(|| "untriaged".to_owned());
-    let station = (w.community.clone(), w.station.clone());
-    if OPEN_STATUSES.contains(&w.status.as_str()) {
-        f.needs_open += 1;
-    }
-    let within = |t: Option<u64>| t.is_some_and(|t| month.contains(t));
-    f.claimed += u64::from(within(w.first_claim_at));
-    f.closed += u64::from(within(w.closed_at));
-    if month.contains(w.created_at) {
-        f.collected += 1;
-        counts.modules.entry(module.clone()).or_default().0 += 1;
-        counts.stations.entry(station.clone()).or_default().0 += 1;
-    }
-    if !within(w.resolved_at) {
-        return 0;
-    }
-    f.resolved += 1;
-    counts.modules.entry(module).or_default().1 += 1;
-    counts.stations.entry(station).or_default().1 += 1;
-    let Some(rating) = w.rating else { return 0 };
-    f.rated += 1;
-    u64::from(rating)
-}
-
-fn module_rows(modules: &Steps) -> Vec<ModuleRow> {
+fn module_rows(modules: &BTreeMap<String, Steps>) -> Vec<ModuleRow> {
     let order = Module::ALL
         .iter()
         .map(|m| (m.as_str(), m.label_zh()))
         .chain(std::iter::once(("untriaged", "未分流")));
     order
         .filter_map(|(code, label)| {
-            let (collected, resolved) = modules.get(code).copied()?;
+            let steps = modules.get(code)?;
             Some(ModuleRow {
                 module: code.to_owned(),
                 label: label.to_owned(),
-                collected,
-                resolved,
+                collected: steps.collected,
+                resolved: steps.resolved,
             })
         })
         .collect()
@@ -321,12 +282,15 @@ async fn add_roster(
     f.shifts_covered = coverage.totals.covered;
     f.coverage_percent = (f.shifts > 0).then(|| 100.0 * f.shifts_covered as f64 / f.shifts as f64);
     let mut table: BTreeMap<(String, String), StationRow> = BTreeMap::new();
-    for (key, (collected, resolved)) in &wishes.stations {
-        let row = table
-            .entry(key.clone())
-            .or_insert_with(|| station_row(names, key));
-        row.collected = *collected;
-        row.resolved = *resolved;
+    for (community, stations) in &wishes.steps.by_station {
+        for (station, steps) in stations {
+            let key = (community.clone(), station.clone());
+            let row = table
+                .entry(key.clone())
+                .or_insert_with(|| station_row(names, &key));
+            row.collected = steps.collected;
+            row.resolved = steps.resolved;
+        }
     }
     for s in &coverage.stations {
         let key = (s.community.clone(), s.station.clone());
