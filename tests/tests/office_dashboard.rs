@@ -1,6 +1,6 @@
 //! The office dashboard at `/office` in a real browser: a server seeded with the demo
 //! community, headless Chromium driven by `tests/js/dashboard.mjs` (playwright-core), which
-//! enters the token, waits for the key figures and charts, fails on any console or page
+//! signs in as the administrator (管理员登录, the bootstrap token), waits for the key figures and charts, fails on any console or page
 //! error and saves a screenshot to `tests/artifacts/office-dashboard.png`.
 //!
 //! Requirements: `node` (20+) and `npm` on PATH, and Chromium at `/usr/bin/chromium`

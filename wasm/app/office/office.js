@@ -684,6 +684,7 @@
       button.classList.toggle("active", active);
       button.setAttribute("aria-pressed", String(active));
     }
+    $("who").textContent = t(state.admin ? "signed_in_admin" : "signed_in");
     setStatus(state.statusKey, state.statusVars, state.statusError);
     renderFilters();
     renderData();
