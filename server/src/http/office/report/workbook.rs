@@ -17,13 +17,13 @@ fn text(s: &str) -> Value {
     Value::Text(s.to_owned())
 }
 
-fn num<T: Into<f64>>(n: T) -> Value {
-    Value::Number(n.into())
+fn num(n: f64) -> Value {
+    Value::Number(n)
 }
 
-/// Counts are far below 2^53, so the conversion is exact.
-fn count(n: usize) -> Value {
-    Value::Number(n as f64)
+/// A count of any integer type (beyond u32::MAX, which no district reaches, it shows as that).
+fn count(n: impl TryInto<u32>) -> Value {
+    Value::Number(n.try_into().map_or(f64::from(u32::MAX), f64::from))
 }
 
 pub fn build(report: &MonthReport) -> Result<Vec<u8>, ApiError> {
@@ -49,13 +49,7 @@ fn write(report: &MonthReport) -> Result<Vec<u8>, XlsxError> {
     let modules = report
         .by_module
         .iter()
-        .map(|m| {
-            vec![
-                text(&m.label),
-                num(m.collected as f64),
-                num(m.resolved as f64),
-            ]
-        })
+        .map(|m| vec![text(&m.label), count(m.collected), count(m.resolved)])
         .collect();
     sheet(
         &mut workbook,
@@ -71,8 +65,8 @@ fn write(report: &MonthReport) -> Result<Vec<u8>, XlsxError> {
             vec![
                 text(&s.community),
                 text(&s.station),
-                num(s.collected as f64),
-                num(s.resolved as f64),
+                count(s.collected),
+                count(s.resolved),
                 count(s.shifts),
                 count(s.shifts_covered),
             ]
@@ -108,10 +102,10 @@ fn write(report: &MonthReport) -> Result<Vec<u8>, XlsxError> {
 /// The key figures as `(label, value)` rows.
 fn key_rows(f: &Figures) -> Vec<Vec<Value>> {
     let mut rows = vec![
-        ("新收集心愿（件）", count(f.collected as usize)),
-        ("认领（件）", num(f.claimed as f64)),
-        ("解决（件）", num(f.resolved as f64)),
-        ("销号（件）", num(f.closed as f64)),
+        ("新收集心愿（件）", count(f.collected)),
+        ("认领（件）", count(f.claimed)),
+        ("解决（件）", count(f.resolved)),
+        ("销号（件）", count(f.closed)),
         ("超时未办（件）", count(f.overdue)),
         ("需求清单（条，待办）", count(f.needs_open)),
         ("资源清单（条）", count(f.offers)),
@@ -123,7 +117,7 @@ fn key_rows(f: &Figures) -> Vec<Vec<Value>> {
         ("参与志愿者（人）", count(f.volunteers)),
         ("其中党员（人）", count(f.party_volunteers)),
         ("党员服务时长（小时）", num(f.party_hours)),
-        ("评价（条）", num(f.rated as f64)),
+        ("评价（条）", count(f.rated)),
         ("排班（班次）", count(f.shifts)),
         ("已安排（班次）", count(f.shifts_covered)),
     ];
