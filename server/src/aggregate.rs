@@ -64,7 +64,7 @@ pub use self::reports::{
     StationCount, StationRating, Steps, SummaryReport, TargetRow, VolunteerReport, VolunteerRow,
     WeekRow, WindowSteps,
 };
-pub use self::row::{WishItem, UNTRIAGED, WISH_STATUSES};
+pub use self::row::{ItemNames, WishItem, UNTRIAGED, WISH_STATUSES};
 pub use self::source::OfficeIndex;
 pub use self::synthetic::SYNTHETIC_NOW_MS;
 pub use self::time::{format_local, parse_local_date, LOCAL_OFFSET_MS};

@@ -88,6 +88,7 @@ fn exports_and_the_leaderboard_name_people_and_stations() -> anyhow::Result<()> 
     let (_data, server, community) = seeded()?;
     let dir = directory(&server, &community)?;
     leaderboard_names_claimants(&server, &dir)?;
+    listed_wishes_carry_names(&server, &dir)?;
     wishes_export_names(&server, &dir)?;
     service_records_name_volunteers(&server, &dir)?;
     ledger_names_accounts(&server, &dir)?;
@@ -102,6 +103,27 @@ fn leaderboard_names_claimants(server: &TestServer, dir: &Directory) -> anyhow::
         let name = row["name"].as_str().unwrap_or_default();
         assert!(dir.member_names.contains(name), "{row}");
         assert_ne!(name, row["claimant"].as_str().unwrap_or_default());
+    }
+    Ok(())
+}
+
+/// The wish list and overdue answers carry the names next to the ids.
+fn listed_wishes_carry_names(server: &TestServer, dir: &Directory) -> anyhow::Result<()> {
+    for path in [
+        "/api/v1/office/wishes?per_page=100",
+        "/api/v1/office/overdue?per_page=100",
+    ] {
+        let page = get_json(server, path)?;
+        let items = page["items"].as_array().cloned().unwrap_or_default();
+        ensure!(!items.is_empty(), "{path}: {page}");
+        for item in &items {
+            let names = &item["names"];
+            assert_eq!(names["community"], dir.community_name.as_str(), "{item}");
+            let station = names["station"].as_str().unwrap_or_default();
+            assert!(dir.station_names.contains(station), "{item}");
+            let claimants = names["claimants"].as_array().map_or(0, Vec::len);
+            assert_eq!(claimants, item["claimants"].as_array().map_or(0, Vec::len));
+        }
     }
     Ok(())
 }

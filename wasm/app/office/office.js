@@ -600,7 +600,7 @@
     const rows = (page.items || []).map((w) =>
       el("tr", {}, [
         cell(w.title || "–"),
-        cell(label("station", w.station), "nowrap"),
+        cell(w.names ? w.names.station : label("station", w.station), "nowrap"),
         cell(label("module", w.module), "nowrap"),
         badge("status", w.status),
         badge("urgency", w.urgency),
@@ -623,7 +623,7 @@
       const late = hours >= 48 ? t("days", { n: num(hours / 24, 0) }) : t("hours_short", { n: num(hours, 0) });
       return el("tr", {}, [
         cell(w.title || "–"),
-        cell(label("station", w.station), "nowrap"),
+        cell(w.names ? w.names.station : label("station", w.station), "nowrap"),
         badge("urgency", w.urgency),
         badge("status", w.status),
         cell(late, "num"),

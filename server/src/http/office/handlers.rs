@@ -74,8 +74,10 @@ pub async fn wishes(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<WishPage>, ApiError> {
     let (community, params) = prepare(&state, &headers, query)?;
+    let names = names::load(&state, community.as_deref()).await?;
     let (filter, paging) = (params.filter(community)?, params.paging()?);
-    let page = with_index(&index, &state, move |a| a.list(&filter, paging)).await?;
+    let mut page = with_index(&index, &state, move |a| a.list(&filter, paging)).await?;
+    page.items.iter_mut().for_each(|w| names.name_item(w));
     Ok(Json(page))
 }
 
@@ -116,7 +118,11 @@ pub async fn overdue(
         filter: params.filter(community)?,
         paging: params.paging()?,
     };
-    let report = with_index(&index, &state, move |a| a.overdue(&query)).await?;
+    let names = names::load(&state, query.filter.community.as_deref()).await?;
+    let mut report = with_index(&index, &state, move |a| a.overdue(&query)).await?;
+    for item in &mut report.items {
+        names.name_item(&mut item.wish);
+    }
     Ok(Json(report))
 }
 

@@ -17,6 +17,7 @@ use serde::Serialize;
 use super::super::api::ApiError;
 use super::params::Params;
 use super::{rows, scope};
+use crate::aggregate::{ItemNames, WishItem};
 use crate::domain::office_rows::{CommunitySummary, DirectoryNames, COMMUNITY_PREFIX};
 use crate::http::AppState;
 
@@ -119,6 +120,20 @@ impl Names {
             .iter()
             .flat_map(|(c, d)| d.party_members.iter().map(|p| (c.clone(), p.clone())))
             .collect()
+    }
+
+    /// Fills in the names of a listed wish.
+    pub fn name_item(&self, item: &mut WishItem) {
+        let (community, station) = (&item.community, &item.station);
+        item.names = Some(ItemNames {
+            community: self.community(community),
+            station: self.station(community, station),
+            claimants: item
+                .claimants
+                .iter()
+                .map(|c| self.member(community, c))
+                .collect(),
+        });
     }
 
     fn directory(&self, community: &str) -> Option<&DirectoryNames> {

@@ -313,6 +313,11 @@ fn components() -> Value {
     // Added apart: one json! this large would pass the macro's recursion limit.
     document["schemas"]["Names"] = names();
     document["schemas"]["MonthReport"] = month_report();
+    document["schemas"]["Wish"]["properties"]["names"] = json!({
+        "type": "object",
+        "description": "Names from the community directory (an unknown id shows as the id marked 未登记)",
+        "properties": { "community": string(), "station": string(),
+            "claimants": { "type": "array", "items": string() } } });
     document
 }
 
