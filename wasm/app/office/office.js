@@ -327,6 +327,9 @@
       forgetToken();
       setStatus("unauthorized", {}, true);
     } else if (error instanceof ApiFailure && error.status === 403) {
+      // A code for another role (a volunteer's, say) enrolls a device the office
+      // figures refuse: forget it so that the right code can be entered.
+      forgetToken();
       setStatus("forbidden", {}, true);
     } else {
       setStatus("failed", { msg: error && error.message ? error.message : String(error) }, true);

@@ -59,6 +59,12 @@
       .slice(0, 7);
   }
 
+  // The administrator may narrow the report to one community (`&community=`).
+  function scopeQuery() {
+    const community = new URLSearchParams(location.search).get("community");
+    return community ? "&community=" + encodeURIComponent(community) : "";
+  }
+
   function requestedMonth() {
     const month = new URLSearchParams(location.search).get("month") || "";
     return /^\d{4}-\d{2}$/.test(month) ? month : thisMonth();
@@ -205,7 +211,7 @@
     status("正在加载…");
     document.body.removeAttribute("data-state");
     try {
-      const report = await (await call("/api/v1/office/report?month=" + month)).json();
+      const report = await (await call("/api/v1/office/report?month=" + month + scopeQuery())).json();
       render(report);
       status("");
       document.body.setAttribute("data-state", "ready");
@@ -216,7 +222,7 @@
 
   async function downloadXlsx(month) {
     try {
-      const blob = await (await call("/api/v1/office/report.xlsx?month=" + month)).blob();
+      const blob = await (await call("/api/v1/office/report.xlsx?month=" + month + scopeQuery())).blob();
       const url = URL.createObjectURL(blob);
       const link = el("a", { href: url, download: `月度工作报告-${month}.xlsx` });
       document.body.append(link);
@@ -233,7 +239,7 @@
     $("month").value = month;
     $("month").addEventListener("change", () => {
       const chosen = $("month").value;
-      if (/^\d{4}-\d{2}$/.test(chosen)) location.search = "?month=" + chosen;
+      if (/^\d{4}-\d{2}$/.test(chosen)) location.search = "?month=" + chosen + scopeQuery();
     });
     $("print").addEventListener("click", () => window.print());
     $("xlsx").addEventListener("click", () => downloadXlsx(month));
