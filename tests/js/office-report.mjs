@@ -19,9 +19,13 @@ const args = parseFlags(process.argv.slice(2), {
 });
 const TOKEN_KEY = "wish-station.office.token";
 
+// The one refusal the script provokes on purpose: a wrong code at POST /api/v1/enroll.
+const expected = { refusedEnroll: false };
+
 function watch(page, problems) {
   page.on("console", (m) => {
-    if (m.type() === "error") problems.push(`console error: ${m.text()}`);
+    const refusal = expected.refusedEnroll && m.text().includes("Failed to load resource");
+    if (m.type() === "error" && !refusal) problems.push(`console error: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => {
@@ -29,7 +33,8 @@ function watch(page, problems) {
     if (!r.url().startsWith("blob:")) problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
   });
   page.on("response", (r) => {
-    if (r.status() >= 400) problems.push(`HTTP ${r.status()} for ${r.url()}`);
+    const refusal = expected.refusedEnroll && r.url().endsWith("/api/v1/enroll");
+    if (r.status() >= 400 && !refusal) problems.push(`HTTP ${r.status()} for ${r.url()}`);
   });
 }
 
@@ -40,6 +45,12 @@ function check(problems) {
 async function signIn(page, base) {
   await page.goto(`${base}/office`, { waitUntil: "load" });
   const before = await page.evaluate(() => document.body.innerText);
+  expected.refusedEnroll = true;
+  await page.fill("#code", "WRONG-CODE");
+  await page.click("#enroll");
+  await page.waitForSelector("#status.error");
+  const refused = await page.evaluate(() => document.getElementById("status").textContent);
+  expected.refusedEnroll = false;
   await page.fill("#code", args.code);
   await page.click("#enroll");
   await page.waitForSelector('#main[data-state="ready"]', { state: "visible" });
@@ -47,11 +58,12 @@ async function signIn(page, base) {
     () => document.querySelectorAll("#volunteers tbody tr td").length > 1 && document.querySelectorAll("#wishes tbody tr td").length > 1,
   );
   return page.evaluate(
-    ({ key, before }) => {
+    ({ key, before, refused }) => {
       const column = (table, n) =>
         [...document.querySelectorAll(`#${table} tbody tr td:nth-child(${n})`)].map((td) => td.textContent.trim());
       return {
         sign_in_text: before,
+        refused_text: refused,
         stored_token: Boolean(localStorage.getItem(key)),
         volunteer_names: column("volunteers", 2),
         station_names: column("wishes", 2),
@@ -59,7 +71,7 @@ async function signIn(page, base) {
         dashboard_text: document.body.innerText,
       };
     },
-    { key: TOKEN_KEY, before },
+    { key: TOKEN_KEY, before, refused },
   );
 }
 

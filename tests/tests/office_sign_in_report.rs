@@ -1,8 +1,8 @@
 //! The office computer in a real browser (`tests/js/office-report.mjs`, headless
-//! Chromium): enrolled with a code made through the API (no token typed), it shows
-//! stations and volunteers by name; the monthly report prints to an A4 PDF with the
-//! month's figures; signing out forgets the device token. Screenshots and the PDF go to
-//! `tests/artifacts/`.
+//! Chromium): a wrong code is refused in words; enrolled with a code made through the API
+//! (no token typed), it shows stations and volunteers by name; the monthly report prints
+//! to an A4 PDF with the month's figures; signing out forgets the device token.
+//! Screenshots and the PDF go to `tests/artifacts/`.
 //!
 //! The PDF is checked as a PDF (header, pages); its text is checked on the page in print
 //! media, since reading text out of the PDF would need a new package (pdf.js or poppler).
@@ -76,6 +76,8 @@ fn names(server: &TestServer, community: &str) -> anyhow::Result<Vec<String>> {
 fn signed_in_by_name(dashboard: &Value, names: &[String]) -> anyhow::Result<()> {
     let sign_in = dashboard["sign_in_text"].as_str().unwrap_or_default();
     assert!(sign_in.contains("登记本电脑"), "{sign_in}");
+    let refused = dashboard["refused_text"].as_str().unwrap_or_default();
+    assert!(refused.contains("登记码无效"), "a wrong code: {refused}");
     for word in ["令牌", "文档"] {
         assert!(!sign_in.contains(word), "developer word {word}: {sign_in}");
         let text = dashboard["dashboard_text"].as_str().unwrap_or_default();
