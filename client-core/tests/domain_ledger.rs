@@ -30,6 +30,7 @@ fn catalogue() -> CommunityView {
         id: "soap".into(),
         name: "肥皂".into(),
         points: 10,
+        active: true,
     };
     community::add_catalogue_item(&mut doc, &item, 2).expect("item");
     CommunityView::read(&doc).expect("read")

@@ -288,6 +288,7 @@ fn community_with_offers() -> CommunityView {
         party_member: true,
         unit: None,
         stations: vec![],
+        left_at: None,
     };
     community::add_person(&mut doc, &doctor, 2).expect("person");
     for (id, module, skills, active) in [

@@ -420,6 +420,7 @@ fn small_catalogue() -> CommunityView {
         id: "soap".into(),
         name: "肥皂".into(),
         points: 5,
+        active: true,
     };
     community::add_catalogue_item(&mut doc, &item, 2).expect("item");
     CommunityView::read(&doc).expect("read")
@@ -609,6 +610,7 @@ fn base_community() -> Automerge {
             party_member: false,
             unit: None,
             stations: vec![],
+            left_at: None,
         };
         community::add_person(&mut doc, &person, 2).expect("person");
     }

@@ -182,6 +182,7 @@ fn person(id: &str, unit: Option<&str>, stations: &[&str]) -> Person {
         party_member: true,
         unit: unit.map(Into::into),
         stations: stations.iter().map(|s| s.to_string()).collect(),
+        left_at: None,
     }
 }
 
@@ -279,12 +280,14 @@ fn offers_projects_and_catalogue() {
         id: "haircut".into(),
         name: "上门理发".into(),
         points: 10,
+        active: true,
     };
     community::add_catalogue_item(&mut doc, &item, 5).expect("item");
     let free = CatalogueItem {
         id: "free".into(),
         name: "x".into(),
         points: 0,
+        active: true,
     };
     assert!(matches!(
         community::add_catalogue_item(&mut doc, &free, 6),

@@ -11,6 +11,7 @@
 //! | coordinator | everything of their stations and community | the same, plus community and ledger |
 //! | partner | the community directory, published wishes (wall); contacts once assigned | claims on published wishes |
 //! | office | everything in its community | everything except residents' contacts (read-only) |
+//! | station tablet (驿站公用平板) | the community directory, its one station | check-ins of people on that station's shifts |
 //! | administrator | everything (bootstrap token) | everything |
 
 mod meta;
@@ -30,6 +31,9 @@ pub enum Role {
     Coordinator,
     Partner,
     Office,
+    /// A station's shared tablet (驿站公用平板), enrolled for exactly one station: it
+    /// signs in whoever is on duty there and reads nothing else.
+    StationTablet,
     Administrator,
 }
 
@@ -42,8 +46,9 @@ impl std::str::FromStr for Role {
             "coordinator" => Ok(Self::Coordinator),
             "partner" => Ok(Self::Partner),
             "office" => Ok(Self::Office),
+            "station_tablet" => Ok(Self::StationTablet),
             other => Err(format!(
-                "unknown role {other:?}; expected volunteer, coordinator, partner or office"
+                "unknown role {other:?}; expected volunteer, coordinator, partner, office or station_tablet"
             )),
         }
     }
@@ -147,6 +152,7 @@ pub fn may_create(who: &Principal, doc: &DocMeta) -> bool {
 fn community_access(who: &Principal) -> Access {
     match who.role {
         Role::Coordinator | Role::Office => Access::Write,
+        // Shared station tablets read the directory for the names of the people on duty.
         _ => Access::ReadOnly,
     }
 }
@@ -160,6 +166,9 @@ fn station_access(who: &Principal, doc: &DocMeta) -> Access {
         // bound to its device (actor bindings) and audited.
         Role::Volunteer if who.at_station(doc.station.as_deref()) => Access::Write,
         Role::Coordinator | Role::Partner | Role::Volunteer => Access::ReadOnly,
+        // A shared tablet signs people in at its own station and sees no other.
+        Role::StationTablet if who.at_station(doc.station.as_deref()) => Access::Write,
+        Role::StationTablet => Access::Deny,
         Role::Administrator => Access::Write,
     }
 }
@@ -176,7 +185,7 @@ fn wish_access(who: &Principal, doc: &DocMeta) -> Access {
         Role::Partner | Role::Volunteer if doc.on_wall || doc.involves(&who.person) => {
             Access::Write
         }
-        Role::Partner | Role::Volunteer => Access::Deny,
+        Role::Partner | Role::Volunteer | Role::StationTablet => Access::Deny,
     }
 }
 
@@ -201,6 +210,7 @@ fn ledger_access(who: &Principal) -> Access {
     match who.role {
         Role::Coordinator | Role::Office | Role::Administrator => Access::Write,
         Role::Volunteer | Role::Partner => Access::ReadOnly,
+        Role::StationTablet => Access::Deny,
     }
 }
 

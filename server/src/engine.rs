@@ -27,6 +27,7 @@ mod inflation;
 mod limits;
 mod loading;
 mod review;
+mod server_write;
 mod session;
 
 use std::collections::HashMap;
@@ -45,6 +46,7 @@ pub use hook::{aux_key, DocHook, HookContext};
 pub use inflation::{inflated_size, InflationError};
 pub use limits::EngineLimits;
 use loading::DocSlot;
+pub use server_write::{DocWrite, EditFn, ServerWrite, WriteError};
 
 /// Limits and timings of the engine.
 #[derive(Debug, Clone)]
@@ -83,6 +85,9 @@ pub enum Input {
     /// `contact` the caller has scope over is deleted (`scope::may_delete_contact`); the
     /// outcome comes back as [`Effect::DeleteAnswered`] with the same `request`.
     DeleteDocument(DeleteRequest),
+    /// Create or edit documents on behalf of a REST caller (setup, imports): all or
+    /// none, audited, answered by [`Effect::WriteAnswered`] (see `server_write.rs`).
+    ServerWrite(ServerWrite),
     /// A decoded message arrived on a socket.
     Message { conn: ConnId, message: WireMessage },
     /// The socket closed (by the peer, the network or the runtime).
@@ -120,6 +125,11 @@ pub enum Effect {
     DeleteAnswered {
         request: u64,
         outcome: Result<(), crate::scope::ScopeError>,
+    },
+    /// The outcome of [`Input::ServerWrite`] (once the preceding persist commits).
+    WriteAnswered {
+        request: u64,
+        outcome: Result<(), WriteError>,
     },
 }
 
@@ -194,6 +204,7 @@ impl Engine {
                 principal,
             } => self.on_principal_changed(&device_id, principal),
             Input::DeleteDocument(request) => self.on_delete(request),
+            Input::ServerWrite(write) => self.on_server_write(write),
             Input::Message { conn, message } => self.on_message(conn, message),
             Input::Disconnected { conn } => self.on_disconnected(conn),
             Input::Loaded { doc, entries } => self.on_loaded(doc, entries),

@@ -100,6 +100,12 @@ pub struct AppState {
     pub auth_failures: RateLimiter,
     /// Open `/sync` connections, by device.
     pub device_conns: device_conns::DeviceConns,
+    /// The actor the server writes documents with (setup, imports): documents it creates
+    /// are built with it (`engine/server_write.rs`).
+    pub server_actor: automerge::ActorId,
+    /// The open setup of a server without a community (`None` once set up); held while a
+    /// setup runs, so two cannot race.
+    pub setup: tokio::sync::Mutex<Option<crate::setup::SetupGate>>,
     next_conn: AtomicU64,
 }
 
@@ -130,7 +136,23 @@ impl AppState {
             next_conn: AtomicU64::new(1),
             office: None,
             app_dir: None,
+            // Replaced by `with_server_actor`; documents built with this one are refused
+            // by the engine, which is the safe failure.
+            server_actor: automerge::ActorId::from(&[0u8; 16][..]),
+            setup: tokio::sync::Mutex::new(None),
         }
+    }
+
+    /// The server's actor (`domain::server_actor` of the storage id).
+    pub fn with_server_actor(mut self, actor: automerge::ActorId) -> Self {
+        self.server_actor = actor;
+        self
+    }
+
+    /// Opens setup with the code of a server that has no community yet.
+    pub fn with_setup(mut self, gate: Option<crate::setup::SetupGate>) -> Self {
+        self.setup = tokio::sync::Mutex::new(gate);
+        self
     }
 
     /// Serves the tablet app from `dir` (see [`default_app_dir`]).
@@ -161,7 +183,13 @@ pub fn app(state: Arc<AppState>) -> Router {
         .route("/api/v1/enrollments", post(api::devices::create_enrollment))
         .route("/api/v1/enrollments/qr.svg", get(api::devices::qr_svg))
         .route("/api/v1/enrollments/qr.png", get(api::devices::qr_png))
+        .route("/api/v1/enrollments/bulk", post(api::bulk_codes::create))
         .route("/api/v1/enroll", post(api::devices::redeem))
+        .route(
+            "/api/v1/setup",
+            get(api::setup::status).post(api::setup::create),
+        )
+        .merge(api::import::routes())
         .route("/api/v1/devices", get(api::devices::list))
         .route("/api/v1/devices/{id}/revoke", post(api::devices::revoke))
         .route("/api/v1/devices/{id}", patch(api::devices::reassign))

@@ -120,3 +120,5 @@ fn no_rule(doc_type: DocType, touched: &Touched) -> Refusal {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_roster;

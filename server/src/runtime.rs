@@ -35,6 +35,13 @@ pub enum HubInput {
         principal: Principal,
         reply: oneshot::Sender<Result<(), crate::scope::ScopeError>>,
     },
+    /// Write documents on behalf of a REST caller (see `engine/server_write.rs`); the
+    /// outcome is answered once the write is durable. The engine thread numbers the
+    /// request (`ServerWrite::request` is ignored).
+    ServerWrite {
+        write: crate::engine::ServerWrite,
+        reply: oneshot::Sender<Result<(), crate::engine::WriteError>>,
+    },
     Message {
         conn: ConnId,
         message: WireMessage,
@@ -72,6 +79,25 @@ impl Hub {
         let (tx, rx) = oneshot::channel();
         self.send(HubInput::Stats(tx)).await?;
         rx.await.map_err(|_| HubStopped)
+    }
+
+    /// Writes documents on behalf of `by` through the engine (setup, imports) and waits
+    /// until they are durable. `what` says in a few words what was asked (audit log).
+    pub async fn server_write(
+        &self,
+        by: Principal,
+        what: String,
+        docs: Vec<crate::engine::DocWrite>,
+    ) -> Result<Result<(), crate::engine::WriteError>, HubStopped> {
+        let (reply, answer) = oneshot::channel();
+        let write = crate::engine::ServerWrite {
+            request: 0,
+            by,
+            what,
+            docs,
+        };
+        self.send(HubInput::ServerWrite { write, reply }).await?;
+        answer.await.map_err(|_| HubStopped)
     }
 
     /// Flushes, closes every connection and stops the engine thread.

@@ -6,12 +6,12 @@
 //! handlers call them before touching anything and turn a refusal into a 403 with its
 //! message. The table:
 //!
-//! | caller | devices and codes | contacts it may delete | figures and audit |
-//! |---|---|---|---|
-//! | administrator (bootstrap) | all, any role but administrator | every contact | every community |
-//! | office | its own community, any role but administrator | contacts of its community | its community |
-//! | coordinator | volunteers and partners of its own stations | contacts of its stations in its community | its community (summary only) |
-//! | volunteer, partner | none | none | none |
+//! | caller | devices and codes | contacts it may delete | figures and audit | imports |
+//! |---|---|---|---|---|
+//! | administrator (bootstrap) | all, any role but administrator | every contact | every community | any community |
+//! | office | its own community, any role but administrator | contacts of its community | its community | people of its community (not wish cards: they carry residents' contacts, which the office only reads) |
+//! | coordinator | volunteers and partners of its own stations | contacts of its stations in its community | its community (summary only) | wish cards into its own stations; people of its community |
+//! | volunteer, partner | none | none | none | none |
 //!
 //! Nobody is made administrator by any call, and no device changes its own record.
 //!
@@ -43,6 +43,38 @@ pub enum ScopeError {
     NotContact,
     #[error("this device may not delete contacts of that station or community")]
     ContactOutOfScope,
+    #[error("this role may not import")]
+    ImportRole,
+    #[error("the office may not import wish cards: they carry residents' contacts")]
+    OfficeWishCards,
+    #[error("this device may only import into its own community")]
+    ImportOtherCommunity,
+    #[error("coordinators import wish cards into their own stations only")]
+    ImportNotOwnStations,
+}
+
+impl ScopeError {
+    /// The reason in Chinese, for the screens (the English one is the `Display`).
+    pub fn zh(&self) -> &'static str {
+        match self {
+            Self::Administrator => "任何操作都不能授予管理员身份",
+            Self::OwnDevice => "设备不能修改自己的记录",
+            Self::OtherCommunity => "只能管理本社区的设备",
+            Self::NotOwnStations => "协调员只能管理本驿站的志愿者和共建单位",
+            Self::Role => "这个身份不能管理设备",
+            Self::NotContact => "只能删除居民联系方式",
+            Self::ContactOutOfScope => "不能删除其他驿站或社区的居民联系方式",
+            Self::ImportRole => "这个身份不能导入",
+            Self::OfficeWishCards => "街道办公室不能导入心愿卡：心愿卡含居民联系方式",
+            Self::ImportOtherCommunity => "只能导入到本社区",
+            Self::ImportNotOwnStations => "协调员只能把心愿卡导入自己负责的驿站",
+        }
+    }
+
+    /// "中文 (English)", as the REST API answers a refusal.
+    pub fn both(&self) -> String {
+        format!("{} ({self})", self.zh())
+    }
 }
 
 /// Whether `who` may create an enrollment code granting `target` (the would-be device:
@@ -93,7 +125,7 @@ pub fn may_list(who: &Principal, target: &Principal) -> bool {
                 && staff_role(target.role)
                 && target.stations.iter().any(|s| who.stations.contains(s))
         }
-        Role::Volunteer | Role::Partner => false,
+        Role::Volunteer | Role::Partner | Role::StationTablet => false,
     }
 }
 
@@ -116,6 +148,39 @@ pub fn may_delete_contact(who: &Principal, meta: &DocMeta) -> Result<(), ScopeEr
     }
 }
 
+/// Whether `who` may import wish cards into `stations` of `community` (a community
+/// document id). Called before reading the file (with no stations) and again with the
+/// stations its rows name.
+pub fn may_import_wishes(
+    who: &Principal,
+    community: &str,
+    stations: &std::collections::BTreeSet<String>,
+) -> Result<(), ScopeError> {
+    match who.role {
+        Role::Administrator => Ok(()),
+        Role::Coordinator if who.community.as_deref() != Some(community) => {
+            Err(ScopeError::ImportOtherCommunity)
+        }
+        Role::Coordinator if stations.is_subset(&who.stations) => Ok(()),
+        Role::Coordinator => Err(ScopeError::ImportNotOwnStations),
+        Role::Office => Err(ScopeError::OfficeWishCards),
+        // Volunteers, partners and any role added later import nothing.
+        _ => Err(ScopeError::ImportRole),
+    }
+}
+
+/// Whether `who` may add people to the directory of `community` (a community document
+/// id): the staff of that community.
+pub fn may_import_people(who: &Principal, community: &str) -> Result<(), ScopeError> {
+    match who.role {
+        Role::Administrator => Ok(()),
+        Role::Coordinator | Role::Office if who.community.as_deref() == Some(community) => Ok(()),
+        Role::Coordinator | Role::Office => Err(ScopeError::ImportOtherCommunity),
+        // Volunteers, partners and any role added later import nothing.
+        _ => Err(ScopeError::ImportRole),
+    }
+}
+
 /// The community whose figures and audit records `who` may see; `None` means every
 /// community (the administrator).
 pub fn community_scope(who: &Principal) -> Option<&str> {
@@ -135,7 +200,7 @@ fn manages(who: &Principal, target: &Principal) -> Result<(), ScopeError> {
         Role::Office => Err(ScopeError::OtherCommunity),
         Role::Coordinator if coordinates(who, target) => Ok(()),
         Role::Coordinator => Err(ScopeError::NotOwnStations),
-        Role::Volunteer | Role::Partner => Err(ScopeError::Role),
+        Role::Volunteer | Role::Partner | Role::StationTablet => Err(ScopeError::Role),
     }
 }
 
@@ -146,9 +211,9 @@ fn coordinates(who: &Principal, target: &Principal) -> bool {
         && target.stations.iter().all(|s| who.stations.contains(s))
 }
 
-/// The roles a coordinator administers.
+/// The roles a coordinator administers (a station's shared tablet included).
 fn staff_role(role: Role) -> bool {
-    matches!(role, Role::Volunteer | Role::Partner)
+    matches!(role, Role::Volunteer | Role::Partner | Role::StationTablet)
 }
 
 fn same_community(a: &Principal, b: &Principal) -> bool {

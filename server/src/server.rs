@@ -110,6 +110,11 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let feed = SummaryFeed::spawn(aggregates.clone())?;
     let (hub, engine_thread) = spawn_engine_thread(engine, storage.clone(), 4096, Some(feed))?;
     let directory = Directory::load(&config.bootstrap_token, storage.clone())?;
+    let setup = crate::setup::SetupGate::open(storage.as_ref(), &config.data_dir)?;
+    let (gate, setup_code) = setup.map_or((None, None), |(g, c)| (Some(g), Some(c)));
+    if let Some(gate) = &gate {
+        tracing::info!(file = %gate.file().display(), "no community yet: setup is open");
+    }
     let state = AppState::new(
         hub.clone(),
         directory,
@@ -117,13 +122,18 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         config.limits.clone(),
     )
     .with_office(OfficeIndex::live(aggregates))
-    .with_app_dir(config.app_dir.clone());
-    let state = Arc::new(state);
+    .with_app_dir(config.app_dir.clone())
+    .with_server_actor(server_actor(storage_id.as_str()));
+    let announce_setup = gate.as_ref().map(|g| g.file().to_owned());
+    let state = Arc::new(state.with_setup(gate));
     tokio::spawn(tick(hub.clone()));
 
     let listener = TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     announce(addr);
+    if let (Some(file), Some(code)) = (announce_setup, setup_code) {
+        crate::setup::code::announce(&file, &code, addr);
+    }
     tracing::info!(%addr, storage_id = %storage_id, data = %config.data_dir.display(), "serving");
     let shutdown_hub = hub.clone();
     let header_timeout = Duration::from_millis(config.limits.header_read_timeout_ms.max(1));

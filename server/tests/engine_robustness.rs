@@ -97,7 +97,8 @@ impl Harness {
                 Effect::Send { .. }
                 | Effect::Close { .. }
                 | Effect::DocChanged(_)
-                | Effect::DeleteAnswered { .. } => {}
+                | Effect::DeleteAnswered { .. }
+                | Effect::WriteAnswered { .. } => {}
             }
         }
     }

@@ -120,7 +120,9 @@ impl Sim {
                         self.client_effects(i, more);
                     }
                 }
-                Effect::DocChanged(_) | Effect::DeleteAnswered { .. } => {}
+                Effect::DocChanged(_)
+                | Effect::DeleteAnswered { .. }
+                | Effect::WriteAnswered { .. } => {}
             }
         }
         self.store.commit(pending).unwrap();

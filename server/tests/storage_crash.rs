@@ -591,7 +591,9 @@ impl Sim {
                         self.client_effects(i, more);
                     }
                 }
-                Effect::DocChanged(_) | Effect::DeleteAnswered { .. } => {}
+                Effect::DocChanged(_)
+                | Effect::DeleteAnswered { .. }
+                | Effect::WriteAnswered { .. } => {}
             }
         }
         if !self.commit(pending) {

@@ -77,6 +77,20 @@ pub fn enroll(
     redeem(server, &enrollment_code(server, &body)?, person)
 }
 
+/// Enrolls a device of `community` (a document id, e.g. the demo's) through the API;
+/// returns its token and device id.
+pub fn enroll_in(
+    server: &TestServer,
+    community: &str,
+    role: &str,
+    person: &str,
+    stations: &[&str],
+) -> anyhow::Result<(String, String)> {
+    let body =
+        json!({ "role": role, "person": person, "community": community, "stations": stations });
+    redeem(server, &enrollment_code(server, &body)?, person)
+}
+
 /// Creates an enrollment code with the bootstrap token; `body` as `POST /api/v1/enrollments`.
 pub fn enrollment_code(server: &TestServer, body: &serde_json::Value) -> anyhow::Result<String> {
     let created = request(

@@ -30,9 +30,22 @@ pub fn request(
     token: Option<&str>,
     body: Option<&serde_json::Value>,
 ) -> anyhow::Result<Response> {
+    let payload = body.map(|b| b.to_string()).unwrap_or_default();
+    let content_type = body.map(|_| "application/json");
+    request_bytes(addr, method, path, token, content_type, payload.as_bytes())
+}
+
+/// Sends `method path` with a raw body (a file upload) of `content_type`.
+pub fn request_bytes(
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    content_type: Option<&str>,
+    payload: &[u8],
+) -> anyhow::Result<Response> {
     let mut stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let payload = body.map(|b| b.to_string()).unwrap_or_default();
     let mut head = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
         payload.len()
@@ -40,12 +53,12 @@ pub fn request(
     if let Some(token) = token {
         head.push_str(&format!("Authorization: Bearer {token}\r\n"));
     }
-    if body.is_some() {
-        head.push_str("Content-Type: application/json\r\n");
+    if let Some(content_type) = content_type {
+        head.push_str(&format!("Content-Type: {content_type}\r\n"));
     }
     head.push_str("\r\n");
     stream.write_all(head.as_bytes())?;
-    stream.write_all(payload.as_bytes())?;
+    stream.write_all(payload)?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw)?;
     parse(&raw)

@@ -4,6 +4,7 @@ pub mod clients;
 pub mod fixtures;
 pub mod http;
 pub mod node;
+pub mod setup;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -93,6 +93,7 @@ fn community_c1() -> anyhow::Result<Automerge> {
             party_member: false,
             unit: None,
             stations: Vec::new(),
+            left_at: None,
         };
         add_person(&mut doc, &person, 2)?;
     }
@@ -282,6 +283,27 @@ async fn coordinators_enroll_list_and_revoke_only_volunteers_and_partners_of_the
         Some(&code),
     )?;
     assert_eq!(created.status, 200, "{}", created.text());
+    // The station's shared tablet: enrolled by its coordinator from the 设备 screen, for
+    // exactly one station, labelled by the server (it impersonates nobody).
+    let tablet = json!({ "role": "station_tablet", "person": "p-wang", "community": "c1", "stations": ["A"] });
+    let created = call(
+        &server,
+        "POST",
+        "/api/v1/enrollments",
+        &coordinator,
+        Some(&tablet),
+    )?;
+    assert_eq!(created.status, 200, "{}", created.text());
+    assert_eq!(created.json()?["person"], "tablet-A");
+    let two = json!({ "role": "station_tablet", "person": "", "community": "c1", "stations": ["A", "B"] });
+    let created = call(
+        &server,
+        "POST",
+        "/api/v1/enrollments",
+        &coordinator,
+        Some(&two),
+    )?;
+    assert_ne!(created.status, 200, "{}", created.text());
     let path = format!("/api/v1/devices/{own}/revoke");
     assert_eq!(
         call(&server, "POST", &path, &coordinator, None)?.status,

@@ -14,6 +14,8 @@
 mod actions;
 mod client;
 mod convert;
+mod coordinator;
+mod coordinator_errors;
 mod documents;
 mod domain;
 mod effects;

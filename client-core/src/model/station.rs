@@ -1,4 +1,7 @@
-//! The `station` document: profile, index of wish documents and the duty roster.
+//! The `station` document: profile, index of wish documents, the duty roster and the
+//! roster's weekly template.
+
+mod template;
 
 use std::collections::BTreeMap;
 
@@ -6,8 +9,9 @@ use automerge::{Automerge, ObjId, ReadDoc, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::doc_type::expect_type;
-use super::read::{opt_u64, read_entries, req_enum, req_str, req_u64, str_or_empty};
+use super::read::{opt_str, opt_u64, read_entries, req_enum, req_str, req_u64, str_or_empty};
 use super::{DocType, MemberKind, ModelError, StationKind};
+pub use template::TemplateSlot;
 
 /// A person's presence on a shift; `out` is `None` while on duty.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -16,6 +20,9 @@ pub struct Checkin {
     pub check_in: u64,
     #[serde(rename = "out")]
     pub check_out: Option<u64>,
+    /// The station's shared tablet that signed the person in, if it was not their own
+    /// device (`None` for a check-in from the person's own tablet).
+    pub device: Option<String>,
 }
 
 /// One shift of the roster.
@@ -51,6 +58,8 @@ pub struct StationView {
     /// Wish document id → time it was indexed.
     pub wishes: BTreeMap<String, u64>,
     pub shifts: BTreeMap<String, Shift>,
+    /// The weekly roster template (weekday × time slot), by slot id.
+    pub template: BTreeMap<String, TemplateSlot>,
 }
 
 impl StationView {
@@ -72,6 +81,9 @@ impl StationView {
                 .into_iter()
                 .map(|s| (s.id.clone(), s))
                 .collect(),
+            template: read_entries(doc, &ROOT, "template", template::read_slot)?
+                .into_iter()
+                .collect(),
         })
     }
 
@@ -79,6 +91,18 @@ impl StationView {
     pub fn uncovered_shifts(&self) -> Vec<&Shift> {
         let mut shifts: Vec<&Shift> = self.shifts.values().filter(|s| s.is_uncovered()).collect();
         shifts.sort_by(|a, b| (&a.date, &a.start, &a.id).cmp(&(&b.date, &b.start, &b.id)));
+        shifts
+    }
+
+    /// The shifts of `date` that `person` is on, sorted by start time (a shared station
+    /// tablet finds whom to sign in by their personal code).
+    pub fn shifts_of(&self, person: &str, date: &str) -> Vec<&Shift> {
+        let mut shifts: Vec<&Shift> = self
+            .shifts
+            .values()
+            .filter(|s| s.date == date && s.assignees.get(person) == Some(&MemberKind::Person))
+            .collect();
+        shifts.sort_by(|a, b| (&a.start, &a.id).cmp(&(&b.start, &b.id)));
         shifts
     }
 }
@@ -109,6 +133,7 @@ fn read_checkin<R: ReadDoc>(
     let checkin = Checkin {
         check_in: req_u64(doc, obj, "in")?,
         check_out: opt_u64(doc, obj, "out")?,
+        device: opt_str(doc, obj, "device")?,
     };
     Ok((person.to_owned(), checkin))
 }

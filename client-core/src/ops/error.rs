@@ -150,4 +150,16 @@ pub enum DomainError {
     /// An edit whose values are all the document's current values.
     #[error("nothing to change")]
     NothingToChange,
+    /// A week is built from its Monday.
+    #[error("{0} is not a Monday")]
+    NotMonday(String),
+    /// A template slot needs at least one weekday, each 1 (Monday) to 7 (Sunday).
+    #[error("weekdays must be 1 (Monday) to 7 (Sunday), at least one")]
+    InvalidWeekdays,
+    /// The person left the community (deactivated); they are kept for history only.
+    #[error("{0} has left the community")]
+    PersonLeft(String),
+    /// The catalogue item was retired and can no longer be redeemed.
+    #[error("catalogue item {0} is retired")]
+    ItemRetired(String),
 }

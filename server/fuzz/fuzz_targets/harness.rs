@@ -43,7 +43,8 @@ impl Harness {
                 Effect::Send { .. }
                 | Effect::Close { .. }
                 | Effect::DocChanged(_)
-                | Effect::DeleteAnswered { .. } => {}
+                | Effect::DeleteAnswered { .. }
+                | Effect::WriteAnswered { .. } => {}
             }
         }
     }

@@ -108,3 +108,38 @@ fn creation_needs_the_station_of_the_contents() {
         "a document without a type is refused"
     );
 }
+
+fn station(id: &str) -> DocMeta {
+    DocMeta {
+        doc_type: Some(DocType::Station),
+        community: Some("c1".into()),
+        station: Some(id.into()),
+        ..DocMeta::default()
+    }
+}
+
+#[test]
+fn a_shared_station_tablet_reads_the_directory_and_writes_only_its_station() {
+    let tablet = principal(Role::StationTablet, "tablet", &["A"]);
+    let community = DocMeta {
+        doc_type: Some(DocType::Community),
+        community: Some("c1".into()),
+        ..DocMeta::default()
+    };
+    assert_eq!(access(&tablet, &community), Access::ReadOnly);
+    assert_eq!(access(&tablet, &station("A")), Access::Write);
+    assert_eq!(access(&tablet, &station("B")), Access::Deny);
+    assert_eq!(access(&tablet, &wish("A", true)), Access::Deny);
+    assert_eq!(
+        access(&tablet, &contact("A", "tablet", &["tablet"])),
+        Access::Deny
+    );
+    let ledger = DocMeta {
+        doc_type: Some(DocType::Ledger),
+        community: Some("c1".into()),
+        ..DocMeta::default()
+    };
+    assert_eq!(access(&tablet, &ledger), Access::Deny);
+    assert!(!may_create(&tablet, &wish("A", false)));
+    assert_eq!("station_tablet".parse::<Role>(), Ok(Role::StationTablet));
+}

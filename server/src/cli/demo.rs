@@ -24,6 +24,7 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::Args;
+use wish_client_core::proto::DocumentId;
 
 use self::directory::Directory;
 use self::gen::Gen;
@@ -31,6 +32,7 @@ use self::ledger::Ledger;
 use self::report::Report;
 use self::wishes::DemoWish;
 use super::doc_writer::{load_doc, open_offline_store, DocBatch};
+use crate::access::Role;
 use crate::calendar as date;
 use crate::domain::SUMMARY_PREFIX;
 use crate::storage::Storage;
@@ -49,6 +51,55 @@ pub struct DemoArgs {
 }
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
+    seed(&args).map(|_| ())
+}
+
+/// `serve --demo`: seeds the data directory with the demo community unless it already
+/// holds a community, then makes enrollment codes (valid 7 days) for a coordinator and a
+/// volunteer of its main station so that a browser can look around at once.
+pub fn seed_for_serve(data: &std::path::Path) -> anyhow::Result<()> {
+    let present = crate::setup::has_community(open_offline_store(data)?.as_ref())?;
+    if present {
+        super::device::print_line("demo: this data directory already holds a community");
+        return Ok(());
+    }
+    let args = DemoArgs {
+        data: data.to_owned(),
+        wishes: 400,
+        seed: 1,
+    };
+    let community = seed(&args)?;
+    demo_codes(data, &community)
+}
+
+fn demo_codes(data: &std::path::Path, community: &DocumentId) -> anyhow::Result<()> {
+    let store = open_offline_store(data)?;
+    let directory = crate::directory::Directory::load(&crate::directory::new_token(), store)?;
+    let people = [
+        ("p01", Role::Coordinator, "林晓梅, 驿站负责人"),
+        ("p05", Role::Volunteer, "张桂芳, 志愿者"),
+    ];
+    for (person, role, who) in people {
+        let request = crate::directory::NewEnrollment {
+            role,
+            person: person.into(),
+            community: community.to_string(),
+            stations: vec!["center".into()],
+            expires_in_minutes: Some(7 * 24 * 60),
+            token_days: None,
+            created_by: "demo".into(),
+        };
+        let (code, _) = directory.create_enrollment(request, crate::runtime::now_ms())?;
+        super::device::print_line(&format!("demo enrollment code for {who}: {code}"));
+    }
+    super::device::print_line(
+        "open the server's address in a browser and enter one of these codes (valid 7 days)",
+    );
+    Ok(())
+}
+
+/// Seeds the demo community; returns its document id.
+fn seed(args: &DemoArgs) -> anyhow::Result<DocumentId> {
     let store = open_offline_store(&args.data)?;
     let today = date::local_day(crate::runtime::now_ms());
     let mut g = Gen::new(args.seed, date::local_ms(today, 0));
@@ -67,7 +118,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     );
     batch.commit(store.as_ref())?;
     report.print();
-    Ok(())
+    Ok(dir.doc_id)
 }
 
 /// The demo seeds only a data directory without wishes (and never twice).

@@ -67,6 +67,7 @@ impl clap::ValueEnum for Role {
             Role::Coordinator,
             Role::Partner,
             Role::Office,
+            Role::StationTablet,
         ]
     }
 
@@ -76,6 +77,7 @@ impl clap::ValueEnum for Role {
             Role::Coordinator => "coordinator",
             Role::Partner => "partner",
             Role::Office => "office",
+            Role::StationTablet => "station_tablet",
             Role::Administrator => return None,
         };
         Some(clap::builder::PossibleValue::new(name))

@@ -1,8 +1,11 @@
-//! `wish-station import`: paper wish cards (from the wish boxes) typed into a spreadsheet
-//! and saved as CSV, written into a data directory while the server is stopped.
+//! `wish-station import`: paper wish cards (from the wish boxes) typed into a spreadsheet,
+//! written into a data directory while the server is stopped. The running server imports
+//! the same files on a screen (`POST /api/v1/import/wishes`); both read and check them
+//! with [`crate::import`].
 //!
-//! The file is UTF-8 (a byte order mark is allowed), comma-separated, with a header row
-//! naming the columns in any order (English names, or the Chinese ones in brackets):
+//! The file is XLSX (first sheet) or CSV in UTF-8 (a byte order mark is allowed) or
+//! GB18030, comma-separated, with a header row naming the columns in any order (English
+//! names, or the Chinese ones in brackets):
 //!
 //! | column | required | values |
 //! |---|---|---|
@@ -23,30 +26,26 @@
 //! Otherwise every wish and contact document, and the index of each station document
 //! the store holds, is written in one transaction.
 
-mod build;
-mod columns;
-mod csv;
-mod row;
 mod target;
-mod values;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context as _};
+use automerge::ActorId;
 use clap::Args;
 use wish_client_core::ops::station::index_wish;
 use wish_client_core::proto::DocumentId;
 
-use self::build::Built;
-use self::columns::Header;
-use self::row::{parse_row, Context};
 use self::target::Target;
 use super::doc_writer::{load_doc, open_offline_store, DocBatch};
+use crate::import::wishes::{self, Built, Context};
+use crate::import::{table, Checked};
 use crate::storage::Storage;
 
 const COLUMNS_HELP: &str = "\
-CSV columns (UTF-8, optional BOM, header row, any order; English or Chinese header names):
+Columns (XLSX, or CSV in UTF-8 with or without BOM or GB18030; header row, any order;
+English or Chinese header names):
   station (驿站)                station id or name (or use --station)
   title (标题)                  required; short public title, no personal data
   text (内容)                   the wish in the resident's words, no personal data
@@ -73,7 +72,7 @@ pub struct ImportArgs {
     /// Data directory (the server must be stopped).
     #[arg(long, default_value = "./data")]
     data: PathBuf,
-    /// The CSV file of wish cards.
+    /// The file of wish cards (CSV or XLSX).
     file: PathBuf,
     /// Community document id, or the community's id; needed when the data directory holds
     /// several communities.
@@ -88,20 +87,20 @@ pub struct ImportArgs {
 }
 
 pub fn run(args: ImportArgs) -> anyhow::Result<()> {
-    let records = read_records(&args.file)?;
-    let Some((header_record, rows)) = records.split_first() else {
-        bail!("{} is empty", args.file.display());
-    };
-    let header = Header::parse(&header_record.fields)
-        .map_err(|e| anyhow!("line {}: {e}", header_record.line))?;
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let records = table::read_table(&bytes).map_err(|e| anyhow!("{}: {e}", args.file.display()))?;
     let store = open_offline_store(&args.data)?;
     let target = target::resolve(store.as_ref(), args.community.as_deref())?;
     let ctx = Context {
         community: &target.community,
         default_station: args.station.as_deref(),
+        allowed_stations: None,
         now_ms: crate::runtime::now_ms(),
     };
-    let built = check_all(&header, rows, &ctx, &target.doc, &args.file)?;
+    let checked = wishes::check(&records, &ctx, &target.doc, &ActorId::random())
+        .map_err(|e| anyhow!("{}: {e}", args.file.display()))?;
+    let built = all_good(checked, &args.file)?;
     if args.dry_run {
         print_checked(built.len(), &args.file);
         return Ok(());
@@ -111,47 +110,20 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn read_records(file: &Path) -> anyhow::Result<Vec<csv::Record>> {
-    let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| {
-        anyhow!(
-            "{} is not UTF-8; save the spreadsheet as \"CSV UTF-8\"",
-            file.display()
-        )
-    })?;
-    csv::parse(&text).map_err(|e| anyhow!("{}: {e}", file.display()))
-}
-
-/// Checks every row and builds its documents; prints one line per bad row and fails if
-/// there is any.
-fn check_all(
-    header: &Header,
-    rows: &[csv::Record],
-    ctx: &Context<'_>,
-    community_doc: &DocumentId,
-    file: &Path,
-) -> anyhow::Result<Vec<Built>> {
-    let mut built = Vec::new();
-    let mut bad = 0usize;
-    for record in rows {
-        let result = parse_row(header, record, ctx)
-            .and_then(|card| build::build(&card, community_doc).map_err(|e| vec![e]));
-        match result {
-            Ok(b) => built.push(b),
-            Err(errors) => {
-                bad += 1;
-                eprintln!("line {}: {}", record.line, errors.join(" | "));
-            }
-        }
+/// The built cards if every row is good; otherwise prints one line per bad row and fails.
+fn all_good(checked: Checked<Built>, file: &Path) -> anyhow::Result<Vec<Built>> {
+    let bad = checked.bad();
+    for row in checked.rows.iter().filter(|r| !r.errors.is_empty()) {
+        eprintln!("line {}: {}", row.line, row.errors.join(" | "));
     }
     if bad > 0 {
         bail!(
             "{bad} of {} rows in {} are bad; nothing was imported",
-            rows.len(),
+            checked.rows.len(),
             file.display()
         );
     }
-    Ok(built)
+    Ok(checked.items)
 }
 
 /// Writes every document and the indexes of the stations the store holds, in one

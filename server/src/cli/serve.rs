@@ -64,9 +64,16 @@ pub struct ServeArgs {
     /// the header: otherwise clients could choose their own address.
     #[arg(long)]
     trusted_proxy_header: Option<String>,
+    /// Start on the demo community (幸福社区, 400 wishes), seeded into the data directory
+    /// if it holds no community yet; prints enrollment codes to look around with.
+    #[arg(long)]
+    demo: bool,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    if args.demo {
+        super::demo::seed_for_serve(&args.data)?;
+    }
     let bootstrap_token = super::bootstrap_token::resolve(args.bootstrap_token, &args.data)?;
     let limits = Limits {
         max_message_bytes: args.max_message_bytes,

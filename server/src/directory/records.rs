@@ -51,6 +51,11 @@ impl NewEnrollment {
                 "volunteers and coordinators need at least one station".into(),
             ));
         }
+        if self.role == Role::StationTablet && self.stations.len() != 1 {
+            return Err(DirectoryError::Invalid(
+                "a shared station tablet is enrolled for exactly one station".into(),
+            ));
+        }
         check_bound(
             "expires_in_minutes",
             self.expires_in_minutes,

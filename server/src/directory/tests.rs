@@ -122,3 +122,23 @@ fn concurrent_redeems_of_one_code_enroll_one_device() {
     assert_eq!(won, 1);
     assert_eq!(d.devices().len(), 1);
 }
+
+#[test]
+fn a_shared_station_tablet_is_enrolled_for_exactly_one_station() {
+    let d = directory();
+    let request = |stations: &[&str]| NewEnrollment {
+        role: Role::StationTablet,
+        person: "tablet-A".into(),
+        community: "c1".into(),
+        stations: stations.iter().map(|s| s.to_string()).collect(),
+        expires_in_minutes: Some(10),
+        token_days: Some(1),
+        created_by: "test".into(),
+    };
+    assert!(d.create_enrollment(request(&[]), 1_000).is_err());
+    assert!(d.create_enrollment(request(&["A", "B"]), 1_000).is_err());
+    let (code, _) = d.create_enrollment(request(&["A"]), 1_000).unwrap();
+    let (token, _) = d.redeem(&code, "驿站公用平板", 2_000).unwrap();
+    let who = d.authenticate(Some(&token), 3_000).unwrap();
+    assert_eq!(who.role, Role::StationTablet);
+}

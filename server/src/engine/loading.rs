@@ -16,6 +16,8 @@ pub(super) enum Deferred {
     Delete(super::DeleteRequest),
     /// Unlink a deleted contact document from this wish.
     UnlinkContact,
+    /// A server write that needs this document (and perhaps others) loaded.
+    ServerWrite(Box<super::ServerWrite>),
 }
 
 /// A document is either being loaded (work for it waits) or ready.
@@ -66,6 +68,14 @@ impl Engine {
         }
     }
 
+    /// Asks for `doc` to be loaded unless it is loaded or loading (nothing waits on it).
+    pub(super) fn start_loading(&mut self, doc: DocumentId) {
+        self.docs.entry(doc).or_insert_with(|| {
+            self.effects.push(Effect::Load(doc));
+            DocSlot::Loading(Vec::new())
+        });
+    }
+
     pub(super) fn ready_mut(&mut self, doc: &DocumentId) -> Option<&mut DocState> {
         ready_in(&mut self.docs, doc)
     }
@@ -85,8 +95,15 @@ impl Engine {
     pub(super) fn on_load_failed(&mut self, doc: DocumentId) {
         if let Some(DocSlot::Loading(queue)) = self.docs.remove(&doc) {
             for work in queue {
-                if let Deferred::Message(conn, _) = work {
-                    self.refuse(conn, "storage is unavailable; try again later");
+                match work {
+                    Deferred::Message(conn, _) => {
+                        self.refuse(conn, "storage is unavailable; try again later")
+                    }
+                    Deferred::ServerWrite(write) => self.effects.push(Effect::WriteAnswered {
+                        request: write.request,
+                        outcome: Err(super::WriteError::Storage),
+                    }),
+                    _ => {}
                 }
             }
         }
@@ -114,6 +131,7 @@ impl Engine {
             Deferred::Message(..) => {}
             Deferred::Delete(request) => self.on_delete(request),
             Deferred::UnlinkContact => self.unlink_contact(doc),
+            Deferred::ServerWrite(write) => self.on_server_write(*write),
         }
     }
 

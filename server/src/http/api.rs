@@ -1,9 +1,12 @@
 //! REST endpoints under `/api/v1`, and `/healthz`.
 
 pub mod admin;
+pub mod bulk_codes;
 pub mod devices;
+pub mod import;
 pub mod people;
 pub mod refusals;
+pub mod setup;
 
 use std::sync::Arc;
 
@@ -67,7 +70,7 @@ pub fn require(
     } else {
         Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            "this role may not do that",
+            "这个身份不能这样操作 (this role may not do that)",
         ))
     }
 }

@@ -7,7 +7,7 @@ use wish_client_core::model::{
     ClaimKind, CommunityView, ContactView, DocType, EventKind, LedgerKind, LedgerView, StationView,
 };
 
-use super::table::{Check, Rule};
+use super::table::{Action, Check, Rule};
 use super::{ChangeUnderReview, Refusal, Relations, Touched, Verdict};
 use crate::access::{Principal, Role};
 
@@ -116,6 +116,7 @@ pub fn run(
         Check::Capacity => capacity(rule, ctx),
         Check::Rating => rating(rule, touched, ctx, verdict),
         Check::OwnCheckin => own_checkin(rule, touched, ctx, verdict),
+        Check::OnDuty => on_duty(rule, touched, ctx),
         Check::LedgerEntry => ledger_entry(rule, touched, ctx, verdict),
         Check::SameEarn => same_earn(rule, touched, ctx),
     }
@@ -350,6 +351,36 @@ fn own_checkin(
         return Ok(());
     }
     Err(refuse(rule, rule.zh, rule.en))
+}
+
+/// A shared tablet's check-in: the key is a person assigned to the shift, and a new
+/// check-in names this tablet as its device (a later check-out keeps that device).
+fn on_duty(rule: &Rule, touched: &Touched, ctx: &Context<'_>) -> Result<(), Refusal> {
+    let [shifts, shift, _, person] = touched.entry.as_slice() else {
+        return Err(refuse(rule, rule.zh, rule.en));
+    };
+    let assignee = [
+        shifts.clone(),
+        shift.clone(),
+        "assignees".into(),
+        person.clone(),
+    ];
+    if read_string_at(ctx.doc, &assignee, "kind").as_deref() != Some("person") {
+        return Err(refuse(
+            rule,
+            "这个人不在本班次的值班名单上",
+            "this person is not on the shift",
+        ));
+    }
+    let device = read_string_at(ctx.doc, &touched.entry, "device");
+    if touched.action == Action::Add && device.as_deref() != Some(ctx.writer.device_id.as_str()) {
+        return Err(refuse(
+            rule,
+            "签到记录必须注明本平板",
+            "the check-in must name this tablet as its device",
+        ));
+    }
+    Ok(())
 }
 
 fn ledger_entry(

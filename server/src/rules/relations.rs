@@ -17,18 +17,23 @@ pub struct Relations {
     pub member: bool,
     /// The person who collected the wish or contact.
     pub collector: bool,
+    /// The shared tablet (驿站公用平板) of the document's station.
+    pub shared_tablet: bool,
 }
 
 impl Relations {
     pub fn of(change: &ChangeUnderReview<'_>, doc_type: DocType) -> Self {
         let who = change.writer;
         let meta = change.meta;
-        let member = at_station(who, meta);
+        let here = at_station(who, meta);
+        let tablet = who.role == Role::StationTablet;
         Self {
             creating: change.before.is_empty(),
             staff: is_staff(who, meta, doc_type),
-            member,
+            // A shared tablet is at its station but is nobody's own device.
+            member: here && !tablet,
             collector: collected_by(change, doc_type).as_deref() == Some(who.person.as_str()),
+            shared_tablet: here && tablet,
         }
     }
 }
@@ -44,7 +49,7 @@ fn is_staff(who: &Principal, meta: &DocMeta, doc_type: DocType) -> bool {
     match who.role {
         Role::Administrator | Role::Office => true,
         Role::Coordinator => community_wide || at_station(who, meta),
-        Role::Volunteer | Role::Partner => false,
+        Role::Volunteer | Role::Partner | Role::StationTablet => false,
     }
 }
 

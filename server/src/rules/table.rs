@@ -49,6 +49,8 @@ pub enum Who {
     /// The coordinator of the document's station (community and ledger: of the
     /// community), or the office of the community.
     Staff,
+    /// The shared tablet (驿站公用平板) enrolled for the document's station.
+    SharedTablet,
     /// Nobody but the administrator (and the server's own actor, which is not checked).
     Nobody,
 }
@@ -61,6 +63,7 @@ impl Who {
             Who::Member => relations.member || relations.staff,
             Who::Collector => relations.collector || relations.staff,
             Who::Staff => relations.staff,
+            Who::SharedTablet => relations.shared_tablet,
             Who::Nobody => false,
         }
     }
@@ -92,6 +95,9 @@ pub enum Check {
     Rating,
     /// `checkins[person]`: the writer's own person (staff: anyone).
     OwnCheckin,
+    /// `checkins[person]` by a station's shared tablet: the person is on that shift, and
+    /// a new check-in names the tablet as its `device`.
+    OnDuty,
     /// A ledger entry: `by` the writer (staff on behalf, audited), postings balanced.
     LedgerEntry,
     /// A second write of a deterministic `earn-<wish>-<claim>` entry (two stations
@@ -233,10 +239,14 @@ pub const RULES: &[Rule] = &[
         "心愿索引不可删除", "the wish index is append-only"),
     row("station.checkins", Station, "shifts/*/checkins/*", SET, Member, C::OwnCheckin,
         "只能为自己签到签退", "one checks in and out only for oneself"),
+    row("station.checkins.shared-tablet", Station, "shifts/*/checkins/*", SET, SharedTablet, C::OnDuty,
+        "驿站公用平板只能为本班次的值班人员签到签退", "a shared station tablet signs in only people on that shift"),
     row("station.checkins.keep", Station, "shifts/*/checkins/*", &[Action::Remove], Nobody, C::None,
         "签到记录不可删除", "check-ins are append-only"),
     row("station.shifts", Station, "shifts/*", ANY, Staff, C::None,
         "只有本站社工可以排班", "only the station's coordinator keeps the roster"),
+    row("station.template", Station, "template|template/*", ANY, Staff, C::None,
+        "只有本站社工可以修改排班模板", "only the station's coordinator keeps the roster template"),
     // ── community ───────────────────────────────────────────────────────────────────
     row("community.directory", Community, "*", ANY, Staff, C::None,
         "只有驿站社工或街道可以修改社区名录", "only a coordinator or the office edits the community"),

@@ -90,7 +90,7 @@ fn entry_of(doc_type: DocType, path: &[String]) -> Vec<String> {
     let depth = match (doc_type, path.first().map(String::as_str)) {
         (DocType::Wish, Some("events" | "claims" | "assigned")) => 2,
         (DocType::Ledger, Some("entries")) => 2,
-        (DocType::Station, Some("wishes")) => 2,
+        (DocType::Station, Some("wishes" | "template")) => 2,
         (DocType::Station, Some("shifts")) if is_checkin(path) => 4,
         (DocType::Station, Some("shifts")) => 2,
         (

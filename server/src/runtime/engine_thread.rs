@@ -69,10 +69,13 @@ struct EngineThread {
     feed: Option<SummaryFeed>,
     /// Callers waiting for the outcome of a deletion, by request number.
     answers: HashMap<u64, DeleteReply>,
+    /// Callers waiting for the outcome of a server write, by request number.
+    write_answers: HashMap<u64, WriteReply>,
     next_request: u64,
 }
 
 type DeleteReply = tokio::sync::oneshot::Sender<Result<(), crate::scope::ScopeError>>;
+type WriteReply = tokio::sync::oneshot::Sender<Result<(), crate::engine::WriteError>>;
 
 impl EngineThread {
     fn new(engine: Engine, storage: Arc<dyn Storage>) -> Self {
@@ -84,6 +87,7 @@ impl EngineThread {
             slow: Vec::new(),
             feed: None,
             answers: HashMap::new(),
+            write_answers: HashMap::new(),
             next_request: 0,
         }
     }
@@ -140,6 +144,12 @@ impl EngineThread {
                     Input::DeleteDocument(DeleteRequest { doc, by, request }),
                     pending,
                 );
+            }
+            HubInput::ServerWrite { mut write, reply } => {
+                self.next_request += 1;
+                write.request = self.next_request;
+                self.write_answers.insert(write.request, reply);
+                self.feed(Input::ServerWrite(write), pending);
             }
             HubInput::Message { conn, message } => {
                 pending.arrived.push(Instant::now());
@@ -230,6 +240,9 @@ impl EngineThread {
                 // Dropping the reply tells the caller the deletion did not happen.
                 self.answers.remove(request);
             }
+            if let Effect::WriteAnswered { request, .. } = effect {
+                self.write_answers.remove(request);
+            }
             if let Effect::Send { conn, .. } | Effect::Close { conn, .. } = effect {
                 if let Some(handle) = self.conns.remove(conn) {
                     handle.close("storage error; reconnect to resync".into());
@@ -257,6 +270,11 @@ impl EngineThread {
                 }
                 Effect::DeleteAnswered { request, outcome } => {
                     if let Some(reply) = self.answers.remove(&request) {
+                        let _ = reply.send(outcome);
+                    }
+                }
+                Effect::WriteAnswered { request, outcome } => {
+                    if let Some(reply) = self.write_answers.remove(&request) {
                         let _ = reply.send(outcome);
                     }
                 }

@@ -98,6 +98,18 @@ fn coordinators_manage_volunteers_and_partners_of_their_stations_only() {
 }
 
 #[test]
+fn coordinators_enroll_and_revoke_the_shared_tablet_of_their_station_only() {
+    let coordinator = device("k", Role::Coordinator, "c1", &["A"]);
+    let own = device("t", Role::StationTablet, "c1", &["A"]);
+    let other = device("t2", Role::StationTablet, "c1", &["B"]);
+    assert_eq!(may_enroll(&coordinator, &own), Ok(()));
+    assert_eq!(may_revoke(&coordinator, &own), Ok(()));
+    assert!(may_list(&coordinator, &own));
+    assert!(may_enroll(&coordinator, &other).is_err());
+    assert_eq!(may_enroll(&own, &other), Err(ScopeError::Role));
+}
+
+#[test]
 fn only_contacts_in_scope_are_deleted() {
     let admin = Principal::administrator();
     let office = device("o", Role::Office, "c1", &[]);
@@ -128,4 +140,59 @@ fn figures_are_scoped_to_the_callers_community() {
     assert_eq!(community_scope(&Principal::administrator()), None);
     let office = device("o", Role::Office, "c1", &[]);
     assert_eq!(community_scope(&office), Some("c1"));
+}
+
+#[test]
+fn wish_cards_are_imported_by_coordinators_into_their_own_stations() {
+    let stations = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect();
+    let coordinator = device("k", Role::Coordinator, "c1", &["A", "B"]);
+    assert_eq!(
+        may_import_wishes(&coordinator, "c1", &stations(&["A"])),
+        Ok(())
+    );
+    assert_eq!(
+        may_import_wishes(&coordinator, "c1", &stations(&[])),
+        Ok(())
+    );
+    assert_eq!(
+        may_import_wishes(&coordinator, "c1", &stations(&["A", "C"])),
+        Err(ScopeError::ImportNotOwnStations)
+    );
+    assert_eq!(
+        may_import_wishes(&coordinator, "c2", &stations(&["A"])),
+        Err(ScopeError::ImportOtherCommunity)
+    );
+    let office = device("o", Role::Office, "c1", &[]);
+    assert_eq!(
+        may_import_wishes(&office, "c1", &stations(&[])),
+        Err(ScopeError::OfficeWishCards)
+    );
+    for role in [Role::Volunteer, Role::Partner] {
+        let who = device("v", role, "c1", &["A"]);
+        assert_eq!(
+            may_import_wishes(&who, "c1", &stations(&["A"])),
+            Err(ScopeError::ImportRole)
+        );
+    }
+    let admin = Principal::administrator();
+    assert_eq!(may_import_wishes(&admin, "c9", &stations(&["Z"])), Ok(()));
+}
+
+#[test]
+fn people_are_imported_by_the_staff_of_the_community() {
+    let coordinator = device("k", Role::Coordinator, "c1", &["A"]);
+    let office = device("o", Role::Office, "c1", &[]);
+    for who in [&coordinator, &office] {
+        assert_eq!(may_import_people(who, "c1"), Ok(()));
+        assert_eq!(
+            may_import_people(who, "c2"),
+            Err(ScopeError::ImportOtherCommunity)
+        );
+    }
+    let volunteer = device("v", Role::Volunteer, "c1", &["A"]);
+    assert_eq!(
+        may_import_people(&volunteer, "c1"),
+        Err(ScopeError::ImportRole)
+    );
+    assert_eq!(may_import_people(&Principal::administrator(), "c1"), Ok(()));
 }

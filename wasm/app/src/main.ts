@@ -6,13 +6,23 @@ import { Session, type Identity } from "./session.js";
 import { Store } from "./sync/store.js";
 import { h, mount } from "./ui/dom.js";
 import { collectScreen } from "./ui/screens/collect.js";
+import { catalogueScreen } from "./ui/screens/catalogue.js";
 import { detailScreen } from "./ui/screens/detail.js";
+import { dutyScreen } from "./ui/screens/duty.js";
 import { enrollScreen } from "./ui/screens/enroll.js";
 import { meScreen } from "./ui/screens/me.js";
+import { peopleScreen } from "./ui/screens/people.js";
+import { personScreen } from "./ui/screens/person.js";
 import { rosterScreen } from "./ui/screens/roster.js";
 import { connectionText, syncScreen } from "./ui/screens/sync.js";
+import { unitsScreen } from "./ui/screens/units.js";
 import { wallScreen } from "./ui/screens/wall.js";
 import { wishesScreen } from "./ui/screens/wishes.js";
+import { setupOpen } from "./manage_api.js";
+import { devicesScreen } from "./ui/screens/devices.js";
+import { importScreen } from "./ui/screens/import.js";
+import { MANAGE_SCREENS, manageScreen } from "./ui/screens/manage.js";
+import { setupScreen } from "./ui/screens/setup.js";
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -25,6 +35,15 @@ const TABS: [string, () => string][] = [
   ["sync", () => t("navSync")],
 ];
 
+/** Coordinators and the office also get 管理 (the management screens). */
+const MANAGE_TAB: [string, () => string] = ["manage", () => t("navManage")];
+
+/** A station's shared tablet (驿站公用平板) only signs people in. */
+const STATION_TABLET_TABS: [string, () => string][] = [
+  ["duty", () => t("dutyTitle")],
+  ["sync", () => t("navSync")],
+];
+
 async function boot(): Promise<void> {
   setLang(currentLang());
   if ("serviceWorker" in navigator) {
@@ -32,7 +51,7 @@ async function boot(): Promise<void> {
   }
   const store = await Store.open();
   const identity = await store.getMeta<Identity>("identity");
-  if (!identity) return showEnrollment(store);
+  if (!identity) return (await setupOpen()) ? showSetup(store) : showEnrollment(store);
   const session = await Session.open(store, identity);
   (window as unknown as { wishStation: Session }).wishStation = session;
   const draw = () => render(session, store);
@@ -53,11 +72,23 @@ function showEnrollment(store: Store): void {
   mount(app, header(null), enrollScreen(onEnrolled, code));
 }
 
-/** Whether the user is typing in a form a redraw would reset. */
+/** A fresh server: 创建社区 with the setup code (from the QR's link if given). */
+function showSetup(store: Store): void {
+  const code = location.hash.match(/^#\/setup\/([\w-]+)/)?.[1] ?? "";
+  const onEnrolled = async (identity: Identity) => {
+    await store.setMeta("identity", identity);
+    location.hash = "#/manage";
+    location.reload();
+  };
+  mount(app, header(null), setupScreen(onEnrolled, code, () => showEnrollment(store)));
+}
+
+/** Whether the user is typing in a form a redraw would reset, or a screen holds what it
+ *  was given (a code, a checked file: `data-keep`). */
 function editing(): boolean {
   const active = document.activeElement;
   return (
-    app.querySelector("form.inline-form, form[data-testid=collect-form]") !== null ||
+    app.querySelector("form.inline-form, form[data-testid=collect-form], [data-keep]") !== null ||
     (active instanceof HTMLElement && active.matches("input, textarea, select"))
   );
 }
@@ -78,9 +109,27 @@ function render(session: Session, store: Store): void {
     roster: () => rosterScreen(session),
     me: () => meScreen(session),
     sync: () => syncScreen(session, leave),
+    people: () => peopleScreen(session),
+    person: () => personScreen(session, arg ?? ""),
+    units: () => unitsScreen(session),
+    catalogue: () => catalogueScreen(session),
+    duty: () => dutyScreen(session),
+    ...(session.isCoordinator ? manageRoutes(session, arg) : {}),
   };
-  const screen = (screens[route] ?? screens.wishes)();
-  mount(app, header(session), nav(route || "wishes"), screen);
+  const shared = session.device.role === "station_tablet";
+  const tabs = shared ? STATION_TABLET_TABS : session.isCoordinator ? [...TABS, MANAGE_TAB] : TABS;
+  const allowed = shared ? tabs.map(([r]) => r) : Object.keys(screens);
+  const current = allowed.includes(route) ? route : tabs[0][0];
+  mount(app, header(session), nav(activeTab(current), tabs), screens[current]());
+}
+
+/** The management screens of coordinators and the office (the 管理 tab). */
+function manageRoutes(session: Session, arg: string | undefined): Record<string, () => HTMLElement> {
+  return {
+    manage: () => manageScreen(session.device.role),
+    devices: () => devicesScreen(session),
+    import: () => importScreen(session, arg === "people" ? "people" : "wishes"),
+  };
 }
 
 function header(session: Session | null): HTMLElement {
@@ -102,9 +151,15 @@ function statusPill(session: Session): HTMLElement {
     connectionText(session.connection), pending ? ` · ${pending} ${t("pending")}` : "");
 }
 
-function nav(current: string): HTMLElement {
-  return h("nav", { class: "tabs" }, TABS.map(([route, text]) =>
+function nav(current: string, tabs: [string, () => string][]): HTMLElement {
+  return h("nav", { class: "tabs" }, tabs.map(([route, text]) =>
     h("a", { href: `#/${route}`, class: route === current ? "tab active" : "tab", "data-testid": `nav-${route}` }, text())));
+}
+
+/** The tab a route is under: the management screens (but the roster) under 管理. */
+function activeTab(route: string): string {
+  const managing = route !== "roster" && MANAGE_SCREENS.some(([r]) => r.split("/")[0] === route);
+  return managing ? "manage" : route;
 }
 
 boot().catch((error) => {

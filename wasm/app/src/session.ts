@@ -59,7 +59,7 @@ export class Session {
     await session.restore();
     session.workOffline = (await store.getMeta<boolean>("work-offline")) ?? false;
     if (!session.workOffline) session.runtime.start();
-    await session.runtime.run(() => client.followLinks(identity.device.community, JSON.stringify(identity.device.stations)));
+    await session.runtime.run(() => session.follow());
     return session;
   }
 
@@ -148,8 +148,19 @@ export class Session {
     if (this.following) return;
     this.following = window.setTimeout(() => {
       this.following = 0;
-      void this.runtime.run(() => this.client.followLinks(this.device.community, JSON.stringify(this.device.stations)));
+      void this.runtime.run(() => this.follow());
     }, 200);
+  }
+
+  /** Follows the community's links: stations and their wishes (the office: every
+   *  station, to keep their rosters); a shared station tablet (which may read no wish)
+   *  only its station. */
+  private follow(): number {
+    const all = this.device.role === "office" ? Object.keys(this.community()?.stations ?? {}) : this.device.stations;
+    const stations = JSON.stringify(all);
+    return this.device.role === "station_tablet"
+      ? this.client.followStations(this.device.community, stations)
+      : this.client.followLinks(this.device.community, stations);
   }
 
   /** Asks the server which wishes this tablet should hold, and follows the new ones. */

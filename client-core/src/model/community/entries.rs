@@ -27,6 +27,16 @@ pub struct Person {
     pub party_member: bool,
     pub unit: Option<String>,
     pub stations: Vec<String>,
+    /// When the person left the community (deactivated); `None` while active. People who
+    /// left stay in the directory for history and are hidden from pickers.
+    pub left_at: Option<u64>,
+}
+
+impl Person {
+    /// Whether the person is still serving (not deactivated).
+    pub fn is_active(&self) -> bool {
+        self.left_at.is_none()
+    }
 }
 
 /// A partner unit (驻区单位 / 共建单位); `kind` is open, e.g. `enterprise`, `hospital`.
@@ -69,6 +79,8 @@ pub struct CatalogueItem {
     pub id: String,
     pub name: String,
     pub points: i64,
+    /// Missing reads as `true`; a retired item stays for history and cannot be redeemed.
+    pub active: bool,
 }
 
 pub(crate) fn read_station_ref<R: ReadDoc>(
@@ -97,6 +109,7 @@ pub(crate) fn read_person<R: ReadDoc>(
         party_member: bool_or_false(doc, obj, "party_member")?,
         unit: opt_str(doc, obj, "unit")?,
         stations: str_list(doc, obj, "stations")?,
+        left_at: opt_u64(doc, obj, "left_at")?,
     })
 }
 
@@ -161,5 +174,6 @@ pub(crate) fn read_catalogue_item<R: ReadDoc>(
         name: req_str(doc, obj, "name")?,
         points: opt_i64(doc, obj, "points")?
             .ok_or_else(|| ModelError::MissingField("points".to_owned()))?,
+        active: bool_or_true(doc, obj, "active")?,
     })
 }

@@ -31,7 +31,7 @@ pub fn add_station(
 }
 
 /// Enrols a volunteer, member, expert or coordinator. Refuses a unit or station that is
-/// not in the community.
+/// not in the community. `left_at` is not written (a new person is active).
 pub fn add_person(doc: &mut Automerge, person: &Person, now_ms: u64) -> Result<(), DomainError> {
     ensure_writable(doc, DocType::Community)?;
     new_id(doc, &ROOT, "people", &person.id)?;
@@ -55,7 +55,10 @@ pub fn add_person(doc: &mut Automerge, person: &Person, now_ms: u64) -> Result<(
 }
 
 /// Refuses a person whose unit or stations are not in the community.
-fn check_references(community: &CommunityView, person: &Person) -> Result<(), DomainError> {
+pub(crate) fn check_references(
+    community: &CommunityView,
+    person: &Person,
+) -> Result<(), DomainError> {
     if let Some(unit) = &person.unit {
         if !community.units.contains_key(unit) {
             return Err(not_found("unit", unit));

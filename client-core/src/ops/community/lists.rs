@@ -80,6 +80,7 @@ pub fn add_catalogue_item(
             ("id", s(&item.id)),
             ("name", s(&item.name)),
             ("points", Some(ScalarValue::Int(item.points))),
+            ("active", Some(ScalarValue::Boolean(item.active))),
         ];
         put_entry(tx, &ROOT, "catalogue", &item.id, fields).map(|_| ())
     })

@@ -92,7 +92,7 @@ pub fn award(doc: &mut Automerge, award: &Award, now_ms: u64) -> Result<(), Doma
 }
 
 /// Redeems a catalogue item: the item's points move from the person to
-/// `community:redeemed`. Refuses unknown items and a redemption above the person's
+/// `community:redeemed`. Refuses unknown and retired items and a redemption above the person's
 /// current balance on this replica; concurrent offline redemptions may still overdraw,
 /// which [`LedgerView::overdrawn_redemptions`] flags.
 pub fn redeem(
@@ -110,6 +110,9 @@ pub fn redeem(
             what: "catalogue item",
             id: redeem.item.clone(),
         })?;
+    if !item.active {
+        return Err(DomainError::ItemRetired(item.id.clone()));
+    }
     let person = account::person(&redeem.person);
     let balance = ledger.balance(&person);
     if balance < item.points {

@@ -110,6 +110,7 @@ fn add_people(doc: &mut Automerge, at: u64) -> anyhow::Result<()> {
             party_member: p.party_member,
             unit: p.unit.map(Into::into),
             stations: strings(p.stations),
+            left_at: None,
         };
         ops::add_person(doc, &person, at)?;
     }
@@ -146,6 +147,7 @@ fn add_lists(g: &mut Gen, doc: &mut Automerge, at: u64) -> anyhow::Result<()> {
             id: (*id).into(),
             name: (*name).into(),
             points: *points,
+            active: true,
         };
         ops::add_catalogue_item(doc, &item, at)?;
     }

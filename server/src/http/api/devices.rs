@@ -31,7 +31,15 @@ pub async fn create_enrollment(
     if let Err(error) = scope::may_enroll(&who, &request.target()) {
         return Err(refused(&state, &who, "enrollment", error).await);
     }
-    check_person(&state, &who, &request.community, &request.person).await?;
+    if request.role == Role::StationTablet {
+        // A shared station tablet is nobody: its label names the station, so no person
+        // of the directory can be impersonated by it (the directory record rejects any
+        // station count but one).
+        let station = request.stations.first().cloned().unwrap_or_default();
+        request.person = station_tablet_label(&station);
+    } else {
+        check_person(&state, &who, &request.community, &request.person).await?;
+    }
     request.created_by = who.device_id.clone();
     let worker = state.clone();
     let (code, record) = blocking(move || {
@@ -53,6 +61,11 @@ pub async fn create_enrollment(
     Ok(Json(
         json!({ "code": code, "expires_ms": record.expires_ms, "role": record.role, "person": record.person, "stations": record.stations, "qr_svg": svg }),
     ))
+}
+
+/// The `person` of a shared station tablet's device: a label, not a person.
+pub fn station_tablet_label(station: &str) -> String {
+    format!("tablet-{station}")
 }
 
 /// The person a code or reassignment names must be in the community's directory (the
@@ -81,7 +94,7 @@ async fn check_person(
 }
 
 /// A call outside the caller's scope: audited, answered with 403 and the reason.
-async fn refused(
+pub(super) async fn refused(
     state: &Arc<AppState>,
     who: &Principal,
     action: &str,
@@ -94,7 +107,7 @@ async fn refused(
         &format!("{action}: {error}"),
     )
     .await;
-    ApiError::new(StatusCode::FORBIDDEN, error.to_string())
+    ApiError::new(StatusCode::FORBIDDEN, error.both())
 }
 
 #[derive(Deserialize)]
@@ -309,7 +322,7 @@ pub(super) async fn audit(state: &Arc<AppState>, kind: &str, device: &str, detai
     }
 }
 
-fn directory_error(error: DirectoryError) -> ApiError {
+pub(super) fn directory_error(error: DirectoryError) -> ApiError {
     let status = match &error {
         DirectoryError::UnknownCode | DirectoryError::CodeExpired => StatusCode::FORBIDDEN,
         DirectoryError::UnknownDevice(_) => StatusCode::NOT_FOUND,

@@ -38,6 +38,29 @@ pub async fn in_directory(
     .await
 }
 
+/// The ids of the people in the directory of `community`; `None` if no community
+/// document of that id has reached the server.
+pub async fn directory_ids(
+    state: &AppState,
+    community: &str,
+) -> Result<Option<std::collections::BTreeSet<String>>, ApiError> {
+    let (storage, community) = (state.storage.clone(), community.to_owned());
+    blocking(move || {
+        let rows = storage
+            .load_range(&[COMMUNITY_PREFIX.to_owned()])
+            .map_err(|error| {
+                tracing::error!(%error, "reading community rows failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage error")
+            })?;
+        Ok(rows
+            .iter()
+            .filter_map(|(_, bytes)| serde_json::from_slice::<CommunitySummary>(bytes).ok())
+            .find(|row| row.id == community)
+            .map(|row| row.person_ids.unwrap_or_default().into_iter().collect()))
+    })
+    .await
+}
+
 fn lookup(
     storage: &dyn Storage,
     community: &str,

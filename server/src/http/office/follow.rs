@@ -61,7 +61,11 @@ pub async fn documents(
         docs.into_iter().collect()
     })
     .await?;
-    let ledger = ledger_of(&state, &community).await?;
+    // A shared station tablet may not read the ledger; it is not offered one.
+    let ledger = match who.role {
+        Role::StationTablet => None,
+        _ => ledger_of(&state, &community).await?,
+    };
     Ok(Json(Followed {
         community,
         ledger,
@@ -85,6 +89,8 @@ fn filters(who: &Principal, community: &str) -> Vec<WishFilter> {
             wall,
         ],
         Role::Volunteer | Role::Coordinator | Role::Partner => vec![wall],
+        // A shared station tablet signs people in; it follows no wishes.
+        Role::StationTablet => Vec::new(),
     }
 }
 

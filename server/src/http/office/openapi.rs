@@ -97,6 +97,12 @@ fn paths() -> Value {
             "responses": responses(json!({ "text/csv": {
                 "schema": { "type": "string", "format": "binary" } } })),
         }},
+        "/api/v1/import/people": import("Add people to the community directory from a \
+            spreadsheet (XLSX, or CSV in UTF-8 or GB18030; columns 姓名, 类别, 模块, 技能, \
+            党员, 单位, 驿站). Office and coordinators of the community."),
+        "/api/v1/import/wishes": import("Create wishes from a spreadsheet of paper wish \
+            cards (columns as `wish-station import --help`). Coordinators, into their own \
+            stations; the office may not (the cards carry residents' contacts)."),
         "/api/v1/office/export/service-records.csv": { "get": {
             "summary": "Volunteer service records (志愿服务记录) as CSV (UTF-8 with BOM, \
                 Chinese headers): one row per confirmed earn entry not reversed",
@@ -105,6 +111,36 @@ fn paths() -> Value {
                 "schema": { "type": "string", "format": "binary" } } })),
         }},
     })
+}
+
+/// The answer of an import: every row's check, and how many items were created.
+fn import_report() -> Value {
+    let int = json!({ "type": "integer" });
+    let texts = json!({ "type": "array", "items": string() });
+    let row = json!({ "type": "object", "properties": {
+        "line": int, "summary": string(), "errors": texts, "errors_zh": texts } });
+    json!({ "type": "object", "properties": {
+        "good": int, "bad": int, "imported": int,
+        "rows": { "type": "array", "items": row } } })
+}
+
+/// An import endpoint: the file is the body; without `confirm` it is only checked.
+fn import(summary: &str) -> Value {
+    json!({ "post": {
+        "summary": summary,
+        "parameters": [
+            { "name": "confirm", "in": "query", "schema": { "type": "boolean" },
+              "description": "Create the items if every row is good; otherwise only check" },
+            { "name": "station", "in": "query", "schema": string(),
+              "description": "Wish cards: station (id or name) of rows without one" },
+            param("community"),
+        ],
+        "requestBody": { "required": true, "content": {
+            "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
+        "responses": responses(json!({
+            "application/json": { "schema": { "$ref": "#/components/schemas/ImportReport" } }
+        })),
+    }})
 }
 
 fn get(summary: &str, params: &[&str], schema: &str) -> Value {
@@ -216,7 +252,7 @@ fn components() -> Value {
     let opt_n = json!({ "type": "number", "nullable": true });
     let opt_s = json!({ "type": "string", "nullable": true });
     let opt_i = json!({ "type": "integer", "nullable": true });
-    let mut document = json!({
+    let mut all = json!({
         "securitySchemes": { "bearer": { "type": "http", "scheme": "bearer" } },
         "schemas": {
             "Error": { "type": "object", "properties": { "error": string() } },
@@ -311,14 +347,15 @@ fn components() -> Value {
         }
     });
     // Added apart: one json! this large would pass the macro's recursion limit.
-    document["schemas"]["Names"] = names();
-    document["schemas"]["MonthReport"] = month_report();
-    document["schemas"]["Wish"]["properties"]["names"] = json!({
+    all["schemas"]["ImportReport"] = import_report();
+    all["schemas"]["Names"] = names();
+    all["schemas"]["MonthReport"] = month_report();
+    all["schemas"]["Wish"]["properties"]["names"] = json!({
         "type": "object",
         "description": "Names from the community directory (an unknown id shows as the id marked 未登记)",
         "properties": { "community": string(), "station": string(),
             "claimants": { "type": "array", "items": string() } } });
-    document
+    all
 }
 
 fn month_report() -> Value {

@@ -1,7 +1,7 @@
 //! Turning a checked [`Card`] into its wish and contact documents with
 //! [`collect_wish`], which enforces the schema's rules.
 
-use automerge::Automerge;
+use automerge::{ActorId, Automerge};
 use rand::Rng;
 use wish_client_core::model::Channel;
 use wish_client_core::ops::wish::{collect_wish, CollectWish, NewContact};
@@ -9,6 +9,7 @@ use wish_client_core::ops::DomainError;
 use wish_client_core::proto::DocumentId;
 
 use super::row::Card;
+use crate::import::Problem;
 
 /// The device id written on imported events.
 pub const DEVICE: &str = "csv-import";
@@ -21,14 +22,15 @@ pub struct Built {
     pub contact: Option<(DocumentId, Automerge)>,
 }
 
-/// Builds the documents of one card; the error is a message for the user.
-pub fn build(card: &Card, community_doc: &DocumentId) -> Result<Built, String> {
+/// Builds the documents of one card with `actor` (the server's, when the running server
+/// writes them); the error is a message for the user.
+pub fn build(card: &Card, community_doc: &DocumentId, actor: &ActorId) -> Result<Built, Problem> {
     let mut rng = rand::rng();
     let wish_doc = DocumentId::from_bytes(rng.random());
     let contact_doc = DocumentId::from_bytes(rng.random());
     let input = collect_input(card, community_doc, wish_doc, contact_doc);
-    let mut wish = Automerge::new();
-    let mut contact = Automerge::new();
+    let mut wish = Automerge::new().with_actor(actor.clone());
+    let mut contact = Automerge::new().with_actor(actor.clone());
     collect_wish(&mut wish, &mut contact, input).map_err(explain)?;
     Ok(Built {
         station: card.station.clone(),
@@ -81,15 +83,19 @@ fn collect_input(
     }
 }
 
-fn explain(error: DomainError) -> String {
+fn explain(error: DomainError) -> Problem {
     match error {
-        DomainError::PersonalData(field) => format!(
-            "{field} contains the resident's name, phone or room; keep personal data in \
-             resident_name, phone and room only"
+        DomainError::PersonalData(field) => Problem::new(
+            format!("{field} 里有居民的姓名、电话或房号；这些只能填在居民姓名、电话、房号栏"),
+            format!(
+                "{field} contains the resident's name, phone or room; keep personal data in \
+                 resident_name, phone and room only"
+            ),
         ),
-        DomainError::ConsentRequired => {
-            "a door_to_door card with a name, phone or room needs consent yes".to_owned()
-        }
-        other => other.to_string(),
+        DomainError::ConsentRequired => Problem::new(
+            "上门收集的心愿卡留了联系方式，“同意联系”要填 是",
+            "a door_to_door card with a name, phone or room needs consent yes",
+        ),
+        other => Problem::new(other.to_string(), other.to_string()),
     }
 }

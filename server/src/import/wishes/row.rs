@@ -1,17 +1,23 @@
-//! One row of the import file checked and resolved against the community: a [`Card`].
+//! One row of a wish-card file checked and resolved against the community: a [`Card`].
+
+use std::collections::BTreeSet;
 
 use wish_client_core::model::{Channel, CommunityView, Module, Urgency};
 
-use super::columns::{Column, Header};
-use super::csv::Record;
-use super::values;
+use super::columns::Column;
 use crate::calendar as date;
+use crate::import::header::Header;
+use crate::import::table::Record;
+use crate::import::{values, Problem};
 
 /// What a row is checked against.
 pub struct Context<'a> {
     pub community: &'a CommunityView,
-    /// `--station`: the station of rows whose `station` cell is empty.
+    /// `--station` (or the station chosen on the screen): the station of rows whose
+    /// `station` cell is empty.
     pub default_station: Option<&'a str>,
+    /// The stations the importer may import into (`None`: any of the community).
+    pub allowed_stations: Option<&'a BTreeSet<String>>,
     pub now_ms: u64,
 }
 
@@ -42,17 +48,15 @@ pub struct Card {
 }
 
 /// Checks every cell of a record; on failure returns every problem found in it.
-pub fn parse_row(header: &Header, record: &Record, ctx: &Context<'_>) -> Result<Card, Vec<String>> {
-    if record.fields.len() != header.width {
-        return Err(vec![format!(
-            "{} fields, but the header has {}",
-            record.fields.len(),
-            header.width
-        )]);
-    }
+pub fn parse_row(
+    header: &Header<Column>,
+    record: &Record,
+    ctx: &Context<'_>,
+) -> Result<Card, Vec<Problem>> {
+    header.check_width(&record.fields).map_err(|e| vec![e])?;
     let cell = |c: Column| header.get(&record.fields, c);
     let mut errors = Vec::new();
-    keep(&mut errors, required("title", cell(Column::Title)));
+    keep(&mut errors, required("标题", "title", cell(Column::Title)));
     keep(&mut errors, values::phone(cell(Column::Phone)));
     let station = keep(&mut errors, station(ctx, cell(Column::Station)));
     let collected_by = keep(
@@ -92,13 +96,16 @@ pub fn parse_row(header: &Header, record: &Record, ctx: &Context<'_>) -> Result<
 }
 
 /// The value, or `None` after noting the error.
-fn keep<T>(errors: &mut Vec<String>, result: Result<T, String>) -> Option<T> {
+fn keep<T>(errors: &mut Vec<Problem>, result: Result<T, Problem>) -> Option<T> {
     result.map_err(|e| errors.push(e)).ok()
 }
 
-fn required(name: &str, value: &str) -> Result<(), String> {
+fn required(zh: &str, name: &str, value: &str) -> Result<(), Problem> {
     if value.is_empty() {
-        Err(format!("{name} is empty"))
+        Err(Problem::new(
+            format!("{zh}没有填"),
+            format!("{name} is empty"),
+        ))
     } else {
         Ok(())
     }
@@ -121,43 +128,31 @@ fn contact<'a>(cell: &dyn Fn(Column) -> &'a str, consent: bool) -> Option<Contac
 }
 
 /// The station id named by the cell (an id or a name), or `--station` if it is empty.
-fn station(ctx: &Context<'_>, cell: &str) -> Result<String, String> {
+fn station(ctx: &Context<'_>, cell: &str) -> Result<String, Problem> {
     let wanted = match (cell, ctx.default_station) {
         ("", Some(default)) => default,
-        ("", None) => return Err("station is empty and no --station was given".into()),
-        (named, _) => named,
-    };
-    let stations = &ctx.community.stations;
-    if stations.contains_key(wanted) {
-        return Ok(wanted.to_owned());
-    }
-    let by_name: Vec<&String> = stations
-        .iter()
-        .filter(|(_, s)| s.name == wanted)
-        .map(|(id, _)| id)
-        .collect();
-    match by_name.as_slice() {
-        [id] => Ok((*id).clone()),
-        [] => {
-            let known: Vec<String> = stations
-                .iter()
-                .map(|(id, s)| format!("{id} ({})", s.name))
-                .collect();
-            Err(format!(
-                "unknown station {wanted:?}; expected one of {}",
-                known.join(", ")
+        ("", None) => {
+            return Err(Problem::new(
+                "驿站没有填，也没有选默认驿站",
+                "station is empty and no default station was given",
             ))
         }
-        _ => Err(format!(
-            "station name {wanted:?} is not unique; give its id"
+        (named, _) => named,
+    };
+    let id = values::station_id(ctx.community, wanted)?;
+    match ctx.allowed_stations {
+        Some(allowed) if !allowed.contains(&id) => Err(Problem::new(
+            format!("“{wanted}”不是您负责的驿站"),
+            format!("station {wanted:?} is not one of the stations you coordinate"),
         )),
+        _ => Ok(id),
     }
 }
 
 /// The person id named by the cell: a person id or a name in the community directory.
-fn collector(community: &CommunityView, cell: &str) -> Result<String, String> {
+fn collector(community: &CommunityView, cell: &str) -> Result<String, Problem> {
     if cell.is_empty() {
-        return Err("collected_by is empty".into());
+        return Err(Problem::new("收集人没有填", "collected_by is empty"));
     }
     if community.people.contains_key(cell) {
         return Ok(cell.to_owned());
@@ -170,28 +165,42 @@ fn collector(community: &CommunityView, cell: &str) -> Result<String, String> {
         .collect();
     match by_name.as_slice() {
         [id] => Ok((*id).clone()),
-        [] => Err(format!(
-            "unknown collector {cell:?}; give the id or name of a person in the community directory"
+        [] => Err(Problem::new(
+            format!("社区人员名单里没有“{cell}”，请先添加此人"),
+            format!(
+                "unknown collector {cell:?}; give the id or name of a person in the community \
+                 directory"
+            ),
         )),
-        ids => Err(format!(
-            "collector name {cell:?} is shared by {}; give the person id",
-            ids.iter()
-                .map(|s| s.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+        ids => Err(Problem::new(
+            format!("名单里有 {} 人叫“{cell}”，请在人员页区分", ids.len()),
+            format!(
+                "collector name {cell:?} is shared by {}; give the person id",
+                ids.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         )),
     }
 }
 
 /// Noon (local) of the collection day, or now if the cell is empty; never in the future.
-fn collected_at(cell: &str, now_ms: u64) -> Result<u64, String> {
+fn collected_at(cell: &str, now_ms: u64) -> Result<u64, Problem> {
     if cell.is_empty() {
         return Ok(now_ms);
     }
-    let day = date::parse_date(cell)
-        .ok_or_else(|| format!("collected_on {cell:?} is not a date; expected YYYY-MM-DD"))?;
+    let day = date::parse_date(cell).ok_or_else(|| {
+        Problem::new(
+            format!("收集日期“{cell}”不是日期，应写成 2026-03-08 这样"),
+            format!("collected_on {cell:?} is not a date; expected YYYY-MM-DD"),
+        )
+    })?;
     if day > date::local_day(now_ms) {
-        return Err(format!("collected_on {cell} is in the future"));
+        return Err(Problem::new(
+            format!("收集日期 {cell} 还没到"),
+            format!("collected_on {cell} is in the future"),
+        ));
     }
     Ok(date::local_ms(day, 12).min(now_ms))
 }

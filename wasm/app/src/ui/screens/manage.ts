@@ -1,0 +1,31 @@
+// 管理: the management screens of a coordinator or the office, by name, each with what
+// it is for in one line.
+
+import { t, type Strings } from "../../i18n.js";
+import { h } from "../dom.js";
+
+/** Route, name and one-line description of each management screen. */
+export const MANAGE_SCREENS: [string, keyof Strings, keyof Strings][] = [
+  ["people", "managePeople", "managePeopleHelp"],
+  ["units", "manageUnits", "manageUnitsHelp"],
+  ["roster", "manageRoster", "manageRosterHelp"],
+  ["catalogue", "manageCatalogue", "manageCatalogueHelp"],
+  ["devices", "manageDevices", "manageDevicesHelp"],
+  ["import/wishes", "manageImportWishes", "manageImportWishesHelp"],
+  ["import/people", "manageImportPeople", "manageImportPeopleHelp"],
+];
+
+/** Screens the server would refuse to a role: the office reads residents' contacts but
+ *  does not write them, so it imports no wish cards (scope.rs). */
+const NOT_FOR: Record<string, string[]> = { office: ["import/wishes"] };
+
+export function manageScreen(role: string): HTMLElement {
+  const screens = MANAGE_SCREENS.filter(([route]) => !(NOT_FOR[role] ?? []).includes(route));
+  return h("main", { class: "screen" },
+    h("h1", {}, t("manageTitle")),
+    h("ul", { class: "manage-list", "data-testid": "manage-list" }, screens.map(([route, name, help]) =>
+      h("li", {},
+        h("a", { class: "card manage-item", href: `#/${route}`, "data-testid": `manage-${route.replace("/", "-")}` },
+          h("strong", {}, t(name)),
+          h("span", { class: "meta" }, t(help)))))));
+}
