@@ -79,6 +79,7 @@ mod tests {
             party_member: true,
             unit: None,
             stations: vec![],
+            left_at: None,
         };
         add_person(&mut doc, &person, 2)?;
         let mut batch = DocBatch::default();
