@@ -188,7 +188,7 @@ fn module_rows(modules: &BTreeMap<String, Steps>) -> Vec<ModuleRow> {
     let order = Module::ALL
         .iter()
         .map(|m| (m.as_str(), m.label_zh()))
-        .chain(std::iter::once(("untriaged", "未分流")));
+        .chain(std::iter::once((UNTRIAGED, "未分流")));
     order
         .filter_map(|(code, label)| {
             let steps = modules.get(code)?;
