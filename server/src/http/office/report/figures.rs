@@ -15,6 +15,7 @@ use super::super::rows;
 use super::month::Month;
 use crate::aggregate::{
     format_local, Aggregates, OfficeIndex, OverdueQuery, Paging, Steps, WindowSteps, WishFilter,
+    UNTRIAGED,
 };
 use crate::domain::office_rows::{
     CommunitySummary, EarnSummary, StationSummary, COMMUNITY_PREFIX, STATION_PREFIX,
