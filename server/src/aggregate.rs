@@ -61,9 +61,10 @@ pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
 pub use self::reports::{
     DurationReport, OverdueItem, OverdueQuery, OverdueReport, RatingRow, SatisfactionReport,
-    StationCount, StationRating, SummaryReport, TargetRow, VolunteerReport, VolunteerRow, WeekRow,
+    StationCount, StationRating, Steps, SummaryReport, TargetRow, VolunteerReport, VolunteerRow,
+    WeekRow, WindowSteps,
 };
-pub use self::row::{WishItem, UNTRIAGED, WISH_STATUSES};
+pub use self::row::{ItemNames, WishItem, UNTRIAGED, WISH_STATUSES};
 pub use self::source::OfficeIndex;
 pub use self::synthetic::SYNTHETIC_NOW_MS;
 pub use self::time::{format_local, parse_local_date, LOCAL_OFFSET_MS};

@@ -1,4 +1,5 @@
-// Opens the office dashboard in headless Chromium, enters the token, waits until the key
+// Opens the office dashboard in headless Chromium, signs in as the administrator (the
+// "管理员登录" link, with the bootstrap token), waits until the key
 // figures and charts are drawn, and prints one JSON line with what the page shows.
 //
 //   node dashboard.mjs --url http://127.0.0.1:8080 --token T --screenshot out.png
@@ -70,8 +71,9 @@ async function run(args) {
     const base = args.url.replace(/\/+$/, "");
     await page.goto(`${base}/office`, { waitUntil: "load" });
     if (args.lang === "en") await page.click('button[data-lang="en"]');
-    await page.fill("#token", args.token);
-    await page.click("#connect");
+    await page.click("#admin-link");
+    await page.fill("#admin-key", args.token);
+    await page.click("#admin-signin");
 
     await page.waitForSelector('#main[data-state="ready"]', { state: "visible" });
     await page.waitForFunction(() => {

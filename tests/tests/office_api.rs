@@ -311,7 +311,8 @@ fn exports_hold_every_wish(server: &TestServer, recount: &Recount) -> anyhow::Re
         .unwrap_or_default()
         .trim_start_matches('\u{feff}');
     assert!(
-        header.starts_with("编号,标题,社区,驿站,模块,状态,渠道,紧急程度,创建时间"),
+        header.starts_with("标题,社区,驿站,模块,状态,渠道,紧急程度,创建时间")
+            && header.ends_with("心愿编号,社区编号,驿站编号,认领方编号,文档编号"),
         "{header}"
     );
     assert!(
@@ -337,10 +338,10 @@ fn exports_hold_every_wish(server: &TestServer, recount: &Recount) -> anyhow::Re
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(xlsx.body))?;
     let sheet = book.worksheet_range("心愿清单")?;
     assert_eq!(sheet.height(), recount.wishes.len() + 1);
-    assert_eq!(sheet.get((0, 0)), Some(&Data::String("编号".into())));
-    assert_eq!(sheet.get((0, 1)), Some(&Data::String("标题".into())));
+    assert_eq!(sheet.get((0, 0)), Some(&Data::String("标题".into())));
+    assert_eq!(sheet.get((0, 17)), Some(&Data::String("心愿编号".into())));
     let titles: HashSet<String> = (1..sheet.height())
-        .filter_map(|r| sheet.get((r, 1)).map(|c| c.to_string()))
+        .filter_map(|r| sheet.get((r, 0)).map(|c| c.to_string()))
         .collect();
     assert!(titles.contains(&recount.wishes[0].title));
     Ok(())

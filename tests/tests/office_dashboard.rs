@@ -1,7 +1,8 @@
 //! The office dashboard at `/office` in a real browser: a server seeded with the demo
 //! community, headless Chromium driven by `tests/js/dashboard.mjs` (playwright-core), which
-//! enters the token, waits for the key figures and charts, fails on any console or page
-//! error and saves a screenshot to `tests/artifacts/office-dashboard.png`.
+//! signs in as the administrator (管理员登录, the bootstrap token), waits for the key
+//! figures and charts, fails on any console or page error and saves a screenshot to
+//! `tests/artifacts/office-dashboard.png`.
 //!
 //! Requirements: `node` (20+) and `npm` on PATH, and Chromium at `/usr/bin/chromium`
 //! (`scripts/test-all.sh` installs Debian's `chromium` when it is missing). Node modules are

@@ -56,18 +56,19 @@ fn the_ledger_export_holds_every_balanced_entry() -> anyhow::Result<()> {
     let mut lines = text.lines();
     assert!(lines
         .next()
-        .is_some_and(|h| h.starts_with("记账时间,条目编号,类型,账户,积分")));
+        .is_some_and(|h| h.starts_with("记账时间,类型,账户,积分,时长（小时）")
+            && h.contains("条目编号,账户编号")));
 
     let mut sums: BTreeMap<String, (i64, f64)> = BTreeMap::new();
     let mut kinds: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for line in lines {
         let cells: Vec<&str> = line.split(',').collect();
-        ensure!(cells.len() >= 11, "short row {line}");
-        let (entry, kind) = (cells[1].to_owned(), cells[2].to_owned());
-        let points: i64 = cells[4]
+        ensure!(cells.len() >= 14, "short row {line}");
+        let (entry, kind) = (cells[10].to_owned(), cells[1].to_owned());
+        let points: i64 = cells[3]
             .parse()
             .with_context(|| format!("points in {line}"))?;
-        let hours: f64 = cells[5]
+        let hours: f64 = cells[4]
             .parse()
             .with_context(|| format!("hours in {line}"))?;
         let sum = sums.entry(entry.clone()).or_default();
@@ -97,11 +98,11 @@ fn the_ledger_export_holds_every_balanced_entry() -> anyhow::Result<()> {
     );
     assert_eq!(ledger[0][0], "记账时间");
     assert!(
-        ledger.iter().skip(1).any(|r| r[2] == "积分兑换"),
+        ledger.iter().skip(1).any(|r| r[1] == "积分兑换"),
         "{ledger:?}"
     );
     let records = workbook(&server, "service-records.xlsx", "志愿服务记录")?;
-    assert_eq!(records[0][1], "志愿者");
+    assert_eq!(records[0][0], "志愿者姓名");
     let unreversed_earns = records.len() - 1;
     assert!(
         unreversed_earns > 0 && unreversed_earns <= earn,

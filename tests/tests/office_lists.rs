@@ -257,12 +257,12 @@ fn roster_lists_and_service_records_agree_with_the_demo_documents() -> anyhow::R
     let mut lines = text.trim_start_matches('\u{feff}').split("\r\n");
     let header = lines.next().unwrap_or_default();
     for column in [
-        "志愿者",
+        "志愿者姓名",
         "服务内容",
         "服务时间",
         "服务时长（小时）",
         "服务评价",
-        "记录人",
+        "记录人姓名",
     ] {
         assert!(header.contains(column), "{header}");
     }
@@ -271,14 +271,14 @@ fn roster_lists_and_service_records_agree_with_the_demo_documents() -> anyhow::R
     for earn in &earns {
         let row = rows
             .iter()
-            .find(|r| r.starts_with(&format!("{},", earn.id)))
+            .find(|r| r.contains(&format!(",{},", earn.id)))
             .ok_or_else(|| anyhow!("no row for {}", earn.id))?;
         assert!(row.contains(&earn.by), "{row}");
     }
     // Every record names its wish's title, joined from the office index.
     let titled = rows
         .iter()
-        .filter(|r| r.split(',').nth(2).is_some_and(|t| !t.is_empty()))
+        .filter(|r| r.split(',').nth(1).is_some_and(|t| !t.is_empty()))
         .count();
     assert_eq!(titled, rows.len(), "{text}");
 

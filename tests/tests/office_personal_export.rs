@@ -65,7 +65,7 @@ fn personal_data_is_exported_only_on_request_and_always_audited() -> anyhow::Res
     );
     let with_phone = rows
         .iter()
-        .filter(|r| r.split(',').nth(7).is_some_and(|phone| phone.len() >= 7))
+        .filter(|r| r.split(',').nth(6).is_some_and(|phone| phone.len() >= 7))
         .count();
     assert!(with_phone > 0, "no contact details exported: {rows:?}");
 

@@ -1,6 +1,7 @@
 //! Reports computed from the precomputed counters: summary counts, durations,
 //! satisfaction and volunteers. Overdue wishes are in `reports/overdue.rs`.
 
+mod month;
 mod overdue;
 mod volunteers;
 
@@ -15,6 +16,7 @@ use super::row::Dicts;
 use super::time::week_label;
 use super::Aggregates;
 
+pub use month::{Steps, WindowSteps};
 pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};
 pub use volunteers::{VolunteerReport, VolunteerRow};
 

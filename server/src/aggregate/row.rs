@@ -202,6 +202,7 @@ impl Row {
                 .collect(),
             hours: self.hours(),
             rating: (self.rating != 0).then_some(self.rating),
+            names: None,
         }
     }
 }
@@ -228,4 +229,16 @@ pub struct WishItem {
     pub claimants: Vec<String>,
     pub hours: f64,
     pub rating: Option<u8>,
+    /// The community's, station's and claimants' names; the index keeps ids only, so the
+    /// HTTP handlers fill them in from the community directory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub names: Option<ItemNames>,
+}
+
+/// The names of a wish's community, station and claimants (in the order of `claimants`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ItemNames {
+    pub community: String,
+    pub station: String,
+    pub claimants: Vec<String>,
 }

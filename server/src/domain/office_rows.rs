@@ -6,7 +6,11 @@
 //! * `["community-summary", communityDocId]`: a [`CommunitySummary`] (资源清单, 项目清单);
 //! * `["ledger-summary", ledgerDocId]`: a [`LedgerSummary`] (the `earn` entries).
 //!
-//! None of them holds personal data of residents: only ids, titles, dates and counts.
+//! None of them holds personal data of residents: only ids, titles, dates, counts and the
+//! names of the community's own directory (volunteers, partner units, stations), which
+//! civil-affairs service records and the office's tables name people by.
+
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::Automerge;
 use serde::{Deserialize, Serialize};
@@ -81,8 +85,23 @@ pub struct CommunitySummary {
     #[serde(default)]
     pub person_ids: Option<Vec<String>>,
     pub units: u32,
+    /// Names of the directory. `None` in rows written before they were kept, until the
+    /// server's start fills them in.
+    #[serde(default)]
+    pub names: Option<DirectoryNames>,
     pub offers: Vec<OfferSummary>,
     pub projects: Vec<ProjectSummary>,
+}
+
+/// The names of a community's directory: people (volunteers, members, experts,
+/// coordinators; never residents), partner units and stations, by id.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DirectoryNames {
+    pub people: BTreeMap<String, String>,
+    pub units: BTreeMap<String, String>,
+    pub stations: BTreeMap<String, String>,
+    /// People registered as party members (双报到党员), for participation figures.
+    pub party_members: BTreeSet<String>,
 }
 
 /// An `earn` entry of a ledger: confirmed service hours of one claimant for one wish.
@@ -201,6 +220,7 @@ pub fn community_summary(doc_id: &str, view: &CommunityView) -> CommunitySummary
         people: count(view.people.len()),
         person_ids: Some(view.people.keys().cloned().collect()),
         units: count(view.units.len()),
+        names: Some(directory_names(view)),
         offers: view
             .offers
             .values()
@@ -225,6 +245,32 @@ pub fn community_summary(doc_id: &str, view: &CommunityView) -> CommunitySummary
                 lead: p.lead.clone(),
                 created_at: p.created_at,
             })
+            .collect(),
+    }
+}
+
+fn directory_names(view: &CommunityView) -> DirectoryNames {
+    DirectoryNames {
+        people: view
+            .people
+            .iter()
+            .map(|(id, p)| (id.clone(), p.name.clone()))
+            .collect(),
+        units: view
+            .units
+            .iter()
+            .map(|(id, u)| (id.clone(), u.name.clone()))
+            .collect(),
+        stations: view
+            .stations
+            .iter()
+            .map(|(id, s)| (id.clone(), s.name.clone()))
+            .collect(),
+        party_members: view
+            .people
+            .iter()
+            .filter(|(_, p)| p.party_member)
+            .map(|(id, _)| id.clone())
             .collect(),
     }
 }

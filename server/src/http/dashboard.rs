@@ -1,6 +1,7 @@
 //! The central office's dashboard at `/office`: static HTML, CSS and JavaScript (from
-//! `wasm/app/office/`, embedded in the binary) that call the office API with the token the
-//! user enters. The page itself is public; every figure comes from `/api/v1/office/*`,
+//! `wasm/app/office/`, embedded in the binary) that call the office API with the device
+//! token of the enrolled office computer, and the printable monthly report at
+//! `/office/report`. The page itself is public; every figure comes from `/api/v1/office/*`,
 //! which checks the token.
 
 use std::sync::Arc;
@@ -15,6 +16,10 @@ use super::AppState;
 
 const INDEX_HTML: &str = include_str!("../../../wasm/app/office/index.html");
 
+/// The printable monthly report (`/office/report?month=YYYY-MM`); its figures come from
+/// `/api/v1/office/report`.
+const REPORT_HTML: &str = include_str!("../../../wasm/app/office/report.html");
+
 /// The assets under `/office/`: name, content type, contents.
 const ASSETS: &[(&str, &str, &str)] = &[
     (
@@ -26,6 +31,16 @@ const ASSETS: &[(&str, &str, &str)] = &[
         "office.js",
         "text/javascript; charset=utf-8",
         include_str!("../../../wasm/app/office/office.js"),
+    ),
+    (
+        "report.css",
+        "text/css; charset=utf-8",
+        include_str!("../../../wasm/app/office/report.css"),
+    ),
+    (
+        "report.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../wasm/app/office/report.js"),
     ),
 ];
 
@@ -39,11 +54,16 @@ pub fn routes() -> Router<Arc<AppState>> {
         .route("/office", get(index))
         .route("/office/", get(|| async { Redirect::permanent("/office") }))
         .route("/office/index.html", get(index))
+        .route("/office/report", get(report))
         .route("/office/{asset}", get(asset))
 }
 
 async fn index() -> Response {
     serve("text/html; charset=utf-8", INDEX_HTML)
+}
+
+async fn report() -> Response {
+    serve("text/html; charset=utf-8", REPORT_HTML)
 }
 
 async fn asset(Path(name): Path<String>) -> Response {

@@ -12,8 +12,10 @@ mod export;
 mod follow;
 mod handlers;
 mod lists;
+mod names;
 mod openapi;
 mod params;
+mod report;
 mod roster;
 mod rows;
 
@@ -46,6 +48,9 @@ pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
         .route("/api/v1/office/satisfaction", get(handlers::satisfaction))
         .route("/api/v1/office/overdue", get(handlers::overdue))
         .route("/api/v1/office/volunteers", get(handlers::volunteers))
+        .route("/api/v1/office/names", get(names::names))
+        .route("/api/v1/office/report", get(report::json))
+        .route("/api/v1/office/report.xlsx", get(report::xlsx))
         .route("/api/v1/office/export/wishes.csv", get(export::csv))
         .route("/api/v1/office/export/wishes.xlsx", get(export::xlsx))
         .route("/api/v1/office/roster-coverage", get(roster::coverage))

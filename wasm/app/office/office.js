@@ -1,9 +1,13 @@
 // The central office's dashboard: presents the answers of /api/v1/office/* (no framework,
-// no build step). The token stays in sessionStorage and goes out as `Authorization: Bearer`.
+// no build step). The office computer is enrolled like a tablet: an enrollment code is
+// redeemed with POST /api/v1/enroll and the device token kept in localStorage (the
+// administrator's key only in sessionStorage); it goes out as `Authorization: Bearer`.
+// "退出登录" forgets it. People, units and stations are shown by name (/office/names).
 "use strict";
 
 (function () {
   const TOKEN_KEY = "wish-station.office.token";
+  const DEVICE_NAME = "街道办公室电脑";
   const LANG_KEY = "wish-station.office.lang";
   const PER_PAGE = 10;
   const SVG_NS = "http://www.w3.org/2000/svg";
@@ -12,9 +16,16 @@
   const TEXT = {
     zh: {
       title: "心愿驿站 · 中心办公室",
-      token: "访问令牌",
-      connect: "连接",
-      logout: "退出",
+      code: "登记码",
+      enroll: "登记本电脑",
+      admin_link: "管理员登录",
+      admin_key: "管理员密钥",
+      admin_signin: "登录",
+      cancel: "取消",
+      report: "月度报告",
+      signed_in: "本电脑已登记",
+      signed_in_admin: "管理员",
+      logout: "退出登录",
       refresh: "刷新",
       kpi_total: "心愿总数",
       kpi_open: "待办",
@@ -59,20 +70,29 @@
       wishes_count: "心愿",
       resolved_count: "已解决",
       none: "暂无数据",
-      need_token: "请输入访问令牌后点击“连接”。",
+      need_token: "请输入登记码，点击“登记本电脑”。",
+      enrolling: "正在登记…",
+      bad_code: "登记码无效、已过期或已使用，请向管理员索取新的登记码。",
       loading: "正在加载…",
       loaded: "已更新：{time}",
       exporting: "正在导出…",
       exported: "已导出 {name}",
-      unauthorized: "令牌无效或已撤销，请重新输入。",
-      forbidden: "此令牌无权查看办公室数据。",
+      unauthorized: "本电脑的登记已失效，请重新登记。",
+      forbidden: "本电脑无权查看街道的数据。",
       failed: "加载失败：{msg}",
       untriaged: "未分类",
     },
     en: {
       title: "Wish Station · Central Office",
-      token: "Access token",
-      connect: "Connect",
+      code: "Enrollment code",
+      enroll: "Enroll this computer",
+      admin_link: "Administrator sign-in",
+      admin_key: "Administrator key",
+      admin_signin: "Sign in",
+      cancel: "Cancel",
+      report: "Monthly report",
+      signed_in: "This computer is enrolled",
+      signed_in_admin: "Administrator",
       logout: "Sign out",
       refresh: "Refresh",
       kpi_total: "Total wishes",
@@ -118,13 +138,15 @@
       wishes_count: "Wishes",
       resolved_count: "Resolved",
       none: "No data",
-      need_token: "Enter an access token and press Connect.",
+      need_token: "Enter the enrollment code and press Enroll this computer.",
+      enrolling: "Enrolling…",
+      bad_code: "The code is invalid, expired or already used; ask the administrator for a new one.",
       loading: "Loading…",
       loaded: "Updated {time}",
       exporting: "Exporting…",
       exported: "Exported {name}",
-      unauthorized: "The token is invalid or revoked; please enter it again.",
-      forbidden: "This token may not see the office figures.",
+      unauthorized: "This computer's enrollment has ended; please enroll it again.",
+      forbidden: "This computer may not see the office figures.",
       failed: "Loading failed: {msg}",
       untriaged: "Untriaged",
     },
@@ -170,6 +192,8 @@
   const state = {
     lang: "zh",
     token: "",
+    admin: false,
+    names: null, // /api/v1/office/names
     page: 1,
     data: null, // { summary, satisfaction, overdue, volunteers }
     wishes: null,
@@ -193,10 +217,19 @@
     if (code === null || code === undefined || code === "") {
       return kind === "module" ? t("untriaged") : "–";
     }
-    if (kind === "station") return (state.stationNames || {})[code] || String(code);
+    if (kind === "station") return stationName(code);
     const entry = LABELS[kind] && LABELS[kind][code];
     if (!entry) return String(code);
     return state.lang === "en" ? entry[1] : entry[0];
+  }
+
+  // A station's name from the directory; an unknown one shows its id marked 未登记.
+  function stationName(code) {
+    for (const directory of Object.values((state.names || {}).directories || {})) {
+      const name = (directory.stations || {})[code];
+      if (name) return name;
+    }
+    return String(code) + "（未登记）";
   }
 
   function locale() {
@@ -294,6 +327,9 @@
       forgetToken();
       setStatus("unauthorized", {}, true);
     } else if (error instanceof ApiFailure && error.status === 403) {
+      // A code for another role (a volunteer's, say) enrolls a device the office
+      // figures refuse: forget it so that the right code can be entered.
+      forgetToken();
       setStatus("forbidden", {}, true);
     } else {
       setStatus("failed", { msg: error && error.message ? error.message : String(error) }, true);
@@ -309,16 +345,14 @@
     try {
       // The summary first: a bad token then costs one refused request, not four.
       const summary = await json("/api/v1/office/summary");
-      const [satisfaction, overdue, volunteers, roster] = await Promise.all([
+      const [satisfaction, overdue, volunteers, names] = await Promise.all([
         json("/api/v1/office/satisfaction"),
         json("/api/v1/office/overdue?per_page=" + PER_PAGE),
         json("/api/v1/office/volunteers?per_page=" + PER_PAGE),
-        // Only for the stations' names: figures name stations by id.
-        json("/api/v1/office/roster-coverage?from=9999-12-31"),
+        // Figures name stations by id; the directory names them.
+        json("/api/v1/office/names"),
       ]);
-      state.stationNames = Object.fromEntries(
-        (roster.stations || []).map((s) => [s.station, s.name]),
-      );
+      state.names = names;
       state.data = { summary, satisfaction, overdue, volunteers };
       $("main").hidden = false;
       showConnected(true);
@@ -569,7 +603,7 @@
     const rows = (page.items || []).map((w) =>
       el("tr", {}, [
         cell(w.title || "–"),
-        cell(label("station", w.station), "nowrap"),
+        cell(w.names ? w.names.station : label("station", w.station), "nowrap"),
         cell(label("module", w.module), "nowrap"),
         badge("status", w.status),
         badge("urgency", w.urgency),
@@ -592,7 +626,7 @@
       const late = hours >= 48 ? t("days", { n: num(hours / 24, 0) }) : t("hours_short", { n: num(hours, 0) });
       return el("tr", {}, [
         cell(w.title || "–"),
-        cell(label("station", w.station), "nowrap"),
+        cell(w.names ? w.names.station : label("station", w.station), "nowrap"),
         badge("urgency", w.urgency),
         badge("status", w.status),
         cell(late, "num"),
@@ -605,7 +639,7 @@
     const rows = (report.leaderboard || []).map((v) =>
       el("tr", {}, [
         cell(String(v.rank), "num"),
-        cell(v.claimant),
+        cell(v.name || v.claimant + "（未登记）"),
         cell(num(v.hours, 1), "num"),
         cell(num(v.wishes), "num"),
         cell(num(v.resolved), "num"),
@@ -653,6 +687,7 @@
       button.classList.toggle("active", active);
       button.setAttribute("aria-pressed", String(active));
     }
+    $("who").textContent = t(state.admin ? "signed_in_admin" : "signed_in");
     setStatus(state.statusKey, state.statusVars, state.statusError);
     renderFilters();
     renderData();
@@ -662,51 +697,125 @@
   // ---------------------------------------------------------------------------------------
   // Token and events.
 
-  // Signed in: the token field gives way to "sign out" and "refresh".
+  // Signed in: the enrollment form gives way to "report", "refresh" and "sign out".
   function showConnected(connected) {
-    for (const id of ["token-label", "token", "connect"]) $(id).hidden = connected;
-    $("logout").hidden = !connected;
-    $("refresh").hidden = !connected;
+    $("login").hidden = connected;
+    $("admin").hidden = true;
+    $("signed-in").hidden = !connected;
+    $("who").textContent = t(state.admin ? "signed_in_admin" : "signed_in");
+    $("report-link").href = "/office/report?month=" + thisMonth();
+  }
+
+  // This month in local time (UTC+8), YYYY-MM.
+  function thisMonth() {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit" })
+      .format(new Date())
+      .slice(0, 7);
   }
 
   function forgetToken() {
     state.token = "";
+    state.admin = false;
     state.data = null;
     state.wishes = null;
-    try {
-      sessionStorage.removeItem(TOKEN_KEY);
-    } catch (_) {
-      // Storage may be unavailable; the token then lives only in memory.
+    state.names = null;
+    for (const storage of [() => localStorage, () => sessionStorage]) {
+      try {
+        storage().removeItem(TOKEN_KEY);
+      } catch (_) {
+        // Storage may be unavailable; the token then lived only in memory.
+      }
     }
-    $("token").value = "";
+    $("code").value = "";
+    $("admin-key").value = "";
     $("main").hidden = true;
     $("main").removeAttribute("data-state");
     showConnected(false);
+  }
+
+  // Keeps the token: a device's for good (localStorage), the administrator's for this tab.
+  function keepToken(token, admin) {
+    state.token = token;
+    state.admin = admin;
+    try {
+      (admin ? sessionStorage : localStorage).setItem(TOKEN_KEY, token);
+    } catch (_) {
+      // Keep it in memory only.
+    }
+  }
+
+  function storedToken() {
+    try {
+      const device = localStorage.getItem(TOKEN_KEY);
+      if (device) return { token: device, admin: false };
+      const admin = sessionStorage.getItem(TOKEN_KEY);
+      if (admin) return { token: admin, admin: true };
+    } catch (_) {
+      // Storage may be unavailable.
+    }
+    return null;
+  }
+
+  // Redeems an enrollment code for this computer's device token.
+  async function enroll(code) {
+    setStatus("enrolling");
+    try {
+      const response = await fetch("/api/v1/enroll", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ code, name: DEVICE_NAME }),
+        cache: "no-store",
+      });
+      if (!response.ok) {
+        setStatus(response.status === 429 ? "failed" : "bad_code", { msg: response.statusText }, true);
+        return;
+      }
+      const body = await response.json();
+      keepToken(body.token, false);
+      state.page = 1;
+      loadAll();
+    } catch (error) {
+      failed(error);
+    }
   }
 
   function init() {
     try {
       const lang = localStorage.getItem(LANG_KEY);
       if (lang === "en" || lang === "zh") state.lang = lang;
-      state.token = sessionStorage.getItem(TOKEN_KEY) || "";
     } catch (_) {
       // Storage may be unavailable.
+    }
+    const stored = storedToken();
+    if (stored) {
+      state.token = stored.token;
+      state.admin = stored.admin;
     }
     applyLanguage();
 
     $("login").addEventListener("submit", (event) => {
       event.preventDefault();
-      const token = $("token").value.trim();
-      if (!token) {
+      const code = $("code").value.trim();
+      if (!code) {
         setStatus("need_token", {}, true);
         return;
       }
-      state.token = token;
-      try {
-        sessionStorage.setItem(TOKEN_KEY, token);
-      } catch (_) {
-        // Keep it in memory only.
-      }
+      enroll(code);
+    });
+    $("admin-link").addEventListener("click", () => {
+      $("login").hidden = true;
+      $("admin").hidden = false;
+      $("admin-key").focus();
+    });
+    $("admin-cancel").addEventListener("click", () => {
+      $("admin").hidden = true;
+      $("login").hidden = false;
+    });
+    $("admin").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const key = $("admin-key").value.trim();
+      if (!key) return;
+      keepToken(key, true);
       state.page = 1;
       loadAll();
     });
@@ -754,10 +863,7 @@
     $("export-ledger").addEventListener("click", () =>
       exportFile("/api/v1/office/export/ledger.csv", "ledger", "csv"));
 
-    if (state.token) {
-      $("token").value = state.token;
-      loadAll();
-    }
+    if (state.token) loadAll();
   }
 
   if (document.readyState === "loading") {

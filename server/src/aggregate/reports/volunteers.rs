@@ -24,6 +24,9 @@ pub struct VolunteerReport {
 pub struct VolunteerRow {
     pub rank: usize,
     pub claimant: String,
+    /// The claimant's name; the index keeps ids only, so the HTTP handler fills it in from
+    /// the community directory (empty until then).
+    pub name: String,
     pub hours: f64,
     pub wishes: u64,
     pub resolved: u64,
@@ -56,6 +59,7 @@ impl Aggregates {
             .map(|(i, (c, t))| VolunteerRow {
                 rank: i + 1,
                 claimant: d.claimant.name(**c).to_owned(),
+                name: String::new(),
                 hours: hours(t.hours_milli),
                 wishes: t.wishes,
                 resolved: t.resolved,

@@ -156,6 +156,10 @@ fn queries(a: &Aggregates) -> Vec<Query<'_>> {
             Box::new(move || json(&a.volunteers(None, page_1))),
         ),
         (
+            "monthly report: a month's steps (all)",
+            Box::new(|| json(&a.window_steps(None, last_month(), SYNTHETIC_NOW_MS))),
+        ),
+        (
             "export: select every row",
             Box::new(|| rows(a.select(&WishFilter::default()).len())),
         ),
@@ -168,6 +172,11 @@ fn queries(a: &Aggregates) -> Vec<Query<'_>> {
             Box::new(move || items(a, &chunk)),
         ),
     ]
+}
+
+/// The 30 days before the synthetic present (the monthly report's wish figures).
+fn last_month() -> u64 {
+    SYNTHETIC_NOW_MS - 30 * 86_400_000
 }
 
 /// Closed or rated, from the wish box, urgent or high, created in the last 180 days.

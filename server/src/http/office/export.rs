@@ -6,7 +6,7 @@
 mod columns;
 mod ledger;
 mod personal;
-mod records;
+pub(super) mod records;
 mod xlsx;
 
 use std::convert::Infallible;
@@ -20,6 +20,7 @@ use axum::Extension;
 
 use super::super::api::ApiError;
 use super::handlers::{shared_index, with_index};
+use super::names::{self, Names};
 use super::params::Params;
 use super::scope;
 use crate::aggregate::{OfficeIndex, SharedAggregates};
@@ -36,18 +37,19 @@ const CHUNK: usize = 4096;
 /// The UTF-8 byte order mark: Excel reads the file as UTF-8 only with it.
 const BOM: &str = "\u{feff}";
 
-/// The matching rows and the index they come from.
+/// The matching rows, the index they come from and the names of the caller's scope.
 async fn selection(
     state: &AppState,
     index: &OfficeIndex,
     headers: &HeaderMap,
     query: Vec<(String, String)>,
-) -> Result<(SharedAggregates, Vec<u32>), ApiError> {
+) -> Result<(SharedAggregates, Vec<u32>, Arc<Names>), ApiError> {
     let params = Params(query);
     let community = scope(state, headers, params.one("community"))?;
+    let names = Arc::new(names::load(state, community.as_deref()).await?);
     let filter = params.filter(community)?;
     let rows = with_index(index, state, move |a| a.select(&filter)).await?;
-    Ok((shared_index(index, state).await?, rows))
+    Ok((shared_index(index, state).await?, rows, names))
 }
 
 /// `GET /api/v1/office/export/wishes.csv`: UTF-8 with BOM, CRLF line ends, streamed.
@@ -57,35 +59,38 @@ pub async fn csv(
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let (shared, rows) = selection(&state, &index, &headers, query).await?;
+    let (shared, rows, names) = selection(&state, &index, &headers, query).await?;
     let head = format!("{BOM}{}\r\n", HEADERS.join(","));
     let first = futures_util::stream::once(async move { Ok::<_, Infallible>(head.into_bytes()) });
-    let chunks = futures_util::stream::unfold((shared, rows, 0), |(shared, rows, at)| async move {
-        if at >= rows.len() {
-            return None;
+    let chunks = futures_util::stream::unfold((shared, rows, 0), move |(shared, rows, at)| {
+        let names = names.clone();
+        async move {
+            if at >= rows.len() {
+                return None;
+            }
+            let end = (at + CHUNK).min(rows.len());
+            let rendered = tokio::task::spawn_blocking(move || {
+                let bytes = csv_chunk(&shared, &rows[at..end], &names);
+                (bytes, shared, rows)
+            })
+            .await
+            .ok()?;
+            let (bytes, shared, rows) = rendered;
+            Some((Ok::<_, Infallible>(bytes), (shared, rows, end)))
         }
-        let end = (at + CHUNK).min(rows.len());
-        let rendered = tokio::task::spawn_blocking(move || {
-            let bytes = csv_chunk(&shared, &rows[at..end]);
-            (bytes, shared, rows)
-        })
-        .await
-        .ok()?;
-        let (bytes, shared, rows) = rendered;
-        Some((Ok::<_, Infallible>(bytes), (shared, rows, end)))
     });
     let body = Body::from_stream(futures_util::StreamExt::chain(first, chunks));
     Ok(download(body, "text/csv; charset=utf-8", "wishes.csv"))
 }
 
-fn csv_chunk(shared: &SharedAggregates, rows: &[u32]) -> Vec<u8> {
+fn csv_chunk(shared: &SharedAggregates, rows: &[u32], names: &Names) -> Vec<u8> {
     let items = shared
         .read()
         .unwrap_or_else(PoisonError::into_inner)
         .items(rows);
     let mut out = String::with_capacity(items.len() * 200);
     for item in &items {
-        let cells = columns::cells(item);
+        let cells = columns::cells(item, names);
         let line: Vec<String> = cells.iter().map(csv_field).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
@@ -104,7 +109,7 @@ fn csv_file(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
     out.into_bytes()
 }
 
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// One table as a CSV download (BOM, CRLF line ends).
 fn table_csv(headers: &[&str], rows: &[Vec<Cell>], name: &'static str) -> Response {
@@ -143,8 +148,8 @@ pub async fn xlsx(
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
-    let (shared, rows) = selection(&state, &index, &headers, query).await?;
-    let bytes = super::super::api::blocking(move || xlsx::workbook(&shared, &rows)).await?;
+    let (shared, rows, names) = selection(&state, &index, &headers, query).await?;
+    let bytes = super::super::api::blocking(move || xlsx::workbook(&shared, &rows, &names)).await?;
     Ok(download(Body::from(bytes), XLSX, "wishes.xlsx"))
 }
 

@@ -7,6 +7,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 
 use super::super::api::{blocking, ApiError};
+use super::names;
 use super::params::Params;
 use super::scope;
 use crate::aggregate::{
@@ -73,8 +74,10 @@ pub async fn wishes(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<WishPage>, ApiError> {
     let (community, params) = prepare(&state, &headers, query)?;
+    let names = names::load(&state, community.as_deref()).await?;
     let (filter, paging) = (params.filter(community)?, params.paging()?);
-    let page = with_index(&index, &state, move |a| a.list(&filter, paging)).await?;
+    let mut page = with_index(&index, &state, move |a| a.list(&filter, paging)).await?;
+    page.items.iter_mut().for_each(|w| names.name_item(w));
     Ok(Json(page))
 }
 
@@ -115,7 +118,11 @@ pub async fn overdue(
         filter: params.filter(community)?,
         paging: params.paging()?,
     };
-    let report = with_index(&index, &state, move |a| a.overdue(&query)).await?;
+    let names = names::load(&state, query.filter.community.as_deref()).await?;
+    let mut report = with_index(&index, &state, move |a| a.overdue(&query)).await?;
+    for item in &mut report.items {
+        names.name_item(&mut item.wish);
+    }
     Ok(Json(report))
 }
 
@@ -125,9 +132,16 @@ pub async fn volunteers(
 ) -> Result<Json<VolunteerReport>, ApiError> {
     let (community, params) = prepare(&state, &headers, query)?;
     let paging = params.paging()?;
-    let report = with_index(&index, &state, move |a| {
+    let names = names::load(&state, community.as_deref()).await?;
+    let mut report = with_index(&index, &state, move |a| {
         a.volunteers(community.as_deref(), paging)
     })
     .await?;
+    for row in &mut report.leaderboard {
+        row.name = match report.community.as_deref() {
+            Some(c) => names.member(c, &row.claimant),
+            None => names.member_anywhere(&row.claimant),
+        };
+    }
     Ok(Json(report))
 }

@@ -106,35 +106,7 @@ pub async fn lists(
     let params = Params(query);
     let community = scope(&state, &headers, params.one("community"))?;
     let communities: Vec<(String, CommunitySummary)> = rows::load(&state, COMMUNITY_PREFIX).await?;
-    let mut offers = Offers::default();
-    let mut projects = Projects::default();
-    for (_, c) in communities {
-        if !rows::in_scope(community.as_deref(), &c.id) {
-            continue;
-        }
-        for offer in c.offers {
-            offers.total += 1;
-            if offer.active {
-                offers.active += 1;
-                *offers.by_module.entry(offer.module.clone()).or_default() += 1;
-            }
-            offers.items.push(OfferItem {
-                community: c.id.clone(),
-                offer,
-            });
-        }
-        for project in c.projects {
-            projects.total += 1;
-            *projects
-                .by_status
-                .entry(project.status.clone())
-                .or_default() += 1;
-            projects.items.push(ProjectItem {
-                community: c.id.clone(),
-                project,
-            });
-        }
-    }
+    let (offers, projects) = offers_and_projects(communities, community.as_deref());
     let scope_for_index = community.clone();
     let (needs, wishes) = with_index(&index, &state, move |a| {
         let filter = |statuses: &[&str], module: &str| WishFilter {
@@ -191,4 +163,42 @@ pub async fn lists(
         projects,
         suggestions,
     }))
+}
+
+/// The resources and projects lists of the communities in `scope` (the monthly report
+/// counts them too).
+pub fn offers_and_projects(
+    communities: Vec<(String, CommunitySummary)>,
+    scope: Option<&str>,
+) -> (Offers, Projects) {
+    let mut offers = Offers::default();
+    let mut projects = Projects::default();
+    for (_, c) in communities {
+        if !rows::in_scope(scope, &c.id) {
+            continue;
+        }
+        for offer in c.offers {
+            offers.total += 1;
+            if offer.active {
+                offers.active += 1;
+                *offers.by_module.entry(offer.module.clone()).or_default() += 1;
+            }
+            offers.items.push(OfferItem {
+                community: c.id.clone(),
+                offer,
+            });
+        }
+        for project in c.projects {
+            projects.total += 1;
+            *projects
+                .by_status
+                .entry(project.status.clone())
+                .or_default() += 1;
+            projects.items.push(ProjectItem {
+                community: c.id.clone(),
+                project,
+            });
+        }
+    }
+    (offers, projects)
 }

@@ -52,6 +52,20 @@ fn paths() -> Value {
             by module, offers by module, projects by status, and match suggestions (wishes \
             on the wall with the active offers of their module)", &["community"],
             "ListsReport"),
+        "/api/v1/office/names": get("Names of the communities, stations, people and units \
+            in scope (the community directory), by id; party members listed", &["community"],
+            "Names"),
+        "/api/v1/office/report": get("The monthly report (月度工作报告): the month's key \
+            figures (collected, claimed, resolved, closed, overdue, the three lists, service \
+            hours, party members, ratings, roster coverage) and its tables, by name",
+            &["month", "community"], "MonthReport"),
+        "/api/v1/office/report.xlsx": { "get": {
+            "summary": "The monthly report as an Excel workbook, one sheet per table (概况, \
+                按服务模块, 按驿站, 志愿服务)",
+            "parameters": [param("month"), param("community")],
+            "responses": responses(json!({ "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                "schema": { "type": "string", "format": "binary" } } })),
+        }},
         "/api/v1/office/export/ledger.csv": { "get": {
             "summary": "The community ledger as CSV (UTF-8 with BOM, Chinese headers): one row \
                 per posting of every entry (earn, award, redeem, reversal); the postings of \
@@ -196,6 +210,10 @@ fn param(name: &str) -> Value {
             "Why the personal data is needed (kept in the audit log)",
             string(),
         ),
+        "month" => (
+            "The month, YYYY-MM (local time, UTC+8); default: this month",
+            json!({ "type": "string", "example": "2026-11" }),
+        ),
         "page" => (
             "Page, from 1",
             json!({ "type": "integer", "minimum": 1, "default": 1 }),
@@ -286,7 +304,8 @@ fn components() -> Value {
                 "community": opt_s, "claimants": int, "total_hours": n, "page": int,
                 "per_page": int,
                 "leaderboard": { "type": "array", "items": { "type": "object", "properties": {
-                    "rank": int, "claimant": string(), "hours": n, "wishes": int,
+                    "rank": int, "claimant": string(), "name": string(), "hours": n,
+                    "wishes": int,
                     "resolved": int } } } } },
             "ShiftRef": { "type": "object", "properties": {
                 "id": string(), "date": string(), "start": string(), "end": string() } },
@@ -327,7 +346,80 @@ fn components() -> Value {
                     "offers": { "type": "array", "items": string() } } } } } },
         }
     });
-    // Added here: one more entry inside the literal passes json!'s recursion limit.
+    // Added apart: one json! this large would pass the macro's recursion limit.
     all["schemas"]["ImportReport"] = import_report();
+    all["schemas"]["Names"] = names();
+    all["schemas"]["MonthReport"] = month_report();
+    all["schemas"]["Wish"]["properties"]["names"] = json!({
+        "type": "object",
+        "description": "Names from the community directory (an unknown id shows as the id marked 未登记)",
+        "properties": { "community": string(), "station": string(),
+            "claimants": { "type": "array", "items": string() } } });
     all
+}
+
+fn month_report() -> Value {
+    let (n, int) = (json!({ "type": "number" }), json!({ "type": "integer" }));
+    let opt_n = json!({ "type": "number", "nullable": true });
+    let figures = [
+        "collected",
+        "claimed",
+        "resolved",
+        "closed",
+        "overdue",
+        "needs_open",
+        "offers",
+        "offers_active",
+        "projects",
+        "projects_done",
+        "projects_new",
+        "service_records",
+        "volunteers",
+        "party_volunteers",
+        "party_records",
+        "rated",
+        "shifts",
+        "shifts_covered",
+    ];
+    let mut properties: serde_json::Map<String, Value> = figures
+        .iter()
+        .map(|f| ((*f).to_owned(), int.clone()))
+        .collect();
+    for f in ["hours", "party_hours"] {
+        properties.insert(f.to_owned(), n.clone());
+    }
+    for f in ["average_rating", "coverage_percent"] {
+        properties.insert(f.to_owned(), opt_n.clone());
+    }
+    let table = |fields: &[(&str, &Value)]| {
+        let props: serde_json::Map<String, Value> = fields
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).clone()))
+            .collect();
+        json!({ "type": "array", "items": { "type": "object", "properties": props } })
+    };
+    let text = string();
+    json!({ "type": "object", "properties": {
+        "month": { "type": "string", "example": "2026-11" },
+        "label": { "type": "string", "example": "2026年11月" },
+        "community": { "type": "string", "nullable": true },
+        "scope_name": text, "generated_at": text,
+        "figures": { "type": "object", "properties": properties },
+        "by_module": table(&[("module", &text), ("label", &text), ("collected", &int),
+            ("resolved", &int)]),
+        "by_station": table(&[("community", &text), ("station", &text), ("collected", &int),
+            ("resolved", &int), ("shifts", &int), ("shifts_covered", &int)]),
+        "volunteers": table(&[("name", &text), ("community", &text),
+            ("party_member", &json!({ "type": "boolean" })), ("records", &int), ("hours", &n)]),
+    } })
+}
+
+fn names() -> Value {
+    let by_id = json!({ "type": "object", "additionalProperties": string() });
+    json!({ "type": "object", "properties": {
+        "communities": by_id,
+        "directories": { "type": "object", "additionalProperties": {
+            "type": "object", "properties": {
+                "people": by_id, "units": by_id, "stations": by_id,
+                "party_members": { "type": "array", "items": string() } } } } } })
 }

@@ -96,8 +96,20 @@ pub async fn coverage(
     let now_ms = params
         .time("now", false)?
         .unwrap_or_else(crate::runtime::now_ms);
-    let now = format_local(now_ms);
     let stations: Vec<(String, StationSummary)> = rows::load(&state, STATION_PREFIX).await?;
+    Ok(Json(coverage_of(stations, community, from, to, now_ms)))
+}
+
+/// Coverage of the stations in `community` (`None`: all) for shifts dated `from` to `to`
+/// (`YYYY-MM-DD`, inclusive), past as of `now_ms` (the monthly report uses it too).
+pub fn coverage_of(
+    stations: Vec<(String, StationSummary)>,
+    community: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    now_ms: u64,
+) -> CoverageReport {
+    let now = format_local(now_ms);
     let range = |s: &ShiftSummary| {
         from.as_deref().is_none_or(|f| s.date.as_str() >= f)
             && to.as_deref().is_none_or(|t| s.date.as_str() <= t)
@@ -127,7 +139,7 @@ pub async fn coverage(
     report
         .stations
         .sort_by(|a, b| (&a.community, &a.station).cmp(&(&b.community, &b.station)));
-    Ok(Json(report))
+    report
 }
 
 fn station_coverage(

@@ -1,14 +1,15 @@
 //! The columns of both exports: Chinese headers, and values with Chinese labels for the
-//! schema's enumerations and local times (UTC+8).
+//! schema's enumerations and local times (UTC+8). Communities, stations and claimants are
+//! named; their ids follow only in the last columns, for tracing a row.
 
 use std::str::FromStr;
 
 use wish_client_core::model::{Channel, CloseReason, Module, Urgency, WishStatus};
 
+use super::super::names::Names;
 use crate::aggregate::{format_local, WishItem};
 
-pub const HEADERS: [&str; 19] = [
-    "编号",
+pub const HEADERS: [&str; 22] = [
     "标题",
     "社区",
     "驿站",
@@ -26,6 +27,10 @@ pub const HEADERS: [&str; 19] = [
     "认领方",
     "服务时长（小时）",
     "评分",
+    "心愿编号",
+    "社区编号",
+    "驿站编号",
+    "认领方编号",
     "文档编号",
 ];
 
@@ -49,18 +54,22 @@ fn label<T: FromStr>(value: &str, label_zh: fn(T) -> &'static str) -> Cell {
     text(value.parse().map(label_zh).unwrap_or(value))
 }
 
-fn status(value: &str) -> Cell {
+pub fn status(value: &str) -> Cell {
     const ALL: [WishStatus; 10] = crate::aggregate::WISH_STATUSES;
     let found = ALL.iter().find(|s| s.as_str() == value);
     text(found.map_or(value, |s| s.label_zh()))
 }
 
-pub fn cells(w: &WishItem) -> [Cell; 19] {
+pub fn cells(w: &WishItem, names: &Names) -> [Cell; 22] {
+    let claimants: Vec<String> = w
+        .claimants
+        .iter()
+        .map(|c| names.member(&w.community, c))
+        .collect();
     [
-        text(&w.id),
         text(&w.title),
-        text(&w.community),
-        text(&w.station),
+        text(names.community(&w.community)),
+        text(names.station(&w.community, &w.station)),
         w.module
             .as_deref()
             .map_or(text("未分流"), |m| label(m, Module::label_zh)),
@@ -76,9 +85,13 @@ pub fn cells(w: &WishItem) -> [Cell; 19] {
         w.close_reason
             .as_deref()
             .map_or(Cell::Empty, |r| label(r, CloseReason::label_zh)),
-        text(w.claimants.join("、")),
+        text(claimants.join("、")),
         Cell::Number(w.hours),
         w.rating.map_or(Cell::Empty, |r| Cell::Number(f64::from(r))),
+        text(&w.id),
+        text(&w.community),
+        text(&w.station),
+        text(w.claimants.join("、")),
         text(&w.doc_id),
     ]
 }

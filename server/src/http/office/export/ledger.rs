@@ -1,7 +1,8 @@
 //! `GET /api/v1/office/export/ledger.csv`: every posting of the community ledger (服务积分,
 //! 奖励积分, 积分兑换, 冲正), one row per posting, in `(at, id)` order, from the ledger rows
 //! (never from the ledger documents). Postings of one entry sum to zero, so the file can be
-//! checked line by line against any account's balance.
+//! checked line by line against any account's balance. Accounts and recorders are named
+//! from the community directory; the ids follow in the last columns.
 
 use std::sync::Arc;
 
@@ -10,6 +11,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::super::super::api::ApiError;
+use super::super::names::{self, Names};
 use super::super::params::Params;
 use super::super::{rows, scope};
 use super::columns::Cell;
@@ -19,18 +21,21 @@ use crate::domain::office_rows::{LedgerSummary, PostingSummary, LEDGER_PREFIX};
 use crate::http::AppState;
 
 /// The columns, in Chinese as the other exports.
-pub const HEADERS: [&str; 11] = [
+pub const HEADERS: [&str; 14] = [
     "记账时间",
-    "条目编号",
     "类型",
     "账户",
     "积分",
     "时长（小时）",
     "事由",
-    "心愿编号",
     "兑换项目",
     "记录人",
     "已冲正",
+    "社区",
+    "条目编号",
+    "账户编号",
+    "心愿编号",
+    "记录人编号",
 ];
 
 /// `GET /api/v1/office/export/ledger.csv`: UTF-8 with BOM, CRLF line ends.
@@ -61,31 +66,41 @@ async fn rows_of(
 ) -> Result<Vec<Vec<Cell>>, ApiError> {
     let params = Params(query);
     let community = scope(state, headers, params.one("community"))?;
+    let names = names::load(state, community.as_deref()).await?;
     let ledgers: Vec<(String, LedgerSummary)> = rows::load(state, LEDGER_PREFIX).await?;
-    let mut postings: Vec<PostingSummary> = ledgers
+    let mut postings: Vec<(String, PostingSummary)> = ledgers
         .into_iter()
         .filter(|(_, l)| rows::in_scope(community.as_deref(), &l.community))
-        .flat_map(|(_, l)| l.postings)
+        .flat_map(|(_, l)| {
+            let community = l.community;
+            l.postings.into_iter().map(move |p| (community.clone(), p))
+        })
         .collect();
-    postings.sort_by(|a, b| (a.at, &a.entry).cmp(&(b.at, &b.entry)));
-    Ok(postings.iter().map(|p| Vec::from(row(p))).collect())
+    postings.sort_by(|(_, a), (_, b)| (a.at, &a.entry).cmp(&(b.at, &b.entry)));
+    Ok(postings
+        .iter()
+        .map(|(community, p)| Vec::from(row(p, community, &names)))
+        .collect())
 }
 
-fn row(p: &PostingSummary) -> [Cell; 11] {
+fn row(p: &PostingSummary, community: &str, names: &Names) -> [Cell; 14] {
     let text = |s: &str| Cell::Text(s.to_owned());
     let opt = |s: &Option<String>| s.as_deref().map_or(Cell::Empty, text);
     [
         text(&format_local(p.at)),
-        text(&p.entry),
         text(&kind_label(&p.kind)),
-        text(&p.account),
+        Cell::Text(names.account(community, &p.account)),
         Cell::Number(p.points as f64),
         Cell::Number(p.hours),
         text(&p.reason),
-        opt(&p.wish),
         opt(&p.item),
-        text(&p.by),
+        Cell::Text(names.member(community, &p.by)),
         text(if p.reversed { "是" } else { "否" }),
+        Cell::Text(names.community(community)),
+        text(&p.entry),
+        text(&p.account),
+        opt(&p.wish),
+        text(&p.by),
     ]
 }
 

@@ -21,7 +21,8 @@ use wish_client_core::model::{ContactView, WishView};
 use wish_client_core::proto::DocumentId;
 
 use super::super::super::api::{blocking, require, ApiError};
-use super::columns::Cell;
+use super::super::names::Names;
+use super::columns::{self, Cell};
 use super::{csv_field, download, selection, BOM};
 use crate::access::Role;
 use crate::aggregate::{OfficeIndex, WishItem};
@@ -33,8 +34,7 @@ use crate::storage::Storage;
 pub const MAX_ROWS: usize = 5_000;
 
 /// The columns, in Chinese as the other exports.
-pub const HEADERS: [&str; 11] = [
-    "心愿编号",
+pub const HEADERS: [&str; 12] = [
     "标题",
     "驿站",
     "状态",
@@ -45,6 +45,8 @@ pub const HEADERS: [&str; 11] = [
     "门牌号",
     "困难情况",
     "同意联系",
+    "心愿编号",
+    "驿站编号",
 ];
 
 /// `GET /api/v1/office/export/contacts.csv?confirm=personal-data&reason=...&<filters>`
@@ -66,7 +68,7 @@ pub async fn contacts_csv(
         .ok_or_else(|| bad("say why the personal data is needed: reason=..."))?
         .to_owned();
     let filter_text = describe_filter(&query);
-    let (shared, rows) = selection(&state, &index, &headers, query).await?;
+    let (shared, rows, names) = selection(&state, &index, &headers, query).await?;
     if rows.len() > MAX_ROWS {
         return Err(bad(&format!(
             "{} wishes match; a personal-data export holds at most {MAX_ROWS}: narrow the filter",
@@ -81,7 +83,7 @@ pub async fn contacts_csv(
     let device = who.device_id.clone();
     let community = crate::scope::community_scope(&who).map(str::to_owned);
     let body = blocking(move || {
-        let (csv, withheld) = render(storage.as_ref(), &items, community.as_deref());
+        let (csv, withheld) = render(storage.as_ref(), &items, community.as_deref(), &names);
         let detail = format!(
             "{} wishes; {withheld} contacts withheld (not naming their wish or outside the \
              community); reason: {reason}; filter: {filter_text}",
@@ -125,7 +127,12 @@ fn describe_filter(query: &[(String, String)]) -> String {
 }
 
 /// The CSV, and how many contacts were withheld because they failed [`belongs`].
-fn render(storage: &dyn Storage, items: &[WishItem], community: Option<&str>) -> (Vec<u8>, usize) {
+fn render(
+    storage: &dyn Storage,
+    items: &[WishItem],
+    community: Option<&str>,
+    names: &Names,
+) -> (Vec<u8>, usize) {
     let mut out = format!("{BOM}{}\r\n", HEADERS.join(","));
     let mut withheld = 0;
     for item in items {
@@ -139,10 +146,9 @@ fn render(storage: &dyn Storage, items: &[WishItem], community: Option<&str>) ->
         let (compound, building) = area.unwrap_or_default();
         let text = |s: &str| Cell::Text(s.to_owned());
         let mut cells = vec![
-            text(&item.id),
             text(&item.title),
-            text(&item.station),
-            text(&item.status),
+            Cell::Text(names.station(&item.community, &item.station)),
+            columns::status(&item.status),
             text(&compound),
             text(&building),
         ];
@@ -156,6 +162,7 @@ fn render(storage: &dyn Storage, items: &[WishItem], community: Option<&str>) ->
             ],
             None => std::array::from_fn(|_| Cell::Empty),
         });
+        cells.extend([text(&item.id), text(&item.station)]);
         let line: Vec<String> = cells.iter().map(csv_field).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");

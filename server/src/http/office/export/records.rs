@@ -1,7 +1,8 @@
 //! `GET /api/v1/office/export/service-records.csv`: volunteer service records
 //! (志愿服务记录), one row per confirmed `earn` entry of the ledgers in scope that no
 //! `reversal` negates, from the `["ledger-summary", ledgerDocId]` rows. Wish titles,
-//! resolution times and ratings are joined from the office index by wish id.
+//! resolution times and ratings are joined from the office index by wish id; volunteers
+//! and recorders are named from the community directory (see [`Names`]), ids last.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -13,6 +14,7 @@ use axum::Extension;
 
 use super::super::super::api::ApiError;
 use super::super::handlers::with_index;
+use super::super::names::{self, NameCache};
 use super::super::params::Params;
 use super::super::{rows, scope};
 use super::columns::Cell;
@@ -22,15 +24,18 @@ use crate::domain::office_rows::{EarnSummary, LedgerSummary, LEDGER_PREFIX};
 use crate::http::AppState;
 
 /// The columns the civil-affairs volunteer record rules ask for, plus ids to trace a row.
-pub const HEADERS: [&str; 9] = [
-    "记录编号",
-    "志愿者",
+pub const HEADERS: [&str; 12] = [
+    "志愿者姓名",
     "服务内容",
     "服务时间",
     "服务时长（小时）",
     "服务评价",
-    "记录人",
+    "记录人姓名",
     "记录时间",
+    "社区",
+    "记录编号",
+    "志愿者编号",
+    "记录人编号",
     "心愿编号",
 ];
 
@@ -76,15 +81,9 @@ async fn rows_of(
 ) -> Result<Vec<Vec<Cell>>, ApiError> {
     let params = Params(query);
     let community = scope(state, headers, params.one("community"))?;
-    let ledgers: Vec<(String, LedgerSummary)> = rows::load(state, LEDGER_PREFIX).await?;
-    let mut earns: Vec<EarnSummary> = ledgers
-        .into_iter()
-        .filter(|(_, l)| rows::in_scope(community.as_deref(), &l.community))
-        .flat_map(|(_, l)| l.earns)
-        .filter(|e| !e.reversed)
-        .collect();
-    earns.sort_by(|a, b| (a.at, &a.id).cmp(&(b.at, &b.id)));
-    let wanted: HashSet<String> = earns.iter().filter_map(|e| e.wish.clone()).collect();
+    let names = names::load(state, community.as_deref()).await?;
+    let earns = earns_in_scope(state, community.as_deref()).await?;
+    let wanted: HashSet<String> = earns.iter().filter_map(|(_, e)| e.wish.clone()).collect();
     let wishes = with_index(index, state, move |a| {
         let filter = WishFilter {
             community,
@@ -109,28 +108,64 @@ async fn rows_of(
         found
     })
     .await?;
+    let mut cache = NameCache::default();
     Ok(earns
         .iter()
-        .map(|earn| {
+        .map(|(community, earn)| {
             let facts = earn.wish.as_ref().and_then(|w| wishes.get(w));
-            Vec::from(record(earn, facts))
+            let named = Named {
+                volunteer: cache.member(&names, community, &earn.person),
+                recorder: cache.member(&names, community, &earn.by),
+                community: names.community(community),
+            };
+            Vec::from(record(earn, facts, named))
         })
         .collect())
 }
 
-fn record(earn: &EarnSummary, wish: Option<&WishFacts>) -> [Cell; 9] {
+/// The unreversed `earn` entries of the ledgers in `scope`, oldest first, each with its
+/// community (the monthly report counts them too).
+pub async fn earns_in_scope(
+    state: &AppState,
+    scope: Option<&str>,
+) -> Result<Vec<(String, EarnSummary)>, ApiError> {
+    let ledgers: Vec<(String, LedgerSummary)> = rows::load(state, LEDGER_PREFIX).await?;
+    let mut earns: Vec<(String, EarnSummary)> = ledgers
+        .into_iter()
+        .filter(|(_, l)| rows::in_scope(scope, &l.community))
+        .flat_map(|(_, l)| {
+            let community = l.community;
+            l.earns.into_iter().map(move |e| (community.clone(), e))
+        })
+        .filter(|(_, e)| !e.reversed)
+        .collect();
+    earns.sort_by(|(_, a), (_, b)| (a.at, &a.id).cmp(&(b.at, &b.id)));
+    Ok(earns)
+}
+
+/// The names a record shows.
+struct Named {
+    volunteer: String,
+    recorder: String,
+    community: String,
+}
+
+fn record(earn: &EarnSummary, wish: Option<&WishFacts>, named: Named) -> [Cell; 12] {
     let text = |s: &str| Cell::Text(s.to_owned());
     let time = |ms: u64| Cell::Text(format_local(ms));
     [
-        text(&earn.id),
-        text(&earn.person),
+        Cell::Text(named.volunteer),
         wish.map_or(Cell::Empty, |w| text(&w.title)),
         time(wish.and_then(|w| w.resolved_at).unwrap_or(earn.at)),
         Cell::Number(earn.hours),
         wish.and_then(|w| w.rating)
             .map_or(Cell::Empty, |r| Cell::Number(f64::from(r))),
-        text(&earn.by),
+        Cell::Text(named.recorder),
         time(earn.at),
+        Cell::Text(named.community),
+        text(&earn.id),
+        text(&earn.person),
+        text(&earn.by),
         earn.wish.as_deref().map_or(Cell::Empty, text),
     ]
 }

@@ -6,6 +6,7 @@ use std::sync::PoisonError;
 use axum::http::StatusCode;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
+use super::super::names::Names;
 use super::columns::{cells, Cell, HEADERS};
 use super::CHUNK;
 use crate::aggregate::SharedAggregates;
@@ -14,12 +15,16 @@ use crate::http::api::ApiError;
 /// Excel's row limit less the header row.
 const MAX_ROWS: usize = 1_048_575;
 
-const WIDTHS: [f64; 19] = [
-    34.0, 28.0, 14.0, 12.0, 8.0, 8.0, 10.0, 9.0, 17.0, 17.0, 17.0, 17.0, 17.0, 17.0, 12.0, 20.0,
-    10.0, 6.0, 30.0,
+const WIDTHS: [f64; 22] = [
+    28.0, 14.0, 12.0, 8.0, 8.0, 10.0, 9.0, 17.0, 17.0, 17.0, 17.0, 17.0, 17.0, 12.0, 20.0, 10.0,
+    6.0, 34.0, 30.0, 12.0, 14.0, 30.0,
 ];
 
-pub fn workbook(shared: &SharedAggregates, rows: &[u32]) -> Result<Vec<u8>, ApiError> {
+pub fn workbook(
+    shared: &SharedAggregates,
+    rows: &[u32],
+    names: &Names,
+) -> Result<Vec<u8>, ApiError> {
     if rows.len() > MAX_ROWS {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -29,7 +34,7 @@ pub fn workbook(shared: &SharedAggregates, rows: &[u32]) -> Result<Vec<u8>, ApiE
             ),
         ));
     }
-    build(shared, rows).map_err(|error| {
+    build(shared, rows, names).map_err(|error| {
         tracing::error!(%error, "writing the XLSX export failed");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -38,7 +43,7 @@ pub fn workbook(shared: &SharedAggregates, rows: &[u32]) -> Result<Vec<u8>, ApiE
     })
 }
 
-fn build(shared: &SharedAggregates, rows: &[u32]) -> Result<Vec<u8>, XlsxError> {
+fn build(shared: &SharedAggregates, rows: &[u32], names: &Names) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name("心愿清单")?;
@@ -55,7 +60,7 @@ fn build(shared: &SharedAggregates, rows: &[u32]) -> Result<Vec<u8>, XlsxError> 
             .unwrap_or_else(PoisonError::into_inner)
             .items(chunk);
         for item in &items {
-            for (col, cell) in (0u16..).zip(cells(item)) {
+            for (col, cell) in (0u16..).zip(cells(item, names)) {
                 match cell {
                     Cell::Text(t) => sheet.write_string(row, col, t)?,
                     Cell::Number(n) => sheet.write_number(row, col, n)?,

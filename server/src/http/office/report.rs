@@ -1,0 +1,75 @@
+//! The monthly report (月度工作报告): `GET /api/v1/office/report?month=YYYY-MM` (JSON, laid
+//! out by the printable page `/office/report`) and `GET /api/v1/office/report.xlsx`
+//! (one sheet per table, [`workbook`]).
+//!
+//! Every figure comes from what the other office endpoints read: the office index (the
+//! wish list's rows, the overdue index), the ledger rows (service records), the community
+//! rows (the three lists, names) and the station rows (roster coverage), each narrowed to
+//! the month (UTC+8). Wishes count in the month of each step: collected by creation,
+//! claimed by the first claim, resolved by the first resolution, closed by closing.
+
+mod figures;
+mod month;
+mod workbook;
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+
+use super::super::api::{blocking, ApiError};
+use super::params::Params;
+use super::scope;
+use crate::aggregate::OfficeIndex;
+use crate::http::AppState;
+
+pub use self::figures::MonthReport;
+use self::month::Month;
+
+/// `GET /api/v1/office/report?month=YYYY-MM[&community=]`
+pub async fn json(
+    State(state): State<Arc<AppState>>,
+    Extension(index): Extension<OfficeIndex>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Json<MonthReport>, ApiError> {
+    Ok(Json(report(&state, &index, &headers, query).await?))
+}
+
+/// `GET /api/v1/office/report.xlsx?month=YYYY-MM[&community=]`
+pub async fn xlsx(
+    State(state): State<Arc<AppState>>,
+    Extension(index): Extension<OfficeIndex>,
+    headers: HeaderMap,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Response, ApiError> {
+    let report = report(&state, &index, &headers, query).await?;
+    let name = format!("attachment; filename=\"report-{}.xlsx\"", report.month);
+    let bytes = blocking(move || workbook::build(&report)).await?;
+    let mut response = Body::from(bytes).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(super::export::XLSX),
+    );
+    if let Ok(value) = HeaderValue::from_str(&name) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
+
+async fn report(
+    state: &Arc<AppState>,
+    index: &OfficeIndex,
+    headers: &HeaderMap,
+    query: Vec<(String, String)>,
+) -> Result<MonthReport, ApiError> {
+    let params = Params(query);
+    let community = scope(state, headers, params.one("community"))?;
+    let month = Month::parse(params.one("month"))?;
+    figures::gather(state, index, community, month).await
+}
