@@ -1,9 +1,22 @@
 // Step functions of the coordinator's screens in headless Chromium, each driving the
 // tablet app through its screens only (clicks, typing, selects). They share a `scene`
-// object ({page, tablet, artifacts, shots, ...}) so they can be chained into one
-// end-to-end flow (setup → people → roster → shared tablet → wish-box import).
+// object ({page, tablet, station (id), artifacts, shots, people, units, shotPrefix
+// (optional)}) so they can be chained into one end-to-end flow (setup → people → roster
+// → shared tablet → wish-box import: community-end-to-end.mjs).
 
 import { join } from "node:path";
+
+/** Five people a coordinator adds by hand: kinds, modules, party membership, skills. */
+export const FIVE = [
+  { name: "赵志强", role: "member", party: true, modules: ["comprehensive"], skills: "电脑维修、路由器" },
+  { name: "钱丽华", role: "volunteer", skills: "上门走访" },
+  { name: "孙医生", role: "expert", modules: ["medical"], skills: "量血压" },
+  { name: "李法官", role: "expert", party: true, modules: ["law"], skills: "法律咨询" },
+  { name: "周小红", role: "volunteer", skills: "理发" },
+];
+
+/** A partner unit (共建单位). */
+export const UNIT = { name: "南山区人民医院", kind: "hospital", contact: "王护士长" };
 
 /** Enrolls a fresh browser page with an enrollment code and waits until it is online. */
 export async function enroll(page, base, code, name) {
@@ -19,7 +32,7 @@ export async function go(page, route) {
 }
 
 export async function shot(scene, page, name) {
-  const path = join(scene.artifacts, `${name}.png`);
+  const path = join(scene.artifacts, `${scene.shotPrefix ?? ""}${name}.png`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   scene.shots.push(path);
