@@ -182,7 +182,7 @@ async function runStep(flow, step) {
     if (flow.problems.length) throw new Error(flow.problems.join("\n"));
   } catch (error) {
     await setup.failureShots(flow, step.name);
-    throw new Error(`step ${step.name} failed: ${error.message}`);
+    throw new Error(`step ${step.name} failed: ${error.message}\nlast toasts:\n${setup.recentToasts(flow)}`);
   }
 }
 

@@ -16,13 +16,32 @@ import { join } from "node:path";
  *  records page errors and console errors. */
 export async function newTablet(ctx, { viewport = { width: 1024, height: 1280 } } = {}) {
   const context = await ctx.browser.newContext({ viewport, locale: "zh-CN", timezoneId: ctx.timezoneId });
+  await context.addInitScript(reportToasts);
   const page = await context.newPage();
   page.setDefaultTimeout(ctx.args.timeoutMs);
   page.on("pageerror", (e) => ctx.problems.push(`page error: ${e.message}`));
   page.on("console", (m) => {
+    if (m.type() === "info" && m.text().startsWith(TOAST)) (ctx.toasts ??= []).push(`${page.url()} ${m.text()}`);
     if (m.type() === "error" && !/WebSocket|Failed to fetch|net::ERR|status of 4\d\d/.test(m.text())) ctx.problems.push(`console error: ${m.text()}`);
   });
   return page;
+}
+
+const TOAST = "toast: ";
+
+/** In the page: logs every toast (a write's outcome, a refusal) so a failed step can
+ *  say what the screen said. Runs in the browser, so it spells out `TOAST`. */
+function reportToasts() {
+  new MutationObserver((records) => {
+    for (const node of records.flatMap((r) => [...r.addedNodes])) {
+      if (node.dataset?.testid === "toast") console.info(`toast: ${node.className}: ${node.textContent}`);
+    }
+  }).observe(document, { childList: true, subtree: true });
+}
+
+/** The last toasts the tablets showed, for a failure's message. */
+export function recentToasts(ctx, count = 8) {
+  return (ctx.toasts ?? []).slice(-count).join("\n");
 }
 
 /** Where a screenshot called `name` goes: the artifacts folder, `ctx.shotPrefix` first. */
@@ -38,6 +57,19 @@ export async function shot(ctx, page, name) {
 
 export async function go(page, hash) {
   await page.evaluate((h) => { location.hash = h; }, hash);
+}
+
+/**
+ * Chooses a file on the import screen as a person does: tapping the file input focuses
+ * it, so a sync redraw cannot replace the screen while the chooser is open (setting the
+ * files directly could land them on an input a redraw had just detached), then waits
+ * until the screen holds the choice (`data-keep`).
+ */
+async function chooseFile(page, path) {
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByTestId("import-file").click();
+  await (await chooser).setFiles(path);
+  await page.locator("main[data-keep]").waitFor();
 }
 
 // ---- the steps ----
@@ -71,7 +103,7 @@ export async function importPeople(ctx) {
   const page = ctx.coordinator;
   await go(page, "#/manage");
   await page.getByTestId("manage-import-people").click();
-  await page.getByTestId("import-file").setInputFiles(ctx.args.people);
+  await chooseFile(page, ctx.args.people);
   await page.getByTestId("import-check").click();
   const counts = page.getByTestId("import-counts");
   await counts.waitFor();
@@ -139,7 +171,7 @@ export async function importWishes(ctx) {
   const page = ctx.coordinator;
   await go(page, "#/manage");
   await page.getByTestId("manage-import-wishes").click();
-  await page.getByTestId("import-file").setInputFiles(ctx.args.cards);
+  await chooseFile(page, ctx.args.cards);
   await page.getByTestId("import-check").click();
   const counts = page.getByTestId("import-counts");
   await counts.waitFor();

@@ -38,6 +38,17 @@ export async function shot(scene, page, name) {
   scene.shots.push(path);
 }
 
+/**
+ * Submits a form by pressing Enter in one of its text fields, as a keyboard user does.
+ * The app does not redraw a screen from sync while a field has focus; a mouse click on
+ * 保存 moves focus to the button at the press and submits at the release, and a sync
+ * redraw in between (discovery runs every 10 s) replaces the filled form with an empty
+ * one, so the click submits nothing.
+ */
+async function submitFrom(field) {
+  await field.press("Enter");
+}
+
 /** Waits until the page shows a toast with `text` (the write ran locally). */
 async function toastSays(page, text) {
   await page.locator(`[data-testid=toast]:has-text("${text}")`).last().waitFor();
@@ -56,7 +67,7 @@ export async function addPeople(scene, people) {
     for (const module of person.modules ?? []) await form.getByTestId(`person-module_${module}`).check();
     await form.getByTestId("person-skills").fill(person.skills ?? "");
     await form.getByTestId(`person-station_${scene.station}`).check();
-    await form.getByTestId("person-save").click();
+    await submitFrom(form.getByTestId("person-skills"));
     const card = page.locator(`[data-testid=person][data-name="${person.name}"]`);
     await card.waitFor();
     scene.people[person.name] = await card.getAttribute("data-person");
@@ -84,7 +95,7 @@ export async function addUnit(scene, unit) {
   await form.getByTestId("unit-name").fill(unit.name);
   await form.getByTestId("unit-kind").selectOption(unit.kind);
   await form.getByTestId("unit-contact").fill(unit.contact);
-  await form.getByTestId("unit-save").click();
+  await submitFrom(form.getByTestId("unit-contact"));
   const card = page.locator(`[data-testid=unit][data-name="${unit.name}"]`);
   await card.waitFor();
   scene.units[unit.name] = await card.getAttribute("data-unit");
