@@ -1,9 +1,22 @@
 // Step functions of the coordinator's screens in headless Chromium, each driving the
 // tablet app through its screens only (clicks, typing, selects). They share a `scene`
-// object ({page, tablet, artifacts, shots, ...}) so they can be chained into one
-// end-to-end flow (setup → people → roster → shared tablet → wish-box import).
+// object ({page, tablet, station (id), artifacts, shots, people, units, shotPrefix
+// (optional)}) so they can be chained into one end-to-end flow (setup → people → roster
+// → shared tablet → wish-box import: community-end-to-end.mjs).
 
 import { join } from "node:path";
+
+/** Five people a coordinator adds by hand: kinds, modules, party membership, skills. */
+export const FIVE = [
+  { name: "赵志强", role: "member", party: true, modules: ["comprehensive"], skills: "电脑维修、路由器" },
+  { name: "钱丽华", role: "volunteer", skills: "上门走访" },
+  { name: "孙医生", role: "expert", modules: ["medical"], skills: "量血压" },
+  { name: "李法官", role: "expert", party: true, modules: ["law"], skills: "法律咨询" },
+  { name: "周小红", role: "volunteer", skills: "理发" },
+];
+
+/** A partner unit (共建单位). */
+export const UNIT = { name: "南山区人民医院", kind: "hospital", contact: "王护士长" };
 
 /** Enrolls a fresh browser page with an enrollment code and waits until it is online. */
 export async function enroll(page, base, code, name) {
@@ -19,10 +32,21 @@ export async function go(page, route) {
 }
 
 export async function shot(scene, page, name) {
-  const path = join(scene.artifacts, `${name}.png`);
+  const path = join(scene.artifacts, `${scene.shotPrefix ?? ""}${name}.png`);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path, fullPage: true });
   scene.shots.push(path);
+}
+
+/**
+ * Submits a form by pressing Enter in one of its text fields, as a keyboard user does.
+ * The app does not redraw a screen from sync while a field has focus; a mouse click on
+ * 保存 moves focus to the button at the press and submits at the release, and a sync
+ * redraw in between (discovery runs every 10 s) replaces the filled form with an empty
+ * one, so the click submits nothing.
+ */
+async function submitFrom(field) {
+  await field.press("Enter");
 }
 
 /** Waits until the page shows a toast with `text` (the write ran locally). */
@@ -43,7 +67,7 @@ export async function addPeople(scene, people) {
     for (const module of person.modules ?? []) await form.getByTestId(`person-module_${module}`).check();
     await form.getByTestId("person-skills").fill(person.skills ?? "");
     await form.getByTestId(`person-station_${scene.station}`).check();
-    await form.getByTestId("person-save").click();
+    await submitFrom(form.getByTestId("person-skills"));
     const card = page.locator(`[data-testid=person][data-name="${person.name}"]`);
     await card.waitFor();
     scene.people[person.name] = await card.getAttribute("data-person");
@@ -71,7 +95,7 @@ export async function addUnit(scene, unit) {
   await form.getByTestId("unit-name").fill(unit.name);
   await form.getByTestId("unit-kind").selectOption(unit.kind);
   await form.getByTestId("unit-contact").fill(unit.contact);
-  await form.getByTestId("unit-save").click();
+  await submitFrom(form.getByTestId("unit-contact"));
   const card = page.locator(`[data-testid=unit][data-name="${unit.name}"]`);
   await card.waitFor();
   scene.units[unit.name] = await card.getAttribute("data-unit");

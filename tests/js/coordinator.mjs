@@ -13,15 +13,7 @@ import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, parseFlags } from "./browser.mjs";
 import * as step from "./coordinator-steps.mjs";
-
-const FIVE = [
-  { name: "赵志强", role: "member", party: true, modules: ["comprehensive"], skills: "电脑维修、路由器" },
-  { name: "钱丽华", role: "volunteer", skills: "上门走访" },
-  { name: "孙医生", role: "expert", modules: ["medical"], skills: "量血压" },
-  { name: "李法官", role: "expert", party: true, modules: ["law"], skills: "法律咨询" },
-  { name: "周小红", role: "volunteer", skills: "理发" },
-];
-const UNIT = { name: "南山区人民医院", kind: "hospital", contact: "王护士长" };
+import { FIVE, UNIT } from "./coordinator-steps.mjs";
 
 function parseArgs(argv) {
   return parseFlags(argv, {

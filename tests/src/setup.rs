@@ -75,6 +75,16 @@ pub fn wish_cards_gb18030(count: usize, station: &str, collector: &str) -> Vec<u
     bytes.into_owned()
 }
 
+/// Twenty distinct names for a people list (赵晓红, 钱晓红, …, 陈建军).
+pub fn twenty_names() -> Vec<String> {
+    let family = ["赵", "钱", "孙", "李", "周", "吴", "郑", "王", "冯", "陈"];
+    let given = ["晓红", "建军"];
+    given
+        .iter()
+        .flat_map(|g| family.iter().map(move |f| format!("{f}{g}")))
+        .collect()
+}
+
 /// An XLSX list of people: `names` with kinds, modules, party membership and stations.
 pub fn people_xlsx(names: &[String], station: &str) -> anyhow::Result<Vec<u8>> {
     let mut book = rust_xlsxwriter::Workbook::new();

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use anyhow::ensure;
 use wish_tests::node::run_script;
-use wish_tests::setup::{people_xlsx, read_setup_code, wish_cards_gb18030};
+use wish_tests::setup::{people_xlsx, read_setup_code, twenty_names, wish_cards_gb18030};
 use wish_tests::{temp_dir, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
@@ -31,17 +31,6 @@ fn app_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
 }
 
-/// Twenty names; the first (a volunteer in `people_xlsx`) collects the cards and gets
-/// the volunteer code.
-fn names() -> Vec<String> {
-    let family = ["赵", "钱", "孙", "李", "周", "吴", "郑", "王", "冯", "陈"];
-    let given = ["晓红", "建军"];
-    given
-        .iter()
-        .flat_map(|g| family.iter().map(move |f| format!("{f}{g}")))
-        .collect()
-}
-
 #[test]
 fn a_community_is_set_up_staffed_and_fed_from_the_screens() -> anyhow::Result<()> {
     ensure!(Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
@@ -54,7 +43,8 @@ fn a_community_is_set_up_staffed_and_fed_from_the_screens() -> anyhow::Result<()
     let app = app_dir().display().to_string();
     let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
     let code = read_setup_code(data.path())?;
-    let names = names();
+    // The first (a volunteer in `people_xlsx`) collects the cards and gets the code.
+    let names = twenty_names();
     let people = files.path().join("人员名单.xlsx");
     std::fs::write(&people, people_xlsx(&names, STATION)?)?;
     let cards = files.path().join("心愿卡.csv");
