@@ -56,10 +56,37 @@ async function boot(): Promise<void> {
   (window as unknown as { wishStation: Session }).wishStation = session;
   const draw = () => render(session, store);
   window.addEventListener("hashchange", draw);
+  const held = holdRedrawsDuringTaps(draw);
   session.onChange(() => {
-    if (!editing()) draw();
+    if (editing() || held()) return;
+    draw();
   });
   draw();
+}
+
+/**
+ * A tap moves focus to the button on press and acts on release; a sync redraw in
+ * between would replace the form under the finger and the tap would act on nothing.
+ * Redraws wait while a pointer is down and happen just after the tap instead. Returns
+ * whether a redraw must wait now.
+ */
+function holdRedrawsDuringTaps(draw: () => void): () => boolean {
+  let down = false;
+  let missed = false;
+  window.addEventListener("pointerdown", () => { down = true; }, true);
+  const release = () => {
+    down = false;
+    if (!missed) return;
+    missed = false;
+    // After the click that follows the release has run.
+    setTimeout(() => { if (!editing()) draw(); }, 50);
+  };
+  window.addEventListener("pointerup", release, true);
+  window.addEventListener("pointercancel", release, true);
+  return () => {
+    if (down) missed = true;
+    return down;
+  };
 }
 
 function showEnrollment(store: Store): void {
