@@ -268,6 +268,23 @@ fn a_week_is_built_from_the_template_once() -> Result {
 }
 
 #[test]
+fn a_station_starting_mid_week_gets_the_rest_of_this_week() -> Result {
+    let mut doc = templated()?;
+    // Thursday 2026-12-03: Thursday's and Friday's evenings and Saturday, nothing before.
+    let added = station::build_rest_of_week(&mut doc, "2026-12-03", 10)?;
+    assert_eq!(added.len(), 3, "{added:?}");
+    let dates: Vec<String> = view(&doc).shifts.values().map(|s| s.date.clone()).collect();
+    assert!(
+        dates.iter().all(|d| d.as_str() >= "2026-12-03"),
+        "{dates:?}"
+    );
+    assert!(station::build_rest_of_week(&mut doc, "2026-12-03", 11)?.is_empty());
+    let next = station::build_week(&mut doc, "2026-12-07", 12)?;
+    assert_eq!(next.len(), 6, "next week is built as before");
+    Ok(())
+}
+
+#[test]
 fn a_week_starts_on_a_monday_and_needs_a_template() -> Result {
     let mut doc = templated()?;
     let tuesday = station::build_week(&mut doc, "2026-12-01", 10);

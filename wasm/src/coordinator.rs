@@ -144,6 +144,19 @@ impl WishClient {
         Ok(u32::try_from(added.len()).unwrap_or(u32::MAX))
     }
 
+    /// Builds the rest of this week (from `today`, the tablet's local date) from the
+    /// template; returns how many shifts were added.
+    #[wasm_bindgen(js_name = buildRestOfWeek)]
+    pub fn build_rest_of_week(
+        &mut self,
+        station: &str,
+        today: &str,
+        now: f64,
+    ) -> Result<u32, JsError> {
+        let added = self.apply(station, |d| roster::build_rest_of_week(d, today, ms(now)))?;
+        Ok(u32::try_from(added.len()).unwrap_or(u32::MAX))
+    }
+
     /// The Monday after `today` (`YYYY-MM-DD`, the tablet's local date).
     #[wasm_bindgen(js_name = nextMonday)]
     pub fn next_monday(&self, today: &str) -> Result<String, JsError> {

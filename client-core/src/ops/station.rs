@@ -20,4 +20,4 @@ pub use create::{create_station, index_wish, NewStation};
 pub use duty::{check_in, check_in_on_duty, check_out};
 pub use shifts::{add_shift, cover, swap, NewShift};
 pub use staffing::{assign_to_shift, exchange, hand_over};
-pub use template::{build_week, remove_template_slot, set_template_slot};
+pub use template::{build_rest_of_week, build_week, remove_template_slot, set_template_slot};

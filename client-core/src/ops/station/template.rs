@@ -81,11 +81,40 @@ pub fn build_week(
     if weekday(start) != 1 {
         return Err(DomainError::NotMonday(monday.to_owned()));
     }
+    build_days(doc, start, start, now_ms)
+}
+
+/// Builds the rest of the current week from the template: the shifts of `today`
+/// (`YYYY-MM-DD`, the station's local date) and the days after it up to Sunday, so a
+/// station that starts mid-week can staff and sign in this week. Past days get no
+/// shifts (they would only show as uncovered). Returns the ids of the shifts added.
+pub fn build_rest_of_week(
+    doc: &mut Automerge,
+    today: &str,
+    now_ms: u64,
+) -> Result<Vec<String>, DomainError> {
+    ensure_writable(doc, DocType::Station)?;
+    let today = days(today)?;
+    let monday = today + 1 - weekday(today);
+    build_days(doc, monday, today, now_ms)
+}
+
+/// Adds the template's shifts of the week from `monday`, on days from `first` on.
+fn build_days(
+    doc: &mut Automerge,
+    monday: i64,
+    first: i64,
+    now_ms: u64,
+) -> Result<Vec<String>, DomainError> {
     let station = StationView::read(doc)?;
     if station.template.is_empty() {
         return Err(DomainError::EmptyField("template"));
     }
-    let shifts = week_shifts(&station, start);
+    let from = date(first);
+    let shifts: Vec<NewShift> = week_shifts(&station, monday)
+        .into_iter()
+        .filter(|shift| shift.date >= from)
+        .collect();
     for shift in &shifts {
         add_shift(doc, shift, now_ms)?;
     }

@@ -35,10 +35,12 @@ export function templateCard(session: Session, stationDoc: string, station: Rost
   const slots = Object.values(station.template ?? {}).sort((a, b) => a.start.localeCompare(b.start));
   const remove = (slot: TemplateSlot) => () =>
     attempt(session, () => session.client.removeTemplateSlot(stationDoc, slot.id, Date.now()), t("saved"));
-  const build = async () => {
+  const build = (thisWeek: boolean) => async () => {
     try {
-      const monday = session.client.nextMonday(localDate());
-      const added = await session.runtime.run(() => session.client.buildWeek(stationDoc, monday, Date.now()));
+      const today = localDate();
+      const added = await session.runtime.run(() => thisWeek
+        ? session.client.buildRestOfWeek(stationDoc, today, Date.now())
+        : session.client.buildWeek(stationDoc, session.client.nextMonday(today), Date.now()));
       toast(added === 0 ? t("weekUpToDate") : t("weekBuilt"));
       session.changed();
     } catch (error) {
@@ -56,7 +58,9 @@ export function templateCard(session: Session, stationDoc: string, station: Rost
             h("span", {}, slot.weekdays.map(weekdayName).join("、")),
             h("button", { "data-testid": "remove-slot", onclick: remove(slot) }, t("remove"))))),
     slotForm(session, stationDoc),
-    h("button", { class: "primary big", "data-testid": "build-week", onclick: build }, t("buildWeek")));
+    h("div", { class: "row" },
+      h("button", { class: "primary big", "data-testid": "build-week", onclick: build(false) }, t("buildWeek")),
+      h("button", { class: "big", "data-testid": "build-this-week", onclick: build(true) }, t("buildThisWeek"))));
 }
 
 function slotForm(session: Session, stationDoc: string): HTMLFormElement {
