@@ -8,6 +8,7 @@
 //! * [`sync`]: per-(peer, document) sync sessions and the client driver.
 //! * `native` (feature `native`): a tokio-tungstenite runtime that drives the client driver.
 
+pub mod calendar;
 pub mod model;
 #[cfg(feature = "native")]
 pub mod native;

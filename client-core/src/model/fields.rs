@@ -10,7 +10,7 @@ use std::str::FromStr;
 
 use automerge::{ObjId, ObjType, ReadDoc, ScalarValue, Value};
 
-use super::read::{as_u64, field_type};
+use super::read::{as_u64, field_type, scalar_of, string_of};
 use super::ModelError;
 
 /// The visible fields of one map, sorted by key.
@@ -43,26 +43,12 @@ impl<'a, R: ReadDoc> Fields<'a, R> {
 
     /// The scalar at `key`, `None` if missing or null.
     pub fn scalar(&self, key: &str) -> Result<Option<ScalarValue>, ModelError> {
-        match self.get(key) {
-            None => Ok(None),
-            Some((Value::Scalar(s), _)) if s.is_null() => Ok(None),
-            Some((Value::Scalar(s), _)) => Ok(Some(s.as_ref().clone())),
-            Some((Value::Object(_), _)) => Err(field_type(key, "scalar")),
-        }
+        scalar_of(key, self.get(key).map(|(value, _)| value))
     }
 
     /// A string, or a `Text` object read as its string (JS Automerge's default).
     pub fn opt_str(&self, key: &str) -> Result<Option<String>, ModelError> {
-        match self.get(key) {
-            Some((Value::Object(ObjType::Text), id)) => Ok(Some(self.doc.text(id)?)),
-            None => Ok(None),
-            Some((Value::Scalar(s), _)) if s.is_null() => Ok(None),
-            Some((Value::Scalar(s), _)) => match s.as_ref() {
-                ScalarValue::Str(text) => Ok(Some(text.to_string())),
-                _ => Err(field_type(key, "string")),
-            },
-            Some((Value::Object(_), _)) => Err(field_type(key, "string")),
-        }
+        string_of(self.doc, key, self.get(key))
     }
 
     pub fn req_str(&self, key: &str) -> Result<String, ModelError> {

@@ -15,11 +15,20 @@ pub(crate) fn scalar<R: ReadDoc>(
     obj: &ObjId,
     key: &str,
 ) -> Result<Option<ScalarValue>, ModelError> {
-    match doc.get(obj, key)? {
+    let found = doc.get(obj, key)?;
+    scalar_of(key, found.as_ref().map(|(value, _)| value))
+}
+
+/// The scalar a found value holds: `None` if missing or null.
+pub(crate) fn scalar_of(
+    key: &str,
+    found: Option<&Value<'_>>,
+) -> Result<Option<ScalarValue>, ModelError> {
+    match found {
         None => Ok(None),
-        Some((Value::Scalar(s), _)) if s.is_null() => Ok(None),
-        Some((Value::Scalar(s), _)) => Ok(Some(s.into_owned())),
-        Some((Value::Object(_), _)) => Err(field_type(key, "scalar")),
+        Some(Value::Scalar(s)) if s.is_null() => Ok(None),
+        Some(Value::Scalar(s)) => Ok(Some(s.as_ref().clone())),
+        Some(Value::Object(_)) => Err(field_type(key, "scalar")),
     }
 }
 
@@ -42,8 +51,19 @@ pub(crate) fn opt_str<R: ReadDoc>(
     key: &str,
 ) -> Result<Option<String>, ModelError> {
     // One lookup: readers call this for most fields of every document.
-    match doc.get(obj, key)? {
-        Some((Value::Object(ObjType::Text), id)) => Ok(Some(doc.text(&id)?)),
+    let found = doc.get(obj, key)?;
+    string_of(doc, key, found.as_ref().map(|(value, id)| (value, id)))
+}
+
+/// The string a found value holds (a `Text` object read as its string): `None` if
+/// missing or null.
+pub(crate) fn string_of<R: ReadDoc>(
+    doc: &R,
+    key: &str,
+    found: Option<(&Value<'_>, &ObjId)>,
+) -> Result<Option<String>, ModelError> {
+    match found {
+        Some((Value::Object(ObjType::Text), id)) => Ok(Some(doc.text(id)?)),
         None => Ok(None),
         Some((Value::Scalar(s), _)) if s.is_null() => Ok(None),
         Some((Value::Scalar(s), _)) => match s.as_ref() {

@@ -2,10 +2,10 @@
 //! roster. No clock: the caller passes today's date.
 
 use super::clock::check_date;
+use crate::calendar::{civil_from_days, days_from_civil};
 use crate::ops::DomainError;
 
-/// Days since 1970-01-01 of a checked `YYYY-MM-DD` date (Howard Hinnant's
-/// `days_from_civil`).
+/// Days since 1970-01-01 of a checked `YYYY-MM-DD` date.
 pub(crate) fn days(date: &str) -> Result<i64, DomainError> {
     check_date(date)?;
     let invalid = || DomainError::InvalidDate(date.to_owned());
@@ -18,26 +18,12 @@ pub(crate) fn days(date: &str) -> Result<i64, DomainError> {
     if day > days_in_month(year, month) {
         return Err(invalid());
     }
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Ok(era * 146_097 + doe - 719_468)
+    Ok(days_from_civil(year, month, day))
 }
 
-/// The `YYYY-MM-DD` date of a day count since 1970-01-01 (`civil_from_days`).
+/// The `YYYY-MM-DD` date of a day count since 1970-01-01.
 pub(crate) fn date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = civil_from_days(days);
     format!("{year:04}-{month:02}-{day:02}")
 }
 
