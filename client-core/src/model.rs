@@ -41,5 +41,5 @@ pub use error::ModelError;
 pub use ledger::LedgerView;
 pub use matching::{match_offers, Match};
 pub use station::StationView;
-pub use wall::{on_wall, wall, WallItem};
+pub use wall::{on_wall, wall, wall_compounds, WallFilter, WallItem};
 pub use wish::{WishStatus, WishSummary, WishView};

@@ -11,9 +11,9 @@ use automerge::{Automerge, AutomergeError, ObjType, ReadDoc, ROOT};
 use common::*;
 use wish_client_core::model::community::{Offer, Person};
 use wish_client_core::model::{
-    conflicts, doc_type, match_offers, wall, Channel, ClaimKind, CloseReason, CommunityView,
-    DocType, EventKind, LedgerKind, MemberKind, ModelError, Module, Role, StationKind, StationView,
-    Urgency, WishStatus, WishView,
+    conflicts, doc_type, match_offers, wall, wall_compounds, Channel, ClaimKind, CloseReason,
+    CommunityView, DocType, EventKind, LedgerKind, MemberKind, ModelError, Module, Role,
+    StationKind, StationView, Urgency, WallFilter, WishStatus, WishView,
 };
 use wish_client_core::ops::{self, community, resolve_conflict, wish, DomainError};
 
@@ -356,6 +356,45 @@ fn wall_lists_open_published_wishes_by_urgency() {
     assert_eq!(ids, ["wish-1", "wish-low"]);
     assert_eq!((items[0].pending, items[0].assigned), (1, 1));
     assert_eq!(items[0].status, WishStatus::Assigned);
+
+    let kept = |filter: WallFilter| -> Vec<String> {
+        items
+            .iter()
+            .filter(|i| filter.keeps(i))
+            .map(|i| i.id.clone())
+            .collect()
+    };
+    assert_eq!(
+        kept(WallFilter::default()).len(),
+        2,
+        "no filter keeps the wall"
+    );
+    let medical = WallFilter {
+        module: Some(Module::Medical),
+        ..WallFilter::default()
+    };
+    assert_eq!(kept(medical), ["wish-1"]);
+    let pressing = WallFilter {
+        min_urgency: Some(Urgency::High),
+        ..WallFilter::default()
+    };
+    assert_eq!(
+        kept(pressing),
+        ["wish-1"],
+        "the low one is left out, the order kept"
+    );
+    let mine = WallFilter {
+        modules: vec![Module::Law, Module::Psychology],
+        ..WallFilter::default()
+    };
+    assert!(kept(mine).is_empty(), "neither is in my modules");
+    let compound = items[0].compound.clone();
+    let here = WallFilter {
+        compound: Some(compound.clone()),
+        ..WallFilter::default()
+    };
+    assert_eq!(kept(here).len(), 2);
+    assert_eq!(wall_compounds(&items), [compound]);
 }
 
 #[test]

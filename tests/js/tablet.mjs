@@ -202,6 +202,15 @@ async function run(args) {
     await b.editTitle(sharedDoc, `${shared}（B）`);
     await a.go("wall");
     const wallCard = a.page.locator(`[data-testid=wall-card][data-doc="${claimDoc}"]`);
+    // The wall's filters: a module the wish is not in hides it, its compound keeps it.
+    await wallCard.waitFor();
+    await a.page.getByTestId("wall-filter-module").selectOption("law");
+    await wallCard.waitFor({ state: "detached" });
+    await a.page.getByTestId("wall-filter-module").selectOption("");
+    await a.page.getByTestId("wall-filter-compound").selectOption("幸福里");
+    await wallCard.waitFor();
+    shots.push(await a.screenshot("wall-filters"));
+    await a.page.getByTestId("wall-filter-compound").selectOption("");
     await wallCard.getByTestId("claim").click();
     await wallCard.locator("[data-testid=my-claim][data-state=pending]").waitFor();
     shots.push(await a.screenshot("wall-claim-pending"));

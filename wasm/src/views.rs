@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 use wish_client_core::model::ledger::{account, star_level};
 use wish_client_core::model::{
     conflicts, doc_type, on_wall, wall, Channel, CommunityView, ContactView, FieldConflict,
-    LedgerView, Module, StationView, Urgency, WishView,
+    LedgerView, Module, StationView, Urgency, WallFilter, WishView,
 };
 use wish_client_core::proto::DocumentId;
 
@@ -99,9 +99,15 @@ impl WishClient {
         to_json(&rows)
     }
 
-    /// The wish wall: wishes open for claiming, most urgent first, as JSON rows.
+    /// The wish wall: wishes open for claiming, most urgent first, as JSON rows, narrowed
+    /// by `filter` (a `WallFilter` as JSON; `""` or `{}` keeps every wish).
     #[wasm_bindgen(js_name = wishWall)]
-    pub fn wish_wall(&self, person: &str) -> Result<String, JsError> {
+    pub fn wish_wall(&self, person: &str, filter: &str) -> Result<String, JsError> {
+        let filter: WallFilter = if filter.trim().is_empty() {
+            WallFilter::default()
+        } else {
+            serde_json::from_str(filter).map_err(js_error)?
+        };
         let wishes: Vec<_> = self
             .wishes()
             .into_iter()
@@ -115,6 +121,7 @@ impl WishClient {
         let views: Vec<WishView> = wishes.iter().map(|(_, w)| (*w.view).clone()).collect();
         let rows: Vec<WishRow<'_>> = wall(&views)
             .iter()
+            .filter(|item| filter.keeps(item))
             .filter_map(|item| by_id.get(item.id.as_str()).map(|i| &wishes[*i]))
             .map(|(id, w)| self.row(id, w, person))
             .collect();

@@ -47,6 +47,47 @@ pub fn wall(wishes: &[WishView]) -> Vec<WallItem> {
     items
 }
 
+/// What a volunteer narrows the wall to (心愿墙筛选); an empty field keeps every wish.
+/// The wall's order (most urgent, then longest published) is kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WallFilter {
+    #[serde(default)]
+    pub module: Option<Module>,
+    #[serde(default)]
+    pub compound: Option<String>,
+    /// Only wishes at least this urgent.
+    #[serde(default)]
+    pub min_urgency: Option<Urgency>,
+    /// Only wishes in one of these modules (the person's own modules: 我的模块).
+    #[serde(default)]
+    pub modules: Vec<Module>,
+}
+
+impl WallFilter {
+    /// Whether the card stays on the filtered wall.
+    pub fn keeps(&self, item: &WallItem) -> bool {
+        self.module.is_none_or(|m| item.module == Some(m))
+            && self
+                .compound
+                .as_deref()
+                .is_none_or(|c| c.is_empty() || item.compound == c)
+            && self.min_urgency.is_none_or(|u| item.urgency >= u)
+            && (self.modules.is_empty() || item.module.is_some_and(|m| self.modules.contains(&m)))
+    }
+}
+
+/// The compounds (小区) the wall's cards are in, sorted, for the filter's choices.
+pub fn wall_compounds(items: &[WallItem]) -> Vec<String> {
+    let mut compounds: Vec<String> = items
+        .iter()
+        .map(|i| i.compound.clone())
+        .filter(|c| !c.is_empty())
+        .collect();
+    compounds.sort();
+    compounds.dedup();
+    compounds
+}
+
 fn item(wish: &WishView) -> WallItem {
     let published = wish.events_of(super::EventKind::Published);
     WallItem {

@@ -5,7 +5,7 @@ import init, { WishClient } from "../pkg/wish_wasm.js";
 import { followed, refusals, type Device } from "./api.js";
 import { SyncRuntime, type SyncEvent } from "./sync/runtime.js";
 import type { Store } from "./sync/store.js";
-import type { Community, Contact, Standing, Station, WishDetail, WishRow } from "./views.js";
+import type { Community, Contact, Standing, Station, WallFilter, WishDetail, WishRow } from "./views.js";
 
 export interface Identity {
   token: string;
@@ -217,8 +217,9 @@ export class Session {
     return JSON.parse(this.client.wishList(this.device.person)) as WishRow[];
   }
 
-  wall(): WishRow[] {
-    return JSON.parse(this.client.wishWall(this.device.person)) as WishRow[];
+  /** The wall, narrowed by a `WallFilter` (see `client-core/src/model/wall.rs`). */
+  wall(filter: WallFilter = {}): WishRow[] {
+    return JSON.parse(this.client.wishWall(this.device.person, JSON.stringify(filter))) as WishRow[];
   }
 
   wish(doc: string): WishDetail | null {

@@ -117,6 +117,15 @@ export interface Person {
   id: string;
   name: string;
   role: string;
+  modules?: string[];
+}
+
+/** What the wall is narrowed to (`WallFilter` in client-core); empty keeps everything. */
+export interface WallFilter {
+  module?: string | null;
+  compound?: string | null;
+  min_urgency?: string | null;
+  modules?: string[];
 }
 
 export interface Community {

@@ -1,17 +1,21 @@
 // The wish wall: published wishes open for claiming, most urgent first.
 
-import { label, t } from "../../i18n.js";
+import { label, MODULES, t, URGENCIES } from "../../i18n.js";
 import type { Session } from "../../session.js";
-import type { WishRow } from "../../views.js";
-import { h, toast } from "../dom.js";
+import type { WallFilter, WishRow } from "../../views.js";
+import { h, select, toast } from "../dom.js";
 import { moduleChip, refusedMark, statusChip, syncBadge, urgencyChip } from "../badges.js";
 
 /** Cards drawn at first (the wall is community-wide; the first are the most urgent). */
 const PAGE = 60;
 let shownCount = PAGE;
 
+/** The filter the volunteer chose; kept while the app runs (redraws keep it). */
+const chosen = { module: "", compound: "", min_urgency: "", mine: false };
+
 export function wallScreen(session: Session): HTMLElement {
-  const rows = session.wall();
+  const everything = session.wall();
+  const rows = session.wall(currentFilter(session));
   const more = () => {
     shownCount += PAGE;
     window.dispatchEvent(new Event("hashchange"));
@@ -19,11 +23,45 @@ export function wallScreen(session: Session): HTMLElement {
   return h(
     "main",
     { class: "screen" },
+    filterBar(everything),
     rows.length === 0
       ? h("p", { class: "empty" }, t("wallEmpty"))
       : h("ul", { class: "cards", "data-testid": "wall" }, rows.slice(0, shownCount).map((w) => wallCard(session, w))),
     rows.length > shownCount ? h("button", { class: "big", onclick: more }, `${t("more")} (${rows.length - shownCount})`) : null,
   );
+}
+
+/** The chosen filter, with 我的模块 as the modules the directory lists for me. */
+function currentFilter(session: Session): WallFilter {
+  const me = session.community()?.people[session.device.person];
+  return {
+    module: chosen.module || null,
+    compound: chosen.compound || null,
+    min_urgency: chosen.min_urgency || null,
+    modules: chosen.mine ? me?.modules ?? [] : [],
+  };
+}
+
+function filterBar(everything: WishRow[]): HTMLElement {
+  const redraw = () => {
+    shownCount = PAGE;
+    window.dispatchEvent(new Event("hashchange"));
+  };
+  const choice = (key: "module" | "compound" | "min_urgency", options: [string, string][]) => {
+    const element = select(key, [["", t("filterAll")], ...options], chosen[key]);
+    element.setAttribute("data-testid", `wall-filter-${key}`);
+    element.addEventListener("change", () => { chosen[key] = element.value; element.blur(); redraw(); });
+    return element;
+  };
+  const compounds = [...new Set(everything.map((w) => w.compound).filter(Boolean))].sort();
+  const mine = h("input", { type: "checkbox", "data-testid": "wall-filter-mine" }) as HTMLInputElement;
+  mine.checked = chosen.mine;
+  mine.addEventListener("change", () => { chosen.mine = mine.checked; mine.blur(); redraw(); });
+  return h("div", { class: "filters", "data-testid": "wall-filters" },
+    h("label", {}, t("filterModule"), " ", choice("module", MODULES.map((m) => [m, label(m)]))),
+    h("label", {}, t("filterCompound"), " ", choice("compound", compounds.map((c) => [c, c]))),
+    h("label", {}, t("filterUrgency"), " ", choice("min_urgency", URGENCIES.slice(1).map((u) => [u, `${label(u)}${t("orMore")}`]))),
+    h("label", { class: "check" }, mine, t("filterMine")));
 }
 
 function wallCard(session: Session, w: WishRow): HTMLElement {
