@@ -10,7 +10,7 @@ use wish_client_core::ops::Stamp;
 use super::{check, ChangeUnderReview, Refusal, Verdict};
 use crate::access::{DocMeta, Principal, Role};
 
-fn principal(role: Role, person: &str, device: &str, stations: &[&str]) -> Principal {
+pub(super) fn principal(role: Role, person: &str, device: &str, stations: &[&str]) -> Principal {
     Principal {
         device_id: device.into(),
         role,
@@ -23,7 +23,7 @@ fn principal(role: Role, person: &str, device: &str, stations: &[&str]) -> Princ
 fn collector() -> Principal {
     principal(Role::Volunteer, "vol-1", "tablet-1", &["station-1"])
 }
-fn coordinator() -> Principal {
+pub(super) fn coordinator() -> Principal {
     principal(Role::Coordinator, "coord-1", "tablet-c", &["station-1"])
 }
 fn outsider() -> Principal {
@@ -40,7 +40,7 @@ fn st<'a>(id: &'a str, who: &'a Principal, now_ms: u64) -> Stamp<'a> {
 }
 
 /// Runs `edit` on a copy of `doc` as `writer` and returns the rules' verdict.
-fn review(
+pub(super) fn review(
     doc: &Automerge,
     writer: &Principal,
     edit: impl FnOnce(&mut Automerge),
@@ -61,7 +61,7 @@ fn review(
     })
 }
 
-fn refused_by(result: Result<Verdict, Refusal>, rule: &str) {
+pub(super) fn refused_by(result: Result<Verdict, Refusal>, rule: &str) {
     match result {
         Err(refusal) => assert_eq!(refusal.rule, rule, "{}", refusal.reason),
         Ok(_) => panic!("expected a refusal by {rule}"),

@@ -12,24 +12,12 @@ use wish_client_core::model::{CommunityView, MemberKind, Role as PersonRole, Sta
 use wish_client_core::ops::community::{self, NewCommunity};
 use wish_client_core::ops::station::{self, NewShift, NewStation};
 
-use super::{check, ChangeUnderReview, Refusal, Verdict};
-use crate::access::{DocMeta, Principal, Role};
+use super::tests::{coordinator, principal, refused_by, review};
+use super::{Refusal, Verdict};
+use crate::access::{Principal, Role};
 
 const MONDAY: &str = "2026-11-30-1900-2000";
 
-fn principal(role: Role, person: &str, device: &str, stations: &[&str]) -> Principal {
-    Principal {
-        device_id: device.into(),
-        role,
-        person: person.into(),
-        community: Some("community-1".into()),
-        stations: stations.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
-fn coordinator() -> Principal {
-    principal(Role::Coordinator, "coord-1", "tablet-c", &["station-1"])
-}
 fn other_coordinator() -> Principal {
     principal(Role::Coordinator, "coord-2", "tablet-c2", &["station-2"])
 }
@@ -43,33 +31,6 @@ fn shared_tablet() -> Principal {
         "tablet-s1",
         &["station-1"],
     )
-}
-
-fn review(
-    doc: &Automerge,
-    writer: &Principal,
-    edit: impl FnOnce(&mut Automerge),
-) -> Result<Verdict, Refusal> {
-    let mut after = doc.clone();
-    let before = after.get_heads();
-    edit(&mut after);
-    let patches = after.diff(&before, &after.get_heads());
-    let (meta, wish) = DocMeta::read(&after);
-    check(&ChangeUnderReview {
-        writer,
-        meta: &meta,
-        doc: &after,
-        before: &before,
-        patches: &patches,
-        wish,
-    })
-}
-
-fn refused_by(result: Result<Verdict, Refusal>, rule: &str) {
-    match result {
-        Err(refusal) => assert_eq!(refusal.rule, rule, "{}", refusal.reason),
-        Ok(_) => panic!("expected a refusal by {rule}"),
-    }
 }
 
 fn accepted(result: Result<Verdict, Refusal>) {
