@@ -27,7 +27,7 @@ ensure_npm_packages "$APP"
 log "wasm client (cargo build --release --target wasm32-unknown-unknown)"
 cargo build --quiet --release -p wish-wasm --target wasm32-unknown-unknown
 wasm-bindgen --target web --out-dir "$APP/pkg" \
-  target/wasm32-unknown-unknown/release/wish_wasm.wasm
+  "${CARGO_TARGET_DIR:-target}/wasm32-unknown-unknown/release/wish_wasm.wasm"
 
 log "front end (tsc --noEmit, esbuild)"
 (cd "$APP" && node build.mjs)
