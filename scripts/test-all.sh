@@ -21,6 +21,9 @@ cargo fmt --all -- --check
 log "cargo clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
+log "cargo doc (no broken or private links in the API documentation)"
+RUSTDOCFLAGS="-D warnings" cargo doc --quiet --no-deps --workspace
+
 log "tablet web app (wasm client, bindings, TypeScript; scripts/build-app.sh)"
 ./scripts/build-app.sh
 

@@ -3,7 +3,7 @@
 //!
 //! The WebSocket tasks count connections, messages and bytes; the engine thread counts
 //! commits, their latency and relay latency, and after every batch copies the sans-IO
-//! engine's own totals ([`EngineCounters`](crate::engine::EngineCounters)) and its gauges
+//! engine's own totals ([`crate::engine::EngineCounters`]) and its gauges
 //! here. Nothing is labelled per device or document, so the output stays small and
 //! reveals no identifiers.
 

@@ -1,4 +1,5 @@
-//! The engine thread: drives the sans-IO [`Engine`] with real time and real storage.
+//! The engine thread: drives the sans-IO [`Engine`](crate::engine::Engine) with real time
+//! and real storage.
 //!
 //! Connection tasks send [`HubInput`]s through a bounded channel. The engine thread takes
 //! every input that is waiting (up to a batch limit), feeds them to the engine, commits all

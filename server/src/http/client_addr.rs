@@ -21,7 +21,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{AppState, Limits};
 
-/// The client's address as [`throttle_failed_auth`] determined it; an extension of every
+/// The client's address as `throttle_failed_auth` determined it; an extension of every
 /// request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
