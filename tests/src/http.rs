@@ -1,9 +1,10 @@
-//! A minimal HTTP/1.1 client for tests (one request per connection), so the tests need no
-//! HTTP client dependency.
+//! The tests' HTTP client: `ureq` (blocking, small, no TLS needed against a local server),
+//! wrapped so a test reads the status and body of any answer, error statuses included.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::time::Duration;
+
+use ureq::http::{Method, Request};
+use ureq::Agent;
 
 /// A response: status code and body.
 #[derive(Debug)]
@@ -44,63 +45,34 @@ pub fn request_bytes(
     content_type: Option<&str>,
     payload: &[u8],
 ) -> anyhow::Result<Response> {
-    let mut stream = TcpStream::connect(addr)?;
-    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        payload.len()
-    );
+    let mut builder = Request::builder()
+        .method(Method::from_bytes(method.as_bytes())?)
+        .uri(format!("http://{addr}{path}"));
     if let Some(token) = token {
-        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+        builder = builder.header("Authorization", format!("Bearer {token}"));
     }
     if let Some(content_type) = content_type {
-        head.push_str(&format!("Content-Type: {content_type}\r\n"));
+        builder = builder.header("Content-Type", content_type);
     }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(payload)?;
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw)?;
-    parse(&raw)
+    let mut answer = agent().run(builder.body(payload)?)?;
+    // Exports can be large; the tests' servers are local and trusted.
+    let body = answer
+        .body_mut()
+        .with_config()
+        .limit(u64::MAX)
+        .read_to_vec()?;
+    Ok(Response {
+        status: answer.status().as_u16(),
+        body,
+    })
 }
 
-fn parse(raw: &[u8]) -> anyhow::Result<Response> {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .ok_or_else(|| anyhow::anyhow!("no header end"))?;
-    let head = String::from_utf8_lossy(&raw[..split]);
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("bad status line"))?;
-    let mut body = raw[split + 4..].to_vec();
-    if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        body = dechunk(&body)?;
-    }
-    Ok(Response { status, body })
-}
-
-fn dechunk(mut data: &[u8]) -> anyhow::Result<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = data
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .ok_or_else(|| anyhow::anyhow!("bad chunk"))?;
-        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..line_end]).trim(), 16)?;
-        data = &data[line_end + 2..];
-        if size == 0 {
-            return Ok(out);
-        }
-        out.extend_from_slice(
-            data.get(..size)
-                .ok_or_else(|| anyhow::anyhow!("short chunk"))?,
-        );
-        data = data.get(size + 2..).unwrap_or_default();
-    }
+/// One agent per request, as the tests never reuse a connection: an error status is an
+/// answer to read, not an error, and no request waits longer than 30 s.
+fn agent() -> Agent {
+    Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
 }
