@@ -1,4 +1,10 @@
 //! Token-bucket rate limits, keyed by device or address.
+//!
+//! Hand-written rather than `governor`'s keyed limiter, on purpose: the failed-sign-in
+//! limit counts only failures, so it must ask whether an address is exhausted *without*
+//! taking a token ([`RateLimiter::exhausted`]); governor has no such peek, and bolting a
+//! second "blocked until" map onto it would be more code than this one bucket. The time is
+//! passed in (`now`), so the limits are tested without sleeping.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
