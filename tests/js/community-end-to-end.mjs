@@ -1,5 +1,5 @@
 // Issue 13's acceptance as ONE flow on ONE fresh server, through the screens only, in
-// headless Chromium (tests/tests/community_end_to_end.rs): 创建社区 with two stations and
+// headless Chromium (tests/tests/it/community_end_to_end.rs): 创建社区 with two stations and
 // the coordinator enrolled on the spot; five people and a partner unit added by hand; 20
 // people imported from an XLSX; a volunteer code redeemed by its text in a second browser
 // context; next week's roster built from the template and staffed; the station's shared

@@ -1,4 +1,4 @@
-// The coordinator's screens in headless Chromium (tests/tests/coordinator_screens.rs): a
+// The coordinator's screens in headless Chromium (tests/tests/it/coordinator_screens.rs): a
 // coordinator's tablet adds five people and a partner unit, edits one person and
 // deactivates another, builds next week's roster from the template, assigns people and
 // the unit, swaps two people and hands one place over; a second browser context enrolled as the station's shared

@@ -2,7 +2,7 @@
 // Hostile devices against the coordinator's documents: the stock automerge-repo client
 // with a normally enrolled token (a volunteer, a coordinator, a station's shared tablet)
 // writes the community directory, the catalogue, a station's template, roster and
-// check-ins as the app's screens never would. Used by tests/tests/hostile_people.rs.
+// check-ins as the app's screens never would. Used by tests/tests/it/hostile_people.rs.
 //
 //   hostile-people.mjs --url ws://…/sync?token=ATTACKER --observer ws://…/sync?token=ADMIN
 //       --community automerge:… --station center --attack NAME --device D

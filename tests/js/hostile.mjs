@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A hostile tablet: the stock automerge-repo client with a normally enrolled device token,
-// writing what the app's screens never would. Used by tests/tests/hostile_devices.rs.
+// writing what the app's screens never would. Used by tests/tests/it/hostile_devices.rs.
 //
 //   hostile.mjs --url ws://…/sync?token=ATTACKER --observer ws://…/sync?token=ADMIN
 //               --doc automerge:… --attack NAME --person P --device D

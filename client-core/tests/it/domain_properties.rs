@@ -4,8 +4,7 @@
 //! arbitration active assignments never exceed capacity; ledger entries balance; personal
 //! data never leaves the contact documents.
 
-#[path = "domain_common.rs"]
-mod common;
+use crate::domain_common as common;
 
 use std::collections::BTreeMap;
 

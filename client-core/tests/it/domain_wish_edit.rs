@@ -1,7 +1,6 @@
 //! Unit tests of correcting a wish card's details, alone and concurrently.
 
-#[path = "domain_common.rs"]
-mod common;
+use crate::domain_common as common;
 
 use common::*;
 use wish_client_core::model::{conflicts, Urgency};

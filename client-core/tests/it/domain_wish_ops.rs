@@ -1,7 +1,6 @@
 //! Unit tests of the wish operations: every step's happy path and each refusal.
 
-#[path = "domain_common.rs"]
-mod common;
+use crate::domain_common as common;
 
 use automerge::Automerge;
 use common::*;

@@ -1,7 +1,6 @@
 //! Unit tests of the ledger: earn, award, redeem, reverse and the derived values.
 
-#[path = "domain_common.rs"]
-mod common;
+use crate::domain_common as common;
 
 use automerge::Automerge;
 use common::*;

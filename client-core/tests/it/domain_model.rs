@@ -1,8 +1,7 @@
 //! Unit tests of the model: enumerations, document types, tolerant readers, status rules,
 //! conflicts, the wall and offer matching.
 
-#[path = "domain_common.rs"]
-mod common;
+use crate::domain_common as common;
 
 use std::str::FromStr;
 

@@ -371,8 +371,8 @@ fn seed_files_decode() {
     }
 }
 
-/// Regenerates the seed corpus: `cargo test -p wish-client-core --test proto_codec
-/// -- --ignored write_fuzz_seeds`.
+/// Regenerates the seed corpus: `cargo test -p wish-client-core --test it
+/// -- --ignored proto_codec::write_fuzz_seeds`.
 #[test]
 #[ignore = "writes files; run by hand after a wire format change"]
 fn write_fuzz_seeds() {

@@ -1,0 +1,15 @@
+//! The server's integration tests: the engine in simulation, storage crashes, rules, limits.
+//!
+//! One test binary per crate: each file below was its own binary, and linking the
+//! server into each of them dominated the test build on two cores.
+
+mod bench_workloads;
+mod engine_limits;
+mod engine_peer_ids;
+mod engine_robustness;
+mod engine_server_write;
+mod engine_simulation;
+mod roster_rules_properties;
+mod rules_properties;
+mod sans_io;
+mod storage_crash;

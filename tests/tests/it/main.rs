@@ -1,0 +1,29 @@
+//! Integration tests across crates: real server processes, real WebSockets, Chromium, JS interop.
+//!
+//! One test binary per crate: each file below was its own binary, and linking the
+//! server into each of them dominated the test build on two cores.
+
+mod access_control;
+mod bad_input;
+mod cli_demo_import;
+mod community_end_to_end;
+mod community_setup;
+mod contact_deletion;
+mod coordinator_screens;
+mod crash_durability;
+mod hostile_devices;
+mod hostile_people;
+mod hostile_setup;
+mod js_interop;
+mod metrics;
+mod office_api;
+mod office_dashboard;
+mod office_ledger_export;
+mod office_lists;
+mod office_names_report;
+mod office_personal_export;
+mod office_sign_in_report;
+mod rest_scope;
+mod sync_convergence;
+mod tablet_app;
+mod tablet_refusals;
