@@ -1,184 +1,13 @@
 //! Deterministic simulated-network tests: the sans-IO engine and sans-IO client drivers,
-//! wired together in memory with a virtual clock and an in-memory redb.
+//! wired together in memory with a virtual clock and an in-memory redb (`sim.rs`).
 
 #![allow(clippy::unwrap_used)] // a test harness: a failed unwrap is a failed test
 
-use std::collections::VecDeque;
+use wish_client_core::proto::{decode, DocumentId, PeerId};
+use wish_server::engine::{ConnId, Effect, EngineConfig, Input};
+use wish_server::storage::Storage;
 
-use automerge::transaction::Transactable;
-use automerge::{ObjType, ReadDoc, ROOT};
-use wish_client_core::proto::{decode, DocumentId, PeerId, StorageId};
-use wish_client_core::sync::{ClientConfig, ClientDriver, ClientEffect, ClientInput};
-use wish_server::engine::{ConnId, Effect, Engine, EngineConfig, Input};
-use wish_server::storage::{RedbStore, Storage, WriteBatch};
-
-struct Sim {
-    engine: Engine,
-    store: RedbStore,
-    clients: Vec<ClientDriver>,
-    online: Vec<Option<ConnId>>,
-    next_conn: u64,
-    now: u64,
-    to_server: VecDeque<(ConnId, Vec<u8>)>,
-    to_client: VecDeque<(usize, Vec<u8>)>,
-}
-
-impl Sim {
-    fn new(clients: usize) -> Self {
-        let engine = Engine::new(
-            PeerId::new("server"),
-            StorageId::new("server-storage"),
-            EngineConfig::default(),
-        );
-        let clients = (0..clients)
-            .map(|i| {
-                ClientDriver::new(ClientConfig::new(
-                    PeerId::new(format!("c{i}")),
-                    Some(StorageId::new(format!("s{i}"))),
-                    i as u64,
-                ))
-            })
-            .collect::<Vec<_>>();
-        let online = vec![None; clients.len()];
-        Self {
-            engine,
-            store: RedbStore::in_memory().unwrap(),
-            clients,
-            online,
-            next_conn: 1,
-            now: 1_000,
-            to_server: VecDeque::new(),
-            to_client: VecDeque::new(),
-        }
-    }
-
-    fn connect(&mut self, i: usize) {
-        let effects = self.clients[i].handle(self.now, ClientInput::Start);
-        self.client_effects(i, effects);
-    }
-
-    fn disconnect(&mut self, i: usize) {
-        let effects = self.clients[i].handle(self.now, ClientInput::GoOffline);
-        self.client_effects(i, effects);
-    }
-
-    fn client_effects(&mut self, i: usize, effects: Vec<ClientEffect>) {
-        for effect in effects {
-            match effect {
-                ClientEffect::Connect => {
-                    let conn = ConnId(self.next_conn);
-                    self.next_conn += 1;
-                    self.online[i] = Some(conn);
-                    self.server_input(Input::Connected {
-                        conn,
-                        principal: wish_server::access::Principal::administrator(),
-                    });
-                    let more = self.clients[i].handle(self.now, ClientInput::Connected);
-                    self.client_effects(i, more);
-                }
-                ClientEffect::Send(bytes) => {
-                    if let Some(conn) = self.online[i] {
-                        self.to_server.push_back((conn, bytes));
-                    }
-                }
-                ClientEffect::CloseSocket => {
-                    if let Some(conn) = self.online[i].take() {
-                        self.server_input(Input::Disconnected { conn });
-                    }
-                }
-                ClientEffect::Store(_) | ClientEffect::Event(_) => {}
-            }
-        }
-    }
-
-    fn server_input(&mut self, input: Input) {
-        let effects = self.engine.handle(self.now, input);
-        let mut pending = WriteBatch::default();
-        for effect in effects {
-            match effect {
-                Effect::Load(doc) => {
-                    self.store.commit(std::mem::take(&mut pending)).unwrap();
-                    let entries = self.store.load_range(&[doc.to_string()]).unwrap();
-                    self.server_input(Input::Loaded { doc, entries });
-                }
-                Effect::Persist(batch) => pending.extend(batch),
-                Effect::Send { conn, message } => {
-                    if let Some(i) = self.online.iter().position(|c| *c == Some(conn)) {
-                        self.to_client
-                            .push_back((i, wish_client_core::proto::encode(&message)));
-                    }
-                }
-                Effect::Close { conn, .. } => {
-                    if let Some(i) = self.online.iter().position(|c| *c == Some(conn)) {
-                        self.online[i] = None;
-                        let more = self.clients[i].handle(
-                            self.now,
-                            ClientInput::Disconnected {
-                                reason: "closed".into(),
-                            },
-                        );
-                        self.client_effects(i, more);
-                    }
-                }
-                Effect::DocChanged(_)
-                | Effect::DeleteAnswered { .. }
-                | Effect::WriteAnswered { .. } => {}
-            }
-        }
-        self.store.commit(pending).unwrap();
-    }
-
-    /// Delivers messages until nothing is in flight.
-    fn run_until_quiet(&mut self) {
-        for _ in 0..10_000 {
-            self.now += 1;
-            if let Some((conn, bytes)) = self.to_server.pop_front() {
-                let message = decode(&bytes).unwrap();
-                self.server_input(Input::Message { conn, message });
-            } else if let Some((i, bytes)) = self.to_client.pop_front() {
-                if self.online[i].is_some() {
-                    let effects = self.clients[i].handle(self.now, ClientInput::Frame(bytes));
-                    self.client_effects(i, effects);
-                }
-            } else {
-                return;
-            }
-        }
-        panic!("the simulated network never went quiet");
-    }
-
-    fn push(&mut self, i: usize, doc: DocumentId, item: &str) {
-        let item = item.to_owned();
-        self.clients[i]
-            .change(doc, move |d| {
-                let mut tx = d.transaction();
-                let list = match tx.get(ROOT, "items").unwrap() {
-                    Some((_, id)) => id,
-                    None => tx.put_object(ROOT, "items", ObjType::List).unwrap(),
-                };
-                let len = tx.length(&list);
-                tx.insert(&list, len, item).unwrap();
-                tx.commit();
-            })
-            .unwrap();
-        let effects = self.clients[i].take_effects();
-        self.client_effects(i, effects);
-    }
-
-    fn items(&self, i: usize, doc: DocumentId) -> Vec<String> {
-        let Some(d) = self.clients[i].document(&doc) else {
-            return Vec::new();
-        };
-        let Some((_, list)) = d.get(ROOT, "items").unwrap() else {
-            return Vec::new();
-        };
-        let mut items: Vec<String> = (0..d.length(&list))
-            .map(|k| d.get(&list, k).unwrap().unwrap().0.into_string().unwrap())
-            .collect();
-        items.sort();
-        items
-    }
-}
+use crate::sim::Sim;
 
 #[test]
 fn offline_edits_converge_after_reconnect_with_persisted_sync_states() {
@@ -191,9 +20,7 @@ fn offline_edits_converge_after_reconnect_with_persisted_sync_states() {
     sim.push(0, doc, "first");
     sim.run_until_quiet();
     for i in 1..3 {
-        sim.clients[i].open_document(doc);
-        let effects = sim.clients[i].take_effects();
-        sim.client_effects(i, effects);
+        sim.open(i, doc);
     }
     sim.run_until_quiet();
     for i in 0..3 {
@@ -228,9 +55,7 @@ fn idle_documents_are_unloaded_and_reload_from_storage() {
     sim.server_input(Input::Tick);
     assert_eq!(sim.engine.loaded_documents(), 0, "idle document unloaded");
     sim.connect(1);
-    sim.clients[1].open_document(doc);
-    let effects = sim.clients[1].take_effects();
-    sim.client_effects(1, effects);
+    sim.open(1, doc);
     sim.run_until_quiet();
     assert_eq!(sim.items(1, doc), vec!["kept"]);
 }
@@ -245,14 +70,12 @@ fn every_change_is_persisted_before_any_message_that_reveals_it() {
     let doc = sim.clients[0].create_document([4; 16]).unwrap();
     sim.push(0, doc, "a");
     sim.run_until_quiet();
-    sim.clients[1].open_document(doc);
-    let effects = sim.clients[1].take_effects();
-    sim.client_effects(1, effects);
+    sim.open(1, doc);
     sim.run_until_quiet();
     sim.push(0, doc, "b");
     // Drive the engine by hand and look at the order of its effects.
     let mut saw_persist = false;
-    while let Some((conn, bytes)) = sim.to_server.pop_front() {
+    for (conn, bytes) in sim.take_to_server() {
         let message = decode(&bytes).unwrap();
         for effect in sim.engine.handle(sim.now, Input::Message { conn, message }) {
             match effect {
@@ -287,9 +110,7 @@ fn ephemeral_messages_are_relayed_unchanged_except_the_target() {
     let doc = sim.clients[0].create_document([5; 16]).unwrap();
     sim.push(0, doc, "x");
     sim.run_until_quiet();
-    sim.clients[1].open_document(doc);
-    let effects = sim.clients[1].take_effects();
-    sim.client_effects(1, effects);
+    sim.open(1, doc);
     sim.run_until_quiet();
     let presence = WireMessage::Ephemeral {
         sender_id: PeerId::new("c0"),
@@ -387,7 +208,12 @@ fn a_denied_peer_cannot_tell_an_existing_document_from_an_absent_one() {
         for effect in effects {
             match effect {
                 Effect::Load(d) => {
-                    let entries = sim.store.load_range(&[d.to_string()]).unwrap();
+                    let entries = sim
+                        .store
+                        .as_ref()
+                        .unwrap()
+                        .load_range(&[d.to_string()])
+                        .unwrap();
                     for e in sim
                         .engine
                         .handle(sim.now, Input::Loaded { doc: d, entries })

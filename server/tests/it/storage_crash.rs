@@ -12,8 +12,8 @@
 //! * the batch that was in flight is either fully present or fully absent;
 //! * nothing else is present.
 //!
-//! A second test drives the sans-IO engine and client drivers (as in
-//! `engine_simulation.rs`) on the crashing disk: after every crash, every change a client
+//! A second test drives the sans-IO engine and client drivers (the one harness, `sim.rs`)
+//! on the crashing disk: after every crash, every change a client
 //! was told is saved on the server is in the recovered storage, and after the server
 //! restarts all clients converge.
 //!
@@ -21,18 +21,18 @@
 
 #![allow(clippy::unwrap_used)] // a test harness: a failed unwrap is a failed test
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::io;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use automerge::transaction::Transactable;
-use automerge::{Automerge, ObjType, ReadDoc, ROOT};
+use automerge::ReadDoc;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use wish_client_core::proto::{decode, DocumentId, PeerId, StorageId};
-use wish_client_core::sync::{ClientConfig, ClientDriver, ClientEffect, ClientInput};
-use wish_server::engine::{ConnId, Effect, Engine, EngineConfig, Input};
+use wish_client_core::proto::DocumentId;
+use wish_client_core::sync::ClientInput;
 use wish_server::storage::{key, Key, RedbStore, Storage, WriteBatch, WriteOp};
+
+use crate::sim::Sim;
 
 // ---------------------------------------------------------------------------------------
 // The crashing disk
@@ -445,261 +445,88 @@ fn the_crash_disk_loses_unsynced_writes() {
 // Engine-level crash test
 // ---------------------------------------------------------------------------------------
 
-struct Sim {
+/// The engine simulation (`sim.rs`) on the crashing disk.
+struct CrashSim {
+    sim: Sim,
     disk: DiskHandle,
-    engine: Engine,
-    store: Option<RedbStore>,
-    clients: Vec<ClientDriver>,
-    online: Vec<Option<ConnId>>,
-    next_conn: u64,
-    now: u64,
-    to_server: VecDeque<(ConnId, Vec<u8>)>,
-    to_client: VecDeque<(usize, Vec<u8>)>,
-    server_dead: bool,
 }
 
-fn new_engine() -> Engine {
-    Engine::new(
-        PeerId::new("server"),
-        StorageId::new("server-storage"),
-        EngineConfig::default(),
-    )
-}
-
-impl Sim {
-    fn new(clients: usize) -> Self {
+impl CrashSim {
+    fn new(clients: usize, seed: u64) -> Self {
         let disk = DiskHandle::default();
         let store = RedbStore::with_backend(disk.backend()).unwrap();
-        let clients: Vec<ClientDriver> = (0..clients)
-            .map(|i| {
-                ClientDriver::new(ClientConfig::new(
-                    PeerId::new(format!("c{i}")),
-                    Some(StorageId::new(format!("s{i}"))),
-                    i as u64,
-                ))
-            })
-            .collect();
-        Self {
-            disk,
-            engine: new_engine(),
-            store: Some(store),
-            online: vec![None; clients.len()],
-            clients,
-            next_conn: 1,
-            now: 1_000,
-            to_server: VecDeque::new(),
-            to_client: VecDeque::new(),
-            server_dead: false,
-        }
-    }
-
-    fn connect(&mut self, i: usize) {
-        let effects = self.clients[i].handle(self.now, ClientInput::Start);
-        self.client_effects(i, effects);
-    }
-
-    fn client_effects(&mut self, i: usize, effects: Vec<ClientEffect>) {
-        for effect in effects {
-            match effect {
-                ClientEffect::Connect => {
-                    if self.server_dead {
-                        let more = self.clients[i].handle(
-                            self.now,
-                            ClientInput::Disconnected {
-                                reason: "server down".into(),
-                            },
-                        );
-                        self.client_effects(i, more);
-                        continue;
-                    }
-                    let conn = ConnId(self.next_conn);
-                    self.next_conn += 1;
-                    self.online[i] = Some(conn);
-                    self.server_input(Input::Connected {
-                        conn,
-                        principal: wish_server::access::Principal::administrator(),
-                    });
-                    let more = self.clients[i].handle(self.now, ClientInput::Connected);
-                    self.client_effects(i, more);
-                }
-                ClientEffect::Send(bytes) => {
-                    if let Some(conn) = self.online[i] {
-                        self.to_server.push_back((conn, bytes));
-                    }
-                }
-                ClientEffect::CloseSocket => {
-                    if let Some(conn) = self.online[i].take() {
-                        self.server_input(Input::Disconnected { conn });
-                    }
-                }
-                ClientEffect::Store(_) | ClientEffect::Event(_) => {}
-            }
-        }
-    }
-
-    /// Commits, or kills the server if the disk crashed.
-    fn commit(&mut self, batch: WriteBatch) -> bool {
-        let Some(store) = &self.store else {
-            return false;
-        };
-        if store.commit(batch).is_ok() {
-            return true;
-        }
-        assert!(self.disk.crashed(), "a commit failed without a crash");
-        self.server_dead = true;
-        false
-    }
-
-    /// One engine input; like the runtime, messages go out only after the commit.
-    fn server_input(&mut self, input: Input) {
-        if self.server_dead {
-            return;
-        }
-        let effects = self.engine.handle(self.now, input);
-        let mut pending = WriteBatch::default();
-        let mut outgoing = Vec::new();
-        for effect in effects {
-            match effect {
-                Effect::Load(doc) => {
-                    if !self.commit(std::mem::take(&mut pending)) {
-                        return;
-                    }
-                    let entries = match self.store.as_ref().unwrap().load_range(&[doc.to_string()])
-                    {
-                        Ok(entries) => entries,
-                        Err(_) => {
-                            self.server_dead = true;
-                            return;
-                        }
-                    };
-                    self.server_input(Input::Loaded { doc, entries });
-                    if self.server_dead {
-                        return;
-                    }
-                }
-                Effect::Persist(batch) => pending.extend(batch),
-                Effect::Send { conn, message } => outgoing.push((conn, message)),
-                Effect::Close { conn, .. } => {
-                    if let Some(i) = self.online.iter().position(|c| *c == Some(conn)) {
-                        self.online[i] = None;
-                        let more = self.clients[i].handle(
-                            self.now,
-                            ClientInput::Disconnected {
-                                reason: "closed".into(),
-                            },
-                        );
-                        self.client_effects(i, more);
-                    }
-                }
-                Effect::DocChanged(_)
-                | Effect::DeleteAnswered { .. }
-                | Effect::WriteAnswered { .. } => {}
-            }
-        }
-        if !self.commit(pending) {
-            return;
-        }
-        for (conn, message) in outgoing {
-            if let Some(i) = self.online.iter().position(|c| *c == Some(conn)) {
-                self.to_client
-                    .push_back((i, wish_client_core::proto::encode(&message)));
-            }
-        }
-    }
-
-    /// Delivers messages until nothing is in flight or the server died.
-    fn run_until_quiet(&mut self) {
-        for _ in 0..20_000 {
-            self.now += 1;
-            if let Some((i, bytes)) = self.to_client.pop_front() {
-                if self.online[i].is_some() {
-                    let effects = self.clients[i].handle(self.now, ClientInput::Frame(bytes));
-                    self.client_effects(i, effects);
-                }
-            } else if self.server_dead {
-                return;
-            } else if let Some((conn, bytes)) = self.to_server.pop_front() {
-                let message = decode(&bytes).unwrap();
-                self.server_input(Input::Message { conn, message });
-            } else {
-                return;
-            }
-        }
-        panic!("the simulated network never went quiet");
-    }
-
-    fn push(&mut self, i: usize, doc: DocumentId, item: &str) {
-        let item = item.to_owned();
-        self.clients[i]
-            .change(doc, move |d| {
-                let mut tx = d.transaction();
-                let list = match tx.get(ROOT, "items").unwrap() {
-                    Some((_, id)) => id,
-                    None => tx.put_object(ROOT, "items", ObjType::List).unwrap(),
-                };
-                let len = tx.length(&list);
-                tx.insert(&list, len, item).unwrap();
-                tx.commit();
-            })
-            .unwrap();
-        let effects = self.clients[i].take_effects();
-        self.client_effects(i, effects);
+        let sim = Sim::with_store(clients, store, seed);
+        Self { sim, disk }
     }
 
     /// The server process dies and the machine loses power: sockets close, unsynced
     /// writes are lost, the server restarts on what survived.
     fn crash_and_restart(&mut self, loss: Loss, rng: &mut StdRng) {
-        // Messages already handed to the network still arrive.
-        while let Some((i, bytes)) = self.to_client.pop_front() {
-            if self.online[i].is_some() {
-                // Replies go nowhere: the server is gone, the client resends after
-                // reconnecting.
-                let _ = self.clients[i].handle(self.now, ClientInput::Frame(bytes));
-            }
-        }
-        self.server_dead = true;
-        self.to_server.clear();
-        for i in 0..self.clients.len() {
-            if self.online[i].take().is_some() {
-                let _ = self.clients[i].handle(
-                    self.now,
-                    ClientInput::Disconnected {
-                        reason: "server crashed".into(),
-                    },
-                );
-            }
-        }
-        self.store = None;
+        assert!(
+            !self.sim.server_dead || self.disk.crashed(),
+            "the server died without a disk crash"
+        );
+        self.sim.kill_server();
         self.disk.lose_power(loss, rng);
-        self.store = Some(RedbStore::with_backend(self.disk.backend()).unwrap());
-        self.engine = new_engine();
-        self.server_dead = false;
-    }
-
-    /// The document as recovered storage holds it.
-    fn stored(&self, doc: DocumentId) -> Automerge {
-        let entries = self
-            .store
-            .as_ref()
-            .unwrap()
-            .load_range(&[doc.to_string()])
-            .unwrap();
-        let mut bytes = Vec::new();
-        for (k, v) in entries {
-            if k.get(1)
-                .is_some_and(|p| p == "snapshot" || p == "incremental")
-            {
-                bytes.extend(v);
-            }
-        }
-        Automerge::load(&bytes).unwrap()
+        self.sim
+            .restart(RedbStore::with_backend(self.disk.backend()).unwrap());
     }
 }
 
 fn crash_engine_run(seed: u64) {
     let mut rng = StdRng::seed_from_u64(seed);
     let clients = 3;
-    let mut sim = Sim::new(clients);
+    let mut crash = CrashSim::new(clients, seed);
+    let docs = start_documents(&mut crash.sim, seed);
+    let mut crashes = 0;
+    let mut item = 0;
+    for _round in 0..12 {
+        crash.disk.arm(rng.random_range(1..120));
+        for _ in 0..30 {
+            if crash.disk.crashed() || crash.sim.server_dead {
+                break;
+            }
+            let i = rng.random_range(0..clients);
+            let doc = if rng.random_bool(0.5) {
+                docs[0]
+            } else {
+                docs[i]
+            };
+            item += 1;
+            crash.sim.push(i, doc, &format!("item-{item}"));
+            if rng.random_bool(0.5) {
+                crash.sim.run_until_quiet();
+            }
+        }
+        crash.sim.run_until_quiet();
+        // What each client believes the server holds, just before the power goes.
+        let promised = promised_heads(&crash.sim, &docs);
+        if crash.disk.crashed() {
+            crashes += 1;
+        }
+        let loss = loss_for(&mut rng);
+        crash.crash_and_restart(loss, &mut rng);
+        for (i, doc, heads) in &promised {
+            let stored = crash.sim.stored(*doc);
+            for head in heads {
+                assert!(
+                    stored.get_change_by_hash(head).is_some(),
+                    "seed {seed} ({loss:?}): client {i} was told {head} of {doc} was saved, \
+                     but recovered storage lacks it"
+                );
+            }
+        }
+        reconnect_and_converge(&mut crash.sim, &docs, seed);
+    }
+    assert!(
+        crashes >= 3,
+        "seed {seed}: only {crashes} crashes hit the server"
+    );
+}
+
+/// One document per client, each also following document 0.
+fn start_documents(sim: &mut Sim, seed: u64) -> Vec<DocumentId> {
+    let clients = sim.clients.len();
     for i in 0..clients {
         sim.connect(i);
     }
@@ -716,93 +543,59 @@ fn crash_engine_run(seed: u64) {
         sim.push(i, *doc, "created");
     }
     sim.run_until_quiet();
-    // Everyone follows document 0 as well.
     for i in 1..clients {
-        sim.clients[i].open_document(docs[0]);
-        let effects = sim.clients[i].take_effects();
-        sim.client_effects(i, effects);
+        sim.open(i, docs[0]);
     }
     sim.run_until_quiet();
+    docs
+}
 
-    let mut crashes = 0;
-    let mut item = 0;
-    for _round in 0..12 {
-        sim.disk.arm(rng.random_range(1..120));
-        for _ in 0..30 {
-            if sim.disk.crashed() || sim.server_dead {
-                break;
-            }
-            let i = rng.random_range(0..clients);
-            let doc = if rng.random_bool(0.5) {
-                docs[0]
-            } else {
-                docs[i]
-            };
-            item += 1;
-            sim.push(i, doc, &format!("item-{item}"));
-            if rng.random_bool(0.5) {
-                sim.run_until_quiet();
+/// The heads each client was told are saved on the server.
+fn promised_heads(
+    sim: &Sim,
+    docs: &[DocumentId],
+) -> Vec<(usize, DocumentId, Vec<automerge::ChangeHash>)> {
+    let mut promised = Vec::new();
+    for (i, client) in sim.clients.iter().enumerate() {
+        for doc in docs {
+            if client.is_saved_on_server(doc) {
+                let heads = client.document(doc).unwrap().get_heads();
+                promised.push((i, *doc, heads));
             }
         }
-        sim.run_until_quiet();
-        // What each client believes the server holds, just before the power goes.
-        let mut promised = Vec::new();
-        for (i, client) in sim.clients.iter().enumerate() {
-            for doc in &docs {
-                if client.is_saved_on_server(doc) {
-                    let heads = client.document(doc).unwrap().get_heads();
-                    promised.push((i, *doc, heads));
-                }
-            }
-        }
-        if sim.disk.crashed() {
-            crashes += 1;
-        }
-        let loss = loss_for(&mut rng);
-        sim.crash_and_restart(loss, &mut rng);
-        for (i, doc, heads) in &promised {
-            let stored = sim.stored(*doc);
-            for head in heads {
+    }
+    promised
+}
+
+/// Reconnects everyone after the restart; they converge and everything is saved again.
+fn reconnect_and_converge(sim: &mut Sim, docs: &[DocumentId], seed: u64) {
+    sim.now += 60_000;
+    for i in 0..sim.clients.len() {
+        let effects = sim.clients[i].handle(sim.now, ClientInput::Tick);
+        sim.client_effects(i, effects);
+        sim.connect(i);
+    }
+    sim.run_until_quiet();
+    for i in 0..sim.clients.len() {
+        assert!(
+            sim.online[i].is_some(),
+            "seed {seed}: client {i} did not reconnect"
+        );
+        for doc in docs {
+            if sim.clients[i].document(doc).is_some() {
                 assert!(
-                    stored.get_change_by_hash(head).is_some(),
-                    "seed {seed} ({loss:?}): client {i} was told {head} of {doc} was saved, \
-                     but recovered storage lacks it"
+                    sim.clients[i].is_saved_on_server(doc),
+                    "seed {seed}: client {i} not saved on {doc} after recovery"
                 );
             }
         }
-        // Reconnect everyone; they converge and everything is saved again.
-        sim.now += 60_000;
-        for i in 0..clients {
-            let effects = sim.clients[i].handle(sim.now, ClientInput::Tick);
-            sim.client_effects(i, effects);
-            sim.connect(i);
-        }
-        sim.run_until_quiet();
-        for i in 0..clients {
-            assert!(
-                sim.online[i].is_some(),
-                "seed {seed}: client {i} did not reconnect"
-            );
-            for doc in &docs {
-                if sim.clients[i].document(doc).is_some() {
-                    assert!(
-                        sim.clients[i].is_saved_on_server(doc),
-                        "seed {seed}: client {i} not saved on {doc} after recovery"
-                    );
-                }
-            }
-        }
-        let shared: Vec<_> = (0..clients)
-            .map(|i| sim.clients[i].document(&docs[0]).unwrap().get_heads())
-            .collect();
-        assert!(
-            shared.windows(2).all(|w| w[0] == w[1]),
-            "seed {seed}: clients diverged on the shared document"
-        );
     }
+    let shared: Vec<_> = (0..sim.clients.len())
+        .map(|i| sim.clients[i].document(&docs[0]).unwrap().get_heads())
+        .collect();
     assert!(
-        crashes >= 3,
-        "seed {seed}: only {crashes} crashes hit the server"
+        shared.windows(2).all(|w| w[0] == w[1]),
+        "seed {seed}: clients diverged on the shared document"
     );
 }
 
