@@ -7,13 +7,14 @@
 
 #![no_main]
 
+#[path = "../../tests/it/engine_harness.rs"]
 mod harness;
 
-use harness::{doc, peer, Harness};
+use harness::Harness;
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
-use wish_client_core::proto::{decode, PeerId, WireMessage};
-use wish_server::engine::{ConnId, Input};
+use wish_client_core::proto::decode;
+use wish_server::engine::Input;
 
 #[derive(Arbitrary, Debug)]
 enum Step {
@@ -46,32 +47,11 @@ fuzz_target!(|steps: Vec<Step>| {
             }
             Step::Sync {
                 conn,
-                doc: d,
+                doc,
                 request,
                 data,
-            } => {
-                let (sender_id, target_id, document_id) =
-                    (peer(conn % 4), PeerId::new("server"), doc(d % 3));
-                let message = if request {
-                    WireMessage::Request {
-                        sender_id,
-                        target_id,
-                        document_id,
-                        data,
-                    }
-                } else {
-                    WireMessage::Sync {
-                        sender_id,
-                        target_id,
-                        document_id,
-                        data,
-                    }
-                };
-                h.message(conn % 4, message);
-            }
-            Step::Disconnect(c) => h.feed(Input::Disconnected {
-                conn: ConnId(u64::from(c % 4)),
-            }),
+            } => h.sync(conn % 4, doc % 3, data, request),
+            Step::Disconnect(c) => h.disconnect(c % 4),
             Step::Tick => h.tick(),
         }
     }

@@ -6,11 +6,11 @@
 
 #![no_main]
 
+#[path = "../../tests/it/engine_harness.rs"]
 mod harness;
 
-use harness::{doc, peer, Harness};
+use harness::{doc, Harness};
 use libfuzzer_sys::fuzz_target;
-use wish_client_core::proto::{PeerId, WireMessage};
 use wish_server::storage::{Storage, WriteBatch};
 
 const KINDS: [&str; 3] = ["snapshot", "incremental", "sync-state"];
@@ -36,14 +36,6 @@ fuzz_target!(|chunks: Vec<(u8, Vec<u8>)>| {
     )
     .map(|m| m.encode())
     .unwrap_or_default();
-    h.message(
-        1,
-        WireMessage::Request {
-            sender_id: peer(1),
-            target_id: PeerId::new("server"),
-            document_id: target,
-            data,
-        },
-    );
+    h.sync(1, 7, data, true);
     h.tick();
 });

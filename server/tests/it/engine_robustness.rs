@@ -8,10 +8,11 @@
 use automerge::sync::SyncDoc;
 use automerge::transaction::Transactable;
 use proptest::prelude::*;
-use wish_client_core::proto::{DocumentId, PeerId, StorageId, WireMessage};
-use wish_server::access::Principal;
-use wish_server::engine::{ConnId, Effect, Engine, EngineConfig, Input};
-use wish_server::storage::{RedbStore, Storage, WriteBatch};
+use wish_client_core::proto::{DocumentId, PeerId, WireMessage};
+use wish_server::engine::Input;
+use wish_server::storage::{Storage, WriteBatch};
+
+use crate::engine_harness::{doc, peer, Harness};
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -60,131 +61,38 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-struct Harness {
-    engine: Engine,
-    store: RedbStore,
-    now: u64,
-}
-
-impl Harness {
-    fn new() -> Self {
-        let engine = Engine::new(
-            PeerId::new("server"),
-            StorageId::new("s"),
-            EngineConfig {
-                idle_unload_ms: 5,
-                compact_after_chunks: 3,
-                ..EngineConfig::default()
+/// Plays one step on the shared harness (`engine_harness.rs`, also the fuzzers').
+fn run(h: &mut Harness, step: Step) {
+    match step {
+        Step::Connect(c) => h.connect(c),
+        Step::Join(c) => h.join(c),
+        Step::Sync {
+            conn,
+            doc,
+            data,
+            request,
+        } => h.sync(conn, doc, data, request),
+        Step::ValidSync { conn, doc, flip } => {
+            let mut data = valid_sync_message(doc);
+            if let Some(i) = flip {
+                let len = data.len();
+                data[i % len] ^= 0x5a;
+            }
+            h.sync(conn, doc, data, false);
+        }
+        Step::Ephemeral { conn, doc: d } => h.message(
+            conn,
+            WireMessage::Ephemeral {
+                sender_id: peer(conn),
+                target_id: PeerId::new("server"),
+                document_id: doc(d),
+                session_id: "s".into(),
+                count: 1,
+                data: vec![0xa0],
             },
-        );
-        Self {
-            engine,
-            store: RedbStore::in_memory().unwrap(),
-            now: 1,
-        }
-    }
-
-    /// Feeds an input and serves loads and persists, like the engine thread.
-    fn feed(&mut self, input: Input) {
-        self.now += 1;
-        for effect in self.engine.handle(self.now, input) {
-            match effect {
-                Effect::Load(doc) => {
-                    let entries = self.store.load_range(&[doc.to_string()]).unwrap();
-                    self.feed(Input::Loaded { doc, entries });
-                }
-                Effect::Persist(batch) => self.store.commit(batch).unwrap(),
-                Effect::Send { .. }
-                | Effect::Close { .. }
-                | Effect::DocChanged(_)
-                | Effect::DeleteAnswered { .. }
-                | Effect::WriteAnswered { .. } => {}
-            }
-        }
-    }
-
-    fn run(&mut self, step: Step) {
-        let peer = |c: u8| PeerId::new(format!("p{c}"));
-        let conn = |c: u8| ConnId(u64::from(c));
-        let doc = |d: u8| DocumentId::from_bytes([d; 16]);
-        match step {
-            Step::Connect(c) => self.feed(Input::Connected {
-                conn: conn(c),
-                principal: Principal::administrator(),
-            }),
-            Step::Join(c) => self.message(
-                conn(c),
-                WireMessage::Join {
-                    sender_id: peer(c),
-                    supported_protocol_versions: vec!["1".into()],
-                    peer_metadata: None,
-                },
-            ),
-            Step::Sync {
-                conn: c,
-                doc: d,
-                data,
-                request,
-            } => {
-                let (sender_id, target_id, document_id) = (peer(c), PeerId::new("server"), doc(d));
-                let message = if request {
-                    WireMessage::Request {
-                        sender_id,
-                        target_id,
-                        document_id,
-                        data,
-                    }
-                } else {
-                    WireMessage::Sync {
-                        sender_id,
-                        target_id,
-                        document_id,
-                        data,
-                    }
-                };
-                self.message(conn(c), message);
-            }
-            Step::ValidSync {
-                conn: c,
-                doc: d,
-                flip,
-            } => {
-                let mut data = valid_sync_message(d);
-                if let Some(i) = flip {
-                    let len = data.len();
-                    data[i % len] ^= 0x5a;
-                }
-                self.message(
-                    conn(c),
-                    WireMessage::Sync {
-                        sender_id: peer(c),
-                        target_id: PeerId::new("server"),
-                        document_id: doc(d),
-                        data,
-                    },
-                );
-            }
-            Step::Ephemeral { conn: c, doc: d } => self.message(
-                conn(c),
-                WireMessage::Ephemeral {
-                    sender_id: peer(c),
-                    target_id: PeerId::new("server"),
-                    document_id: doc(d),
-                    session_id: "s".into(),
-                    count: 1,
-                    data: vec![0xa0],
-                },
-            ),
-            Step::Disconnect(c) => self.feed(Input::Disconnected { conn: conn(c) }),
-            Step::Tick => {
-                self.now += 10;
-                self.feed(Input::Tick);
-            }
-        }
-    }
-
-    fn message(&mut self, conn: ConnId, message: WireMessage) {
-        self.feed(Input::Message { conn, message });
+        ),
+        Step::Disconnect(c) => h.disconnect(c),
+        Step::Tick => h.tick(),
     }
 }
 
@@ -214,7 +122,7 @@ proptest! {
     fn no_sequence_of_peer_messages_panics_the_engine(steps in prop::collection::vec(step(), 1..40)) {
         let mut harness = Harness::new();
         for step in steps {
-            harness.run(step);
+            run(&mut harness, step);
         }
         harness.feed(Input::Shutdown);
     }
@@ -229,13 +137,13 @@ proptest! {
             batch.put(vec![doc.to_string(), kind.into(), format!("k{i}")], bytes);
         }
         harness.store.commit(batch).unwrap();
-        harness.run(Step::Connect(1));
-        harness.run(Step::Join(1));
-        harness.run(Step::ValidSync { conn: 1, doc: 7, flip: None });
+        run(&mut harness, Step::Connect(1));
+        run(&mut harness, Step::Join(1));
+        run(&mut harness, Step::ValidSync { conn: 1, doc: 7, flip: None });
         // Whatever was stored, a valid change still lands, durably.
         let stored = harness.store.load_range(&[doc.to_string()]).unwrap();
         let persisted = stored.iter().any(|(k, _)| k[1] != "sync-state" && !k[2].starts_with('k'));
         prop_assert!(persisted, "a valid change was not persisted next to garbage chunks");
-        harness.run(Step::Sync { conn: 1, doc: 7, data: vec![0x42, 0x00], request: true });
+        run(&mut harness, Step::Sync { conn: 1, doc: 7, data: vec![0x42, 0x00], request: true });
     }
 }

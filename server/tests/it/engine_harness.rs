@@ -1,5 +1,7 @@
 //! The engine as the engine thread drives it, over an in-memory redb store: loads are
-//! served from the store and persists committed at once. Shared by the fuzz targets.
+//! served from the store and persists committed at once; one peer's inputs by number.
+//! Shared by `engine_robustness.rs` and the fuzz targets (`server/fuzz`, which include
+//! this file by path), so the property tests and the fuzzers drive the same harness.
 
 use wish_client_core::proto::{DocumentId, PeerId, StorageId, WireMessage};
 use wish_server::access::Principal;
@@ -37,9 +39,8 @@ impl Harness {
                         .unwrap_or_default();
                     self.feed(Input::Loaded { doc, entries });
                 }
-                Effect::Persist(batch) => {
-                    let _ = self.store.commit(batch);
-                }
+                // An in-memory commit cannot fail but by a bug: a failure is a finding.
+                Effect::Persist(batch) => self.store.commit(batch).expect("in-memory commit"),
                 Effect::Send { .. }
                 | Effect::Close { .. }
                 | Effect::DocChanged(_)
@@ -71,6 +72,33 @@ impl Harness {
         self.feed(Input::Message {
             conn: ConnId(u64::from(conn)),
             message,
+        });
+    }
+
+    /// A sync (or request) message with an arbitrary payload for document `d`.
+    pub fn sync(&mut self, conn: u8, d: u8, data: Vec<u8>, request: bool) {
+        let (sender_id, target_id, document_id) = (peer(conn), PeerId::new("server"), doc(d));
+        let message = if request {
+            WireMessage::Request {
+                sender_id,
+                target_id,
+                document_id,
+                data,
+            }
+        } else {
+            WireMessage::Sync {
+                sender_id,
+                target_id,
+                document_id,
+                data,
+            }
+        };
+        self.message(conn, message);
+    }
+
+    pub fn disconnect(&mut self, conn: u8) {
+        self.feed(Input::Disconnected {
+            conn: ConnId(u64::from(conn)),
         });
     }
 
