@@ -16,6 +16,7 @@ mod client;
 mod convert;
 mod coordinator;
 mod coordinator_errors;
+mod dispatch;
 mod documents;
 mod domain;
 mod effects;

@@ -162,4 +162,8 @@ pub enum DomainError {
     /// The catalogue item was retired and can no longer be redeemed.
     #[error("catalogue item {0} is retired")]
     ItemRetired(String),
+    /// A group claim (帮帮团) without members besides its lead, or members on a person or
+    /// unit claim.
+    #[error("invalid claim members: {0}")]
+    InvalidMembers(&'static str),
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::fields::Fields;
 use crate::model::order::AtId;
+use crate::model::read::str_list;
 use crate::model::{ClaimKind, EventKind, ModelError, Module};
 
 /// One lifecycle event. Which optional fields are set depends on `kind` (see the schema).
@@ -35,6 +36,14 @@ pub struct Claim {
     pub by: String,
     pub device: String,
     pub note: Option<String>,
+    /// Written by a coordinator on the claimant's behalf (派单); `by` names the
+    /// coordinator. Missing reads `false`.
+    #[serde(default)]
+    pub dispatched: bool,
+    /// The people of a `group` claim (帮帮团), the lead (`claimant`) included; empty for
+    /// other kinds.
+    #[serde(default)]
+    pub members: Vec<String>,
 }
 
 /// The decision that a claim goes ahead, keyed by claim id in `assigned`.
@@ -113,6 +122,8 @@ pub(crate) fn read_claim<R: ReadDoc>(doc: &R, id: &str, obj: &ObjId) -> Result<C
         by: f.req_str("by")?,
         device: f.req_str("device")?,
         note: f.opt_str("note")?,
+        dispatched: f.bool_or_false("dispatched")?,
+        members: str_list(doc, obj, "members")?,
     })
 }
 
