@@ -131,7 +131,12 @@ async fn a_volunteer_may_not_dispatch_in_another_name() -> anyhow::Result<()> {
     let volunteer = scene.volunteer()?;
     refused(&scene, &volunteer, "dispatch-for-other", "wish.claims.add")?;
     // Both entries break a rule; the assignment is the first the server judges.
-    refused(&scene, &volunteer, "dispatch-and-assign", "wish.assigned.add")?;
+    refused(
+        &scene,
+        &volunteer,
+        "dispatch-and-assign",
+        "wish.assigned.add",
+    )?;
     refused(
         &scene,
         &volunteer,

@@ -35,11 +35,12 @@ interface DirectoryPerson {
 export function dispatchBlock(session: Session, d: WishDetail): HTMLElement | null {
   const open = d.on_wall && d.free_capacity > 0;
   const dispatched = dispatchedLines(session, d);
-  if (!open) return dispatched;
+  const alone = dispatched ? h("section", { class: "card" }, dispatched) : null;
+  if (!open) return alone;
   if (session.isCoordinator) return suggestionsCard(session, d, dispatched);
-  if (session.device.role === "partner") return unitClaimCard(session, d, dispatched);
+  if (session.device.role === "partner") return unitClaimCard(session, d, dispatched) ?? alone;
   if (session.device.role === "volunteer") return groupClaimCard(session, d, dispatched);
-  return dispatched;
+  return alone;
 }
 
 function suggestionsCard(session: Session, d: WishDetail, dispatched: HTMLElement | null): HTMLElement {
@@ -77,7 +78,7 @@ function reasonChip(r: Reason): HTMLElement {
 /** A partner claims as the unit its directory entry names. */
 function unitClaimCard(session: Session, d: WishDetail, dispatched: HTMLElement | null): HTMLElement | null {
   const unit = me(session)?.unit;
-  if (!unit) return dispatched;
+  if (!unit) return null;
   const claim = () => run(() => session.runtime.run(() =>
     session.client.claimAs(d.doc, session.stamp(), JSON.stringify({ kind: "unit", claimant: unit }))));
   return h("section", { class: "card", "data-testid": "unit-claim" },
