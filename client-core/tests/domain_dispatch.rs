@@ -242,6 +242,7 @@ fn a_group_claim_lists_its_members() {
         note: None,
         members: &members,
         dispatched: false,
+        offer: None,
     };
     wish::claim_as(&mut doc, st("g1", "wang", 4_000), &new).expect("group");
     assert_eq!(view(&doc).claim("g1").expect("claim").members, members);
@@ -334,6 +335,7 @@ fn unit_and_group_tasks_reach_their_people() {
         note: None,
         members: &members,
         dispatched: false,
+        offer: None,
     };
     wish::claim_as(&mut doc, st("g1", "wang", 4_100), &group).expect("group");
     let wishes = [view(&doc)];
@@ -346,4 +348,98 @@ fn unit_and_group_tasks_reach_their_people() {
         (1, NextStep::AwaitAssignment)
     );
     assert_eq!(badge_count(&member_tasks), 0);
+}
+
+fn directory_doc() -> Automerge {
+    let mut doc = Automerge::new();
+    let new = community::NewCommunity {
+        id: "community-1".into(),
+        name: "幸福社区".into(),
+        district: "南山".into(),
+    };
+    community::create_community(&mut doc, &new, 1).expect("community");
+    let station = StationRef {
+        name: "中心".into(),
+        kind: StationKind::Station,
+        doc: "s-doc".into(),
+    };
+    community::add_station(&mut doc, "station-1", &station, 1).expect("station");
+    let lead = person(
+        "zhang",
+        "张医生",
+        Role::Expert,
+        &[Module::Medical],
+        &[],
+        "station-1",
+    );
+    community::add_person(&mut doc, &lead, 2).expect("person");
+    let offer = Offer {
+        id: "o1".into(),
+        title: "上门问诊".into(),
+        module: Module::Medical,
+        skills: vec![],
+        provider: "zhang".into(),
+        provider_kind: MemberKind::Person,
+        capacity: 2,
+        active: true,
+    };
+    community::add_offer(&mut doc, &offer, 3).expect("offer");
+    let project = wish_client_core::model::community::Project {
+        id: "pr1".into(),
+        title: "独居老人健康随访".into(),
+        module: Module::Medical,
+        status: wish_client_core::model::ProjectStatus::Planned,
+        lead: "zhang".into(),
+        created_at: 3,
+    };
+    community::add_project(&mut doc, &project, 3).expect("project");
+    doc
+}
+
+#[test]
+fn offers_retire_and_projects_only_move_forward() {
+    use wish_client_core::model::ProjectStatus::{Done, Planned, Running};
+    let mut doc = directory_doc();
+    community::set_offer_active(&mut doc, "o1", false, 4).expect("retire");
+    let view = CommunityView::read(&doc).expect("read");
+    assert!(!view.offers["o1"].active);
+    let again = community::set_offer_active(&mut doc, "o1", false, 5);
+    assert!(
+        matches!(again, Err(DomainError::NothingToChange)),
+        "{again:?}"
+    );
+    community::advance_project(&mut doc, "pr1", Running, 6).expect("start");
+    let back = community::advance_project(&mut doc, "pr1", Planned, 7);
+    assert!(
+        matches!(back, Err(DomainError::ProjectBackwards)),
+        "{back:?}"
+    );
+    community::advance_project(&mut doc, "pr1", Done, 8).expect("finish");
+    assert_eq!(
+        CommunityView::read(&doc).expect("read").projects["pr1"].status,
+        Done
+    );
+}
+
+#[test]
+fn a_wish_is_booked_against_an_offer_and_linked_to_a_project() {
+    let directory = CommunityView::read(&directory_doc()).expect("read");
+    let offer = directory.offers["o1"].clone();
+    let mut doc = published(1);
+    wish::book_offer(&mut doc, st("b1", "coord-1", 4_000), &offer).expect("book");
+    let w = view(&doc);
+    let claim = w.claim("b1").expect("claim");
+    assert_eq!(
+        (claim.claimant.as_str(), claim.offer.as_deref()),
+        ("zhang", Some("o1"))
+    );
+    assert!(claim.dispatched && w.assigned.contains_key("b1"));
+    wish::link_project(&mut doc, "pr1", 4_100).expect("link");
+    assert_eq!(view(&doc).project.as_deref(), Some("pr1"));
+    let retired = Offer {
+        active: false,
+        ..offer
+    };
+    let err = wish::book_offer(&mut published(1), st("b2", "coord-1", 4_000), &retired);
+    assert!(matches!(err, Err(DomainError::OfferRetired(_))), "{err:?}");
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Hostile claims against 派单 and claims as a unit or a group (issue 14): the stock
 // automerge-repo client with a normally enrolled token (a volunteer, a partner) writes
-// claims the app's screens never would. Used by tests/tests/hostile_dispatch.rs.
+// claims the app's screens never would, and writes the community's 资源清单 and 项目清单
+// beyond posting its own offers. Used by tests/tests/hostile_dispatch.rs.
 //
 //   hostile-dispatch.mjs --url ws://…/sync?token=ATTACKER --observer ws://…/sync?token=ADMIN
 //       --community automerge:… --station center --attack NAME --person P --device D
@@ -61,8 +62,33 @@ const CLAIM = `hostile-${Math.random().toString(36).slice(2, 8)}`
 /** A claim stamped by the attacker (its own person and device). */
 const claim = (fields) => ({ id: CLAIM, at: now, by: opts.person, device: opts.device, ...fields })
 
-/** Each attack: the claim (or claim and assignment) the attacker adds. */
+/** An offer of the 资源清单 posted by the attacker. */
+const offer = (fields) => ({ id: CLAIM, title: "冒名资源", module: "medical", skills: [], capacity: 1, active: true, ...fields })
+
+/** Attacks on the community's lists: [document, change]. */
+const listAttacks = {
+  // A volunteer posts an offer in an expert's name.
+  "offer-as-other": doc => { doc.offers[CLAIM] = offer({ provider: "p23", provider_kind: "person" }) },
+  // A partner posts an offer as another unit.
+  "offer-as-other-unit": doc => { doc.offers[CLAIM] = offer({ provider: "u-law", provider_kind: "unit" }) },
+  // A volunteer retires another's offer.
+  "retire-offer": doc => { doc.offers.o01.active = false },
+  // A volunteer moves a project along.
+  "advance-project": doc => { doc.projects.pr3.status = "running" },
+  // The honest control: a volunteer posts an offer in their own name.
+  "offer-own": doc => { doc.offers[CLAIM] = offer({ provider: opts.person, provider_kind: "person" }) },
+  // The honest control: a partner posts an offer as its own unit.
+  "offer-own-unit": doc => { doc.offers[CLAIM] = offer({ provider: "u-hospital", provider_kind: "unit" }) },
+}
+
+/** Each attack on the wish: the claim (or other entry) the attacker adds. */
 const attacks = {
+  // A volunteer links the wish to a project (the coordinator's).
+  "link-project": doc => { doc.project = "pr1" },
+  // A volunteer books the wish against an offer, in their own name.
+  "book-offer-as-volunteer": doc => {
+    doc.claims[CLAIM] = claim({ kind: "person", claimant: opts.person, offer: "o01" })
+  },
   // A volunteer dispatches the wish to an expert (派单 is the coordinator's).
   "dispatch-for-other": doc => {
     doc.claims[CLAIM] = claim({ kind: "person", claimant: "p23", dispatched: true })
@@ -111,18 +137,27 @@ function publishedWish(doc, community) {
   })
 }
 
-/** The server's copy of the wish's claims and assignments. */
+/** The server's copy of the wish's claims and assignments (and project). */
 function slice(doc) {
   const js = A.toJS(doc)
-  return { claims: js.claims ?? {}, assigned: Object.keys(js.assigned ?? {}) }
+  return { claims: js.claims ?? {}, assigned: Object.keys(js.assigned ?? {}), project: js.project ?? null }
+}
+
+/** The server's copy of the lists the list attacks touch. */
+function listSlice(doc) {
+  const js = A.toJS(doc)
+  return { offer: js.offers?.[CLAIM] ?? null, o01_active: js.offers?.o01?.active, pr3_status: js.projects?.pr3?.status }
 }
 
 async function main() {
-  const attack = attacks[opts.attack] ?? fail(`unknown --attack ${opts.attack}; one of ${Object.keys(attacks).join(", ")}`, 2)
+  const known = [...Object.keys(attacks), ...Object.keys(listAttacks)]
+  if (!known.includes(opts.attack)) fail(`unknown --attack ${opts.attack}; one of ${known.join(", ")}`, 2)
   const observer = await connect(opts.observer, "observer")
   step = "observer: finding the community"
   const community = await observer.find(opts.community)
   await until(() => community.doc()?.people)
+  if (listAttacks[opts.attack]) return attackLists(observer, community, listAttacks[opts.attack])
+  const attack = attacks[opts.attack]
   step = "observer: creating a published wish"
   const wish = observer.create()
   wish.change(doc => publishedWish(doc, opts.community.replace(/^automerge:/, "")))
@@ -143,6 +178,27 @@ async function main() {
   wish.change(doc => { doc.observer_note = mark })
   await until(() => handle.doc().observer_note === mark)
   finish({ refused, claim: CLAIM, observer: slice(wish.doc()), stillSyncing: true })
+}
+
+/** A list attack on the community document, judged like a wish attack. */
+async function attackLists(observer, community, attack) {
+  const attacker = await connect(opts.url, "attacker")
+  step = "attacker: finding the community"
+  const handle = await attacker.find(community.url)
+  await until(() => handle.doc()?.offers?.o01)
+  let refused = null
+  handle.on("ephemeral-message", ({ message }) => {
+    if (message?.type === "wish-station/refused") refused = message
+  })
+  step = "attacker: changing the lists"
+  handle.change(attack)
+  const deadline = Date.now() + 2000
+  await until(() => refused !== null || Date.now() > deadline)
+  step = "observer: an honest change after the attack reaches the attacker"
+  const mark = `after-${Math.random().toString(36).slice(2, 8)}`
+  community.change(doc => { doc.observer_note = mark })
+  await until(() => handle.doc().observer_note === mark)
+  finish({ refused, claim: CLAIM, observer: listSlice(community.doc()), stillSyncing: true })
 }
 
 async function finish(result) {

@@ -7,6 +7,9 @@
 //! is refused by the named rule (live signal and `GET /api/v1/refusals`), the server's
 //! copy keeps no trace of it, and the attacker keeps syncing. The honest control: the
 //! partner claims as its own unit, accepted and assigned by the server's arbitration.
+//! The lists: a volunteer posts an offer in an expert's name, a partner as another unit,
+//! a volunteer retires an offer, moves a project, links a wish to a project or books it
+//! against an offer: each refused; posting one's own offer (or the unit's) is accepted.
 
 use std::ffi::OsStr;
 use std::time::Duration;
@@ -178,4 +181,67 @@ async fn a_partner_claims_as_its_own_unit_only() -> anyhow::Result<()> {
         "the server's arbitration assigns the unit's claim: {honest}"
     );
     Ok(())
+}
+
+/// A list attack was refused by `rule`, reported, and the writer still syncs; returns
+/// the server's copy of the lists.
+fn refused_on_lists(
+    scene: &Scene,
+    who: &Device,
+    attack: &str,
+    rule: &str,
+) -> anyhow::Result<Value> {
+    let result = scene.attack(who, attack)?;
+    assert_eq!(result["refused"]["rule"], rule, "{attack}: {result}");
+    assert_eq!(result["stillSyncing"], true, "{attack}: {result}");
+    let observer = result["observer"].clone();
+    assert_eq!(observer["offer"], Value::Null, "{attack}: {result}");
+    assert_eq!(observer["o01_active"], true, "{attack}: {result}");
+    assert_eq!(observer["pr3_status"], "planned", "{attack}: {result}");
+    Ok(observer)
+}
+
+#[tokio::test]
+async fn members_post_only_their_own_offers_and_only_staff_keep_the_lists() -> anyhow::Result<()> {
+    let scene = Scene::start()?;
+    let volunteer = scene.volunteer()?;
+    let partner = scene.partner()?;
+    refused_on_lists(
+        &scene,
+        &volunteer,
+        "offer-as-other",
+        "community.offers.post",
+    )?;
+    refused_on_lists(
+        &scene,
+        &partner,
+        "offer-as-other-unit",
+        "community.offers.post",
+    )?;
+    refused_on_lists(&scene, &volunteer, "retire-offer", "community.offers.keep")?;
+    refused_on_lists(&scene, &volunteer, "advance-project", "community.projects")?;
+    for (who, honest) in [(&volunteer, "offer-own"), (&partner, "offer-own-unit")] {
+        let result = scene.attack(who, honest)?;
+        assert_eq!(result["refused"], Value::Null, "{honest}: {result}");
+        assert!(
+            result["observer"]["offer"].is_object(),
+            "{honest}: {result}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_volunteer_may_not_link_a_project_or_book_an_offer() -> anyhow::Result<()> {
+    let scene = Scene::start()?;
+    let volunteer = scene.volunteer()?;
+    let linked = scene.attack(&volunteer, "link-project")?;
+    assert_eq!(linked["refused"]["rule"], "wish.project", "{linked}");
+    assert_eq!(linked["observer"]["project"], Value::Null, "{linked}");
+    refused(
+        &scene,
+        &volunteer,
+        "book-offer-as-volunteer",
+        "wish.claims.add",
+    )
 }

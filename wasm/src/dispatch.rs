@@ -94,6 +94,7 @@ impl WishClient {
             note: input.note.as_deref(),
             members: &input.members,
             dispatched: false,
+            offer: None,
         };
         self.claim_change(doc, |d| wish::claim_as(d, stamp.stamp(), &new))
     }

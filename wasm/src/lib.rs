@@ -20,6 +20,7 @@ mod dispatch;
 mod documents;
 mod domain;
 mod effects;
+mod lists;
 mod refusals;
 mod views;
 mod wish_cache;

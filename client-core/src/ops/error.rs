@@ -166,4 +166,10 @@ pub enum DomainError {
     /// unit claim.
     #[error("invalid claim members: {0}")]
     InvalidMembers(&'static str),
+    /// The offer of the resources list was retired (停用).
+    #[error("offer {0} is retired")]
+    OfferRetired(String),
+    /// A project's status only moves forward: planned → running → done.
+    #[error("a project moves from planned to running to done, not back")]
+    ProjectBackwards,
 }

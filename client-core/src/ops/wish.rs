@@ -25,6 +25,7 @@ mod dispatch;
 mod edit;
 mod feedback;
 mod guard;
+mod project;
 mod review;
 mod work;
 
@@ -32,8 +33,9 @@ pub use arbitrate::{arbitrate, assign, SERVER};
 pub use claims::{claim, claim_as, release, NewClaim};
 pub use collect::{collect_wish, CollectWish, NewContact};
 pub use confirm::{confirm, earn_entry};
-pub use dispatch::dispatch;
+pub use dispatch::{book_offer, dispatch};
 pub use edit::{edit_details, WishEdit};
 pub use feedback::{close, rate};
+pub use project::link_project;
 pub use review::{publish, reject, triage, verify};
 pub use work::{resolve, start};

@@ -115,6 +115,7 @@ pub fn run(
         Check::Dispatch => dispatch(rule, touched, ctx, verdict),
         Check::UnitClaim => unit_claim(rule, touched, ctx, verdict),
         Check::GroupClaim => group_claim(rule, touched, ctx, verdict),
+        Check::OwnOffer => own_offer(rule, touched, ctx),
         Check::OwnClaim => own_claim(rule, touched, ctx, verdict),
         Check::Assignee => assignee(rule, touched, ctx, verdict),
         Check::Assignment => assignment(rule, touched, ctx),
@@ -264,8 +265,31 @@ fn group_claim(
     not_dispatched(rule, &claim)
 }
 
+/// An offer posted by a member (as themselves) or a partner (as its unit).
+fn own_offer(rule: &Rule, touched: &Touched, ctx: &Context<'_>) -> Result<(), Refusal> {
+    let read = |key| read_string_at(ctx.doc, &touched.entry, key).unwrap_or_default();
+    let (provider, kind) = (read("provider"), read("provider_kind"));
+    let person = ctx.writer.person.clone();
+    let own = match kind.as_str() {
+        "person" => provider == person,
+        "unit" => {
+            let unit = read_string_at(ctx.doc, &["people".to_owned(), person], "unit");
+            ctx.writer.role == Role::Partner && unit.is_some_and(|u| !u.is_empty() && u == provider)
+        }
+        _ => false,
+    };
+    let active = !matches!(
+        read_scalar_at(ctx.doc, &touched.entry, "active"),
+        Some(ScalarValue::Boolean(false))
+    );
+    if own && active {
+        return Ok(());
+    }
+    Err(refuse(rule, rule.zh, rule.en))
+}
+
 fn not_dispatched(rule: &Rule, claim: &Claim) -> Result<(), Refusal> {
-    if claim.dispatched {
+    if claim.dispatched || claim.offer.is_some() {
         return Err(refuse(
             rule,
             "只有本站社工可以派单",

@@ -102,6 +102,9 @@ pub enum Check {
     /// A `group` claim (帮帮团): stamped, the lead is the writer, members listed, not
     /// dispatched.
     GroupClaim,
+    /// A new offer (资源清单) by a member or partner: the provider is the writer's own
+    /// person, or (a partner's) its unit in this directory; active.
+    OwnOffer,
     /// `checkins[person]`: the writer's own person (staff: anyone).
     OwnCheckin,
     /// `checkins[person]` by a station's shared tablet: the person is on that shift, and
@@ -219,6 +222,9 @@ pub const RULES: &[Rule] = &[
         "只有本站社工可以修改名额", "only the station's coordinator sets the capacity"),
     row("wish.contact", Wish, "contact", SET, Staff, C::None,
         "只有本站社工可以重新关联联系人", "only the station's coordinator links a new contact"),
+    // ── issue 14: a wish linked to a project of the 项目清单.
+    row("wish.project", Wish, "project", ANY, Staff, C::None,
+        "只有本站社工可以把心愿关联到项目", "only the station's coordinator links a wish to a project"),
     event("wish.events.collected", "collected", Creator, C::Stamped,
         "采集记录只能在新建心愿时写入", "a collected event is written when the wish is created"),
     event("wish.events.review", "verified|rejected|triaged|published|closed|confirmed|claimed|assigned", Staff, C::Stamped,
@@ -281,6 +287,15 @@ pub const RULES: &[Rule] = &[
     row("station.template", Station, "template|template/*", ANY, Staff, C::None,
         "只有本站社工可以修改排班模板", "only the station's coordinator keeps the roster template"),
     // ── community ───────────────────────────────────────────────────────────────────
+    // ── issue 14: members and partners post offers to the 资源清单; only staff retire or
+    // edit them and keep the 项目清单.
+    row("community.offers.post", Community, "offers/*", ADD, Anyone, C::OwnOffer,
+        "只能以自己或本单位的名义发布资源", "an offer is posted in one's own or one's unit's name"),
+    row("community.offers.keep", Community, "offers/*", CHANGE, Staff, C::None,
+        "只有驿站社工或街道可以修改或停用资源", "only a coordinator or the office edits or retires an offer"),
+    row("community.projects", Community, "projects/*", ANY, Staff, C::None,
+        "只有驿站社工或街道可以管理项目清单", "only a coordinator or the office keeps the projects list"),
+    // ── end of issue 14's community rows.
     row("community.directory", Community, "*", ANY, Staff, C::None,
         "只有驿站社工或街道可以修改社区名录", "only a coordinator or the office edits the community"),
     // ── ledger ──────────────────────────────────────────────────────────────────────

@@ -29,6 +29,7 @@ fn claim_as(
         note: None,
         members,
         dispatched,
+        offer: None,
     };
     wish::claim_as(doc, st("c2", who, 4_000), &new).expect("op");
 }

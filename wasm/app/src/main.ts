@@ -23,6 +23,7 @@ import { devicesScreen } from "./ui/screens/devices.js";
 import { importScreen } from "./ui/screens/import.js";
 import { MANAGE_SCREENS, manageScreen } from "./ui/screens/manage.js";
 import { setupScreen } from "./ui/screens/setup.js";
+import { listsScreen } from "./ui/screens/lists.js";
 import { tasksBadge, tasksScreen } from "./ui/screens/tasks.js";
 
 const app = document.getElementById("app") as HTMLElement;
@@ -135,6 +136,7 @@ function render(session: Session, store: Store): void {
     collect: () => collectScreen(session, go),
     wall: () => wallScreen(session),
     tasks: () => tasksScreen(session),
+    lists: () => listsScreen(session),
     wish: () => detailScreen(session, arg ?? ""),
     roster: () => rosterScreen(session),
     me: () => meScreen(session),

@@ -44,6 +44,10 @@ pub struct Claim {
     /// other kinds.
     #[serde(default)]
     pub members: Vec<String>,
+    /// The offer of the resources list (资源清单) the wish was booked against, when a
+    /// coordinator dispatched it to that offer's provider (two-way claiming).
+    #[serde(default)]
+    pub offer: Option<String>,
 }
 
 /// The decision that a claim goes ahead, keyed by claim id in `assigned`.
@@ -124,6 +128,7 @@ pub(crate) fn read_claim<R: ReadDoc>(doc: &R, id: &str, obj: &ObjId) -> Result<C
         note: f.opt_str("note")?,
         dispatched: f.bool_or_false("dispatched")?,
         members: str_list(doc, obj, "members")?,
+        offer: f.opt_str("offer")?,
     })
 }
 

@@ -20,6 +20,8 @@ pub struct NewClaim<'a> {
     pub members: &'a [String],
     /// Written by a coordinator on the claimant's behalf (派单).
     pub dispatched: bool,
+    /// The offer (资源清单) a dispatch books the wish against.
+    pub offer: Option<&'a str>,
 }
 
 /// Records a claim (an intent) under `stamp.id`; it is pending until assigned.
@@ -41,6 +43,7 @@ pub fn claim(
         note,
         members: &[],
         dispatched: false,
+        offer: None,
     };
     claim_as(doc, stamp, &new)
 }
@@ -113,6 +116,7 @@ pub(crate) fn write_claim(
             "dispatched",
             new.dispatched.then_some(ScalarValue::Boolean(true)),
         ),
+        ("offer", opt_s(new.offer)),
     ];
     let entry = put_entry(tx, &ROOT, "claims", stamp.id, fields)?;
     if !new.members.is_empty() {

@@ -11,7 +11,8 @@ use automerge::{Automerge, ROOT};
 use super::arbitrate::assignment_fields;
 use super::claims::{check_claim, write_claim, NewClaim};
 use super::guard::load;
-use crate::model::ClaimKind;
+use crate::model::community::Offer;
+use crate::model::{ClaimKind, MemberKind};
 use crate::ops::write::{commit, put_entry};
 use crate::ops::{DomainError, Stamp};
 
@@ -25,6 +26,31 @@ pub fn dispatch(
     claimant: &str,
     note: Option<&str>,
 ) -> Result<(), DomainError> {
+    dispatch_with(doc, stamp, kind, claimant, note, None)
+}
+
+/// Books the wish against an offer of the resources list (资源清单, two-way claiming):
+/// dispatches it to the offer's provider, the claim naming the offer. Refuses a retired
+/// offer and what [`dispatch`] refuses.
+pub fn book_offer(doc: &mut Automerge, stamp: Stamp<'_>, offer: &Offer) -> Result<(), DomainError> {
+    if !offer.active {
+        return Err(DomainError::OfferRetired(offer.id.clone()));
+    }
+    let kind = match offer.provider_kind {
+        MemberKind::Person => ClaimKind::Person,
+        MemberKind::Unit => ClaimKind::Unit,
+    };
+    dispatch_with(doc, stamp, kind, &offer.provider, None, Some(&offer.id))
+}
+
+fn dispatch_with(
+    doc: &mut Automerge,
+    stamp: Stamp<'_>,
+    kind: ClaimKind,
+    claimant: &str,
+    note: Option<&str>,
+    offer: Option<&str>,
+) -> Result<(), DomainError> {
     if kind == ClaimKind::Group {
         return Err(DomainError::InvalidMembers(
             "a group claims for itself; dispatch to a person or a unit",
@@ -36,6 +62,7 @@ pub fn dispatch(
         note,
         members: &[],
         dispatched: true,
+        offer,
     };
     check_claim(doc, &stamp, &new)?;
     let wish = load(doc)?;

@@ -6,6 +6,7 @@ import { label, t } from "../../i18n.js";
 import type { Session } from "../../session.js";
 import type { WishDetail } from "../../views.js";
 import { field, h, toast } from "../dom.js";
+import { listsOnWish } from "./lists.js";
 
 /** One candidate (`Suggestion` in client-core/src/model/matching/suggest.rs). */
 export interface Suggestion {
@@ -36,14 +37,18 @@ export function dispatchBlock(session: Session, d: WishDetail): HTMLElement | nu
   const open = d.on_wall && d.free_capacity > 0;
   const dispatched = dispatchedLines(session, d);
   const alone = dispatched ? h("section", { class: "card" }, dispatched) : null;
+  if (session.isCoordinator) {
+    const lists = listsOnWish(session, d.doc, (d.wish as { project?: string | null }).project ?? null);
+    if (!open) return lists ? h("section", { class: "card" }, lists, dispatched) : alone;
+    return suggestionsCard(session, d, dispatched, lists);
+  }
   if (!open) return alone;
-  if (session.isCoordinator) return suggestionsCard(session, d, dispatched);
   if (session.device.role === "partner") return unitClaimCard(session, d, dispatched) ?? alone;
   if (session.device.role === "volunteer") return groupClaimCard(session, d, dispatched);
   return alone;
 }
 
-function suggestionsCard(session: Session, d: WishDetail, dispatched: HTMLElement | null): HTMLElement {
+function suggestionsCard(session: Session, d: WishDetail, dispatched: HTMLElement | null, lists: HTMLElement | null): HTMLElement {
   const found = suggestions(session, d.doc);
   return h("section", { class: "card dispatch", "data-testid": "dispatch" },
     h("h2", {}, t("dispatchTitle")),
@@ -51,6 +56,7 @@ function suggestionsCard(session: Session, d: WishDetail, dispatched: HTMLElemen
     found.length === 0
       ? h("p", { class: "empty" }, t("dispatchNone"))
       : h("ul", { class: "claims" }, found.map((s) => suggestionRow(session, d, s))),
+    lists,
     dispatched);
 }
 
@@ -101,7 +107,7 @@ function groupClaimCard(session: Session, d: WishDetail, dispatched: HTMLElement
     const input = { kind: "group", claimant: lead, members: [lead, ...members] };
     return run(() => session.runtime.run(() => session.client.claimAs(d.doc, session.stamp(), JSON.stringify(input))));
   };
-  return h("details", { class: "card", "data-testid": "group-claim", "data-keep": "" },
+  return h("details", { class: "card", "data-testid": "group-claim" },
     h("summary", {}, t("claimAsGroup")),
     h("p", { class: "help" }, t("groupHelp")),
     field(t("groupMembers"), h("div", { class: "checks" }, boxes)),

@@ -43,7 +43,7 @@ export function tasksScreen(session: Session): HTMLElement {
   const { tasks } = myTasks(session);
   return h("main", { class: "screen", "data-testid": "tasks" },
     h("h1", {}, t("tasksTitle")),
-    h("p", { class: "help" }, t("tasksHelp")),
+    h("p", { class: "help" }, t("tasksHelp"), " ", h("a", { href: "#/lists", "data-testid": "lists-link" }, t("listsLink"))),
     tasks.length === 0
       ? h("p", { class: "empty" }, t("tasksEmpty"))
       : h("ul", { class: "cards", "data-testid": "task-list" }, tasks.map((task) => taskCard(session, task))));
