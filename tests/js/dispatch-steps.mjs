@@ -97,3 +97,21 @@ export async function claimAsUnit(scene, page, doc) {
   await shot(scene, page, "dispatch-unit-claim");
   return page.evaluate((d) => window.wishStation.wish(d).claims.find((c) => c.kind === "unit"), doc);
 }
+
+/**
+ * 资源清单: a member or partner posts an offer (`{title, skills, asUnit}`) on #/lists; waits
+ * until it is listed and uploaded. Returns the offers listed.
+ */
+export async function postOffer(scene, page, offer) {
+  await go(page, "lists");
+  const form = page.getByTestId("offer-form");
+  await form.waitFor();
+  await page.getByTestId("offer-title").fill(offer.title);
+  if (offer.asUnit) await page.getByTestId("offer-as-unit").check();
+  await page.getByTestId("offer-skills").fill(offer.skills);
+  await page.getByTestId("offer-skills").press("Enter");
+  await page.locator(`[data-testid=offer][data-title="${offer.title}"]`).waitFor();
+  await synced(page);
+  await shot(scene, page, "dispatch-lists");
+  return page.locator("[data-testid=offer]").evaluateAll((rows) => rows.map((r) => r.dataset.title));
+}

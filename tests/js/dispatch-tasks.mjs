@@ -1,7 +1,8 @@
 // 派单 and 我的任务 in headless Chromium (tests/tests/dispatch_tasks.rs): a coordinator
 // publishes a wish and dispatches it to a suggested expert; the expert's tablet (another
 // browser context, enrolled with a code at another station) lists it under 我的任务 with
-// the tab's badge after sync; a partner's tablet claims the same wish as its unit.
+// the tab's badge after sync; a partner's tablet claims the same wish as its unit and
+// posts an offer to the 资源清单 in its unit's name.
 //
 //   node dispatch-tasks.mjs --url http://127.0.0.1:PORT --coordinator-code WISH-…
 //       --expert-code WISH-… --partner-code WISH-… --expert 周立华 --artifacts DIR
@@ -63,9 +64,11 @@ async function run(args) {
     current = "partner";
     await step.enroll(partner, base, args.partnerCode, "共建单位平板");
     const unitClaim = await step.claimAsUnit(scene, partner, doc);
+    current = "offer";
+    const offers = await step.postOffer(scene, partner, { title: "测试：慢病随访上门服务", skills: "慢病管理、测血压", asUnit: true });
     current = "checks";
     if (problems.length) throw new Error(problems.join("\n"));
-    return { ok: true, doc, suggested, tasks, unit_claim: unitClaim, screenshots: scene.shots };
+    return { ok: true, doc, suggested, tasks, unit_claim: unitClaim, offers, screenshots: scene.shots };
   } catch (error) {
     for (const [name, p] of [["", page], ["-expert", expert], ["-partner", partner]]) {
       await p.screenshot({ path: `${args.artifacts}/dispatch-failed${name}.png`, fullPage: true }).catch(() => {});

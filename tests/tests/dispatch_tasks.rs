@@ -5,7 +5,8 @@
 //! the wish to 周立华. Her tablet, enrolled with a code at another station, lists the wish
 //! under 我的任务 after sync with the badge and 开始服务 as the next step. A partner's
 //! tablet (唐晓燕 of 幸福社区健康服务中心) claims the same wish as its unit; the server
-//! accepts it and assigns the second place. Screenshots: `tests/artifacts/dispatch-*.png`.
+//! accepts it and assigns the second place; it then posts an offer to the 资源清单 in its
+//! unit's name. Screenshots: `tests/artifacts/dispatch-*.png`.
 //!
 //! Requirements as for `tablet_app.rs`: the built app (`scripts/build-app.sh`), `node`
 //! and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
@@ -102,8 +103,10 @@ fn check(seen: &Value) -> anyhow::Result<()> {
     assert!(meta.contains("林晓梅"), "dispatched by, by name: {seen}");
     assert_eq!(seen["unit_claim"]["claimant"], "u-hospital", "{seen}");
     assert_eq!(seen["unit_claim"]["state"], "assigned", "{seen}");
+    let offers = seen["offers"].as_array().cloned().unwrap_or_default();
+    assert!(offers.contains(&json!("测试：慢病随访上门服务")), "{seen}");
     assert!(
-        seen["screenshots"].as_array().map_or(0, Vec::len) >= 4,
+        seen["screenshots"].as_array().map_or(0, Vec::len) >= 5,
         "{seen}"
     );
     Ok(())

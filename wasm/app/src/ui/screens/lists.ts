@@ -95,7 +95,11 @@ function offerForm(session: Session, lists: Lists | null): HTMLElement {
       provider: asUnit ? unit : session.device.person, provider_kind: asUnit ? "unit" : "person",
       capacity: Number(v.capacity) || 1,
     };
-    void write(session, () => session.client.postOffer(session.device.community, JSON.stringify(offer), Date.now()));
+    void write(session, () => session.client.postOffer(session.device.community, JSON.stringify(offer), Date.now())).then(() => {
+      // The screen waits with redraws while a field has focus: leave the form, then redraw.
+      (document.activeElement as HTMLElement | null)?.blur();
+      window.dispatchEvent(new Event("hashchange"));
+    });
   });
   return form;
 }
