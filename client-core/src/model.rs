@@ -18,6 +18,7 @@ pub mod community;
 mod conflicts;
 pub mod contact;
 pub(crate) mod doc_type;
+pub mod due;
 mod enums;
 mod error;
 pub(crate) mod fields;
@@ -26,6 +27,7 @@ pub mod matching;
 mod order;
 pub(crate) mod read;
 pub mod station;
+pub mod tasks;
 pub mod wall;
 pub mod wish;
 
@@ -39,7 +41,8 @@ pub use enums::{
 };
 pub use error::ModelError;
 pub use ledger::LedgerView;
-pub use matching::{match_offers, Match};
+pub use matching::{match_offers, suggest_claimants, Match, Suggestion};
 pub use station::StationView;
+pub use tasks::{my_tasks, NextStep, Task};
 pub use wall::{on_wall, wall, wall_compounds, WallFilter, WallItem};
 pub use wish::{WishStatus, WishSummary, WishView};

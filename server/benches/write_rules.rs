@@ -131,6 +131,7 @@ fn bench(c: &mut Criterion) {
                         before: &before,
                         patches: &patches,
                         wish: wish.clone(),
+                        writer_unit: None,
                     };
                     black_box(check(&change).expect("an honest claim"))
                 })

@@ -152,6 +152,9 @@ pub fn may_create(who: &Principal, doc: &DocMeta) -> bool {
 fn community_access(who: &Principal) -> Access {
     match who.role {
         Role::Coordinator | Role::Office => Access::Write,
+        // Members and partners post offers to the 资源清单; every other entry of the
+        // directory is the staff's (rules/table.rs refuses the rest, entry by entry).
+        Role::Volunteer | Role::Partner => Access::Write,
         // Shared station tablets read the directory for the names of the people on duty.
         _ => Access::ReadOnly,
     }

@@ -29,6 +29,7 @@ use wish_client_core::model::{doc_type, DocType, WishView};
 
 use crate::access::{DocMeta, Principal, Role};
 
+pub use checks::read_string_at;
 pub use relations::Relations;
 pub use table::{Action, Check, Rule, Who, RULES};
 pub use touched::Touched;
@@ -72,6 +73,10 @@ pub struct ChangeUnderReview<'a> {
     /// The wish after the change, if the caller already read it (`DocMeta::read`); the
     /// rules read it themselves otherwise.
     pub wish: Option<WishView>,
+    /// The partner unit of the writer's person in the community directory (`Person.unit`),
+    /// when the writer is a partner and the server holds the directory; a `unit` claim
+    /// must name it.
+    pub writer_unit: Option<String>,
 }
 
 /// Checks every entry a change touched against [`RULES`]. The administrator (bootstrap
@@ -120,5 +125,7 @@ fn no_rule(doc_type: DocType, touched: &Touched) -> Refusal {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_claims;
 #[cfg(test)]
 mod tests_roster;

@@ -19,7 +19,7 @@ use crate::WishClient;
 
 /// Who appends an entry: `{id, by, device, now_ms}`.
 #[derive(Deserialize)]
-struct StampInput {
+pub(crate) struct StampInput {
     id: String,
     by: String,
     device: String,
@@ -27,7 +27,7 @@ struct StampInput {
 }
 
 impl StampInput {
-    fn stamp(&self) -> Stamp<'_> {
+    pub(crate) fn stamp(&self) -> Stamp<'_> {
         Stamp {
             id: &self.id,
             by: &self.by,

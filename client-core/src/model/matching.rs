@@ -1,13 +1,17 @@
 //! The two-way claim list (双向认领清单): needs on the wall matched to offers.
 
+mod suggest;
+
 use serde::{Deserialize, Serialize};
+
+pub use suggest::{load_of, suggest_claimants, Reason, Suggestion};
 
 use super::community::Offer;
 use super::wall::on_wall;
 use super::{CommunityView, WishView};
 
 /// Score of a module match; each skill found in the wish adds one.
-const MODULE_SCORE: u32 = 2;
+pub(crate) const MODULE_SCORE: u32 = 2;
 
 /// An offer that fits a wish. Higher scores fit better.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,7 +53,7 @@ fn score(wish: &WishView, offer: &Offer) -> Option<Match> {
     } else {
         0
     };
-    let score = module_score + skill_overlap(wish, &offer.skills);
+    let score = module_score + offer_skill_hits(wish, &offer.skills);
     (score > 0).then(|| Match {
         wish: wish.id.clone(),
         offer: offer.id.clone(),
@@ -57,7 +61,8 @@ fn score(wish: &WishView, offer: &Offer) -> Option<Match> {
     })
 }
 
-fn skill_overlap(wish: &WishView, skills: &[String]) -> u32 {
+/// How many of `skills` appear (case-insensitively) in the wish's title or text.
+pub(crate) fn offer_skill_hits(wish: &WishView, skills: &[String]) -> u32 {
     let haystack = format!("{} {}", wish.title, wish.text).to_lowercase();
     let hits = skills
         .iter()

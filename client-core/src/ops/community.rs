@@ -7,11 +7,13 @@
 mod catalogue;
 mod create;
 mod directory;
+mod list_moves;
 mod lists;
 mod people;
 
 pub use catalogue::{edit_catalogue_item, retire_catalogue_item};
 pub use create::{create_community, set_star_thresholds, NewCommunity};
 pub use directory::{add_person, add_station, add_unit};
+pub use list_moves::{advance_project, set_offer_active};
 pub use lists::{add_catalogue_item, add_offer, add_project};
 pub use people::{deactivate_person, edit_person, edit_unit};

@@ -162,4 +162,14 @@ pub enum DomainError {
     /// The catalogue item was retired and can no longer be redeemed.
     #[error("catalogue item {0} is retired")]
     ItemRetired(String),
+    /// A group claim (帮帮团) without members besides its lead, or members on a person or
+    /// unit claim.
+    #[error("invalid claim members: {0}")]
+    InvalidMembers(&'static str),
+    /// The offer of the resources list was retired (停用).
+    #[error("offer {0} is retired")]
+    OfferRetired(String),
+    /// A project's status only moves forward: planned → running → done.
+    #[error("a project moves from planned to running to done, not back")]
+    ProjectBackwards,
 }

@@ -1,7 +1,8 @@
 //! Operations on wish documents, one per lifecycle step.
 //!
 //! Order of a wish's life: [`collect_wish`] → [`verify`] (or [`reject`]) → [`triage`] →
-//! [`publish`] → [`claim`] (many, offline) → [`assign`] (the server's arbitration, or a
+//! [`publish`] → [`claim`] (many, offline; [`claim_as`] for a 帮帮团) or [`dispatch`]
+//! (派单: a coordinator's claim on someone's behalf, assigned at once) → [`assign`] (the server's arbitration, or a
 //! coordinator) → [`start`] → [`resolve`] → [`confirm`] (returns the ledger entry to
 //! write with [`crate::ops::ledger::record_earn`]) → [`rate`] → [`close`]. [`release`]
 //! withdraws a claim; [`edit_details`] corrects the title, urgency or area. Each step checks the derived status first and returns a
@@ -20,17 +21,21 @@ mod arbitrate;
 mod claims;
 mod collect;
 mod confirm;
+mod dispatch;
 mod edit;
 mod feedback;
 mod guard;
+mod project;
 mod review;
 mod work;
 
 pub use arbitrate::{arbitrate, assign, SERVER};
-pub use claims::{claim, release};
+pub use claims::{claim, claim_as, release, NewClaim};
 pub use collect::{collect_wish, CollectWish, NewContact};
 pub use confirm::{confirm, earn_entry};
+pub use dispatch::{book_offer, dispatch};
 pub use edit::{edit_details, WishEdit};
 pub use feedback::{close, rate};
+pub use project::link_project;
 pub use review::{publish, reject, triage, verify};
 pub use work::{resolve, start};

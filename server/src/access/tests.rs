@@ -143,3 +143,19 @@ fn a_shared_station_tablet_reads_the_directory_and_writes_only_its_station() {
     assert!(!may_create(&tablet, &wish("A", false)));
     assert_eq!("station_tablet".parse::<Role>(), Ok(Role::StationTablet));
 }
+
+#[test]
+fn members_and_partners_may_write_the_community_to_post_offers() {
+    // The rule table lets them add their own offers only (`community.offers.post`).
+    let community = DocMeta {
+        doc_type: Some(DocType::Community),
+        community: Some("c1".into()),
+        ..DocMeta::default()
+    };
+    for role in [Role::Volunteer, Role::Partner] {
+        assert_eq!(
+            access(&principal(role, "p", &["A"]), &community),
+            Access::Write
+        );
+    }
+}

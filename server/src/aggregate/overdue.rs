@@ -4,6 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use wish_client_core::model::due::target_days;
+use wish_client_core::model::Urgency;
+
 use super::order::ListKey;
 use super::row::{Dicts, Row};
 use super::time::DAY_MS;
@@ -18,12 +21,12 @@ pub struct OverdueTargets {
 }
 
 impl Default for OverdueTargets {
+    /// The client core's targets (`model::due`), so the office and the tablets' 我的任务
+    /// give a wish the same due date.
     fn default() -> Self {
-        Self::none()
-            .with(None, "urgent", 2.0)
-            .with(None, "high", 7.0)
-            .with(None, "normal", 14.0)
-            .with(None, "low", 30.0)
+        Urgency::ALL.iter().fold(Self::none(), |targets, urgency| {
+            targets.with(None, urgency.as_str(), target_days(*urgency) as f64)
+        })
     }
 }
 

@@ -5,15 +5,15 @@
 //! audit log records it, and other peers' sessions go on untouched.
 
 use automerge::{ChangeHash, Patch, ReadDoc};
-use wish_client_core::model::WishView;
+use wish_client_core::model::{DocType, WishView};
 use wish_client_core::proto::{DocumentId, PeerId, WireMessage};
 
 use super::access_check::MetaLookup;
 use super::connection::ConnId;
 use super::counters::Refusal as Counted;
-use super::loading::ready_in;
+use super::loading::{ready_in, DocSlot};
 use super::Engine;
-use crate::access::DocMeta;
+use crate::access::{DocMeta, Principal, Role};
 use crate::refusals::{RefusalRecord, RefusalSignal, SIGNAL_TYPE};
 use crate::rules::{self, ChangeUnderReview, Refusal, Verdict};
 use crate::storage::WriteBatch;
@@ -65,6 +65,7 @@ impl Engine {
             .peer(change.conn)
             .map(|p| p.principal.clone())
             .ok_or_else(|| Refusal::new("access", "连接已关闭", "the connection is gone"))?;
+        let writer_unit = self.writer_unit(&writer, &meta);
         let state = ready_in(&mut self.docs, &change.doc_id)
             .ok_or_else(|| Refusal::new("access", "文档未加载", "the document is not loaded"))?;
         let review = ChangeUnderReview {
@@ -74,9 +75,26 @@ impl Engine {
             before: change.before,
             patches: change.patches,
             wish,
+            writer_unit,
         };
         let verdict = rules::check(&review)?;
         Ok((verdict, review.wish))
+    }
+
+    /// A partner's unit (`people/<person>/unit` of the community directory), for unit
+    /// claims. Read from the community document when the server holds it in memory: a
+    /// partner's tablet syncs the directory while connected, so it is held while the
+    /// partner writes; otherwise `None`, and a unit claim is refused (the partner retries).
+    fn writer_unit(&self, writer: &Principal, meta: &DocMeta) -> Option<String> {
+        if writer.role != Role::Partner || meta.doc_type != Some(DocType::Wish) {
+            return None;
+        }
+        let community: DocumentId = meta.community.as_deref()?.parse().ok()?;
+        let Some(DocSlot::Ready(state)) = self.docs.get(&community) else {
+            return None;
+        };
+        let path = ["people".to_owned(), writer.person.clone()];
+        rules::read_string_at(&state.doc, &path, "unit").filter(|u| !u.is_empty())
     }
 
     /// The access facts after the change, and the wish read for them (wishes only); a

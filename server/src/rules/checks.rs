@@ -2,7 +2,7 @@
 //! schema's types (a schema-1 document must still read as its type after the change).
 
 use automerge::{Automerge, ObjId, ObjType, ReadDoc, ScalarValue, Value, ROOT};
-use wish_client_core::model::wish::{WishStatus, WishView};
+use wish_client_core::model::wish::{Claim, WishStatus, WishView};
 use wish_client_core::model::{
     ClaimKind, CommunityView, ContactView, DocType, EventKind, LedgerKind, LedgerView, StationView,
 };
@@ -17,6 +17,7 @@ pub struct Context<'a> {
     writer: &'a Principal,
     doc: &'a Automerge,
     relations: &'a Relations,
+    writer_unit: Option<String>,
     wish: Option<WishView>,
     ledger: Option<LedgerView>,
     claims_added: usize,
@@ -30,6 +31,7 @@ impl<'a> Context<'a> {
             writer: change.writer,
             doc: change.doc,
             relations,
+            writer_unit: change.writer_unit.clone(),
             wish: views.wish,
             ledger: views.ledger,
             claims_added: 0,
@@ -110,6 +112,10 @@ pub fn run(
         Check::Stamped => stamped(rule, touched, ctx, verdict),
         Check::Collector => collector(rule, touched, ctx, verdict),
         Check::Claim => claim(rule, touched, ctx, verdict),
+        Check::Dispatch => dispatch(rule, touched, ctx, verdict),
+        Check::UnitClaim => unit_claim(rule, touched, ctx, verdict),
+        Check::GroupClaim => group_claim(rule, touched, ctx, verdict),
+        Check::OwnOffer => own_offer(rule, touched, ctx),
         Check::OwnClaim => own_claim(rule, touched, ctx, verdict),
         Check::Assignee => assignee(rule, touched, ctx, verdict),
         Check::Assignment => assignment(rule, touched, ctx),
@@ -178,34 +184,139 @@ fn collector(
     ))
 }
 
+/// A person's own claim: in the writer's name, not dispatched, one per change.
 fn claim(
     rule: &Rule,
     touched: &Touched,
     ctx: &mut Context<'_>,
     verdict: &mut Verdict,
 ) -> Result<(), Refusal> {
+    let person = ctx.writer.person.clone();
+    let claim = new_claim(rule, touched, ctx, verdict)?;
+    if claim.kind != ClaimKind::Person || claim.claimant != person {
+        return Err(refuse(
+            rule,
+            "只能以自己的名义认领，派单由本站社工进行",
+            "a claim must be in one's own name; only the station's coordinator dispatches",
+        ));
+    }
+    not_dispatched(rule, &claim)
+}
+
+/// A claim by staff (派单 when in another's name, audited as on behalf).
+fn dispatch(
+    rule: &Rule,
+    touched: &Touched,
+    ctx: &mut Context<'_>,
+    verdict: &mut Verdict,
+) -> Result<(), Refusal> {
+    let person = ctx.writer.person.clone();
+    let claim = new_claim(rule, touched, ctx, verdict)?;
+    if claim.claimant != person {
+        verdict.on_behalf.push(format!(
+            "{} claimant {} ({})",
+            touched.entry.join("/"),
+            claim.claimant,
+            claim.kind.as_str()
+        ));
+    }
+    Ok(())
+}
+
+/// A partner's claim as its own unit.
+fn unit_claim(
+    rule: &Rule,
+    touched: &Touched,
+    ctx: &mut Context<'_>,
+    verdict: &mut Verdict,
+) -> Result<(), Refusal> {
+    let (role, unit) = (ctx.writer.role, ctx.writer_unit.clone());
+    let claim = new_claim(rule, touched, ctx, verdict)?;
+    let own_unit = unit.as_deref().is_some_and(|u| u == claim.claimant);
+    if role != Role::Partner || !own_unit {
+        return Err(refuse(
+            rule,
+            "只有共建单位可以认领，并且只能以本单位的名义",
+            "only a partner claims as a unit, and only as its own unit",
+        ));
+    }
+    not_dispatched(rule, &claim)
+}
+
+/// A 帮帮团's claim: the writer is its lead, members listed.
+fn group_claim(
+    rule: &Rule,
+    touched: &Touched,
+    ctx: &mut Context<'_>,
+    verdict: &mut Verdict,
+) -> Result<(), Refusal> {
+    let person = ctx.writer.person.clone();
+    let claim = new_claim(rule, touched, ctx, verdict)?;
+    if claim.claimant != person {
+        return Err(refuse(rule, rule.zh, rule.en));
+    }
+    if !claim.members.iter().any(|m| *m != person) {
+        return Err(refuse(
+            rule,
+            "帮帮团认领需要列出成员",
+            "a group claim lists its members",
+        ));
+    }
+    not_dispatched(rule, &claim)
+}
+
+/// An offer posted by a member (as themselves) or a partner (as its unit).
+fn own_offer(rule: &Rule, touched: &Touched, ctx: &Context<'_>) -> Result<(), Refusal> {
+    let read = |key| read_string_at(ctx.doc, &touched.entry, key).unwrap_or_default();
+    let (provider, kind) = (read("provider"), read("provider_kind"));
+    let person = ctx.writer.person.clone();
+    let own = match kind.as_str() {
+        "person" => provider == person,
+        "unit" => {
+            let unit = read_string_at(ctx.doc, &["people".to_owned(), person], "unit");
+            ctx.writer.role == Role::Partner && unit.is_some_and(|u| !u.is_empty() && u == provider)
+        }
+        _ => false,
+    };
+    let active = !matches!(
+        read_scalar_at(ctx.doc, &touched.entry, "active"),
+        Some(ScalarValue::Boolean(false))
+    );
+    if own && active {
+        return Ok(());
+    }
+    Err(refuse(rule, rule.zh, rule.en))
+}
+
+fn not_dispatched(rule: &Rule, claim: &Claim) -> Result<(), Refusal> {
+    if claim.dispatched || claim.offer.is_some() {
+        return Err(refuse(
+            rule,
+            "只有本站社工可以派单",
+            "only the station's coordinator dispatches",
+        ));
+    }
+    Ok(())
+}
+
+/// What every new claim must satisfy: stamped, one per change (staff: any number), on a
+/// published, open wish, no second active claim of the claimant. Returns the claim.
+fn new_claim(
+    rule: &Rule,
+    touched: &Touched,
+    ctx: &mut Context<'_>,
+    verdict: &mut Verdict,
+) -> Result<Claim, Refusal> {
     stamped(rule, touched, ctx, verdict)?;
     let staff = ctx.relations.staff;
-    let (person, role) = (ctx.writer.person.clone(), ctx.writer.role);
     ctx.claims_added += 1;
     if !staff && ctx.claims_added > 1 {
         return Err(refuse(rule, "一次只能认领一次", "one claim per change"));
     }
     let wish = ctx.wish()?;
-    let Some(claim) = wish.claim(touched.id()) else {
+    let Some(claim) = wish.claim(touched.id()).cloned() else {
         return Err(schema_error("claim"));
     };
-    let own = match claim.kind {
-        ClaimKind::Person | ClaimKind::Group => claim.claimant == person,
-        ClaimKind::Unit => role == Role::Partner,
-    };
-    if !own && !staff {
-        return Err(refuse(
-            rule,
-            "只能以自己的名义认领",
-            "a claim must be in one's own name",
-        ));
-    }
     if !claimable(wish) {
         return Err(refuse(
             rule,
@@ -225,7 +336,7 @@ fn claim(
             "the claimant already holds a claim",
         ));
     }
-    Ok(())
+    Ok(claim)
 }
 
 fn claimable(wish: &WishView) -> bool {

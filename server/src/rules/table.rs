@@ -78,8 +78,8 @@ pub enum Check {
     Stamped,
     /// A root `created_by` / `collected_by` names the writer (staff: anyone, audited).
     Collector,
-    /// A new claim: stamped, in the writer's own name (a unit claim by a partner or staff),
-    /// on a published, open wish, one per change, no second active claim of the claimant.
+    /// A new claim: stamped, in the writer's own name, not dispatched, on a published,
+    /// open wish, one per change, no second active claim of the claimant.
     Claim,
     /// An event naming a claim (`released`, `resolved`): stamped, and the claim is the
     /// writer's own (by or claimant); `resolved` also needs the claim assigned.
@@ -93,6 +93,18 @@ pub enum Check {
     Capacity,
     /// `rated`: stamped, score an integer 1–5.
     Rating,
+    /// A claim written by staff: stamped, on a published, open wish, no second active
+    /// claim of the claimant; in another's name (派单) it is audited as on behalf.
+    Dispatch,
+    /// A `unit` claim: stamped, by a partner, naming the writer's own unit
+    /// (`Person.unit` in the directory), not dispatched.
+    UnitClaim,
+    /// A `group` claim (帮帮团): stamped, the lead is the writer, members listed, not
+    /// dispatched.
+    GroupClaim,
+    /// A new offer (资源清单) by a member or partner: the provider is the writer's own
+    /// person, or (a partner's) its unit in this directory; active.
+    OwnOffer,
     /// `checkins[person]`: the writer's own person (staff: anyone).
     OwnCheckin,
     /// `checkins[person]` by a station's shared tablet: the person is on that shift, and
@@ -156,6 +168,21 @@ const fn row(
     }
 }
 
+/// A row for new claims of one or more claim kinds (`person`, `unit`, `group`).
+const fn claim_row(
+    id: &'static str,
+    kind: &'static str,
+    who: Who,
+    check: Check,
+    zh: &'static str,
+    en: &'static str,
+) -> Rule {
+    Rule {
+        kind,
+        ..row(id, DocType::Wish, "claims/*", ADD, who, check, zh, en)
+    }
+}
+
 /// A row for one or more event kinds added to a wish.
 const fn event(
     id: &'static str,
@@ -195,6 +222,9 @@ pub const RULES: &[Rule] = &[
         "只有本站社工可以修改名额", "only the station's coordinator sets the capacity"),
     row("wish.contact", Wish, "contact", SET, Staff, C::None,
         "只有本站社工可以重新关联联系人", "only the station's coordinator links a new contact"),
+    // ── issue 14: a wish linked to a project of the 项目清单.
+    row("wish.project", Wish, "project", ANY, Staff, C::None,
+        "只有本站社工可以把心愿关联到项目", "only the station's coordinator links a wish to a project"),
     event("wish.events.collected", "collected", Creator, C::Stamped,
         "采集记录只能在新建心愿时写入", "a collected event is written when the wish is created"),
     event("wish.events.review", "verified|rejected|triaged|published|closed|confirmed|claimed|assigned", Staff, C::Stamped,
@@ -209,8 +239,17 @@ pub const RULES: &[Rule] = &[
         "只有采集者或本站社工可以代居民评价", "only the collector or the station's coordinator records the resident's rating"),
     row("wish.events.append-only", Wish, "events/*", CHANGE, Nobody, C::None,
         "记录一经写入不可修改或删除", "events are append-only"),
+    // ── 派单, claims as a unit or a group (issue 14): staff may claim in another's name;
+    // a unit claim names the partner's own unit, a group claim its lead and members.
+    row("wish.claims.dispatch", Wish, "claims/*", ADD, Staff, C::Dispatch,
+        "只有本站社工可以派单", "only the station's coordinator dispatches"),
+    claim_row("wish.claims.unit", "unit", Anyone, C::UnitClaim,
+        "只能以本单位的名义认领", "a unit claim must name the writer's own unit"),
+    claim_row("wish.claims.group", "group", Anyone, C::GroupClaim,
+        "帮帮团认领必须由团长本人提交", "a group claim is written by its lead"),
+    // ── end of issue 14's claim rows.
     row("wish.claims.add", Wish, "claims/*", ADD, Anyone, C::Claim,
-        "认领不被允许", "this claim is not allowed"),
+        "只能以自己的名义认领", "a claim must be in one's own name"),
     row("wish.claims.append-only", Wish, "claims/*", CHANGE, Nobody, C::None,
         "认领一经写入不可修改或删除", "claims are append-only"),
     row("wish.assigned.add", Wish, "assigned/*", ADD, Staff, C::Assignment,
@@ -248,6 +287,15 @@ pub const RULES: &[Rule] = &[
     row("station.template", Station, "template|template/*", ANY, Staff, C::None,
         "只有本站社工可以修改排班模板", "only the station's coordinator keeps the roster template"),
     // ── community ───────────────────────────────────────────────────────────────────
+    // ── issue 14: members and partners post offers to the 资源清单; only staff retire or
+    // edit them and keep the 项目清单.
+    row("community.offers.post", Community, "offers/*", ADD, Anyone, C::OwnOffer,
+        "只能以自己或本单位的名义发布资源", "an offer is posted in one's own or one's unit's name"),
+    row("community.offers.keep", Community, "offers/*", CHANGE, Staff, C::None,
+        "只有驿站社工或街道可以修改或停用资源", "only a coordinator or the office edits or retires an offer"),
+    row("community.projects", Community, "projects/*", ANY, Staff, C::None,
+        "只有驿站社工或街道可以管理项目清单", "only a coordinator or the office keeps the projects list"),
+    // ── end of issue 14's community rows.
     row("community.directory", Community, "*", ANY, Staff, C::None,
         "只有驿站社工或街道可以修改社区名录", "only a coordinator or the office edits the community"),
     // ── ledger ──────────────────────────────────────────────────────────────────────
@@ -307,9 +355,10 @@ fn listed(list: &str, item: &str) -> bool {
     list.split('|').any(|p| p == item)
 }
 
-/// The `kind` of an added event, read from the document after the change.
+/// The `kind` of an added event or claim, read from the document after the change.
 fn entry_kind(doc_type: DocType, touched: &Touched, doc: &Automerge) -> Option<String> {
-    if doc_type != DocType::Wish || touched.entry.first().map(String::as_str) != Some("events") {
+    let collection = touched.entry.first().map(String::as_str);
+    if doc_type != DocType::Wish || !matches!(collection, Some("events" | "claims")) {
         return None;
     }
     read_string_at(doc, &touched.entry, "kind")

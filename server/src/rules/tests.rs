@@ -20,17 +20,17 @@ pub(super) fn principal(role: Role, person: &str, device: &str, stations: &[&str
     }
 }
 
-fn collector() -> Principal {
+pub(super) fn collector() -> Principal {
     principal(Role::Volunteer, "vol-1", "tablet-1", &["station-1"])
 }
 pub(super) fn coordinator() -> Principal {
     principal(Role::Coordinator, "coord-1", "tablet-c", &["station-1"])
 }
-fn outsider() -> Principal {
+pub(super) fn outsider() -> Principal {
     principal(Role::Volunteer, "vol-9", "tablet-9", &["station-2"])
 }
 
-fn st<'a>(id: &'a str, who: &'a Principal, now_ms: u64) -> Stamp<'a> {
+pub(super) fn st<'a>(id: &'a str, who: &'a Principal, now_ms: u64) -> Stamp<'a> {
     Stamp {
         id,
         by: &who.person,
@@ -43,6 +43,16 @@ fn st<'a>(id: &'a str, who: &'a Principal, now_ms: u64) -> Stamp<'a> {
 pub(super) fn review(
     doc: &Automerge,
     writer: &Principal,
+    edit: impl FnOnce(&mut Automerge),
+) -> Result<Verdict, Refusal> {
+    review_with_unit(doc, writer, None, edit)
+}
+
+/// [`review`] by a writer whose directory entry names `unit` (a partner's unit).
+pub(super) fn review_with_unit(
+    doc: &Automerge,
+    writer: &Principal,
+    unit: Option<&str>,
     edit: impl FnOnce(&mut Automerge),
 ) -> Result<Verdict, Refusal> {
     let mut after = doc.clone();
@@ -58,6 +68,7 @@ pub(super) fn review(
         before: &before,
         patches: &patches,
         wish,
+        writer_unit: unit.map(str::to_owned),
     })
 }
 
@@ -97,7 +108,7 @@ fn collected() -> Automerge {
     doc
 }
 
-fn published() -> Automerge {
+pub(super) fn published() -> Automerge {
     let mut doc = collected();
     let c = coordinator();
     wish::verify(&mut doc, st("ev-v", &c, 2_000)).expect("verify");
@@ -106,7 +117,7 @@ fn published() -> Automerge {
 }
 
 /// Published, claimed by the outsider and assigned by the server.
-fn assigned() -> Automerge {
+pub(super) fn assigned() -> Automerge {
     let mut doc = published();
     let o = outsider();
     wish::claim(
@@ -375,7 +386,7 @@ fn delete_entry(doc: &mut Automerge, map: &str, id: &str) {
     tx.commit();
 }
 
-fn put_assignment(doc: &mut Automerge, claim: &str, by: &str, by_server: bool) {
+pub(super) fn put_assignment(doc: &mut Automerge, claim: &str, by: &str, by_server: bool) {
     let mut tx = doc.transaction();
     let (_, assigned) = tx.get(ROOT, "assigned").expect("get").expect("map");
     let entry = tx.put_object(&assigned, claim, ObjType::Map).expect("put");

@@ -1,5 +1,6 @@
 // Every string the tablet shows, in Simplified Chinese (default) and English.
 
+import { dispatchEn, dispatchZh } from "./i18n_dispatch.js";
 import { manageEn, manageZh } from "./i18n_manage.js";
 
 export type Lang = "zh" | "en";
@@ -174,6 +175,7 @@ const zh = {
   units: "小时",
   more: "显示更多",
   ...manageZh,
+  ...dispatchZh,
 } as const;
 
 export type Strings = { [K in keyof typeof zh]: string };
@@ -347,6 +349,7 @@ const en: Strings = {
   units: "h",
   more: "Show more",
   ...manageEn,
+  ...dispatchEn,
 };
 
 /** Labels of the schema's enumerations and of actions, by value. */

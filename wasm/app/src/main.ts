@@ -23,6 +23,8 @@ import { devicesScreen } from "./ui/screens/devices.js";
 import { importScreen } from "./ui/screens/import.js";
 import { MANAGE_SCREENS, manageScreen } from "./ui/screens/manage.js";
 import { setupScreen } from "./ui/screens/setup.js";
+import { listsScreen } from "./ui/screens/lists.js";
+import { tasksBadge, tasksScreen } from "./ui/screens/tasks.js";
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -30,6 +32,7 @@ const TABS: [string, () => string][] = [
   ["wishes", () => t("navWishes")],
   ["collect", () => t("navCollect")],
   ["wall", () => t("navWall")],
+  ["tasks", () => t("navTasks")],
   ["roster", () => t("navRoster")],
   ["me", () => t("navMe")],
   ["sync", () => t("navSync")],
@@ -132,6 +135,8 @@ function render(session: Session, store: Store): void {
     wishes: () => wishesScreen(session),
     collect: () => collectScreen(session, go),
     wall: () => wallScreen(session),
+    tasks: () => tasksScreen(session),
+    lists: () => listsScreen(session),
     wish: () => detailScreen(session, arg ?? ""),
     roster: () => rosterScreen(session),
     me: () => meScreen(session),
@@ -147,7 +152,8 @@ function render(session: Session, store: Store): void {
   const tabs = shared ? STATION_TABLET_TABS : session.isCoordinator ? [...TABS, MANAGE_TAB] : TABS;
   const allowed = shared ? tabs.map(([r]) => r) : Object.keys(screens);
   const current = allowed.includes(route) ? route : tabs[0][0];
-  mount(app, header(session), nav(activeTab(current), tabs), screens[current]());
+  const badges: Record<string, HTMLElement | null> = shared ? {} : { tasks: tasksBadge(session) };
+  mount(app, header(session), nav(activeTab(current), tabs, badges), screens[current]());
 }
 
 /** The management screens of coordinators and the office (the 管理 tab). */
@@ -178,9 +184,9 @@ function statusPill(session: Session): HTMLElement {
     connectionText(session.connection), pending ? ` · ${pending} ${t("pending")}` : "");
 }
 
-function nav(current: string, tabs: [string, () => string][]): HTMLElement {
+function nav(current: string, tabs: [string, () => string][], badges: Record<string, HTMLElement | null> = {}): HTMLElement {
   return h("nav", { class: "tabs" }, tabs.map(([route, text]) =>
-    h("a", { href: `#/${route}`, class: route === current ? "tab active" : "tab", "data-testid": `nav-${route}` }, text())));
+    h("a", { href: `#/${route}`, class: route === current ? "tab active" : "tab", "data-testid": `nav-${route}` }, text(), badges[route] ? " " : null, badges[route])));
 }
 
 /** The tab a route is under: the management screens (but the roster) under 管理. */

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::fields::Fields;
 use crate::model::order::AtId;
+use crate::model::read::str_list;
 use crate::model::{ClaimKind, EventKind, ModelError, Module};
 
 /// One lifecycle event. Which optional fields are set depends on `kind` (see the schema).
@@ -35,6 +36,18 @@ pub struct Claim {
     pub by: String,
     pub device: String,
     pub note: Option<String>,
+    /// Written by a coordinator on the claimant's behalf (派单); `by` names the
+    /// coordinator. Missing reads `false`.
+    #[serde(default)]
+    pub dispatched: bool,
+    /// The people of a `group` claim (帮帮团), the lead (`claimant`) included; empty for
+    /// other kinds.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// The offer of the resources list (资源清单) the wish was booked against, when a
+    /// coordinator dispatched it to that offer's provider (two-way claiming).
+    #[serde(default)]
+    pub offer: Option<String>,
 }
 
 /// The decision that a claim goes ahead, keyed by claim id in `assigned`.
@@ -113,6 +126,9 @@ pub(crate) fn read_claim<R: ReadDoc>(doc: &R, id: &str, obj: &ObjId) -> Result<C
         by: f.req_str("by")?,
         device: f.req_str("device")?,
         note: f.opt_str("note")?,
+        dispatched: f.bool_or_false("dispatched")?,
+        members: str_list(doc, obj, "members")?,
+        offer: f.opt_str("offer")?,
     })
 }
 

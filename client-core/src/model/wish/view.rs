@@ -36,6 +36,9 @@ pub struct WishView {
     pub created_at: u64,
     pub created_by: String,
     pub contact: Option<String>,
+    /// The project of the projects list (项目清单) the wish is linked to, if any.
+    #[serde(default)]
+    pub project: Option<String>,
     pub events: Vec<Event>,
     pub claims: Vec<Claim>,
     pub assigned: BTreeMap<String, Assignment>,
@@ -67,6 +70,7 @@ impl WishView {
             created_at: root.req_u64("created_at")?,
             created_by: root.req_str("created_by")?,
             contact: root.opt_str("contact")?,
+            project: root.opt_str("project")?,
             events,
             claims: read_claims(doc, &root)?,
             assigned: entries(doc, &root, "assigned", read_assignment)?

@@ -40,7 +40,7 @@ pub fn assign(
             &ROOT,
             "assigned",
             claim_id,
-            fields(by, by_server, now_ms),
+            assignment_fields(by, by_server, now_ms),
         )
         .map(|_| ())
     })
@@ -75,7 +75,7 @@ pub fn arbitrate<S: AsRef<str>>(
                 &ROOT,
                 "assigned",
                 claim_id,
-                fields(SERVER, true, now_ms),
+                assignment_fields(SERVER, true, now_ms),
             )?;
         }
         Ok(())
@@ -103,7 +103,8 @@ fn in_received_order<'a, S: AsRef<str>>(wish: &'a WishView, order: &[S]) -> Vec<
     pending
 }
 
-fn fields(by: &str, by_server: bool, now_ms: u64) -> Vec<Field> {
+/// The fields of an assignment.
+pub(crate) fn assignment_fields(by: &str, by_server: bool, now_ms: u64) -> Vec<Field> {
     vec![
         ("at", Some(int(now_ms))),
         ("by", s(by)),

@@ -6,6 +6,7 @@ import type { Session } from "../../session.js";
 import type { ClaimRow, WishDetail } from "../../views.js";
 import { field, formValues, h, select, toast } from "../dom.js";
 import { moduleChip, refusedMark, statusChip, syncBadge, urgencyChip } from "../badges.js";
+import { dispatchBlock } from "./dispatch.js";
 
 export function detailScreen(session: Session, doc: string): HTMLElement {
   const d = session.wish(doc);
@@ -24,6 +25,7 @@ export function detailScreen(session: Session, doc: string): HTMLElement {
     d.refused ? refusedBlock(session, d) : null,
     d.conflicts.length ? conflictsBlock(session, d) : null,
     actionsBlock(session, d),
+    dispatchBlock(session, d),
     claimsBlock(session, d),
     h("section", { class: "card" },
       h("h2", {}, t("detailTimeline")),
