@@ -1,4 +1,4 @@
-// 派单 and 我的任务 in headless Chromium (tests/tests/dispatch_tasks.rs): a coordinator
+// 派单 and 我的任务 in headless Chromium (tests/tests/it/dispatch_tasks.rs): a coordinator
 // publishes a wish and dispatches it to a suggested expert; the expert's tablet (another
 // browser context, enrolled with a code at another station) lists it under 我的任务 with
 // the tab's badge after sync; a partner's tablet claims the same wish as its unit and

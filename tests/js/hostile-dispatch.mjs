@@ -2,7 +2,7 @@
 // Hostile claims against 派单 and claims as a unit or a group (issue 14): the stock
 // automerge-repo client with a normally enrolled token (a volunteer, a partner) writes
 // claims the app's screens never would, and writes the community's 资源清单 and 项目清单
-// beyond posting its own offers. Used by tests/tests/hostile_dispatch.rs.
+// beyond posting its own offers. Used by tests/tests/it/hostile_dispatch.rs.
 //
 //   hostile-dispatch.mjs --url ws://…/sync?token=ATTACKER --observer ws://…/sync?token=ADMIN
 //       --community automerge:… --station center --attack NAME --person P --device D

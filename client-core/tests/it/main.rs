@@ -4,6 +4,7 @@
 //! server into each of them dominated the test build on two cores.
 
 mod domain_common;
+mod domain_dispatch;
 mod domain_ledger;
 mod domain_model;
 mod domain_properties;

@@ -4,6 +4,7 @@
 //! server into each of them dominated the test build on two cores.
 
 mod bench_workloads;
+mod dispatch_rules_properties;
 mod engine_harness;
 mod engine_limits;
 mod engine_peer_ids;

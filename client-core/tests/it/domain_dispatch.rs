@@ -1,8 +1,7 @@
 //! 派单 and 我的任务: ranking candidates for a wish, dispatching to one (claim and
 //! assignment in one change), claims as a group, and a person's task list.
 
-#[path = "domain_common.rs"]
-mod common;
+use crate::domain_common as common;
 
 use automerge::Automerge;
 use common::*;
