@@ -121,4 +121,6 @@ fn no_rule(doc_type: DocType, touched: &Touched) -> Refusal {
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_loop;
+#[cfg(test)]
 mod tests_roster;

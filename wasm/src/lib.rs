@@ -19,6 +19,8 @@ mod coordinator_errors;
 mod documents;
 mod domain;
 mod effects;
+mod loop_errors;
+mod loop_ops;
 mod refusals;
 mod views;
 mod wish_cache;

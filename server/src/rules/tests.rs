@@ -20,17 +20,17 @@ pub(super) fn principal(role: Role, person: &str, device: &str, stations: &[&str
     }
 }
 
-fn collector() -> Principal {
+pub(super) fn collector() -> Principal {
     principal(Role::Volunteer, "vol-1", "tablet-1", &["station-1"])
 }
 pub(super) fn coordinator() -> Principal {
     principal(Role::Coordinator, "coord-1", "tablet-c", &["station-1"])
 }
-fn outsider() -> Principal {
+pub(super) fn outsider() -> Principal {
     principal(Role::Volunteer, "vol-9", "tablet-9", &["station-2"])
 }
 
-fn st<'a>(id: &'a str, who: &'a Principal, now_ms: u64) -> Stamp<'a> {
+pub(super) fn st<'a>(id: &'a str, who: &'a Principal, now_ms: u64) -> Stamp<'a> {
     Stamp {
         id,
         by: &who.person,
@@ -97,7 +97,7 @@ fn collected() -> Automerge {
     doc
 }
 
-fn published() -> Automerge {
+pub(super) fn published() -> Automerge {
     let mut doc = collected();
     let c = coordinator();
     wish::verify(&mut doc, st("ev-v", &c, 2_000)).expect("verify");
@@ -106,7 +106,7 @@ fn published() -> Automerge {
 }
 
 /// Published, claimed by the outsider and assigned by the server.
-fn assigned() -> Automerge {
+pub(super) fn assigned() -> Automerge {
     let mut doc = published();
     let o = outsider();
     wish::claim(
