@@ -23,6 +23,9 @@ import { devicesScreen } from "./ui/screens/devices.js";
 import { importScreen } from "./ui/screens/import.js";
 import { MANAGE_SCREENS, manageScreen } from "./ui/screens/manage.js";
 import { setupScreen } from "./ui/screens/setup.js";
+import { pointsScreen } from "./ui/screens/points.js";
+import { starsScreen } from "./ui/screens/stars.js";
+import { storiesScreen } from "./ui/screens/stories.js";
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -141,6 +144,9 @@ function render(session: Session, store: Store): void {
     units: () => unitsScreen(session),
     catalogue: () => catalogueScreen(session),
     duty: () => dutyScreen(session),
+    points: () => pointsScreen(session),
+    stars: () => starsScreen(session),
+    stories: () => storiesScreen(session),
     ...(session.isCoordinator ? manageRoutes(session, arg) : {}),
   };
   const shared = session.device.role === "station_tablet";

@@ -7,13 +7,14 @@ use crate::model::{CloseReason, EventKind};
 
 impl WishView {
     /// Whether `person` is a visiting volunteer of this wish: its collector, or the
-    /// claimant (or the writer) of one of its claims. They record the resident's rating
-    /// on the resident's behalf (代评) and the 回访 records.
+    /// claimant (or the writer) of one of its active claims — a released claim no
+    /// longer counts. They record the resident's rating on the resident's behalf (代评)
+    /// and the 回访 records.
     pub fn is_visitor(&self, person: &str) -> bool {
         !person.is_empty()
             && (self.created_by == person
                 || self
-                    .claims
+                    .active_claims()
                     .iter()
                     .any(|c| c.claimant == person || c.by == person))
     }
