@@ -106,7 +106,9 @@ function awardForm(session: Session, ledger: string, person: string): HTMLElemen
 function lines(session: Session, ledger: string, s: Statement): HTMLElement {
   if (s.lines.length === 0) return h("p", { class: "empty" }, t("statementEmpty"));
   const titles = new Map(session.wishes().map((w) => [w.id, w.title]));
+  const head = [t("entryWhen"), t("entryKind"), t("entryReason"), t("points"), t("pointsHours"), t("pointsBalance"), t("recordedBy"), ""];
   return h("table", { class: "statement", "data-testid": "statement" },
+    h("thead", {}, h("tr", {}, head.map((name) => h("th", {}, name)))),
     h("tbody", {}, [...s.lines].reverse().map((l) =>
       h("tr", { "data-testid": "statement-line", "data-kind": l.kind, "data-entry": l.entry },
         h("td", {}, when(l.at)),
@@ -115,7 +117,7 @@ function lines(session: Session, ledger: string, s: Statement): HTMLElement {
         h("td", { class: "num" }, `${l.points > 0 ? "+" : ""}${l.points}`),
         h("td", { class: "num" }, l.hours ? `${l.hours} ${t("units")}` : ""),
         h("td", { class: "num" }, String(l.balance)),
-        h("td", {}, `${t("recordedBy")} ${session.personName(l.by)}`),
+        h("td", {}, session.personName(l.by)),
         h("td", {}, reverseCell(session, ledger, l))))));
 }
 
