@@ -4,7 +4,12 @@
 // never would. Used by tests/tests/hostile_loop.rs.
 //
 //   hostile-loop.mjs --url ws://…/sync?token=ATTACKER --observer ws://…/sync?token=ADMIN
-//       --community ID --station center --attack NAME --person P --device D [--closed]
+//       --community ID --ledger automerge:… --station center --attack NAME --person P
+//       --device D [--closed]
+//
+// Ledger attacks (points you can operate: 兑换, 表彰, 冲正 on the screens) write the
+// community ledger instead: an award to oneself, an unbalanced entry, a rewritten entry;
+// "redeem-honest" is the control.
 //
 // The observer (the administrator) makes a wish of the station collected by p01, claimed
 // by p06 (assigned, resolved), with a claim by p07 that p07 released, and — with
@@ -28,6 +33,7 @@ const { values: opts } = parseArgs({
     url: { type: "string" },
     observer: { type: "string" },
     community: { type: "string" },
+    ledger: { type: "string" },
     station: { type: "string" },
     attack: { type: "string" },
     person: { type: "string" },
@@ -91,7 +97,50 @@ const attacks = {
   story: mine("story", { note: "伪造的故事" }),
 }
 
+const FORGED = `forged-${Math.random().toString(36).slice(2, 8)}`
+const entry = (points, poolPoints, kind = "award") => ({
+  id: FORGED, kind, at: now, by: opts.person, reason: "自己奖励自己",
+  postings: [
+    { account: `person:${opts.person}`, points, hours: 0 },
+    { account: kind === "redeem" ? "community:redeemed" : "community:pool", points: poolPoints, hours: 0 },
+  ],
+})
+const ledgerAttacks = {
+  "award-self": doc => { doc.entries[FORGED] = entry(1000, -1000) },
+  unbalanced: doc => { doc.entries[FORGED] = entry(1000, -1) },
+  "rewrite-entry": doc => {
+    const first = Object.keys(doc.entries).sort()[0]
+    doc.entries[first].postings[0].points = 9999
+  },
+  "redeem-honest": doc => { doc.entries[FORGED] = entry(-1, 1, "redeem") },
+}
+
+async function attackLedger(change) {
+  const observer = await connect(opts.observer, "observer")
+  step = "observer: finding the ledger"
+  const watched = await observer.find(opts.ledger)
+  const attacker = await connect(opts.url, "attacker")
+  step = "attacker: finding the ledger"
+  const handle = await attacker.find(watched.url)
+  const before = JSON.stringify(A.toJS(watched.doc()).entries)
+  let refused = null
+  handle.on("ephemeral-message", ({ message }) => {
+    if (message?.type === "wish-station/refused") refused = message
+  })
+  step = "attacker: writing the ledger"
+  handle.change(change)
+  const deadline = Date.now() + 2000
+  await until(() => refused !== null || Date.now() > deadline)
+  step = "observer: an honest change after the attack reaches the attacker"
+  const mark = `after-${Math.random().toString(36).slice(2, 8)}`
+  watched.change(doc => { doc.observer_note = mark })
+  await until(() => handle.doc().observer_note === mark)
+  const entries = A.toJS(watched.doc()).entries
+  finish({ refused, forged: FORGED in entries, unchanged: JSON.stringify(Object.fromEntries(Object.entries(entries).filter(([k]) => k !== FORGED))) === before, stillSyncing: true })
+}
+
 async function main() {
+  if (ledgerAttacks[opts.attack]) return attackLedger(ledgerAttacks[opts.attack])
   const event = attacks[opts.attack] ?? fail(`unknown --attack ${opts.attack}; one of ${Object.keys(attacks).join(", ")}`, 2)
   const observer = await connect(opts.observer, "observer")
   step = "observer: making the wish"

@@ -4,7 +4,9 @@
 //! claimant who released their claim, a 微故事 by a volunteer or of a wish not fulfilled.
 //! Each is refused by its rule (live signal and `GET /api/v1/refusals`), the server's
 //! copy keeps no such event, and the attacker keeps syncing. The honest controls: the
-//! claimant's 代评 and 回访, the coordinator's story of a fulfilled wish.
+//! claimant's 代评 and 回访, the coordinator's story of a fulfilled wish. The points the
+//! screens now operate (兑换, 表彰, 冲正) are tried on the ledger the same way: a volunteer
+//! awarding themselves, a coordinator's unbalanced entry or rewritten entry.
 
 use std::ffi::OsStr;
 use std::time::Duration;
@@ -21,6 +23,7 @@ struct Scene {
     server: TestServer,
     _dir: tempfile::TempDir,
     community: String,
+    ledger: String,
 }
 
 struct Device {
@@ -32,12 +35,20 @@ struct Device {
 impl Scene {
     fn start() -> anyhow::Result<Self> {
         let dir = temp_dir();
-        let community = demo_community(&seed_demo(BIN, dir.path(), 3)?)?;
+        let report = seed_demo(BIN, dir.path(), 3)?;
+        let community = demo_community(&report)?;
+        let ledger = report
+            .lines()
+            .find_map(|l| l.strip_prefix("ledger: "))
+            .and_then(|rest| rest.split_whitespace().next())
+            .map(str::to_owned)
+            .ok_or_else(|| anyhow::anyhow!("the demo printed no ledger: {report}"))?;
         let server = TestServer::start(BIN, dir.path())?;
         Ok(Self {
             server,
             _dir: dir,
             community,
+            ledger,
         })
     }
 
@@ -57,6 +68,8 @@ impl Scene {
             &observer,
             "--community",
             &self.community,
+            "--ledger",
+            &self.ledger,
             "--station",
             "center",
             "--attack",
@@ -133,4 +146,35 @@ async fn only_the_coordinator_tells_the_story_of_a_fulfilled_wish() -> anyhow::R
     let coordinator = scene.device("coordinator", "p01", "center")?;
     scene.refused(&coordinator, "story", false, "wish.events.story")?;
     scene.accepted(&coordinator, "story", true, "story")
+}
+
+#[tokio::test]
+async fn the_ledger_takes_only_balanced_new_entries_from_coordinators() -> anyhow::Result<()> {
+    let scene = Scene::start()?;
+    let volunteer = scene.device("volunteer", "p06", "center")?;
+    let result = scene.attack(&volunteer, "award-self", false)?;
+    assert_eq!(result["refused"]["rule"], "access.read-only", "{result}");
+    assert_eq!(
+        (result["forged"].as_bool(), result["unchanged"].as_bool()),
+        (Some(false), Some(true)),
+        "{result}"
+    );
+    let coordinator = scene.device("coordinator", "p01", "center")?;
+    for (attack, rule) in [
+        ("unbalanced", "ledger.entries.add"),
+        ("rewrite-entry", "ledger.entries.same-earn"),
+    ] {
+        let result = scene.attack(&coordinator, attack, false)?;
+        assert_eq!(result["refused"]["rule"], rule, "{attack}: {result}");
+        assert_eq!(
+            (result["forged"].as_bool(), result["unchanged"].as_bool()),
+            (Some(false), Some(true)),
+            "{attack}: {result}"
+        );
+        assert_eq!(result["stillSyncing"], true, "{attack}: {result}");
+    }
+    let honest = scene.attack(&coordinator, "redeem-honest", false)?;
+    assert_eq!(honest["refused"], Value::Null, "{honest}");
+    assert_eq!(honest["forged"], true, "{honest}");
+    Ok(())
 }
