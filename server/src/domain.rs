@@ -63,8 +63,8 @@ impl DocHook for DomainHook {
             Some(DocType::Ledger) => {
                 if let Ok(ledger) = LedgerView::read(ctx.doc) {
                     self.ledgers.learn(ctx.doc_id, &ledger);
+                    summary::write_overdraft_flags(&mut ctx, &ledger);
                 }
-                summary::write_overdraft_flags(&mut ctx);
                 write_office_row(&mut ctx);
             }
             Some(DocType::Station | DocType::Community) => write_office_row(&mut ctx),

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wish_client_core::model::ledger::account;
 use wish_client_core::model::wish::Event;
-use wish_client_core::model::{CommunityView, ContactView, LedgerView, Module, WishView};
+use wish_client_core::model::{
+    CommunityView, ContactView, LedgerView, Module, StationView, WishView,
+};
 use wish_client_core::ops::ledger::{self, Award, Redeem};
 use wish_client_core::ops::wish;
 use wish_client_core::ops::{DomainError, Stamp};
@@ -168,6 +170,50 @@ impl WishClient {
     pub fn award(&mut self, ledger_doc: &str, award_json: &str, now: f64) -> Result<(), JsError> {
         let input: Award = from_json("award", award_json)?;
         self.change_checked(ledger_doc, |d| ledger::award(d, &input, ms(now)))
+    }
+
+    /// The community setting 值班计入服务时长 (duty shifts count as service hours).
+    #[wasm_bindgen(js_name = setDutyHours)]
+    pub fn set_duty_hours(
+        &mut self,
+        community: &str,
+        enabled: bool,
+        now: f64,
+    ) -> Result<(), JsError> {
+        self.change_checked(community, |d| ledger::set_duty_hours(d, enabled, ms(now)))
+    }
+
+    /// Completed duties of the stations held that the ledger lacks (`DutyCredit` JSON
+    /// list); empty unless the community counts duty.
+    #[wasm_bindgen(js_name = dutyCredits)]
+    pub fn duty_credits(&self, community: &str, ledger_doc: &str) -> Result<String, JsError> {
+        let directory = self
+            .read_held(community, CommunityView::read)
+            .ok_or_else(|| js_error("the community directory is not on this tablet yet"))?;
+        let ledger = self
+            .read_held(ledger_doc, LedgerView::read)
+            .ok_or_else(|| js_error("the ledger is not on this tablet yet"))?;
+        let stations: Vec<StationView> = directory
+            .stations
+            .values()
+            .filter_map(|s| self.read_held(&s.doc, StationView::read))
+            .collect();
+        to_json(&ledger::duty_credits(&directory, &stations, &ledger))
+    }
+
+    /// Records a completed duty's hours in the ledger (`DutyCredit` JSON).
+    #[wasm_bindgen(js_name = recordDuty)]
+    pub fn record_duty(
+        &mut self,
+        ledger_doc: &str,
+        credit_json: &str,
+        by: &str,
+        now: f64,
+    ) -> Result<(), JsError> {
+        let credit: ledger::DutyCredit = from_json("duty", credit_json)?;
+        self.change_checked(ledger_doc, |d| {
+            ledger::record_duty(d, &credit, by, ms(now)).map(drop)
+        })
     }
 
     /// Reverses a ledger entry (冲正).

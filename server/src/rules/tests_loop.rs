@@ -105,3 +105,58 @@ fn raw_story(doc: &mut Automerge, who: &crate::access::Principal) {
     tx.put(&event, "at", 11_000_i64).expect("at");
     tx.commit();
 }
+
+/// Two coordinators recording the same duty's hours offline (值班计入服务时长) write the
+/// same `earn-duty-…` entry: the second write is accepted as the same earn entry.
+#[test]
+fn a_duty_recorded_twice_is_one_earn_entry() {
+    use wish_client_core::ops::ledger::{create_ledger, record_duty, DutyCredit};
+    let (c, other) = (
+        coordinator(),
+        principal(Role::Coordinator, "coord-2", "tablet-d", &["station-1"]),
+    );
+    let mut base = Automerge::new();
+    create_ledger(&mut base, "community-1", 1).expect("ledger");
+    let credit = DutyCredit {
+        id: "earn-duty-station-1-s1-vol-1".into(),
+        station: "station-1".into(),
+        shift: "s1".into(),
+        date: "2026-11-30".into(),
+        start: "19:00".into(),
+        end: "20:00".into(),
+        person: "vol-1".into(),
+        hours: 1.0,
+    };
+    // The second write's actor sorts higher, so it wins the key and the change is an edit.
+    let mut first = base
+        .fork()
+        .with_actor(automerge::ActorId::from(vec![1; 16]));
+    record_duty(&mut first, &credit, &c.person, 10_000).expect("first");
+    let mut second = base
+        .fork()
+        .with_actor(automerge::ActorId::from(vec![2; 16]));
+    record_duty(&mut second, &credit, &other.person, 11_000).expect("second");
+    review(&first, &other, |d| {
+        d.merge(&mut second).map(drop).expect("merge")
+    })
+    .expect("the same earn entry written twice");
+    // A different entry under a used id is refused.
+    let mut forged = base
+        .fork()
+        .with_actor(automerge::ActorId::from(vec![3; 16]));
+    let award = wish_client_core::ops::ledger::Award {
+        id: credit.id.clone(),
+        person: "vol-1".into(),
+        points: 50,
+        hours: 0.0,
+        reason: "改写".into(),
+        by: other.person.clone(),
+    };
+    wish_client_core::ops::ledger::award(&mut forged, &award, 12_000).expect("award");
+    refused_by(
+        review(&first, &other, |d| {
+            d.merge(&mut forged).map(drop).expect("merge")
+        }),
+        "ledger.entries.same-earn",
+    );
+}

@@ -42,6 +42,7 @@ export function pointsScreen(session: Session): HTMLElement {
     !ledger || !statement ? h("p", { class: "empty" }, t("noLedger")) : [
       totals(statement),
       session.isCoordinator && dir ? h("div", { class: "row" }, redeemForm(session, dir, ledger, person), awardForm(session, ledger, person)) : null,
+      session.isCoordinator && dir ? dutyBlock(session, dir, ledger, person) : null,
       lines(session, ledger, statement),
     ]);
 }
@@ -132,4 +133,36 @@ function reverseCell(session: Session, ledger: string, l: StatementLine): HTMLEl
   if (!session.isCoordinator || l.kind === "reversal") return "";
   const reverse = () => attempt(session, () => session.client.reverseEntry(ledger, l.entry, session.device.person, Date.now()), t("saved"));
   return h("button", { "data-testid": "reverse", onclick: reverse }, t("reverseButton"));
+}
+
+interface DutyCredit {
+  id: string;
+  person: string;
+  date: string;
+  start: string;
+  end: string;
+  hours: number;
+}
+
+/** 值班计入服务时长: the community setting, and this person's completed duties to record. */
+function dutyBlock(session: Session, dir: Directory, ledger: string, person: string): HTMLElement {
+  const community = session.device.community;
+  const enabled = (dir as { duty_hours?: boolean }).duty_hours === true;
+  const toggle = h("input", { type: "checkbox", checked: enabled, "data-testid": "duty-hours" }) as HTMLInputElement;
+  toggle.addEventListener("change", () =>
+    void attempt(session, () => session.client.setDutyHours(community, toggle.checked, Date.now()), t("saved")));
+  let credits: DutyCredit[] = [];
+  try {
+    credits = (JSON.parse(session.client.dutyCredits(community, ledger)) as DutyCredit[]).filter((c) => c.person === person);
+  } catch {
+    credits = [];
+  }
+  const record = (c: DutyCredit) => attempt(session, () => session.client.recordDuty(ledger, JSON.stringify(c), session.device.person, Date.now()), t("saved"));
+  return h("section", { class: "card", "data-testid": "duty-credits" },
+    h("h2", {}, t("dutyHoursTitle")),
+    h("label", { class: "check" }, toggle, t("dutyHoursSetting")),
+    enabled && credits.length === 0 ? h("p", { class: "empty" }, t("dutyNone")) : null,
+    h("ul", {}, credits.map((c) => h("li", { "data-testid": "duty-credit" },
+      `${c.date} ${c.start}–${c.end} · ${c.hours} ${t("units")} `,
+      h("button", { "data-testid": "record-duty", onclick: () => record(c) }, t("dutyRecord"))))));
 }
