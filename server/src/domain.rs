@@ -4,6 +4,8 @@
 //! * wishes: claims are arbitrated in the order the server received them, and a summary
 //!   row per wish is kept for office queries;
 //! * ledgers: redemptions that overdraw a balance are flagged for coordinators;
+//! * confirmations whose `earn` entry the ledger lacks: the server writes it
+//!   ([`earn_repair`], a follow-up edit of the ledger);
 //! * stations, communities and ledgers: an office row each (roster, offers and projects,
 //!   earn entries; see [`office_rows`]).
 //!
@@ -11,11 +13,13 @@
 //! change that caused them.
 
 mod arbitration;
+pub mod earn_repair;
 pub mod office_rows;
 mod summary;
 
 use automerge::ActorId;
-use wish_client_core::model::{doc_type, DocType};
+use wish_client_core::model::ledger::LedgerView;
+use wish_client_core::model::{doc_type, DocType, WishView};
 
 pub use summary::{summary_key, SummaryCounts, SUMMARY_PREFIX};
 
@@ -24,12 +28,24 @@ use crate::engine::{DocHook, HookContext};
 /// The domain hook installed in the engine.
 pub struct DomainHook {
     actor: ActorId,
+    ledgers: earn_repair::LedgerIndex,
 }
 
 impl DomainHook {
-    /// `actor` is the server's Automerge actor id, stable across restarts.
+    /// `actor` is the server's Automerge actor id, stable across restarts. Without
+    /// [`DomainHook::with_ledgers`] the hook learns ledgers as they change.
     pub fn new(actor: ActorId) -> Self {
-        Self { actor }
+        Self {
+            actor,
+            ledgers: Default::default(),
+        }
+    }
+
+    /// The community ledgers the server holds (from storage at start), so confirmations
+    /// are checked against them from the first change on.
+    pub fn with_ledgers(mut self, ledgers: earn_repair::LedgerIndex) -> Self {
+        self.ledgers = ledgers;
+        self
     }
 }
 
@@ -38,16 +54,28 @@ impl DocHook for DomainHook {
         match doc_type(ctx.doc) {
             Some(DocType::Wish) => {
                 arbitration::arbitrate(&mut ctx, &self.actor);
+                if let Some(wish) = wish_view(&mut ctx) {
+                    earn_repair::repair_earns(&mut ctx, &self.ledgers, &wish);
+                    ctx.wish = Some(wish);
+                }
                 summary::write_wish_summary(&mut ctx);
             }
             Some(DocType::Ledger) => {
-                summary::write_overdraft_flags(&mut ctx);
+                if let Ok(ledger) = LedgerView::read(ctx.doc) {
+                    self.ledgers.learn(ctx.doc_id, &ledger);
+                    summary::write_overdraft_flags(&mut ctx, &ledger);
+                }
                 write_office_row(&mut ctx);
             }
             Some(DocType::Station | DocType::Community) => write_office_row(&mut ctx),
             _ => {}
         }
     }
+}
+
+/// The wish as read after the change (the review's read, unless arbitration changed it).
+fn wish_view(ctx: &mut HookContext<'_>) -> Option<WishView> {
+    ctx.wish.take().or_else(|| WishView::read(ctx.doc).ok())
 }
 
 fn write_office_row(ctx: &mut HookContext<'_>) {

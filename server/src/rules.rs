@@ -128,4 +128,6 @@ mod tests;
 #[cfg(test)]
 mod tests_claims;
 #[cfg(test)]
+mod tests_loop;
+#[cfg(test)]
 mod tests_roster;

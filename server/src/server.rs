@@ -98,7 +98,8 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let storage: Arc<dyn Storage> = store;
     let storage_id = storage_id(storage.as_ref())?;
     people_backfill::fill_person_ids(storage.as_ref())?;
-    let hook = DomainHook::new(server_actor(storage_id.as_str()));
+    let ledgers = crate::domain::earn_repair::LedgerIndex::load(storage.as_ref())?;
+    let hook = DomainHook::new(server_actor(storage_id.as_str())).with_ledgers(ledgers);
     let engine = Engine::new(
         server_peer_id(&storage_id),
         storage_id.clone(),

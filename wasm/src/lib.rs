@@ -21,6 +21,8 @@ mod documents;
 mod domain;
 mod effects;
 mod lists;
+mod loop_errors;
+mod loop_ops;
 mod refusals;
 mod views;
 mod wish_cache;

@@ -9,7 +9,7 @@ use automerge::{Automerge, ReadDoc, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::doc_type::expect_type;
-use super::read::{num_list, read_entries, req_str, str_or_empty};
+use super::read::{bool_or_false, num_list, read_entries, req_str, str_or_empty};
 use super::{DocType, ModelError};
 pub use entries::{CatalogueItem, Offer, Person, Project, StationRef, Unit};
 
@@ -31,6 +31,10 @@ pub struct CommunityView {
     pub catalogue: BTreeMap<String, CatalogueItem>,
     /// Five ascending hour thresholds; the defaults if the document has none.
     pub star_thresholds: Vec<f64>,
+    /// Duty shifts checked in and out count as service hours (值班计入服务时长); a
+    /// community setting, off when absent.
+    #[serde(default)]
+    pub duty_hours: bool,
 }
 
 impl CommunityView {
@@ -49,6 +53,7 @@ impl CommunityView {
             catalogue: keyed(doc, "catalogue", entries::read_catalogue_item)?,
             star_thresholds: num_list(doc, &ROOT, "star_thresholds")?
                 .unwrap_or_else(|| DEFAULT_STAR_THRESHOLDS.to_vec()),
+            duty_hours: bool_or_false(doc, &ROOT, "duty_hours")?,
         })
     }
 }

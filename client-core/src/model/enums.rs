@@ -114,6 +114,8 @@ string_enum! {
         Confirmed => "confirmed", "已确认";
         Rated => "rated", "已评价";
         Closed => "closed", "已销号";
+        Visited => "visited", "已回访";
+        Story => "story", "微故事";
     }
 }
 

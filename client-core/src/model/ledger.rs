@@ -7,6 +7,7 @@
 pub mod account;
 mod derive;
 mod entry;
+mod statement;
 
 use std::collections::BTreeMap;
 
@@ -18,6 +19,7 @@ use super::read::{read_entries, req_str};
 use super::{DocType, ModelError};
 pub use derive::star_level;
 pub use entry::{LedgerEntry, Posting};
+pub use statement::{StarRow, Statement, StatementLine};
 
 /// The id of the `earn` entry for a confirmed claim: `earn-<wishId>-<claimId>`.
 pub fn earn_id(wish_id: &str, claim_id: &str) -> String {

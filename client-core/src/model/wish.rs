@@ -7,9 +7,12 @@ mod claims;
 mod event;
 mod status;
 mod summary;
+mod timeline;
 mod view;
+mod visits;
 
 pub use event::{Assignment, Claim, Event};
 pub use status::{status, WishStatus};
 pub use summary::WishSummary;
+pub use timeline::TimelineStep;
 pub use view::WishView;

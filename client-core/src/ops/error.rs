@@ -92,6 +92,14 @@ pub enum DomainError {
     /// A public field contains the resident's contact data.
     #[error("{0} contains the resident's personal data")]
     PersonalData(&'static str),
+    /// A text longer than its field allows.
+    #[error("{field} is longer than {max} characters")]
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// Its maximum, in characters.
+        max: usize,
+    },
     /// The field at the path has a single value.
     #[error("{0} is not conflicting")]
     NoConflict(String),

@@ -5,7 +5,7 @@
 //! (派单: a coordinator's claim on someone's behalf, assigned at once) → [`assign`] (the server's arbitration, or a
 //! coordinator) → [`start`] → [`resolve`] → [`confirm`] (returns the ledger entry to
 //! write with [`crate::ops::ledger::record_earn`]) → [`rate`] → [`close`]. [`release`]
-//! withdraws a claim; [`edit_details`] corrects the title, urgency or area. Each step checks the derived status first and returns a
+//! withdraws a claim; [`record_visit`] (回访) and [`mark_story`] (微故事) come after; [`edit_details`] corrects the title, urgency or area. Each step checks the derived status first and returns a
 //! [`DomainError`](crate::ops::DomainError) when the step does not apply.
 //!
 //! Decisions where the schema is silent:
@@ -27,15 +27,18 @@ mod feedback;
 mod guard;
 mod project;
 mod review;
+mod visit;
 mod work;
 
 pub use arbitrate::{arbitrate, assign, SERVER};
 pub use claims::{claim, claim_as, release, NewClaim};
 pub use collect::{collect_wish, CollectWish, NewContact};
-pub use confirm::{confirm, earn_entry};
+
 pub use dispatch::{book_offer, dispatch};
+pub use confirm::{confirm, confirmed_earn_entries, earn_entry};
 pub use edit::{edit_details, WishEdit};
 pub use feedback::{close, rate};
 pub use project::link_project;
 pub use review::{publish, reject, triage, verify};
+pub use visit::{mark_story, record_visit, STORY_MAX_CHARS};
 pub use work::{resolve, start};

@@ -14,6 +14,8 @@ mod domain_wish_edit;
 mod domain_wish_ops;
 mod driver_local_copies;
 mod driver_server_heads;
+mod duty_hours;
+mod earn_properties;
 mod fuzz_replay;
 mod proto_codec;
 mod proto_id_caps;

@@ -36,10 +36,7 @@ pub fn write_wish_summary(ctx: &mut HookContext<'_>) {
     }
 }
 
-pub fn write_overdraft_flags(ctx: &mut HookContext<'_>) {
-    let Ok(view) = LedgerView::read(ctx.doc) else {
-        return;
-    };
+pub fn write_overdraft_flags(ctx: &mut HookContext<'_>, view: &LedgerView) {
     let flagged: Vec<String> = view
         .overdrawn_redemptions()
         .into_iter()

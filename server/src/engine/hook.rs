@@ -1,4 +1,4 @@
-//! The extension point for server-side domain logic (arbitration, summaries).
+//! The extension point for server-side domain logic (arbitration, summaries, repairs).
 //!
 //! After the engine has applied a peer's changes to a document, and before it persists
 //! them, it calls [`DocHook::after_change`]. The hook may make changes of its own to the
@@ -12,6 +12,7 @@ use automerge::Automerge;
 use wish_client_core::model::WishView;
 use wish_client_core::proto::DocumentId;
 
+use super::server_write::EditFn;
 use crate::storage::{Key, WriteBatch};
 
 /// What a hook may read and change.
@@ -27,6 +28,26 @@ pub struct HookContext<'a> {
     /// need not read it again; `None` for other documents. A hook that changes the
     /// document must clear it: it is then stale.
     pub wish: Option<WishView>,
+    /// Edits of other documents the hook asks for (the server repairing a ledger that
+    /// lacks a confirmation's earn entry). The engine runs each after this change is
+    /// persisted, once that document is loaded, with the server's actor.
+    pub follow_ups: &'a mut Vec<FollowUp>,
+}
+
+/// An edit of another document, asked for by the hook (see [`HookContext::follow_ups`]).
+pub struct FollowUp {
+    pub doc: DocumentId,
+    /// What it is, in a few words, for the audit log.
+    pub what: String,
+    /// Must be idempotent: the same follow-up may be asked for again before the first
+    /// one ran (the document was still loading).
+    pub edit: EditFn,
+}
+
+impl std::fmt::Debug for FollowUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FollowUp({}: {})", self.doc, self.what)
+    }
 }
 
 impl HookContext<'_> {

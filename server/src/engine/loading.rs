@@ -18,6 +18,8 @@ pub(super) enum Deferred {
     UnlinkContact,
     /// A server write that needs this document (and perhaps others) loaded.
     ServerWrite(Box<super::ServerWrite>),
+    /// An edit the domain hook asked for after a change to another document.
+    FollowUp(super::FollowUp),
 }
 
 /// A document is either being loaded (work for it waits) or ready.
@@ -103,6 +105,9 @@ impl Engine {
                         request: write.request,
                         outcome: Err(super::WriteError::Storage),
                     }),
+                    Deferred::FollowUp(follow_up) => {
+                        tracing::error!(doc = %doc, what = %follow_up.what, "storage unavailable; server follow-up dropped")
+                    }
                     _ => {}
                 }
             }
@@ -132,6 +137,7 @@ impl Engine {
             Deferred::Delete(request) => self.on_delete(request),
             Deferred::UnlinkContact => self.unlink_contact(doc),
             Deferred::ServerWrite(write) => self.on_server_write(*write),
+            Deferred::FollowUp(follow_up) => self.follow_up(follow_up),
         }
     }
 

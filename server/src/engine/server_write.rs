@@ -201,7 +201,9 @@ impl Engine {
         }
     }
 
-    fn commit_one(&mut self, doc_id: DocumentId, next: &mut Automerge) {
+    /// Merges `next` into the engine's copy and treats it like a peer's change: hook,
+    /// persist, fan out, then the hook's follow-ups.
+    pub(super) fn commit_one(&mut self, doc_id: DocumentId, next: &mut Automerge) {
         let compact_after = self.config.compact_after_chunks;
         let now_ms = self.now_ms;
         let Some(state) = ready_in(&mut self.docs, &doc_id) else {
@@ -213,6 +215,7 @@ impl Engine {
             return;
         }
         let mut batch = WriteBatch::default();
+        let mut follow_ups = Vec::new();
         if let Some(hook) = self.hook.as_mut() {
             hook.after_change(HookContext {
                 doc_id,
@@ -222,6 +225,7 @@ impl Engine {
                 now_ms,
                 // Nothing read yet: the hook reads the wish itself.
                 wish: None,
+                follow_ups: &mut follow_ups,
             });
         }
         state.persist_changes(&before, compact_after, &mut batch);
@@ -230,5 +234,6 @@ impl Engine {
         self.persist(batch);
         self.effects.push(Effect::DocChanged(doc_id));
         self.fan_out_all(doc_id);
+        self.run_follow_ups(follow_ups);
     }
 }

@@ -176,6 +176,7 @@ impl Engine {
             }
         }
         let mut wish = None;
+        let mut follow_ups = Vec::new();
         if changed {
             let applied = Applied {
                 conn,
@@ -205,6 +206,7 @@ impl Engine {
                     writes: &mut batch,
                     now_ms: self.now_ms,
                     wish,
+                    follow_ups: &mut follow_ups,
                 };
                 hook.after_change(ctx);
             }
@@ -226,6 +228,7 @@ impl Engine {
         } else {
             self.announce_heads_to(conn, doc_id);
         }
+        self.run_follow_ups(follow_ups);
     }
 
     /// Answers the sender: a sync message, or `doc-unavailable` when neither side has data.

@@ -121,6 +121,8 @@ pub fn run(
         Check::Assignment => assignment(rule, touched, ctx),
         Check::Capacity => capacity(rule, ctx),
         Check::Rating => rating(rule, touched, ctx, verdict),
+        Check::Visit => visit(rule, touched, ctx, verdict),
+        Check::Story => story(rule, touched, ctx, verdict),
         Check::OwnCheckin => own_checkin(rule, touched, ctx, verdict),
         Check::OnDuty => on_duty(rule, touched, ctx),
         Check::LedgerEntry => ledger_entry(rule, touched, ctx, verdict),
@@ -437,6 +439,7 @@ fn rating(
     verdict: &mut Verdict,
 ) -> Result<(), Refusal> {
     stamped(rule, touched, ctx, verdict)?;
+    visitor_or_staff(rule, ctx)?;
     match read_scalar_at(ctx.doc, &touched.entry, "score") {
         Some(ScalarValue::Int(score)) if (1..=5).contains(&score) => Ok(()),
         Some(ScalarValue::Uint(score)) if (1..=5).contains(&score) => Ok(()),
@@ -446,6 +449,50 @@ fn rating(
             "score must be an integer from 1 to 5",
         )),
     }
+}
+
+/// The writer is staff or a visitor of the wish (its collector, or a claimant).
+fn visitor_or_staff(rule: &Rule, ctx: &mut Context<'_>) -> Result<(), Refusal> {
+    if ctx.relations.staff || ctx.relations.collector {
+        return Ok(());
+    }
+    let person = ctx.writer.person.clone();
+    if ctx.wish()?.is_visitor(&person) {
+        return Ok(());
+    }
+    Err(refuse(rule, rule.zh, rule.en))
+}
+
+/// `visited` (回访): stamped, by a member of the station, staff or a visitor.
+fn visit(
+    rule: &Rule,
+    touched: &Touched,
+    ctx: &mut Context<'_>,
+    verdict: &mut Verdict,
+) -> Result<(), Refusal> {
+    stamped(rule, touched, ctx, verdict)?;
+    if ctx.relations.member {
+        return Ok(());
+    }
+    visitor_or_staff(rule, ctx)
+}
+
+/// `story` (微故事): stamped, and the wish was closed as fulfilled.
+fn story(
+    rule: &Rule,
+    touched: &Touched,
+    ctx: &mut Context<'_>,
+    verdict: &mut Verdict,
+) -> Result<(), Refusal> {
+    stamped(rule, touched, ctx, verdict)?;
+    if ctx.wish()?.is_fulfilled() {
+        return Ok(());
+    }
+    Err(refuse(
+        rule,
+        "只有已圆梦的心愿可以发布微故事",
+        "only a wish closed as fulfilled becomes a story",
+    ))
 }
 
 fn own_checkin(

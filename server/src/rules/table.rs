@@ -91,7 +91,8 @@ pub enum Check {
     Assignment,
     /// `capacity` is at least the number of active assignments.
     Capacity,
-    /// `rated`: stamped, score an integer 1–5.
+    /// `rated`: stamped, score an integer 1–5, by staff or a visitor of the wish (its
+    /// collector or a claimant).
     Rating,
     /// A claim written by staff: stamped, on a published, open wish, no second active
     /// claim of the claimant; in another's name (派单) it is audited as on behalf.
@@ -105,6 +106,10 @@ pub enum Check {
     /// A new offer (资源清单) by a member or partner: the provider is the writer's own
     /// person, or (a partner's) its unit in this directory; active.
     OwnOffer,
+    /// `visited` (回访): stamped, by staff, a member of the station or a visitor.
+    Visit,
+    /// `story` (微故事): stamped, the wish closed as fulfilled.
+    Story,
     /// `checkins[person]`: the writer's own person (staff: anyone).
     OwnCheckin,
     /// `checkins[person]` by a station's shared tablet: the person is on that shift, and
@@ -235,8 +240,14 @@ pub const RULES: &[Rule] = &[
         "只能放弃自己的认领", "only one's own claim can be released"),
     event("wish.events.resolved", "resolved", Anyone, C::OwnClaim,
         "只能为自己的认领登记完成", "only one's own assigned claim can be resolved"),
-    event("wish.events.rated", "rated", Collector, C::Rating,
-        "只有采集者或本站社工可以代居民评价", "only the collector or the station's coordinator records the resident's rating"),
+    // Closing the loop (issue 14): the visiting volunteer records the rating (代评) and
+    // the 回访; the coordinator tells the story of a fulfilled wish (微故事).
+    event("wish.events.rated", "rated", Anyone, C::Rating,
+        "只有采集者、认领人或本站社工可以代居民评价", "only the collector, a claimant or the station's coordinator records the resident's rating"),
+    event("wish.events.visited", "visited", Anyone, C::Visit,
+        "只有本站人员、认领人或社工可以登记回访", "only the station's people, a claimant or the coordinator record a follow-up visit"),
+    event("wish.events.story", "story", Staff, C::Story,
+        "只有本站社工可以发布微故事", "only the station's coordinator publishes a story"),
     row("wish.events.append-only", Wish, "events/*", CHANGE, Nobody, C::None,
         "记录一经写入不可修改或删除", "events are append-only"),
     // ── 派单, claims as a unit or a group (issue 14): staff may claim in another's name;

@@ -5,6 +5,7 @@
 
 mod bench_workloads;
 mod dispatch_rules_properties;
+mod engine_earn_repair;
 mod engine_harness;
 mod engine_limits;
 mod engine_peer_ids;

@@ -6,6 +6,7 @@
 mod access_control;
 mod bad_input;
 mod cli_demo_import;
+mod close_loop;
 mod community_end_to_end;
 mod community_setup;
 mod contact_deletion;
@@ -14,6 +15,7 @@ mod crash_durability;
 mod dispatch_tasks;
 mod hostile_devices;
 mod hostile_dispatch;
+mod hostile_loop;
 mod hostile_people;
 mod hostile_setup;
 mod js_interop;

@@ -1,6 +1,7 @@
 // Every string the tablet shows, in Simplified Chinese (default) and English.
 
 import { dispatchEn, dispatchZh } from "./i18n_dispatch.js";
+import { loopEn, loopEnLabels, loopZh, loopZhLabels } from "./i18n_loop.js";
 import { manageEn, manageZh } from "./i18n_manage.js";
 
 export type Lang = "zh" | "en";
@@ -176,6 +177,7 @@ const zh = {
   more: "显示更多",
   ...manageZh,
   ...dispatchZh,
+  ...loopZh,
 } as const;
 
 export type Strings = { [K in keyof typeof zh]: string };
@@ -350,6 +352,7 @@ const en: Strings = {
   more: "Show more",
   ...manageEn,
   ...dispatchEn,
+  ...loopEn,
 };
 
 /** Labels of the schema's enumerations and of actions, by value. */
@@ -373,6 +376,7 @@ const zhLabels: Record<string, string> = {
   member: "党员", expert: "专家", station_tablet: "驿站公用平板",
   enterprise: "企业", school: "学校", hospital: "医院", social_org: "社会组织",
   law_firm: "律师事务所", association: "协会", chamber: "商会",
+  ...loopZhLabels,
 };
 
 const enLabels: Record<string, string> = {
@@ -397,6 +401,7 @@ const enLabels: Record<string, string> = {
   enterprise: "Enterprise", school: "School", hospital: "Hospital",
   social_org: "Social organisation", law_firm: "Law firm", association: "Association",
   chamber: "Chamber of commerce",
+  ...loopEnLabels,
 };
 
 /** What community workers call each field a conflict can be on (never the raw path). */

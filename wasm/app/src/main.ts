@@ -25,6 +25,9 @@ import { MANAGE_SCREENS, manageScreen } from "./ui/screens/manage.js";
 import { setupScreen } from "./ui/screens/setup.js";
 import { listsScreen } from "./ui/screens/lists.js";
 import { tasksBadge, tasksScreen } from "./ui/screens/tasks.js";
+import { pointsScreen } from "./ui/screens/points.js";
+import { starsScreen } from "./ui/screens/stars.js";
+import { storiesScreen } from "./ui/screens/stories.js";
 
 const app = document.getElementById("app") as HTMLElement;
 
@@ -146,6 +149,9 @@ function render(session: Session, store: Store): void {
     units: () => unitsScreen(session),
     catalogue: () => catalogueScreen(session),
     duty: () => dutyScreen(session),
+    points: () => pointsScreen(session),
+    stars: () => starsScreen(session),
+    stories: () => storiesScreen(session),
     ...(session.isCoordinator ? manageRoutes(session, arg) : {}),
   };
   const shared = session.device.role === "station_tablet";

@@ -9,7 +9,7 @@ use crate::ops::write::{ensure_writable, non_empty};
 use crate::ops::DomainError;
 
 /// A manual award of points (and optionally hours) to a person.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 pub struct Award {
     /// New entry id.
     pub id: String,
@@ -24,7 +24,7 @@ pub struct Award {
 }
 
 /// A redemption of a catalogue item by a person.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
 pub struct Redeem {
     /// New entry id.
     pub id: String,

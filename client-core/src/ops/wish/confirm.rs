@@ -1,10 +1,13 @@
 //! Confirming a resolution's hours (谁组织谁记录、谁记录谁证明) and the earn entry it yields.
 
+use std::collections::BTreeMap;
+
 use automerge::{Automerge, ScalarValue};
 
 use super::append::append_event;
 use super::guard::{active_claim, load};
 use crate::model::ledger::{account, earn_id, LedgerEntry, Posting};
+use crate::model::wish::Event;
 use crate::model::{ClaimKind, EventKind, LedgerKind, WishStatus, WishView};
 use crate::ops::write::s;
 use crate::ops::{DomainError, Stamp};
@@ -86,4 +89,21 @@ pub fn earn_entry(
             },
         ],
     })
+}
+
+/// The `earn` entries the wish's confirmations imply, one per confirmed active claim:
+/// each as [`earn_entry`] writes it, stamped with the earliest `confirmed` event of the
+/// claim (its `by` and `at`), so whoever writes it — the confirming tablet or the
+/// server repairing a ledger that lacks it — writes the same entry under the same id.
+pub fn confirmed_earn_entries(wish: &WishView) -> Vec<LedgerEntry> {
+    let mut first: BTreeMap<&str, &Event> = BTreeMap::new();
+    for event in wish.events_of(EventKind::Confirmed) {
+        if let Some(claim) = event.claim.as_deref() {
+            first.entry(claim).or_insert(event);
+        }
+    }
+    first
+        .into_iter()
+        .filter_map(|(claim, event)| earn_entry(wish, claim, &event.by, event.at).ok())
+        .collect()
 }

@@ -7,11 +7,14 @@ import type { ClaimRow, WishDetail } from "../../views.js";
 import { field, formValues, h, select, toast } from "../dom.js";
 import { moduleChip, refusedMark, statusChip, syncBadge, urgencyChip } from "../badges.js";
 import { dispatchBlock } from "./dispatch.js";
+import { aftercare, resolveButton, storyBlock, visitsBlock, type Aftercare } from "./aftercare.js";
+import { timelineBlock } from "./timeline.js";
 
 export function detailScreen(session: Session, doc: string): HTMLElement {
   const d = session.wish(doc);
   if (!d) return h("main", { class: "screen" }, h("p", { class: "empty" }, t("unknownWish")));
   const w = d.wish;
+  const care = aftercare(session, doc);
   return h(
     "main",
     { class: "screen detail", "data-testid": "wish-detail", "data-doc": doc },
@@ -24,17 +27,12 @@ export function detailScreen(session: Session, doc: string): HTMLElement {
     ),
     d.refused ? refusedBlock(session, d) : null,
     d.conflicts.length ? conflictsBlock(session, d) : null,
-    actionsBlock(session, d),
     dispatchBlock(session, d),
+    actionsBlock(session, d, care),
     claimsBlock(session, d),
-    h("section", { class: "card" },
-      h("h2", {}, t("detailTimeline")),
-      h("ol", { class: "timeline" }, w.events.map((e) =>
-        h("li", {}, h("strong", {}, label(e.kind)), " ", when(e.at), " · ", session.personName(e.by),
-          e.module ? ` · ${label(e.module)}` : "", e.hours != null ? ` · ${e.hours} ${t("units")}` : "",
-          e.score != null ? ` · ${"★".repeat(e.score)}` : "", e.reason ? ` · ${label(e.reason)}` : "",
-          e.note ? ` · ${e.note}` : ""))),
-    ),
+    care ? visitsBlock(session, d, care) : null,
+    care ? storyBlock(session, d, care) : null,
+    timelineBlock(session, doc),
   );
 }
 
@@ -74,9 +72,11 @@ function conflictsBlock(session: Session, d: WishDetail): HTMLElement {
           : null)))));
 }
 
-function actionsBlock(session: Session, d: WishDetail): HTMLElement {
+function actionsBlock(session: Session, d: WishDetail, care: Aftercare | null): HTMLElement {
   const coordinatorOnly = new Set(["verify", "reject", "triage", "publish", "close", "rate"]);
-  const allowed = d.actions.filter((a) => session.isCoordinator || !coordinatorOnly.has(a));
+  // The visiting volunteer (collector or claimant) records the resident's rating (代评).
+  const mayRate = (a: string) => a === "rate" && care?.visitor === true;
+  const allowed = d.actions.filter((a) => session.isCoordinator || !coordinatorOnly.has(a) || mayRate(a));
   const buttons = allowed.map((action) =>
     h("button", { class: action === "claim" ? "primary" : "", "data-testid": `action-${action}`, onclick: () => openForm(session, d, action) }, label(action)));
   const editButton = h("button", { "data-testid": "action-edit", onclick: () => openForm(session, d, "edit") }, t("edit"));
@@ -93,7 +93,8 @@ function openForm(session: Session, d: WishDetail, action: string): void {
   const fields: Record<string, () => HTMLElement[]> = {
     reject: () => [field(t("reason"), h("input", { name: "reason", required: true }))],
     triage: () => [field(t("module"), select("module", MODULES.map((m): [string, string] => [m, label(m)]), d.wish.module ?? d.wish.suggested_module ?? ""))],
-    rate: () => [field(t("score"), select("score", ["5", "4", "3", "2", "1"].map((s): [string, string] => [s, "★".repeat(Number(s))]))), field(t("comment"), h("input", { name: "comment" }))],
+    rate: () => [field(t("score"), select("score", ["5", "4", "3", "2", "1"].map((s): [string, string] => [s, "★".repeat(Number(s))]))), field(t("comment"), h("input", { name: "comment", "data-testid": "rate-comment" })),
+      h("label", { class: "check" }, h("input", { type: "checkbox", name: "on_behalf", checked: true, "data-testid": "rate-on-behalf" }), t("onBehalfRating"))],
     close: () => [field(t("reason"), select("reason", CLOSE_REASONS.map((r): [string, string] => [r, label(r)]))), field(t("notes"), h("input", { name: "note" }))],
     edit: () => [
       field(t("title"), h("input", { name: "title", value: d.wish.title, "data-testid": "edit-title" })),
@@ -112,7 +113,7 @@ function openForm(session: Session, d: WishDetail, action: string): void {
     const payload: Record<string, Record<string, unknown>> = {
       reject: { op: "reject", reason: v.reason },
       triage: { op: "triage", module: v.module },
-      rate: { op: "rate", score: Number(v.score), comment: v.comment, on_behalf: true },
+      rate: { op: "rate", score: Number(v.score), comment: v.comment, on_behalf: v.on_behalf === true },
       close: { op: "close", reason: v.reason, note: v.note || null },
       edit: { op: "edit", title: v.title, urgency: v.urgency, compound: v.compound, building: v.building },
     };
@@ -132,14 +133,13 @@ function claimsBlock(session: Session, d: WishDetail): HTMLElement | null {
 function claimRow(session: Session, d: WishDetail, c: ClaimRow): HTMLElement {
   const mine = c.claimant === session.device.person;
   const stamp = (op: string, extra: Record<string, unknown> = {}) => () => run(() => session.act(d.doc, { op, claim: c.id, note: null, ...extra }));
-  const hours = h("input", { type: "number", min: "0", step: "0.5", value: "1", class: "hours", "data-testid": "resolve-hours" }) as HTMLInputElement;
   const buttons: (HTMLElement | null)[] = [];
   if (c.state !== "released" && (mine || session.isCoordinator)) {
     buttons.push(h("button", { onclick: stamp("release") }, label("release")));
   }
   if (c.state === "pending" && session.isCoordinator) buttons.push(h("button", { onclick: stamp("assign") }, label("assign")));
   if (c.state === "assigned" && c.resolved_hours === null && (mine || session.isCoordinator)) {
-    buttons.push(hours, h("button", { "data-testid": "resolve", onclick: () => run(() => session.act(d.doc, { op: "resolve", claim: c.id, hours: Number(hours.value), note: null })) }, label("resolve")));
+    buttons.push(resolveButton(session, d, c));
   }
   if (c.resolved_hours !== null && !c.confirmed && session.isCoordinator) {
     buttons.push(h("button", { onclick: () => run(() => session.runtime.run(() => session.client.confirm(d.doc, session.ledger ?? undefined, session.stamp(), c.id))) }, label("confirm")));

@@ -21,7 +21,12 @@ export function meScreen(session: Session): HTMLElement {
         ? h("div", { class: "progress" },
             h("span", {}, `${t("nextStar")}: ${(next - hours).toFixed(1)} ${t("units")}`),
             h("progress", { max: next, value: hours }))
-        : null));
+        : null),
+    h("nav", { class: "card links", "data-testid": "loop-links" },
+      h("h2", {}, t("loopLinks")),
+      h("a", { href: "#/points", "data-testid": "link-points" }, t("pointsTitle")), " · ",
+      h("a", { href: "#/stars", "data-testid": "link-stars" }, t("starsTitle")), " · ",
+      h("a", { href: "#/stories", "data-testid": "link-stories" }, t("storiesTitle"))));
 }
 
 function figure(name: string, value: string, testid: string): HTMLElement {
