@@ -22,6 +22,7 @@ mod connection;
 mod counters;
 mod deletion;
 mod document;
+mod fan_out;
 mod follow_up;
 mod hook;
 mod inflation;
@@ -105,6 +106,10 @@ pub enum Input {
     CommitFailed { docs: Vec<DocumentId> },
     /// Time passed; unload idle documents.
     Tick,
+    /// The runtime's batch of inputs is complete (before its commit): offer what changed
+    /// to the documents' peers, once per peer and document. Only needed after
+    /// [`Engine::coalesce_batches`]; otherwise each input's fan-out follows it at once.
+    EndOfBatch,
     /// The server is shutting down: persist every sync state.
     Shutdown,
 }
@@ -165,6 +170,10 @@ pub struct Engine {
     /// Refused changes recorded per device in the current hour.
     refusal_budgets: limits::RefusalBudgets,
     counters: EngineCounters,
+    /// Documents changed since the last fan-out.
+    fan_out: fan_out::FanOut,
+    /// Fan-out waits for [`Input::EndOfBatch`] instead of ending each input.
+    coalesce: bool,
 }
 
 impl Engine {
@@ -185,7 +194,16 @@ impl Engine {
             refusal_seq: 0,
             refusal_budgets: Default::default(),
             counters: EngineCounters::default(),
+            fan_out: Default::default(),
+            coalesce: false,
         }
+    }
+
+    /// The runtime batches inputs and ends each batch with [`Input::EndOfBatch`]: every
+    /// document changed in the batch is then offered once to each of its peers.
+    pub fn coalesce_batches(mut self) -> Self {
+        self.coalesce = true;
+        self
     }
 
     /// Installs the domain logic run after every change a peer makes.
@@ -198,6 +216,7 @@ impl Engine {
     /// what the runtime must do, in order.
     pub fn handle(&mut self, now_ms: u64, input: Input) -> Vec<Effect> {
         self.now_ms = now_ms;
+        let end_of_batch = matches!(input, Input::EndOfBatch);
         match input {
             Input::Connected { conn, principal } => self.conns.open(conn, principal),
             Input::PrincipalChanged {
@@ -213,6 +232,10 @@ impl Engine {
             Input::CommitFailed { docs } => self.on_commit_failed(docs),
             Input::Tick => self.unload_idle_documents(),
             Input::Shutdown => self.persist_all_sync_states(),
+            Input::EndOfBatch => {}
+        }
+        if !self.coalesce || end_of_batch {
+            self.flush_fan_out();
         }
         std::mem::take(&mut self.effects)
     }

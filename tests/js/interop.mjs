@@ -17,6 +17,7 @@
 //   concurrent  --url U                                  -> {"converged": true, "doc": {...}, ...}
 //   concurrent-text --url U                              -> {"converged": true, "text": "...", ...}
 //   unavailable --url U                                  -> {"unavailable": true, ...}
+//   saved       --url U                                  -> {"saved": true, "heads": [...], ...}
 //
 // Values given to --set, --expect-value and --wait-for are parsed as JSON when
 // they are valid JSON (so 1 is a number and "1" is a string); otherwise they
@@ -502,6 +503,77 @@ async function claimRaceCommand(opts) {
   return { settled: true, url: handleA.url, assigned, claims: Object.keys(docA.claims).sort() }
 }
 
+/** The heads a client believes the server holds ("saved"), by the server's storage id. */
+function savedHeads(client, handle) {
+  const storageId = client.serverMetadata?.storageId
+  return storageId ? handle.getSyncInfo(storageId)?.lastHeads : undefined
+}
+
+/**
+ * What a tablet shows as "saved": two writers send bursts of changes to one document
+ * while a reader follows it (all three subscribed to the server's heads, as a tablet
+ * is). Once they converge, every client's view of the server's heads must be its own
+ * heads, whether it learned them from a sync message or from `remote-heads-changed`.
+ * A server that skipped `remote-heads-changed` where no sync message carried the final
+ * heads leaves a client showing "not saved" and fails here.
+ */
+async function savedCommand(opts) {
+  const clients = []
+  for (const role of ["writerA", "writerB", "reader"]) {
+    const client = await connectRepo(opts.url, role, { enableRemoteHeadsGossiping: true })
+    const storageId = client.serverMetadata?.storageId
+    if (!storageId) fail(`${role}: the server announced no storage id`)
+    client.repo.subscribeToRemotes([storageId])
+    clients.push(client)
+  }
+  const [a, b, reader] = clients
+  const handleA = a.repo.create({ a: 0, b: 0, log: [] })
+  await confirmServerHas(opts.url, handleA.url, A.getHeads(handleA.doc()))
+  const handleB = await findOrFail(b, handleA.url)
+  const handleR = await findOrFail(reader, handleA.url)
+  const handles = [handleA, handleB, handleR]
+
+  const bursts = 5
+  const perBurst = 10
+  for (let burst = 0; burst < bursts; burst++) {
+    for (let i = 0; i < perBurst; i++) {
+      handleA.change(doc => {
+        doc.a += 1
+        doc.log.push(`a${burst}.${i}`)
+      })
+      handleB.change(doc => {
+        doc.b += 1
+        doc.log.push(`b${burst}.${i}`)
+      })
+    }
+    await sleep(30)
+  }
+
+  step("writers and reader: waiting until all three hold both writers' changes")
+  const lastA = A.getHeads(handleA.doc())
+  const lastB = A.getHeads(handleB.doc())
+  await waitUntil(
+    () =>
+      handles.every(h => A.hasHeads(h.doc(), lastA) && A.hasHeads(h.doc(), lastB)) &&
+      sameHeads(handleA.heads(), handleB.heads()) &&
+      sameHeads(handleA.heads(), handleR.heads()),
+    handles,
+  )
+  const doc = contents(handleR)
+  if (doc.a !== bursts * perBurst || doc.b !== bursts * perBurst) {
+    fail(`counters lost changes: ${JSON.stringify({ a: doc.a, b: doc.b })}`)
+  }
+
+  step("every client: waiting until its view of the server's heads is its own heads (saved)")
+  await waitUntil(() => clients.every((c, i) => sameHeads(savedHeads(c, handles[i]) ?? [], handles[i].heads())))
+  return {
+    saved: true,
+    heads: handleR.heads(),
+    changes: doc.log.length,
+    server: serverInfo(reader),
+  }
+}
+
 function requireDoc(opts) {
   if (!opts.doc) fail("--doc automerge:... is required", 2)
   if (!isValidAutomergeUrl(opts.doc)) fail(`--doc is not a valid automerge URL: ${opts.doc}`, 2)
@@ -518,6 +590,7 @@ const commands = {
   "concurrent-text": concurrentTextCommand,
   unavailable: unavailableCommand,
   "claim-race": claimRaceCommand,
+  saved: savedCommand,
 }
 
 async function main() {

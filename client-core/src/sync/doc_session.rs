@@ -110,6 +110,11 @@ impl DocSession {
         }
     }
 
+    /// The heads the peer put in its last sync message.
+    pub fn their_heads(&self) -> Option<&[ChangeHash]> {
+        self.state.their_heads.as_deref()
+    }
+
     /// The next sync message for the peer, if there is anything to say.
     pub fn generate(&mut self) -> Option<Vec<u8>> {
         let (doc, state) = (&self.doc, &mut self.state);

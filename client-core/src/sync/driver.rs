@@ -154,7 +154,7 @@ struct Tracked {
     session: DocSession,
     /// Persisted sync states by the peer's storage id.
     sync_states: HashMap<String, Vec<u8>>,
-    /// The server's heads from its last `remote-heads-changed`.
+    /// The server's heads from its last `remote-heads-changed` or sync message.
     server_heads: Option<Vec<ChangeHash>>,
 }
 
@@ -490,12 +490,27 @@ impl ClientDriver {
 
     fn on_sync(&mut self, id: DocumentId, data: &[u8]) {
         let contact_before = self.linked_contact(&id);
+        // A server with a storage id sends its sync messages only once the heads in them
+        // are durable (automerge-repo reads them the same way), so they say "saved" too;
+        // the server then skips `remote-heads-changed` with the same heads.
+        let server_stores = matches!(
+            self.state,
+            ConnectionState::Ready {
+                server_storage: Some(_),
+                ..
+            }
+        );
         let Some(tracked) = self.docs.get_mut(&id) else {
             return;
         };
         let before = tracked.session.heads();
         match tracked.session.receive(data) {
             Ok(changed) => {
+                if server_stores {
+                    if let Some(heads) = tracked.session.their_heads() {
+                        tracked.server_heads = Some(heads.to_vec());
+                    }
+                }
                 let writes = if changed && self.config.local_storage {
                     tracked.session.chunks_since(&before)
                 } else {

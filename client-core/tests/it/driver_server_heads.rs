@@ -87,3 +87,71 @@ fn a_peer_without_local_storage_asks_for_no_writes() {
     assert!(store_effects(true) > 0);
     assert_eq!(store_effects(false), 0);
 }
+
+/// A driver holding one document, connected to a server that advertises `storage`.
+fn connected_driver(storage: Option<&str>) -> (ClientDriver, DocumentId, Automerge) {
+    use wish_client_core::proto::{encode, PeerMetadata, StorageId, WireMessage};
+    use wish_client_core::sync::ClientInput;
+    let (mut driver, id, doc) = driver_with_doc();
+    driver.handle(1, ClientInput::Start);
+    driver.handle(2, ClientInput::Connected);
+    let peer = WireMessage::Peer {
+        sender_id: PeerId::new("server"),
+        target_id: PeerId::new("tablet"),
+        selected_protocol_version: "1".into(),
+        peer_metadata: Some(PeerMetadata {
+            storage_id: storage.map(StorageId::new),
+            is_ephemeral: false,
+        }),
+    };
+    driver.handle(3, ClientInput::Frame(encode(&peer)));
+    (driver, id, doc)
+}
+
+/// The server's answer to the driver's sync message about `id`, from a replica `server`.
+fn server_sync(id: DocumentId, server: &Automerge) -> Vec<u8> {
+    use automerge::sync::{State, SyncDoc};
+    use wish_client_core::proto::{encode, WireMessage};
+    let mut state = State::new();
+    let message = server.generate_sync_message(&mut state).unwrap();
+    encode(&WireMessage::Sync {
+        sender_id: PeerId::new("server"),
+        target_id: PeerId::new("tablet"),
+        document_id: id,
+        data: message.encode(),
+    })
+}
+
+#[test]
+fn heads_in_a_storing_servers_sync_message_show_it_saved() {
+    use wish_client_core::sync::ClientInput;
+    let (mut driver, id, doc) = connected_driver(Some("server-storage"));
+    assert!(!driver.is_saved_on_server(&id));
+    // No `remote-heads-changed`: the heads of the server's sync message are enough.
+    driver.handle(4, ClientInput::Frame(server_sync(id, &doc)));
+    assert!(driver.is_saved_on_server(&id));
+    assert_eq!(driver.server_heads(&id), Some(doc.get_heads().as_slice()));
+}
+
+#[test]
+fn a_server_without_storage_is_not_taken_to_have_saved() {
+    use wish_client_core::sync::ClientInput;
+    let (mut driver, id, doc) = connected_driver(None);
+    driver.handle(4, ClientInput::Frame(server_sync(id, &doc)));
+    assert!(!driver.is_saved_on_server(&id));
+}
+
+#[test]
+fn a_sync_message_without_the_local_change_is_not_saved() {
+    use wish_client_core::sync::ClientInput;
+    let (mut driver, id, doc) = connected_driver(Some("server-storage"));
+    driver
+        .change(id, |d| {
+            let mut tx = d.transaction();
+            tx.put(ROOT, "urgency", "high").unwrap();
+            tx.commit();
+        })
+        .unwrap();
+    driver.handle(4, ClientInput::Frame(server_sync(id, &doc)));
+    assert!(!driver.is_saved_on_server(&id));
+}

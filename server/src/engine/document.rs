@@ -17,7 +17,7 @@ pub(super) struct Session {
     pub conn: ConnId,
     pub storage_id: Option<StorageId>,
     pub state: sync::State,
-    /// The heads last sent to this peer in `remote-heads-changed`.
+    /// The heads last sent to this peer, in `remote-heads-changed` or in a sync message.
     pub heads_announced: Vec<ChangeHash>,
     /// Changes of a read-only peer the server last told it were refused (told once).
     pub refused_read_only: Vec<ChangeHash>,
@@ -229,13 +229,18 @@ impl DocState {
         true
     }
 
-    /// The next sync message for `peer`, if there is anything to say.
+    /// The next sync message for `peer`, if there is anything to say. The message carries
+    /// the server's heads, which the peer takes as "saved on server" (it is only sent
+    /// once they are durable), so they count as announced.
     pub fn generate(&mut self, peer: &PeerId) -> Option<Vec<u8>> {
         let session = self.sessions.get_mut(peer)?;
         let doc = &self.doc;
         let state = &mut session.state;
         match catch_unwind(AssertUnwindSafe(|| doc.generate_sync_message(state))) {
-            Ok(message) => message.map(sync::Message::encode),
+            Ok(message) => message.map(|m| {
+                session.heads_announced.clone_from(&m.heads);
+                m.encode()
+            }),
             Err(_) => {
                 tracing::error!(doc = %self.id, %peer, "automerge panicked generating a sync message");
                 None

@@ -223,8 +223,7 @@ impl Engine {
         }
         self.reply(conn, doc_id, peer_id, is_request);
         if changed {
-            self.fan_out(doc_id, Some(peer_id));
-            self.announce_heads(doc_id);
+            self.mark_for_fan_out(doc_id, Some(peer_id));
         } else {
             self.announce_heads_to(conn, doc_id);
         }
@@ -247,58 +246,6 @@ impl Engine {
         }
         if let Some(data) = state.generate(peer_id) {
             self.send(conn, sync_message(server, peer_id.clone(), doc_id, data));
-        }
-    }
-
-    /// Offers the document's new state to every peer with a session on it (but the
-    /// sender), re-checking each one's access first.
-    fn fan_out(&mut self, doc_id: DocumentId, sender: Option<&PeerId>) {
-        let Some(state) = ready_in(&mut self.docs, &doc_id) else {
-            return;
-        };
-        let others: Vec<(PeerId, ConnId)> = state
-            .sessions
-            .iter()
-            .filter(|(peer, _)| Some(*peer) != sender)
-            .map(|(peer, s)| (peer.clone(), s.conn))
-            .collect();
-        let MetaLookup::Known(meta) = self.meta_of(doc_id) else {
-            return;
-        };
-        for (peer, conn) in others {
-            if self.access_for(conn, &meta) == Access::Deny {
-                self.counters.refuse(Refusal::Unavailable);
-                self.revoke_session(conn, doc_id, &peer);
-            } else {
-                self.offer(conn, doc_id, &peer);
-            }
-        }
-    }
-
-    /// Fan-out of a change the server made itself.
-    pub(super) fn fan_out_all(&mut self, doc_id: DocumentId) {
-        self.fan_out(doc_id, None);
-        self.announce_heads(doc_id);
-    }
-
-    fn offer(&mut self, conn: ConnId, doc_id: DocumentId, peer: &PeerId) {
-        let server = self.server_peer.clone();
-        let Some(state) = ready_in(&mut self.docs, &doc_id) else {
-            return;
-        };
-        if let Some(data) = state.generate(peer) {
-            self.send(conn, sync_message(server, peer.clone(), doc_id, data));
-        }
-    }
-
-    /// Tells every subscribed peer with a session on the document the server's heads.
-    fn announce_heads(&mut self, doc_id: DocumentId) {
-        let conns: Vec<ConnId> = match self.ready_mut(&doc_id) {
-            Some(state) => state.sessions.values().map(|s| s.conn).collect(),
-            None => return,
-        };
-        for conn in conns {
-            self.announce_heads_to(conn, doc_id);
         }
     }
 
@@ -375,7 +322,7 @@ impl Engine {
     }
 }
 
-fn sync_message(
+pub(super) fn sync_message(
     sender_id: PeerId,
     target_id: PeerId,
     document_id: DocumentId,

@@ -41,7 +41,8 @@ pub fn spawn_engine_thread(
     let thread = std::thread::Builder::new()
         .name("wish-engine".into())
         .spawn(move || {
-            let mut engine_thread = EngineThread::new(engine, storage);
+            // This loop ends every batch with `Input::EndOfBatch` (`end_batch`).
+            let mut engine_thread = EngineThread::new(engine.coalesce_batches(), storage);
             engine_thread.feed = feed;
             engine_thread.run(rx)
         })?;
@@ -102,6 +103,7 @@ impl EngineThread {
                 stop = self.accept(next, &mut pending);
                 taken += 1;
             }
+            self.end_batch(&mut pending);
             self.finish_batch(pending);
             if let Some(done) = stop {
                 self.close_all("server shutting down");
@@ -169,6 +171,12 @@ impl EngineThread {
             }
         }
         None
+    }
+
+    /// Lets the engine fan out what the batch changed: one sync round per peer and
+    /// document, held with the rest until the batch is committed.
+    fn end_batch(&mut self, pending: &mut Pending) {
+        self.feed(Input::EndOfBatch, pending);
     }
 
     fn feed(&mut self, input: Input, pending: &mut Pending) {
@@ -256,6 +264,7 @@ impl EngineThread {
             },
             &mut after,
         );
+        self.end_batch(&mut after);
         self.deliver(after.outgoing);
     }
 

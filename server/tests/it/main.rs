@@ -6,6 +6,7 @@
 mod bench_workloads;
 mod dispatch_rules_properties;
 mod engine_earn_repair;
+mod engine_fan_out;
 mod engine_harness;
 mod engine_limits;
 mod engine_peer_ids;

@@ -272,6 +272,20 @@ fn js_document_survives_server_sigkill_and_restart() -> anyhow::Result<()> {
 }
 
 // ---------------------------------------------------------------------------------------
+/// Writers' bursts and a follower through our server: every JS client ends showing
+/// "saved" (its view of the server's heads is its own heads), although the server skips
+/// `remote-heads-changed` where its sync message already carried those heads.
+#[test]
+fn js_clients_show_saved_after_bursts_through_our_server() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = start_our_server(data.path())?;
+    let result = interop("saved", &server.ws_url(), &[])?;
+    assert_eq!(result["saved"], json!(true), "{result}");
+    // 50 changes from each writer, all in the log.
+    assert_eq!(result["changes"], json!(100), "{result}");
+    Ok(())
+}
+
 // The same scenarios against the reference server: if these fail, the scripts are wrong,
 // not our server.
 
@@ -285,6 +299,7 @@ fn js_scenarios_pass_against_reference_server() -> anyhow::Result<()> {
     assert_concurrent_text_converged(&interop("concurrent-text", &url, &[])?);
     let unavailable = interop("unavailable", &url, &[])?;
     assert_eq!(unavailable["unavailable"], json!(true), "{unavailable}");
+    assert_eq!(interop("saved", &url, &[])?["saved"], json!(true));
     Ok(())
 }
 

@@ -6,6 +6,10 @@
 //! * `sync-heads`: the heads in a sync message from the server include the change. The
 //!   server has the change in memory; whether it is on disk yet is not known (the JS
 //!   reference server saves with a 100 ms debounce and does not gossip heads).
+//! * `durable-sync-heads`: the same signal from our server, which sends a sync message
+//!   only once everything in it is committed, and then no `remote-heads-changed` with the
+//!   same heads. The wire cannot show durability: this mode is chosen because the bench
+//!   started our server (or by `--ack`).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -22,11 +26,14 @@ use tokio::time::Instant;
 /// How long the probe waits for `remote-heads-changed` once the server has its change.
 const REMOTE_HEADS_GRACE: Duration = Duration::from_secs(2);
 
+// The variant names are the `--ack` values and the JSON reports' words.
+#[allow(clippy::enum_variant_names)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum AckMode {
     RemoteHeads,
     SyncHeads,
+    DurableSyncHeads,
 }
 
 impl AckMode {
@@ -36,13 +43,29 @@ impl AckMode {
             Self::SyncHeads => {
                 "heads of the server's sync messages (held by the server, durability unknown)"
             }
+            Self::DurableSyncHeads => {
+                "heads of the server's sync messages, sent after its commit (durable)"
+            }
+        }
+    }
+
+    /// Whether an acknowledgement means the change is on the server's disk.
+    pub fn durable(self) -> bool {
+        self != Self::SyncHeads
+    }
+
+    /// The message that carries the acknowledgement.
+    fn carrier(self) -> Self {
+        match self {
+            Self::DurableSyncHeads => Self::SyncHeads,
+            other => other,
         }
     }
 }
 
 /// The server's heads of a document, if `message` reports them in the given way.
 pub fn server_heads(message: &WireMessage, mode: AckMode) -> Option<(DocumentId, Vec<ChangeHash>)> {
-    match (mode, message) {
+    match (mode.carrier(), message) {
         (
             AckMode::RemoteHeads,
             WireMessage::RemoteHeadsChanged {
@@ -80,9 +103,9 @@ pub struct ServerHeads {
 impl ServerHeads {
     /// Whether the server reported exactly `heads` for `doc` in the given way.
     pub fn reported(&self, mode: AckMode, doc: &DocumentId, heads: &[ChangeHash]) -> bool {
-        let map = match mode {
+        let map = match mode.carrier() {
             AckMode::RemoteHeads => &self.remote,
-            AckMode::SyncHeads => &self.synced,
+            _ => &self.synced,
         };
         map.get(doc).is_some_and(|h| h.as_slice() == heads)
     }
@@ -110,13 +133,21 @@ impl Behaviour for ServerHeads {
 }
 
 /// Finds out how the server acknowledges changes: creates one document and waits for
-/// `remote-heads-changed` after the server has it.
-pub async fn probe(mut config: PeerConfig, timeout: Duration) -> anyhow::Result<AckMode> {
+/// `remote-heads-changed` after the server has it. Without it, the heads of our server's
+/// sync messages (`ours`) are durable, anyone else's are not known to be.
+pub async fn probe(
+    mut config: PeerConfig,
+    timeout: Duration,
+    ours: bool,
+) -> anyhow::Result<AckMode> {
     config.name = format!("{}-probe", config.name);
     let peer = Peer::start(config, ServerHeads::default());
     let result = probe_with(&peer, timeout).await;
     peer.stop().await;
-    result
+    Ok(match result? {
+        AckMode::SyncHeads if ours => AckMode::DurableSyncHeads,
+        mode => mode,
+    })
 }
 
 async fn probe_with(peer: &Peer<ServerHeads>, timeout: Duration) -> anyhow::Result<AckMode> {

@@ -256,7 +256,10 @@ async fn measure(
     let timeout = args.common.timeout();
     let mode = match args.ack {
         Some(mode) => mode,
-        None => ack::probe(target.peer("bench".into(), &args.common, counters), timeout).await?,
+        None => {
+            let peer = target.peer("bench".into(), &args.common, counters);
+            ack::probe(peer, timeout, target.kind == ServerKind::Ours).await?
+        }
     };
     tracing::info!(?mode, "acknowledgements: {}", mode.describe());
     let writers = start_writers(args, target, counters, mode, contents).await?;

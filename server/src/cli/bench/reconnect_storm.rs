@@ -205,7 +205,8 @@ async fn measure(
     server_pid: Option<u32>,
 ) -> anyhow::Result<StormReport> {
     let timeout = args.common.timeout();
-    let mode = ack::probe(target.peer("storm".into(), &args.common, counters), timeout).await?;
+    let peer = target.peer("storm".into(), &args.common, counters);
+    let mode = ack::probe(peer, timeout, target.kind == ServerKind::Ours).await?;
     let tablets: Vec<Peer<ServerHeads>> = (0..args.tablets)
         .map(|i| {
             let config = target.peer(format!("storm-{i}"), &args.common, counters);
@@ -268,7 +269,7 @@ async fn measure(
     let saved = tablets.iter().map(|tablet| {
         let docs = docs.clone();
         async move {
-            if mode != AckMode::RemoteHeads {
+            if !mode.durable() {
                 return Ok(None);
             }
             tablet
