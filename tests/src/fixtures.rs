@@ -27,6 +27,17 @@ pub fn collected_on(
     collector: &str,
     seed: u8,
 ) -> anyhow::Result<(DocumentId, Automerge, DocumentId, Automerge)> {
+    collected_in("c1", device, station, collector, seed)
+}
+
+/// [`collected_on`] in another community than `c1`.
+pub fn collected_in(
+    community: &str,
+    device: &str,
+    station: &str,
+    collector: &str,
+    seed: u8,
+) -> anyhow::Result<(DocumentId, Automerge, DocumentId, Automerge)> {
     let (wish_id, contact_id) = (
         DocumentId::from_bytes([seed; 16]),
         DocumentId::from_bytes([seed.wrapping_add(100); 16]),
@@ -35,7 +46,7 @@ pub fn collected_on(
     let input = CollectWish {
         wish_id: format!("w{seed}"),
         wish_doc: wish_id.to_string(),
-        community: "c1".into(),
+        community: community.into(),
         station: station.into(),
         title: "需要上门问诊".into(),
         text: "独居老人，行动不便".into(),

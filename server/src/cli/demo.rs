@@ -85,6 +85,7 @@ fn demo_codes(data: &std::path::Path, community: &DocumentId) -> anyhow::Result<
             person: person.into(),
             community: community.to_string(),
             stations: vec!["center".into()],
+            covers: Vec::new(),
             expires_in_minutes: Some(7 * 24 * 60),
             token_days: None,
             created_by: "demo".into(),
