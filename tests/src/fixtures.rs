@@ -148,11 +148,22 @@ pub fn redeem(server: &TestServer, code: &str, name: &str) -> anyhow::Result<(St
     ))
 }
 
-/// Seeds `data` with the demo community (`wish-station demo` of `binary`); returns what
-/// it printed.
+/// Seeds `data` with the demo's first community alone (`wish-station demo
+/// --communities 1` of `binary`), so that every wish is in it; returns what it printed.
 pub fn seed_demo(binary: &str, data: &std::path::Path, wishes: u32) -> anyhow::Result<String> {
+    seed_demo_district(binary, data, wishes, 1)
+}
+
+/// Seeds `data` with `communities` communities of the demo's district, `wishes` in all.
+pub fn seed_demo_district(
+    binary: &str,
+    data: &std::path::Path,
+    wishes: u32,
+    communities: u8,
+) -> anyhow::Result<String> {
     let output = std::process::Command::new(binary)
-        .args(["demo", "--wishes", &wishes.to_string(), "--data"])
+        .args(["demo", "--communities", &communities.to_string()])
+        .args(["--wishes", &wishes.to_string(), "--data"])
         .arg(data)
         .env("RUST_LOG", "warn")
         .output()?;
