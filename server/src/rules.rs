@@ -122,3 +122,5 @@ fn no_rule(doc_type: DocType, touched: &Touched) -> Refusal {
 mod tests;
 #[cfg(test)]
 mod tests_roster;
+#[cfg(test)]
+mod tests_supervise;

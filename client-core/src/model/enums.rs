@@ -114,6 +114,8 @@ string_enum! {
         Confirmed => "confirmed", "已确认";
         Rated => "rated", "已评价";
         Closed => "closed", "已销号";
+        /// 督办: the street office marks an overdue wish for follow-up (no status change).
+        Supervised => "supervised", "街道督办";
     }
 }
 

@@ -24,6 +24,7 @@ mod edit;
 mod feedback;
 mod guard;
 mod review;
+mod supervise;
 mod work;
 
 pub use arbitrate::{arbitrate, assign, SERVER};
@@ -33,4 +34,5 @@ pub use confirm::{confirm, earn_entry};
 pub use edit::{edit_details, WishEdit};
 pub use feedback::{close, rate};
 pub use review::{publish, reject, triage, verify};
+pub use supervise::supervise;
 pub use work::{resolve, start};

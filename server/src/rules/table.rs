@@ -51,6 +51,9 @@ pub enum Who {
     Staff,
     /// The shared tablet (驿站公用平板) enrolled for the document's station.
     SharedTablet,
+    /// An office device whose scope covers the document's community (not the stations'
+    /// coordinators).
+    Office,
     /// Nobody but the administrator (and the server's own actor, which is not checked).
     Nobody,
 }
@@ -64,6 +67,7 @@ impl Who {
             Who::Collector => relations.collector || relations.staff,
             Who::Staff => relations.staff,
             Who::SharedTablet => relations.shared_tablet,
+            Who::Office => relations.office,
             Who::Nobody => false,
         }
     }
@@ -207,6 +211,9 @@ pub const RULES: &[Rule] = &[
         "只能为自己的认领登记完成", "only one's own assigned claim can be resolved"),
     event("wish.events.rated", "rated", Collector, C::Rating,
         "只有采集者或本站社工可以代居民评价", "only the collector or the station's coordinator records the resident's rating"),
+    // 督办 (issue 15): the street office marks an overdue wish for follow-up.
+    event("wish.events.supervised", "supervised", Office, C::Stamped,
+        "只有管辖该社区的街道可以督办", "only the office covering the community marks a wish for follow-up"),
     row("wish.events.append-only", Wish, "events/*", CHANGE, Nobody, C::None,
         "记录一经写入不可修改或删除", "events are append-only"),
     row("wish.claims.add", Wish, "claims/*", ADD, Anyone, C::Claim,
