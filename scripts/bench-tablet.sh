@@ -31,7 +31,7 @@ else
 fi
 if [ ! -f "$DATA/wish-station.redb" ]; then
   log "seeding $WISHES demo wishes into $DATA"
-  "$BIN" demo --data "$DATA" --wishes "$WISHES" >&2
+  "$BIN" demo --communities 1 --data "$DATA" --wishes "$WISHES" >&2
 fi
 "$BIN" serve --data "$DATA" --bootstrap-token "$TOKEN" --listen 127.0.0.1:0 --app-dir wasm/app/dist \
   > "$DATA/serve.out" 2> "$DATA/serve.err" &

@@ -58,6 +58,7 @@ fn claimant() -> Principal {
         person: "p9".into(),
         community: Some("c1".into()),
         stations: ["s2".to_owned()].into_iter().collect(),
+        covers: Default::default(),
     }
 }
 

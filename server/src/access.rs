@@ -10,7 +10,7 @@
 //! | volunteer | community, own stations, their wishes, the wall; contacts they collected or are assigned | new wishes and contacts at their stations; events on their stations' wishes; claims on wall wishes; check-in on their stations' rosters |
 //! | coordinator | everything of their stations and community | the same, plus community and ledger |
 //! | partner | the community directory, published wishes (wall); contacts once assigned | claims on published wishes |
-//! | office | everything in its community | everything except residents' contacts (read-only) |
+//! | office | everything in its community and the communities it covers (a 街道 or a district) | everything except residents' contacts (read-only) |
 //! | station tablet (驿站公用平板) | the community directory, its one station | check-ins of people on that station's shifts |
 //! | administrator | everything (bootstrap token) | everything |
 
@@ -64,6 +64,10 @@ pub struct Principal {
     /// The community id the device belongs to (`None` only for the administrator).
     pub community: Option<String>,
     pub stations: BTreeSet<String>,
+    /// The other communities an office device covers (a 街道's or a district's office):
+    /// it sees and writes them as it does its own. Empty for every other role.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub covers: BTreeSet<String>,
 }
 
 impl Principal {
@@ -75,7 +79,20 @@ impl Principal {
             person: "administrator".into(),
             community: None,
             stations: BTreeSet::new(),
+            covers: BTreeSet::new(),
         }
+    }
+
+    /// Every community this device belongs to or covers (its own first).
+    pub fn communities(&self) -> impl Iterator<Item = &str> {
+        self.community
+            .iter()
+            .chain(
+                self.covers
+                    .iter()
+                    .filter(|c| Some(*c) != self.community.as_ref()),
+            )
+            .map(String::as_str)
     }
 
     /// Coordinators and the office may upload changes written by other devices (restoring
@@ -87,9 +104,14 @@ impl Principal {
         )
     }
 
-    fn in_community(&self, community: Option<&str>) -> bool {
+    /// Whether the device belongs to or (an office device) covers `community`.
+    pub fn in_community(&self, community: Option<&str>) -> bool {
+        let Some(community) = community else {
+            return self.role == Role::Administrator;
+        };
         self.role == Role::Administrator
-            || (community.is_some() && self.community.as_deref() == community)
+            || self.community.as_deref() == Some(community)
+            || (self.role == Role::Office && self.covers.contains(community))
     }
 
     fn at_station(&self, station: Option<&str>) -> bool {

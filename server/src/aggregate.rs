@@ -28,6 +28,7 @@
 //! 300 bytes a wish: ≈ 0.3 GB for a million wishes ([`Aggregates::heap_bytes`] estimates
 //! it). Loading also holds every summary row's JSON once, briefly (`load_range`).
 
+mod communities;
 mod counters;
 mod dict;
 mod durations;
@@ -55,6 +56,7 @@ use self::order::{ListKey, ListOrder};
 use self::overdue::OverdueIndex;
 use self::row::{Dicts, Row};
 
+pub use self::communities::CommunitySet;
 pub use self::durations::{Bucket, DistReport, BUCKET_EDGES_HOURS};
 pub use self::feed::{summary_puts, SummaryFeed};
 pub use self::overdue::OverdueTargets;
@@ -195,13 +197,9 @@ impl Aggregates {
         OverdueIndex::deadline(row, &self.dicts, &self.targets)
     }
 
-    /// The counters of everything (`None`) or of one community; `None` if the community
-    /// has no wishes.
-    fn scope(&self, community: Option<&str>) -> Option<&Scope> {
-        match community {
-            None => Some(&self.global),
-            Some(c) => self.communities.get(&self.dicts.community.get(c)?),
-        }
+    /// The counters of one community; `None` if the community has no wishes.
+    fn community_scope(&self, community: &str) -> Option<&Scope> {
+        self.communities.get(&self.dicts.community.get(community)?)
     }
 }
 

@@ -131,3 +131,5 @@ mod tests_claims;
 mod tests_loop;
 #[cfg(test)]
 mod tests_roster;
+#[cfg(test)]
+mod tests_supervise;

@@ -9,7 +9,7 @@
 //! | caller | devices and codes | contacts it may delete | figures and audit | imports |
 //! |---|---|---|---|---|
 //! | administrator (bootstrap) | all, any role but administrator | every contact | every community | any community |
-//! | office | its own community, any role but administrator | contacts of its community | its community | people of its community (not wish cards: they carry residents' contacts, which the office only reads) |
+//! | office | its own community and those it covers (a 街道 or a district), any role but administrator; another office device only within that set | contacts of those communities | those communities | people of those communities (not wish cards: they carry residents' contacts, which the office only reads) |
 //! | coordinator | volunteers and partners of its own stations | contacts of its stations in its community | its community (summary only) | wish cards into its own stations; people of its community |
 //! | volunteer, partner | none | none | none | none |
 //!
@@ -24,6 +24,7 @@
 //! ```
 
 use crate::access::{DocMeta, Principal, Role};
+use crate::aggregate::CommunitySet;
 use wish_client_core::model::DocType;
 
 /// Why a call is outside the caller's scope (shown to the client with a 403).
@@ -33,7 +34,7 @@ pub enum ScopeError {
     Administrator,
     #[error("a device may not change its own record")]
     OwnDevice,
-    #[error("this device may only manage devices of its own community")]
+    #[error("this device may only manage devices of the communities it covers")]
     OtherCommunity,
     #[error("coordinators manage volunteers and partners of their own stations only")]
     NotOwnStations,
@@ -47,7 +48,7 @@ pub enum ScopeError {
     ImportRole,
     #[error("the office may not import wish cards: they carry residents' contacts")]
     OfficeWishCards,
-    #[error("this device may only import into its own community")]
+    #[error("this device may only import into the communities it covers")]
     ImportOtherCommunity,
     #[error("coordinators import wish cards into their own stations only")]
     ImportNotOwnStations,
@@ -59,7 +60,7 @@ impl ScopeError {
         match self {
             Self::Administrator => "任何操作都不能授予管理员身份",
             Self::OwnDevice => "设备不能修改自己的记录",
-            Self::OtherCommunity => "只能管理本社区的设备",
+            Self::OtherCommunity => "只能管理本街道（社区）范围内的设备",
             Self::NotOwnStations => "驿站社工只能管理本驿站的志愿者、共建单位和公用平板",
             Self::Role => "这个身份不能管理设备",
             Self::NotContact => "只能删除居民联系方式",
@@ -109,7 +110,7 @@ pub fn may_reassign(
     }
     match who.role {
         Role::Administrator => Ok(()),
-        Role::Office if same_community(who, before) && same_community(who, after) => Ok(()),
+        Role::Office if covers(who, before) && covers(who, after) => Ok(()),
         Role::Office => Err(ScopeError::OtherCommunity),
         _ => Err(ScopeError::Role),
     }
@@ -119,7 +120,7 @@ pub fn may_reassign(
 pub fn may_list(who: &Principal, target: &Principal) -> bool {
     match who.role {
         Role::Administrator => true,
-        Role::Office => same_community(who, target),
+        Role::Office => covers(who, target),
         Role::Coordinator => {
             same_community(who, target)
                 && staff_role(target.role)
@@ -136,13 +137,14 @@ pub fn may_delete_contact(who: &Principal, meta: &DocMeta) -> Result<(), ScopeEr
         return Err(ScopeError::NotContact);
     }
     let community_ok = meta.community.is_some() && who.community == meta.community;
+    let covered = who.in_community(meta.community.as_deref());
     let station_ok = meta
         .station
         .as_ref()
         .is_some_and(|s| who.stations.contains(s));
     match who.role {
         Role::Administrator => Ok(()),
-        Role::Office if community_ok => Ok(()),
+        Role::Office if covered => Ok(()),
         Role::Coordinator if community_ok && station_ok => Ok(()),
         _ => Err(ScopeError::ContactOutOfScope),
     }
@@ -174,21 +176,30 @@ pub fn may_import_wishes(
 pub fn may_import_people(who: &Principal, community: &str) -> Result<(), ScopeError> {
     match who.role {
         Role::Administrator => Ok(()),
-        Role::Coordinator | Role::Office if who.community.as_deref() == Some(community) => Ok(()),
+        Role::Coordinator if who.community.as_deref() == Some(community) => Ok(()),
+        Role::Office if who.in_community(Some(community)) => Ok(()),
         Role::Coordinator | Role::Office => Err(ScopeError::ImportOtherCommunity),
         // Volunteers, partners and any role added later import nothing.
         _ => Err(ScopeError::ImportRole),
     }
 }
 
-/// The community whose figures and audit records `who` may see; `None` means every
-/// community (the administrator).
-pub fn community_scope(who: &Principal) -> Option<&str> {
+/// The communities whose figures and audit records `who` may see: every community for
+/// the administrator, its own and those it covers for an office device, its own for
+/// anyone else.
+pub fn community_scope(who: &Principal) -> CommunitySet {
     match who.role {
-        Role::Administrator => None,
-        // A device always has a community; an empty one matches nothing.
-        _ => Some(who.community.as_deref().unwrap_or_default()),
+        Role::Administrator => CommunitySet::all(),
+        Role::Office => CommunitySet::of(who.communities()),
+        // A device always has a community; without one it sees nothing.
+        _ => CommunitySet::of(who.community.iter().map(String::as_str)),
     }
+}
+
+/// Whether an office device may enroll a device covering `communities` besides its own:
+/// only communities it covers itself (the administrator any).
+fn covers_all(who: &Principal, target: &Principal) -> bool {
+    target.communities().all(|c| who.in_community(Some(c)))
 }
 
 /// Office devices manage their community; coordinators the volunteers and partners whose
@@ -196,7 +207,7 @@ pub fn community_scope(who: &Principal) -> Option<&str> {
 fn manages(who: &Principal, target: &Principal) -> Result<(), ScopeError> {
     match who.role {
         Role::Administrator => Ok(()),
-        Role::Office if same_community(who, target) => Ok(()),
+        Role::Office if covers(who, target) => Ok(()),
         Role::Office => Err(ScopeError::OtherCommunity),
         Role::Coordinator if coordinates(who, target) => Ok(()),
         Role::Coordinator => Err(ScopeError::NotOwnStations),
@@ -214,6 +225,12 @@ fn coordinates(who: &Principal, target: &Principal) -> bool {
 /// The roles a coordinator administers (a station's shared tablet included).
 fn staff_role(role: Role) -> bool {
     matches!(role, Role::Volunteer | Role::Partner | Role::StationTablet)
+}
+
+/// An office device manages the devices of every community it covers, and enrolls an
+/// office device only for communities it covers itself.
+fn covers(office: &Principal, target: &Principal) -> bool {
+    office.in_community(target.community.as_deref()) && covers_all(office, target)
 }
 
 fn same_community(a: &Principal, b: &Principal) -> bool {

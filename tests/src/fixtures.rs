@@ -27,6 +27,17 @@ pub fn collected_on(
     collector: &str,
     seed: u8,
 ) -> anyhow::Result<(DocumentId, Automerge, DocumentId, Automerge)> {
+    collected_in("c1", device, station, collector, seed)
+}
+
+/// [`collected_on`] in another community than `c1`.
+pub fn collected_in(
+    community: &str,
+    device: &str,
+    station: &str,
+    collector: &str,
+    seed: u8,
+) -> anyhow::Result<(DocumentId, Automerge, DocumentId, Automerge)> {
     let (wish_id, contact_id) = (
         DocumentId::from_bytes([seed; 16]),
         DocumentId::from_bytes([seed.wrapping_add(100); 16]),
@@ -35,7 +46,7 @@ pub fn collected_on(
     let input = CollectWish {
         wish_id: format!("w{seed}"),
         wish_doc: wish_id.to_string(),
-        community: "c1".into(),
+        community: community.into(),
         station: station.into(),
         title: "需要上门问诊".into(),
         text: "独居老人，行动不便".into(),
@@ -137,11 +148,22 @@ pub fn redeem(server: &TestServer, code: &str, name: &str) -> anyhow::Result<(St
     ))
 }
 
-/// Seeds `data` with the demo community (`wish-station demo` of `binary`); returns what
-/// it printed.
+/// Seeds `data` with the demo's first community alone (`wish-station demo
+/// --communities 1` of `binary`), so that every wish is in it; returns what it printed.
 pub fn seed_demo(binary: &str, data: &std::path::Path, wishes: u32) -> anyhow::Result<String> {
+    seed_demo_district(binary, data, wishes, 1)
+}
+
+/// Seeds `data` with `communities` communities of the demo's district, `wishes` in all.
+pub fn seed_demo_district(
+    binary: &str,
+    data: &std::path::Path,
+    wishes: u32,
+    communities: u8,
+) -> anyhow::Result<String> {
     let output = std::process::Command::new(binary)
-        .args(["demo", "--wishes", &wishes.to_string(), "--data"])
+        .args(["demo", "--communities", &communities.to_string()])
+        .args(["--wishes", &wishes.to_string(), "--data"])
         .arg(data)
         .env("RUST_LOG", "warn")
         .output()?;

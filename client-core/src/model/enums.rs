@@ -116,6 +116,8 @@ string_enum! {
         Closed => "closed", "已销号";
         Visited => "visited", "已回访";
         Story => "story", "微故事";
+        /// 督办: the street office marks an overdue wish for follow-up (no status change).
+        Supervised => "supervised", "街道督办";
     }
 }
 

@@ -27,6 +27,7 @@ mod feedback;
 mod guard;
 mod project;
 mod review;
+mod supervise;
 mod visit;
 mod work;
 
@@ -34,11 +35,12 @@ pub use arbitrate::{arbitrate, assign, SERVER};
 pub use claims::{claim, claim_as, release, NewClaim};
 pub use collect::{collect_wish, CollectWish, NewContact};
 
-pub use dispatch::{book_offer, dispatch};
 pub use confirm::{confirm, confirmed_earn_entries, earn_entry};
+pub use dispatch::{book_offer, dispatch};
 pub use edit::{edit_details, WishEdit};
 pub use feedback::{close, rate};
 pub use project::link_project;
 pub use review::{publish, reject, triage, verify};
+pub use supervise::supervise;
 pub use visit::{mark_story, record_visit, STORY_MAX_CHARS};
 pub use work::{resolve, start};

@@ -49,7 +49,7 @@ fn enums_round_trip_and_have_labels() {
     check(LedgerKind::ALL, LedgerKind::as_str, LedgerKind::label_zh);
     check(DocType::ALL, DocType::as_str, DocType::label_zh);
     assert_eq!(Module::ALL.len(), 5);
-    assert_eq!(EventKind::ALL.len(), 15);
+    assert_eq!(EventKind::ALL.len(), 16);
     assert_eq!(CloseReason::ALL.len(), 6);
     assert_eq!(Channel::ALL.len(), 6);
 }

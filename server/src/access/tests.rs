@@ -7,6 +7,7 @@ fn principal(role: Role, person: &str, stations: &[&str]) -> Principal {
         person: person.into(),
         community: Some("c1".into()),
         stations: stations.iter().map(|s| s.to_string()).collect(),
+        covers: Default::default(),
     }
 }
 

@@ -66,6 +66,11 @@ impl Durations {
     fn is_empty(&self) -> bool {
         self.to_claim.count() == 0 && self.to_resolve.count() == 0
     }
+
+    fn merge(&mut self, other: &Durations) {
+        self.to_claim.merge(&other.to_claim);
+        self.to_resolve.merge(&other.to_resolve);
+    }
 }
 
 /// What one claimant did (from the active claims of wishes' summaries).
@@ -99,6 +104,43 @@ pub(crate) struct Scope {
 }
 
 impl Scope {
+    /// Adds the counters of `other` (a disjoint scope: another community), for figures
+    /// over a set of communities. Costs one walk of `other`'s maps, never of its wishes.
+    pub fn merge(&mut self, other: &Scope) {
+        self.total += other.total;
+        add_counts(&mut self.by_status, &other.by_status);
+        add_counts(&mut self.by_module, &other.by_module);
+        add_counts(&mut self.by_channel, &other.by_channel);
+        add_counts(&mut self.by_urgency, &other.by_urgency);
+        add_counts(&mut self.by_close_reason, &other.by_close_reason);
+        add_counts(&mut self.by_station, &other.by_station);
+        add_counts(&mut self.by_community, &other.by_community);
+        for (week, counts) in &other.by_week {
+            let mine = self.by_week.entry(*week).or_default();
+            mine.created += counts.created;
+            mine.resolved += counts.resolved;
+        }
+        self.hours_milli += other.hours_milli;
+        for (mine, theirs) in self.ratings.iter_mut().zip(other.ratings) {
+            *mine += theirs;
+        }
+        add_ratings(&mut self.rating_by_module, &other.rating_by_module);
+        add_ratings(&mut self.rating_by_station, &other.rating_by_station);
+        self.durations.merge(&other.durations);
+        for (module, durations) in &other.durations_by_module {
+            self.durations_by_module
+                .entry(*module)
+                .or_default()
+                .merge(durations);
+        }
+        for (claimant, totals) in &other.volunteers {
+            let mine = self.volunteers.entry(*claimant).or_default();
+            mine.wishes += totals.wishes;
+            mine.resolved += totals.resolved;
+            mine.hours_milli += totals.hours_milli;
+        }
+    }
+
     /// Adds (`delta` = 1) or removes (`delta` = -1) one wish.
     pub fn apply(&mut self, row: &Row, delta: i64) {
         self.total = self.total.saturating_add_signed(delta);
@@ -187,5 +229,22 @@ fn rate<K: Hash + Eq>(map: &mut HashMap<K, RatingSum>, key: K, score: u64, delta
     sum.sum = sum.sum.saturating_add_signed(points);
     if sum.count == 0 {
         map.retain(|_, s| s.count != 0);
+    }
+}
+
+fn add_counts<K: Hash + Eq + Copy>(mine: &mut Counts<K>, theirs: &Counts<K>) {
+    for (key, n) in theirs {
+        *mine.entry(*key).or_default() += n;
+    }
+}
+
+fn add_ratings<K: Hash + Eq + Copy>(
+    mine: &mut HashMap<K, RatingSum>,
+    theirs: &HashMap<K, RatingSum>,
+) {
+    for (key, sum) in theirs {
+        let entry = mine.entry(*key).or_default();
+        entry.count += sum.count;
+        entry.sum += sum.sum;
     }
 }

@@ -37,6 +37,15 @@ impl Dist {
         self.count
     }
 
+    /// Adds every duration of `other` (the figures of several communities at once).
+    pub fn merge(&mut self, other: &Dist) {
+        for (minutes, n) in &other.minutes {
+            *self.minutes.entry(*minutes).or_default() += n;
+        }
+        self.count += other.count;
+        self.sum_minutes += other.sum_minutes;
+    }
+
     /// Percentiles (nearest rank), mean and hour buckets, in one walk.
     pub fn report(&self) -> DistReport {
         let ranks = [50u64, 90, 99].map(|p| (p * self.count).div_ceil(100).max(1));

@@ -4,14 +4,14 @@ use serde::Serialize;
 
 use super::order::ListKey;
 use super::row::{Dicts, WishItem};
-use super::Aggregates;
+use super::{Aggregates, CommunitySet};
 
 /// Which wishes to list. Each list holds alternatives (empty: no filter on that field);
 /// `from` is inclusive and `to` exclusive, on the creation time in milliseconds.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WishFilter {
-    /// The community scope; `None`: every community.
-    pub community: Option<String>,
+    /// The community scope.
+    pub community: CommunitySet,
     pub statuses: Vec<String>,
     pub modules: Vec<String>,
     pub stations: Vec<String>,
@@ -84,10 +84,12 @@ impl Codes {
                 .collect()
         });
         Self {
-            community: filter
-                .community
-                .as_ref()
-                .map(|c| dicts.community.get(c.as_str()).into_iter().collect()),
+            community: filter.community.listed().map(|listed| {
+                listed
+                    .iter()
+                    .filter_map(|c| dicts.community.get(c.as_str()))
+                    .collect()
+            }),
             statuses: small(&filter.statuses, |v| dicts.status.get(v)),
             modules: small(&filter.modules, |v| dicts.module.get(v)),
             stations,

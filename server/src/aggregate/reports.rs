@@ -5,6 +5,7 @@ mod month;
 mod overdue;
 mod volunteers;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -14,7 +15,7 @@ use super::dict::SmallDict;
 use super::durations::DistReport;
 use super::row::Dicts;
 use super::time::week_label;
-use super::Aggregates;
+use super::{Aggregates, CommunitySet};
 
 pub use month::{Steps, WindowSteps};
 pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};
@@ -120,15 +121,35 @@ impl Dicts {
 }
 
 impl Aggregates {
-    pub(crate) fn scope_or_empty(&self, community: Option<&str>) -> std::borrow::Cow<'_, Scope> {
-        match self.scope(community) {
-            Some(scope) => std::borrow::Cow::Borrowed(scope),
-            None => std::borrow::Cow::Owned(Scope::default()),
+    /// The counters of a set of communities: borrowed for everything or one community,
+    /// merged from each community's counters for several.
+    pub(crate) fn scope_or_empty(&self, communities: &CommunitySet) -> Cow<'_, Scope> {
+        let Some(listed) = communities.listed() else {
+            return Cow::Borrowed(&self.global);
+        };
+        let names = &self.dicts.community;
+        if self
+            .communities
+            .keys()
+            .all(|c| listed.contains(names.name(*c)))
+        {
+            return Cow::Borrowed(&self.global);
+        }
+        let mut found = listed.iter().filter_map(|c| self.community_scope(c));
+        match (found.next(), found.next()) {
+            (None, _) => Cow::Owned(Scope::default()),
+            (Some(one), None) => Cow::Borrowed(one),
+            (Some(first), Some(second)) => {
+                let mut merged = first.clone();
+                merged.merge(second);
+                found.for_each(|s| merged.merge(s));
+                Cow::Owned(merged)
+            }
         }
     }
 
-    /// Counts of everything or of one community.
-    pub fn summary(&self, community: Option<&str>) -> SummaryReport {
+    /// Counts of a set of communities.
+    pub fn summary(&self, community: &CommunitySet) -> SummaryReport {
         let s = self.scope_or_empty(community);
         let d = &self.dicts;
         let mut by_station: Vec<StationCount> = s
@@ -145,7 +166,7 @@ impl Aggregates {
             .collect();
         by_station.sort_by(|a, b| (&a.community, &a.station).cmp(&(&b.community, &b.station)));
         SummaryReport {
-            community: community.map(str::to_owned),
+            community: community.single().map(str::to_owned),
             total: s.total,
             by_status: named(&d.status, &s.by_status, true),
             by_module: named(&d.module, &s.by_module, true),
@@ -171,8 +192,8 @@ impl Aggregates {
         }
     }
 
-    /// Time to claim and time to resolve, for everything or one community and module.
-    pub fn durations(&self, community: Option<&str>, module: Option<&str>) -> DurationReport {
+    /// Time to claim and time to resolve, for a set of communities and a module.
+    pub fn durations(&self, community: &CommunitySet, module: Option<&str>) -> DurationReport {
         let s = self.scope_or_empty(community);
         let durations = match module {
             None => Some(&s.durations),
@@ -185,7 +206,7 @@ impl Aggregates {
         let empty = Default::default();
         let durations = durations.unwrap_or(&empty);
         DurationReport {
-            community: community.map(str::to_owned),
+            community: community.single().map(str::to_owned),
             module: module.map(str::to_owned),
             time_to_claim: durations.to_claim.report(),
             time_to_resolve: durations.to_resolve.report(),
@@ -193,7 +214,7 @@ impl Aggregates {
     }
 
     /// Ratings: average, distribution, by module and by station.
-    pub fn satisfaction(&self, community: Option<&str>) -> SatisfactionReport {
+    pub fn satisfaction(&self, community: &CommunitySet) -> SatisfactionReport {
         let s = self.scope_or_empty(community);
         let d = &self.dicts;
         let rated: u64 = s.ratings.iter().sum();
@@ -213,7 +234,7 @@ impl Aggregates {
             .collect();
         by_station.sort_by(|a, b| (&a.community, &a.station).cmp(&(&b.community, &b.station)));
         SatisfactionReport {
-            community: community.map(str::to_owned),
+            community: community.single().map(str::to_owned),
             rated,
             average: average(&RatingSum {
                 count: rated,

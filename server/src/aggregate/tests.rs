@@ -54,17 +54,17 @@ fn an_update_moves_a_wish_between_counters() {
         "doc1",
         resolved(wish("w1", "c1", "s1", T0), &["p1"], 2.0, Some(4)),
     );
-    let s = a.summary(None);
+    let s = a.summary(&CommunitySet::all());
     assert_eq!(s.total, 2);
     assert_eq!(s.by_status["published"], 1);
     assert_eq!(s.by_status["rated"], 1);
     assert_eq!(s.by_status["claimed"], 0);
     assert_eq!(s.hours, 2.0);
     assert_eq!(a.len(), 2);
-    let sat = a.satisfaction(Some("c1"));
+    let sat = a.satisfaction(&CommunitySet::of(["c1"]));
     assert_eq!((sat.rated, sat.average), (1, Some(4.0)));
     assert_eq!(sat.by_module["medical"].rated, 1);
-    let d = a.durations(None, Some("medical"));
+    let d = a.durations(&CommunitySet::all(), Some("medical"));
     assert_eq!(d.time_to_claim.p50_hours, Some(2.0));
     assert_eq!(d.time_to_resolve.p50_hours, Some(26.0));
 }
@@ -144,7 +144,7 @@ fn volunteers_share_hours_and_rank_by_them() {
         "d2",
         resolved(wish("w2", "c1", "s", T0), &["p2"], 1.0, None),
     );
-    let v = a.volunteers(None, Paging::new(None, None));
+    let v = a.volunteers(&CommunitySet::all(), Paging::new(None, None));
     assert_eq!(v.claimants, 2);
     assert_eq!(v.total_hours, 4.0);
     assert_eq!(v.leaderboard[0].claimant, "p2");
@@ -158,16 +158,16 @@ fn communities_are_separate_scopes() {
     let mut a = Aggregates::default();
     a.upsert("d1", wish("w1", "c1", "center", T0));
     a.upsert("d2", wish("w2", "c2", "center", T0));
-    assert_eq!(a.summary(Some("c1")).total, 1);
-    assert_eq!(a.summary(Some("c9")).total, 0);
-    let all = a.summary(None);
+    assert_eq!(a.summary(&CommunitySet::of(["c1"])).total, 1);
+    assert_eq!(a.summary(&CommunitySet::of(["c9"])).total, 0);
+    let all = a.summary(&CommunitySet::all());
     assert_eq!(
         all.by_station.len(),
         2,
         "same station id in two communities"
     );
     let scoped = WishFilter {
-        community: Some("c2".into()),
+        community: CommunitySet::of(["c2"]),
         ..WishFilter::default()
     };
     let page = a.list(&scoped, Paging::new(None, None));
@@ -178,8 +178,11 @@ fn communities_are_separate_scopes() {
 fn synthetic_indexes_are_deterministic_and_consistent() {
     let a = Aggregates::synthetic(5_000, 7);
     let b = Aggregates::synthetic(5_000, 7);
-    assert_eq!(a.summary(None), b.summary(None));
-    let s = a.summary(None);
+    assert_eq!(
+        a.summary(&CommunitySet::all()),
+        b.summary(&CommunitySet::all())
+    );
+    let s = a.summary(&CommunitySet::all());
     assert_eq!(s.total, 5_000);
     assert_eq!(s.by_status.values().sum::<u64>(), 5_000);
     for (status, count) in &s.by_status {
@@ -194,7 +197,12 @@ fn synthetic_indexes_are_deterministic_and_consistent() {
     }
     let weeks: u64 = s.by_week.iter().map(|w| w.created).sum();
     assert_eq!(weeks, 5_000);
-    assert!(a.durations(None, None).time_to_resolve.count > 0);
+    assert!(
+        a.durations(&CommunitySet::all(), None)
+            .time_to_resolve
+            .count
+            > 0
+    );
     assert!(a.heap_bytes() > 5_000 * 150);
 }
 
@@ -207,10 +215,13 @@ fn incremental_and_bulk_builds_agree() {
     for item in items.iter().rev() {
         incremental.upsert(&item.doc_id, summary_of(item));
     }
-    assert_eq!(bulk.summary(None), incremental.summary(None));
     assert_eq!(
-        bulk.durations(None, None),
-        incremental.durations(None, None)
+        bulk.summary(&CommunitySet::all()),
+        incremental.summary(&CommunitySet::all())
+    );
+    assert_eq!(
+        bulk.durations(&CommunitySet::all(), None),
+        incremental.durations(&CommunitySet::all(), None)
     );
     let page = Paging::new(Some(3), Some(25));
     let f = WishFilter::default();
@@ -264,7 +275,11 @@ fn the_feed_applies_committed_summary_rows() {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     let a = index.read().expect("lock");
-    assert_eq!(a.summary(None).total, 1, "the unreadable row is skipped");
+    assert_eq!(
+        a.summary(&CommunitySet::all()).total,
+        1,
+        "the unreadable row is skipped"
+    );
 }
 
 #[tokio::test]
@@ -296,4 +311,41 @@ async fn a_snapshot_index_loads_on_first_use() {
             .len(),
         3
     );
+}
+
+/// A 街道's figures over several communities are the sum of each community's, and
+/// equal the global ones once the set holds every community.
+#[test]
+fn figures_of_a_set_of_communities_add_up_their_communities() {
+    let mut a = Aggregates::default();
+    a.upsert(
+        "d1",
+        resolved(wish("w1", "c1", "s1", T0), &["p1"], 2.0, Some(5)),
+    );
+    a.upsert(
+        "d2",
+        resolved(wish("w2", "c2", "s1", T0 + 1), &["p1", "p2"], 3.0, Some(3)),
+    );
+    a.upsert("d3", wish("w3", "c3", "s1", T0 + 2));
+    let street = CommunitySet::of(["c1", "c2"]);
+    let s = a.summary(&street);
+    assert_eq!(s.total, 2);
+    assert_eq!(s.hours, 5.0);
+    assert_eq!(s.by_community.len(), 2);
+    assert_eq!(s.by_status["rated"], 2);
+    let sat = a.satisfaction(&street);
+    assert_eq!((sat.rated, sat.average), (2, Some(4.0)));
+    assert_eq!(a.durations(&street, None).time_to_claim.count, 2);
+    let v = a.volunteers(&street, Paging::new(None, None));
+    assert_eq!(v.claimants, 2);
+    assert_eq!(v.leaderboard[0].claimant, "p1");
+    assert_eq!(v.leaderboard[0].hours, 3.5);
+    let filter = WishFilter {
+        community: street,
+        ..WishFilter::default()
+    };
+    assert_eq!(a.list(&filter, Paging::new(None, None)).total, 2);
+    let every = CommunitySet::of(["c1", "c2", "c3", "c9"]);
+    assert_eq!(a.summary(&every), a.summary(&CommunitySet::all()));
+    assert_eq!(a.summary(&CommunitySet::of(["c9"])).total, 0);
 }

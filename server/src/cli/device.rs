@@ -36,6 +36,10 @@ enum DeviceCommand {
         /// Station id (repeat for several).
         #[arg(long = "station")]
         stations: Vec<String>,
+        /// Office only: another community this office covers, as a 街道's or district's
+        /// office does (repeat for several).
+        #[arg(long = "covers")]
+        covers: Vec<String>,
         /// Minutes until the code expires.
         #[arg(long, default_value_t = 24 * 60)]
         expires_mins: u64,
@@ -94,6 +98,7 @@ pub fn run(args: DeviceArgs) -> anyhow::Result<()> {
             person,
             community,
             stations,
+            covers,
             expires_mins,
             qr_png,
             qr_svg,
@@ -103,6 +108,7 @@ pub fn run(args: DeviceArgs) -> anyhow::Result<()> {
                 person,
                 community,
                 stations,
+                covers,
                 expires_in_minutes: Some(expires_mins),
                 token_days: None,
                 created_by: "cli".into(),

@@ -15,6 +15,8 @@ pub const DEFAULT_TOKEN_DAYS: u64 = 365;
 pub const MAX_CODE_MINUTES: u64 = 30 * 24 * 60;
 /// Longest lifetime of a device token: one year; the device is enrolled again after.
 pub const MAX_TOKEN_DAYS: u64 = 365;
+/// Most communities an office device covers besides its own (a district's).
+pub const MAX_COVERED: usize = 500;
 
 /// What an enrollment code will grant.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -24,6 +26,9 @@ pub struct NewEnrollment {
     pub community: String,
     #[serde(default)]
     pub stations: Vec<String>,
+    /// The other communities an office device covers (a 街道's or a district's office).
+    #[serde(default)]
+    pub covers: Vec<String>,
     #[serde(default)]
     pub expires_in_minutes: Option<u64>,
     #[serde(default)]
@@ -51,6 +56,16 @@ impl NewEnrollment {
                 "volunteers and coordinators need at least one station".into(),
             ));
         }
+        if !self.covers.is_empty() && self.role != Role::Office {
+            return Err(DirectoryError::Invalid(
+                "only office devices cover other communities".into(),
+            ));
+        }
+        if self.covers.len() > MAX_COVERED || self.covers.iter().any(|c| c.trim().is_empty()) {
+            return Err(DirectoryError::Invalid(format!(
+                "an office device covers at most {MAX_COVERED} other communities, none blank"
+            )));
+        }
         if self.role == Role::StationTablet && self.stations.len() != 1 {
             return Err(DirectoryError::Invalid(
                 "a shared station tablet is enrolled for exactly one station".into(),
@@ -72,6 +87,7 @@ impl NewEnrollment {
             person: self.person.clone(),
             community: Some(self.community.clone()),
             stations: self.stations.iter().cloned().collect(),
+            covers: self.covers.iter().cloned().collect(),
         }
     }
 }
@@ -94,6 +110,8 @@ pub struct EnrollmentRecord {
     pub person: String,
     pub community: String,
     pub stations: BTreeSet<String>,
+    #[serde(default)]
+    pub covers: BTreeSet<String>,
     pub created_ms: u64,
     pub created_by: String,
     pub expires_ms: u64,
@@ -109,6 +127,7 @@ impl EnrollmentRecord {
             person: request.person,
             community: request.community,
             stations: request.stations.into_iter().collect(),
+            covers: request.covers.into_iter().collect(),
             created_ms: now_ms,
             created_by: request.created_by,
             expires_ms: now_ms.saturating_add(minutes.saturating_mul(60_000)),
@@ -127,6 +146,9 @@ pub struct DeviceRecord {
     pub person: String,
     pub community: String,
     pub stations: BTreeSet<String>,
+    /// The other communities an office device covers.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub covers: BTreeSet<String>,
     pub created_ms: u64,
     pub expires_ms: u64,
     pub revoked: bool,
@@ -141,6 +163,7 @@ impl DeviceRecord {
             person: enrollment.person.clone(),
             community: enrollment.community.clone(),
             stations: enrollment.stations.clone(),
+            covers: enrollment.covers.clone(),
             created_ms: now_ms,
             expires_ms: now_ms.saturating_add(enrollment.token_days.saturating_mul(86_400_000)),
             revoked: false,
@@ -154,6 +177,12 @@ impl DeviceRecord {
             person: self.person.clone(),
             community: Some(self.community.clone()),
             stations: self.stations.clone(),
+            // Coverage is the office's: a device reassigned to another role loses it.
+            covers: if self.role == Role::Office {
+                self.covers.clone()
+            } else {
+                BTreeSet::new()
+            },
         }
     }
 }

@@ -7,6 +7,7 @@ fn directory() -> Directory {
 
 fn volunteer_code(d: &Directory, now: u64) -> String {
     let request = NewEnrollment {
+        covers: Vec::new(),
         role: Role::Volunteer,
         person: "p-li".into(),
         community: "c1".into(),
@@ -63,6 +64,7 @@ fn expired_codes_expired_tokens_and_revoked_devices_are_refused() {
 fn code_and_token_lifetimes_are_bounded() {
     let d = directory();
     let mut request = NewEnrollment {
+        covers: Vec::new(),
         role: Role::Volunteer,
         person: "p-li".into(),
         community: "c1".into(),
@@ -89,6 +91,7 @@ fn code_and_token_lifetimes_are_bounded() {
 fn the_administrator_role_cannot_be_enrolled_or_parsed() {
     let d = directory();
     let request = NewEnrollment {
+        covers: Vec::new(),
         role: Role::Administrator,
         person: "p-li".into(),
         community: "c1".into(),
@@ -127,6 +130,7 @@ fn concurrent_redeems_of_one_code_enroll_one_device() {
 fn a_shared_station_tablet_is_enrolled_for_exactly_one_station() {
     let d = directory();
     let request = |stations: &[&str]| NewEnrollment {
+        covers: Vec::new(),
         role: Role::StationTablet,
         person: "tablet-A".into(),
         community: "c1".into(),

@@ -99,7 +99,7 @@ pub async fn summary(
     headers: HeaderMap,
 ) -> Result<Json<SummaryCounts>, ApiError> {
     let who = require(&state, &headers, &[Role::Office, Role::Coordinator])?;
-    let community = crate::scope::community_scope(&who).map(str::to_owned);
+    let community = crate::scope::community_scope(&who);
     let storage = state.storage.clone();
     let rows =
         tokio::task::spawn_blocking(move || storage.load_range(&[SUMMARY_PREFIX.to_owned()]))
@@ -112,9 +112,7 @@ pub async fn summary(
     let mut counts = SummaryCounts::default();
     for (_, bytes) in rows {
         match serde_json::from_slice::<WishSummary>(&bytes) {
-            Ok(summary) if community.as_ref().is_none_or(|c| *c == summary.community) => {
-                counts.add(&summary)
-            }
+            Ok(summary) if community.contains(&summary.community) => counts.add(&summary),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "unreadable summary row skipped"),
         }

@@ -5,8 +5,9 @@
 //!
 //! Every answer comes from the in-memory [`Aggregates`](crate::aggregate::Aggregates)
 //! index or from the office rows of stations, communities and ledgers
-//! ([`crate::domain::office_rows`]), never from documents. Office devices and coordinators see their own community;
-//! the administrator sees every community (and may pass `community=` to pick one).
+//! ([`crate::domain::office_rows`]), never from documents. Coordinators see their own community, office devices the
+//! communities they cover (a 街道 or a district), the administrator every community; each
+//! may pass `community=` to pick one of them.
 
 mod export;
 mod follow;
@@ -28,7 +29,7 @@ use axum::{Extension, Router};
 use super::api::{require, ApiError};
 use super::AppState;
 use crate::access::Role;
-use crate::aggregate::{OfficeIndex, OverdueTargets};
+use crate::aggregate::{CommunitySet, OfficeIndex, OverdueTargets};
 
 /// The office routes, with an index loaded on first use from the summary rows and
 /// reloaded in the background while no engine feed keeps it current (see
@@ -75,25 +76,23 @@ pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
         .layer(Extension(index))
 }
 
-/// The community a request may see: its own for office devices and coordinators, any
-/// (or all, `None`) for the administrator.
+/// The communities a request may see: those its device covers (its own for a
+/// coordinator, its own and the 街道's or district's others for an office device, every
+/// community for the administrator), or the one of them it asks for with `community=`.
 fn scope(
     state: &AppState,
     headers: &HeaderMap,
     requested: Option<&str>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<CommunitySet, ApiError> {
     let who = require(state, headers, &[Role::Office, Role::Coordinator])?;
-    if who.role == Role::Administrator {
-        return Ok(requested.map(str::to_owned));
-    }
-    let own = who
-        .community
-        .ok_or_else(|| ApiError::new(StatusCode::FORBIDDEN, "this device has no community"))?;
+    let covered = crate::scope::community_scope(&who);
     match requested {
-        Some(other) if other != own => Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "this device may only see its own community",
-        )),
-        _ => Ok(Some(own)),
+        None => Ok(covered),
+        Some(community) => covered.narrow(community).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::FORBIDDEN,
+                "不在本设备的管辖范围内 (this device may only see the communities it covers)",
+            )
+        }),
     }
 }

@@ -19,6 +19,9 @@ pub struct Relations {
     pub collector: bool,
     /// The shared tablet (驿站公用平板) of the document's station.
     pub shared_tablet: bool,
+    /// An office device whose scope covers the document's community (its own or one it
+    /// covers as a 街道's or district's office).
+    pub office: bool,
 }
 
 impl Relations {
@@ -34,6 +37,7 @@ impl Relations {
             member: here && !tablet,
             collector: collected_by(change, doc_type).as_deref() == Some(who.person.as_str()),
             shared_tablet: here && tablet,
+            office: who.role == Role::Office && who.in_community(meta.community.as_deref()),
         }
     }
 }

@@ -51,6 +51,9 @@ pub enum Who {
     Staff,
     /// The shared tablet (驿站公用平板) enrolled for the document's station.
     SharedTablet,
+    /// An office device whose scope covers the document's community (not the stations'
+    /// coordinators).
+    Office,
     /// Nobody but the administrator (and the server's own actor, which is not checked).
     Nobody,
 }
@@ -64,6 +67,7 @@ impl Who {
             Who::Collector => relations.collector || relations.staff,
             Who::Staff => relations.staff,
             Who::SharedTablet => relations.shared_tablet,
+            Who::Office => relations.office,
             Who::Nobody => false,
         }
     }
@@ -248,6 +252,9 @@ pub const RULES: &[Rule] = &[
         "只有本站人员、认领人或社工可以登记回访", "only the station's people, a claimant or the coordinator record a follow-up visit"),
     event("wish.events.story", "story", Staff, C::Story,
         "只有本站社工可以发布微故事", "only the station's coordinator publishes a story"),
+    // 督办 (issue 15): the street office marks an overdue wish for follow-up.
+    event("wish.events.supervised", "supervised", Office, C::Stamped,
+        "只有管辖该社区的街道可以督办", "only the office covering the community marks a wish for follow-up"),
     row("wish.events.append-only", Wish, "events/*", CHANGE, Nobody, C::None,
         "记录一经写入不可修改或删除", "events are append-only"),
     // ── 派单, claims as a unit or a group (issue 14): staff may claim in another's name;

@@ -17,6 +17,7 @@ pub(super) fn principal(role: Role, person: &str, device: &str, stations: &[&str
         person: person.into(),
         community: Some("community-1".into()),
         stations: stations.iter().map(|s| s.to_string()).collect(),
+        covers: Default::default(),
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::aggregate::CommunitySet;
 
 fn device(id: &str, role: Role, community: &str, stations: &[&str]) -> Principal {
     Principal {
@@ -7,6 +8,7 @@ fn device(id: &str, role: Role, community: &str, stations: &[&str]) -> Principal
         person: format!("p-{id}"),
         community: Some(community.into()),
         stations: stations.iter().map(|s| s.to_string()).collect(),
+        covers: Default::default(),
     }
 }
 
@@ -137,9 +139,12 @@ fn only_contacts_in_scope_are_deleted() {
 
 #[test]
 fn figures_are_scoped_to_the_callers_community() {
-    assert_eq!(community_scope(&Principal::administrator()), None);
+    assert_eq!(
+        community_scope(&Principal::administrator()),
+        CommunitySet::all()
+    );
     let office = device("o", Role::Office, "c1", &[]);
-    assert_eq!(community_scope(&office), Some("c1"));
+    assert_eq!(community_scope(&office), CommunitySet::of(["c1"]));
 }
 
 #[test]
@@ -195,4 +200,35 @@ fn people_are_imported_by_the_staff_of_the_community() {
         Err(ScopeError::ImportRole)
     );
     assert_eq!(may_import_people(&Principal::administrator(), "c1"), Ok(()));
+}
+
+/// A 街道's office device (home c1, covering c2) manages devices of both, sees figures
+/// of both, and enrolls another office device only within its own set.
+#[test]
+fn an_office_covering_several_communities_manages_only_within_them() {
+    let mut street = device("o", Role::Office, "c1", &[]);
+    street.covers = ["c2".to_owned()].into();
+    let in_c2 = device("v", Role::Volunteer, "c2", &["A"]);
+    let in_c3 = device("v3", Role::Volunteer, "c3", &["A"]);
+    assert_eq!(may_enroll(&street, &in_c2), Ok(()));
+    assert_eq!(may_enroll(&street, &in_c3), Err(ScopeError::OtherCommunity));
+    assert!(may_list(&street, &in_c2) && !may_list(&street, &in_c3));
+    let mut wider = device("o2", Role::Office, "c2", &[]);
+    wider.covers = ["c1".to_owned()].into();
+    assert_eq!(may_enroll(&street, &wider), Ok(()));
+    wider.covers.insert("c3".into());
+    assert_eq!(may_enroll(&street, &wider), Err(ScopeError::OtherCommunity));
+    assert_eq!(community_scope(&street), CommunitySet::of(["c1", "c2"]));
+    assert_eq!(
+        may_delete_contact(&street, &contact(Some("c2"), "A")),
+        Ok(())
+    );
+    assert_eq!(
+        may_delete_contact(&street, &contact(Some("c3"), "A")),
+        Err(ScopeError::ContactOutOfScope)
+    );
+    // Coverage is the office's: a volunteer's record never widens its community.
+    let mut volunteer = device("v4", Role::Volunteer, "c1", &["A"]);
+    volunteer.covers = ["c2".to_owned()].into();
+    assert_eq!(community_scope(&volunteer), CommunitySet::of(["c1"]));
 }

@@ -23,6 +23,7 @@ fn principal(role: Role, person: &str, device: &str, stations: &[&str]) -> Princ
         person: person.into(),
         community: Some("c1".into()),
         stations: stations.iter().map(|s| s.to_string()).collect(),
+        covers: Default::default(),
     }
 }
 

@@ -35,6 +35,7 @@ fn coordinator() -> Principal {
         person: "coord-1".into(),
         community: Some("c1".into()),
         stations: BTreeSet::from(["A".to_owned()]),
+        covers: Default::default(),
     }
 }
 

@@ -20,6 +20,7 @@ fn principal(id: &str, role: Role) -> Principal {
         person: format!("p-{id}"),
         community: Some("c1".into()),
         stations: BTreeSet::from(["A".to_owned()]),
+        covers: Default::default(),
     }
 }
 

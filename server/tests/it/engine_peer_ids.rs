@@ -17,6 +17,7 @@ fn device(id: &str) -> Principal {
         person: format!("p-{id}"),
         community: Some("c1".into()),
         stations: BTreeSet::from(["A".to_owned()]),
+        covers: Default::default(),
     }
 }
 

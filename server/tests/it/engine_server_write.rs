@@ -30,6 +30,7 @@ fn coordinator(station: &str) -> Principal {
         person: "p-k".into(),
         community: Some("c1".into()),
         stations: BTreeSet::from([station.to_owned()]),
+        covers: Default::default(),
     }
 }
 

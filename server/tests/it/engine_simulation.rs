@@ -170,6 +170,7 @@ fn a_denied_peer_cannot_tell_an_existing_document_from_an_absent_one() {
         person: "p".into(),
         community: Some("c1".into()),
         stations: BTreeSet::new(),
+        covers: Default::default(),
     };
     let conn = ConnId(999);
     sim.server_input(Input::Connected {

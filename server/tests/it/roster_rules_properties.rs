@@ -26,6 +26,7 @@ fn principal(role: Role, person: &str, device: &str, station: &str) -> Principal
         person: person.into(),
         community: Some("c1".into()),
         stations: [station.to_owned()].into_iter().collect(),
+        covers: Default::default(),
     }
 }
 

@@ -29,6 +29,7 @@ fn person(n: usize) -> Principal {
         person: format!("p{n}"),
         community: Some("c1".into()),
         stations: stations.into_iter().map(String::from).collect(),
+        covers: Default::default(),
     }
 }
 

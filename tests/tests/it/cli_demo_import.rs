@@ -9,6 +9,7 @@ use std::process::{Command, Output};
 use wish_client_core::model::{CommunityView, Module, StationView, WishStatus, WishView};
 use wish_client_core::proto::DocumentId;
 use wish_tests::clients::{client, SYNC_TIMEOUT};
+use wish_tests::http::request;
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
@@ -44,10 +45,19 @@ fn wish_station(args: &[&str]) -> anyhow::Result<Output> {
         .output()?)
 }
 
-/// Runs `demo` into `data` and returns the community document id it prints.
+/// Runs `demo` of one community into `data` and returns its document id.
 fn demo(data: &Path, wishes: usize) -> anyhow::Result<DocumentId> {
     let dir = data.to_string_lossy();
-    let out = wish_station(&["demo", "--data", &dir, "--wishes", &wishes.to_string()])?;
+    let wishes = wishes.to_string();
+    let out = wish_station(&[
+        "demo",
+        "--communities",
+        "1",
+        "--data",
+        &dir,
+        "--wishes",
+        &wishes,
+    ])?;
     let stdout = String::from_utf8(out.stdout)?;
     anyhow::ensure!(
         out.status.success(),
@@ -146,6 +156,61 @@ async fn demo_data_is_served_counted_and_opened_by_a_client() -> anyhow::Result<
     assert!(!wish.title.is_empty());
     assert_eq!(wish.community, community.to_string());
     assert_eq!(wish.station, station.id);
+    Ok(())
+}
+
+/// The demo seeds three communities of one district and prints an office code covering
+/// them: the office device it enrolls sees every community's wishes and names.
+#[test]
+fn the_demo_seeds_a_district_and_an_office_code_covering_it() -> anyhow::Result<()> {
+    let data = temp_dir();
+    let dir = data.path().to_string_lossy();
+    let out = wish_station(&["demo", "--data", &dir, "--wishes", "90"])?;
+    let stdout = String::from_utf8(out.stdout)?;
+    anyhow::ensure!(out.status.success(), "demo failed: {stdout}");
+    let communities: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.strip_prefix("community: "))
+        .collect();
+    assert_eq!(communities.len(), 3, "{stdout}");
+    assert!(
+        communities.iter().all(|c| c.ends_with("(南山区)")),
+        "{communities:?}"
+    );
+    let code = stdout
+        .lines()
+        .find(|l| l.contains("街道 office"))
+        .and_then(|l| l.rsplit(' ').next())
+        .ok_or_else(|| anyhow::anyhow!("no office code in {stdout}"))?;
+    let server = TestServer::start(BIN, data.path())?;
+    let body = serde_json::json!({ "code": code, "name": "街道办" });
+    let redeemed = request(&server.addr, "POST", "/api/v1/enroll", None, Some(&body))?;
+    anyhow::ensure!(redeemed.status == 200, "redeem: {}", redeemed.text());
+    let token = redeemed.json()?["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let get = |path: &str| request(&server.addr, "GET", path, Some(&token), None)?.json();
+    let summary = get("/api/v1/office/summary")?;
+    assert_eq!(total(&summary), 90, "{summary}");
+    let by_community = summary["by_community"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(by_community.len(), 3, "{summary}");
+    assert!(
+        by_community.values().all(|n| n.as_u64() >= Some(15)),
+        "{summary}"
+    );
+    let names = get("/api/v1/office/names")?;
+    let mut named: Vec<&str> = names["communities"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter_map(|(_, n)| n.as_str())
+        .collect();
+    named.sort_unstable();
+    assert_eq!(named, ["和平社区", "幸福社区", "阳光社区"], "{names}");
     Ok(())
 }
 

@@ -18,6 +18,7 @@ mod hostile_dispatch;
 mod hostile_loop;
 mod hostile_people;
 mod hostile_setup;
+mod hostile_supervise;
 mod js_interop;
 mod metrics;
 mod office_api;

@@ -54,7 +54,7 @@ impl Recount {
 /// Runs `demo` into `data`; returns the community document id it prints.
 fn demo(data: &Path) -> anyhow::Result<String> {
     let out = Command::new(BIN)
-        .args(["demo", "--data"])
+        .args(["demo", "--communities", "1", "--data"])
         .arg(data)
         .env("RUST_LOG", "warn")
         .output()?;

@@ -36,7 +36,7 @@ fn dashboard_renders_the_office_figures_in_chromium() -> anyhow::Result<()> {
 
     let data = temp_dir();
     let seeded = Command::new(BIN)
-        .args(["demo", "--data"])
+        .args(["demo", "--communities", "1", "--data"])
         .arg(data.path())
         .env("RUST_LOG", "warn")
         .output()

@@ -62,7 +62,7 @@ fn load(storage: &dyn Storage, id: &DocumentId) -> anyhow::Result<Automerge> {
 
 fn seed(data: &Path) -> anyhow::Result<Seeded> {
     let out = Command::new(BIN)
-        .args(["demo", "--data"])
+        .args(["demo", "--communities", "1", "--data"])
         .arg(data)
         .env("RUST_LOG", "warn")
         .output()

@@ -16,7 +16,7 @@ use wish_client_core::model::Role as PersonRole;
 use wish_client_core::ops::community::{add_person, create_community, NewCommunity};
 use wish_client_core::proto::{encode, DocumentId, PeerId, WireMessage};
 use wish_tests::clients::{client, upload, SYNC_TIMEOUT};
-use wish_tests::fixtures::wish_with_contact;
+use wish_tests::fixtures::{collected_in, wish_with_contact};
 use wish_tests::http::{request, Response};
 use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
 
@@ -162,7 +162,7 @@ async fn office_manages_devices_and_codes_of_its_own_community_only() -> anyhow:
     refused(
         &call(&server, "POST", &revoke, &office, None)?,
         403,
-        "own community",
+        "communities it covers",
     );
     let patch = format!("/api/v1/devices/{other_id}");
     let moved = call(
@@ -172,11 +172,11 @@ async fn office_manages_devices_and_codes_of_its_own_community_only() -> anyhow:
         &office,
         Some(&json!({ "stations": ["A"] })),
     )?;
-    refused(&moved, 403, "own community");
+    refused(&moved, 403, "communities it covers");
     let code =
         json!({ "role": "volunteer", "person": "p-x", "community": "c2", "stations": ["X"] });
     let created = call(&server, "POST", "/api/v1/enrollments", &office, Some(&code))?;
-    refused(&created, 403, "own community");
+    refused(&created, 403, "communities it covers");
     let listed = call(&server, "GET", "/api/v1/devices", &office, None)?.json()?;
     let ids: Vec<&str> = listed
         .as_array()
@@ -388,6 +388,95 @@ async fn audit_and_summary_answer_with_the_callers_community_only() -> anyhow::R
     Ok(())
 }
 
+/// An office device of a 街道 (home `c1`, covering `c2`): every office endpoint answers
+/// with `c1` and `c2` and breaks figures down by community; asking for `c3`, outside the
+/// set, is refused; it cannot enroll an office device covering `c3`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_office_covering_a_street_sees_its_communities_and_asks_for_no_other(
+) -> anyhow::Result<()> {
+    let data = temp_dir();
+    let server = TestServer::start(BIN, data.path())?;
+    let dir = temp_dir();
+    let admin = client(&server.ws_url(), dir.path(), false).await?;
+    for (seed, community) in [(21, "c1"), (22, "c2"), (23, "c3")] {
+        let (wish_id, wish, _, _) = collected_in(community, "d-test", "A", "p-li", seed)?;
+        upload(&admin, wish_id, &wish).await?;
+    }
+    let street = enroll_office(&server, "c1", &["c2"])?;
+    let single = enroll_office(&server, "c2", &[])?;
+    let get = |token: &str, path: &str| call(&server, "GET", path, token, None);
+    let summary = get(&street, "/api/v1/office/summary")?.json()?;
+    assert_eq!(summary["total"], 2, "{summary}");
+    assert_eq!(summary["by_community"], json!({ "c1": 1, "c2": 1 }));
+    let narrowed = get(&street, "/api/v1/office/summary?community=c2")?.json()?;
+    assert_eq!(
+        (narrowed["total"].clone(), narrowed["community"].clone()),
+        (json!(1), json!("c2"))
+    );
+    assert_eq!(get(&street, "/api/v1/office/wishes")?.json()?["total"], 2);
+    assert_eq!(get(&street, "/api/v1/summary")?.json()?["total"], 2);
+    for path in [
+        "/api/v1/office/summary?community=c3",
+        "/api/v1/office/wishes?community=c3",
+        "/api/v1/office/overdue?community=c3",
+        "/api/v1/office/durations?community=c3",
+        "/api/v1/office/lists?community=c3",
+        "/api/v1/office/roster-coverage?community=c3",
+        "/api/v1/office/report?month=2023-11&community=c3",
+        "/api/v1/office/export/wishes.csv?community=c3",
+        "/api/v1/office/export/service-records.csv?community=c3",
+    ] {
+        refused(&get(&street, path)?, 403, "communities it covers");
+    }
+    refused(
+        &get(&single, "/api/v1/office/summary?community=c1")?,
+        403,
+        "communities it covers",
+    );
+    assert_eq!(get(&single, "/api/v1/office/summary")?.json()?["total"], 1);
+    assert_eq!(
+        get(TEST_TOKEN, "/api/v1/office/summary")?.json()?["total"],
+        3
+    );
+    let wider = json!({ "role": "office", "person": "p-o2", "community": "c1", "covers": ["c3"] });
+    let code = call(
+        &server,
+        "POST",
+        "/api/v1/enrollments",
+        &street,
+        Some(&wider),
+    )?;
+    refused(&code, 403, "communities it covers");
+    Ok(())
+}
+
+/// Enrolls an office device of `community` covering `covers`; returns its token.
+fn enroll_office(server: &TestServer, community: &str, covers: &[&str]) -> anyhow::Result<String> {
+    let body =
+        json!({ "role": "office", "person": "p-o", "community": community, "covers": covers });
+    let code = call(
+        server,
+        "POST",
+        "/api/v1/enrollments",
+        TEST_TOKEN,
+        Some(&body),
+    )?;
+    anyhow::ensure!(code.status == 200, "enrollment: {}", code.text());
+    let code = code.json()?["code"].as_str().unwrap_or_default().to_owned();
+    let redeemed = request(
+        &server.addr,
+        "POST",
+        "/api/v1/enroll",
+        None,
+        Some(&json!({ "code": code, "name": "街道办" })),
+    )?;
+    anyhow::ensure!(redeemed.status == 200, "redeem: {}", redeemed.text());
+    Ok(redeemed.json()?["token"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned())
+}
+
 #[test]
 fn concurrent_redeems_of_one_code_enroll_exactly_one_device() -> anyhow::Result<()> {
     let data = temp_dir();
@@ -538,6 +627,7 @@ fn device_expiring_in(data: &std::path::Path, after: Duration) -> anyhow::Result
     let now = wish_server::runtime::now_ms();
     let issued = now - day_ms + u64::try_from(after.as_millis())?;
     let request = NewEnrollment {
+        covers: Vec::new(),
         role: wish_server::access::Role::Volunteer,
         person: "p-li".into(),
         community: "c1".into(),

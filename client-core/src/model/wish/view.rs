@@ -9,7 +9,7 @@ use super::event::{read_assignment, read_claim, read_event, Assignment, Claim, E
 use crate::model::doc_type::expect_type;
 use crate::model::fields::Fields;
 use crate::model::order::{by_at_id, latest};
-use crate::model::{Channel, DocType, EventKind, ModelError, Module, Urgency};
+use crate::model::{Channel, DocType, EventKind, ModelError, Module, Urgency, WishStatus};
 
 /// A wish card's public part. `events` and `claims` are sorted by `(at, id)`.
 ///
@@ -87,6 +87,15 @@ impl WishView {
     /// Whether at least one event of `kind` exists.
     pub fn has_event(&self, kind: EventKind) -> bool {
         self.events_of(kind).next().is_some()
+    }
+
+    /// The street office's latest 督办 mark (follow-up of an overdue wish), while the wish
+    /// is neither closed nor rejected: the tablets show it as a badge.
+    pub fn supervision(&self) -> Option<&Event> {
+        if matches!(self.status(), WishStatus::Closed | WishStatus::Rejected) {
+            return None;
+        }
+        self.events_of(EventKind::Supervised).last()
     }
 
     /// The claim with this id, released or not.

@@ -1,11 +1,11 @@
 //! The movements: earn, award, redeem and reverse.
 
-use automerge::Automerge;
+use automerge::{Automerge, ROOT};
 
 use super::entry::write_entry;
 use crate::model::ledger::{account, earn_id, reversal_id, LedgerEntry, Posting};
 use crate::model::{CommunityView, DocType, LedgerKind, LedgerView};
-use crate::ops::write::{ensure_writable, non_empty};
+use crate::ops::write::{ensure_writable, entry_exists, non_empty};
 use crate::ops::DomainError;
 
 /// A manual award of points (and optionally hours) to a person.
@@ -40,7 +40,9 @@ pub struct Redeem {
 /// and writes nothing if the entry is already in the ledger (another station confirmed
 /// the same claim). Refuses entries that are not earn entries with the deterministic id.
 pub fn record_earn(doc: &mut Automerge, entry: &LedgerEntry) -> Result<bool, DomainError> {
-    let ledger = load(doc)?;
+    // One lookup, not a read of the whole ledger: an earn is written per confirmed
+    // resolution, so reading every entry each time made a year of them quadratic.
+    ensure_writable(doc, DocType::Ledger)?;
     let expected = match (&entry.wish, &entry.claim) {
         (Some(wish), Some(claim)) => earn_id(wish, claim),
         _ => {
@@ -54,7 +56,7 @@ pub fn record_earn(doc: &mut Automerge, entry: &LedgerEntry) -> Result<bool, Dom
             "an earn entry has the id earn-<wish>-<claim>",
         ));
     }
-    if ledger.entries.contains_key(&entry.id) {
+    if entry_exists(doc, &ROOT, "entries", &entry.id)? {
         return Ok(false);
     }
     write_entry(doc, entry)?;

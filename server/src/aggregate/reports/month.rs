@@ -8,7 +8,7 @@ use serde::Serialize;
 use wish_client_core::model::WishStatus;
 
 use super::super::row::{Row, UNTRIAGED};
-use super::super::Aggregates;
+use super::super::{Aggregates, CommunitySet};
 
 /// Statuses of a wish still waiting for help (需求清单).
 const OPEN: [WishStatus; 6] = [
@@ -46,16 +46,15 @@ pub struct WindowSteps {
 }
 
 impl Aggregates {
-    /// The steps of every wish of `community` (`None`: all) in `[from, to)`.
-    pub fn window_steps(&self, community: Option<&str>, from: u64, to: u64) -> WindowSteps {
+    /// The steps of every wish of the communities in `[from, to)`.
+    pub fn window_steps(&self, community: &CommunitySet, from: u64, to: u64) -> WindowSteps {
         let mut steps = WindowSteps::default();
-        let code = match community {
-            Some(c) => match self.dicts.community.get(c) {
-                Some(code) => Some(code),
-                None => return steps,
-            },
-            None => None,
-        };
+        let codes: Option<Vec<u32>> = community.listed().map(|listed| {
+            listed
+                .iter()
+                .filter_map(|c| self.dicts.community.get(c.as_str()))
+                .collect()
+        });
         let open: Vec<u8> = OPEN
             .iter()
             .filter_map(|s| self.dicts.status.get(s.as_str()))
@@ -67,7 +66,7 @@ impl Aggregates {
         for row in self
             .rows
             .iter()
-            .filter(|r| code.is_none_or(|c| r.community == c))
+            .filter(|r| codes.as_ref().is_none_or(|c| c.contains(&r.community)))
         {
             steps.open_now += u64::from(open.contains(&row.status));
             steps.claimed += u64::from(within(row.first_claim_at));
@@ -166,15 +165,18 @@ mod tests {
             summaries.map(|(d, w)| (d.to_owned(), w)),
             OverdueTargets::default(),
         );
-        let steps = index.window_steps(Some("c1"), 100, 200);
+        let steps = index.window_steps(&CommunitySet::of(["c1"]), 100, 200);
         assert_eq!((steps.collected, steps.claimed, steps.resolved), (1, 1, 1));
         assert_eq!((steps.open_now, steps.rated, steps.rating_sum), (1, 1, 4));
         let medical = steps.by_module["medical"];
         assert_eq!((medical.collected, medical.resolved), (1, 1));
         assert_eq!(steps.by_station["c1"]["center"].collected, 1);
-        assert_eq!(index.window_steps(None, 100, 200).collected, 2);
         assert_eq!(
-            index.window_steps(Some("c9"), 0, 200),
+            index.window_steps(&CommunitySet::all(), 100, 200).collected,
+            2
+        );
+        assert_eq!(
+            index.window_steps(&CommunitySet::of(["c9"]), 0, 200),
             WindowSteps::default()
         );
     }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::hours;
 use crate::aggregate::counters::ClaimantTotals;
 use crate::aggregate::query::Paging;
-use crate::aggregate::Aggregates;
+use crate::aggregate::{Aggregates, CommunitySet};
 
 /// `GET /api/v1/office/volunteers`: claimants by hours, most first.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -34,7 +34,7 @@ pub struct VolunteerRow {
 
 impl Aggregates {
     /// Claimants by hours (then resolved wishes, then id), one page.
-    pub fn volunteers(&self, community: Option<&str>, paging: Paging) -> VolunteerReport {
+    pub fn volunteers(&self, community: &CommunitySet, paging: Paging) -> VolunteerReport {
         let s = self.scope_or_empty(community);
         let d = &self.dicts;
         let mut all: Vec<_> = s.volunteers.iter().collect();
@@ -66,7 +66,7 @@ impl Aggregates {
             })
             .collect();
         VolunteerReport {
-            community: community.map(str::to_owned),
+            community: community.single().map(str::to_owned),
             claimants,
             total_hours: hours(s.volunteers.values().map(|t| t.hours_milli).sum()),
             page: paging.page,

@@ -44,6 +44,7 @@ pub fn enroll(data_dir: &Path, count: usize, now_ms: u64) -> anyhow::Result<Vec<
                 person: person.clone(),
                 community: COMMUNITY.into(),
                 stations: vec![STATION.into()],
+                covers: Vec::new(),
                 expires_in_minutes: Some(60),
                 token_days: Some(1),
                 created_by: "bench".into(),

@@ -8,9 +8,51 @@ use Module::{Comprehensive as Comp, Employment as Emp, Law, Medical as Med, Psyc
 pub const COMMUNITY_NAME: &str = "幸福社区";
 pub const DISTRICT: &str = "南山区";
 
+/// The district's communities: the first is 幸福社区 as laid out below; the others share
+/// its shape (stations, people, units, lists) under their own names.
+pub struct CommunityData {
+    pub name: &'static str,
+    /// Station names, in the order of [`STATIONS`].
+    pub stations: [&'static str; 4],
+    /// Added to each surname's index, so each community's people have their own names.
+    pub surname_shift: usize,
+}
+
+pub const COMMUNITIES: &[CommunityData] = &[
+    CommunityData {
+        name: COMMUNITY_NAME,
+        stations: [
+            "幸福社区心愿驿站",
+            "锦绣花园红色驿站",
+            "桃源小区红色驿站",
+            "幸福社区北区心愿驿站",
+        ],
+        surname_shift: 0,
+    },
+    CommunityData {
+        name: "阳光社区",
+        stations: [
+            "阳光社区心愿驿站",
+            "翠湖苑红色驿站",
+            "丽景花园红色驿站",
+            "阳光社区东区心愿驿站",
+        ],
+        surname_shift: 7,
+    },
+    CommunityData {
+        name: "和平社区",
+        stations: [
+            "和平社区心愿驿站",
+            "银湖小区红色驿站",
+            "海棠苑红色驿站",
+            "和平社区西区心愿驿站",
+        ],
+        surname_shift: 13,
+    },
+];
+
 pub struct StationData {
     pub id: &'static str,
-    pub name: &'static str,
     pub kind: StationKind,
     pub address: &'static str,
     pub compounds: &'static [&'static str],
@@ -21,7 +63,6 @@ pub struct StationData {
 pub const STATIONS: &[StationData] = &[
     StationData {
         id: "center",
-        name: "幸福社区心愿驿站",
         kind: StationKind::Station,
         address: "南山区幸福路88号社区党群服务中心一楼",
         compounds: &["幸福里", "南苑新村"],
@@ -29,7 +70,6 @@ pub const STATIONS: &[StationData] = &[
     },
     StationData {
         id: "jinxiu",
-        name: "锦绣花园红色驿站",
         kind: StationKind::RedStation,
         address: "锦绣花园3栋架空层",
         compounds: &["锦绣花园", "海月花园"],
@@ -37,7 +77,6 @@ pub const STATIONS: &[StationData] = &[
     },
     StationData {
         id: "taoyuan",
-        name: "桃源小区红色驿站",
         kind: StationKind::RedStation,
         address: "桃源小区物业楼东侧",
         compounds: &["桃源小区", "荔林小区"],
@@ -45,7 +84,6 @@ pub const STATIONS: &[StationData] = &[
     },
     StationData {
         id: "north",
-        name: "幸福社区北区心愿驿站",
         kind: StationKind::Station,
         address: "翠竹路12号北区邻里中心",
         compounds: &["翠竹苑", "工人新村"],

@@ -81,7 +81,7 @@ fn documents(dir: &Directory, ledger: &Ledger) -> Vec<String> {
             "  {:<8} {}  {}  ({} {wishes} wishes, {shifts} shifts)",
             s.data.id,
             s.doc_id.url(),
-            s.data.name,
+            s.name,
             s.data.kind.label_zh()
         )
     }));

@@ -76,12 +76,13 @@ pub async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> Result<Json<Vec<AuditRecord>>, ApiError> {
     let who = require(&state, &headers, &[Role::Office])?;
-    let devices: Option<HashSet<String>> = crate::scope::community_scope(&who).map(|c| {
+    let scope = crate::scope::community_scope(&who);
+    let devices: Option<HashSet<String>> = (!scope.is_all()).then(|| {
         state
             .directory
             .devices()
             .into_iter()
-            .filter(|d| d.community == c)
+            .filter(|d| scope.contains(&d.community))
             .map(|d| d.device_id)
             .collect()
     });

@@ -64,6 +64,7 @@ pub async fn create(
 
 fn enrollment(request: &BulkRequest, person: &str, by: &str) -> NewEnrollment {
     NewEnrollment {
+        covers: Vec::new(),
         role: request.role,
         person: person.to_owned(),
         community: request.community.clone(),

@@ -94,6 +94,7 @@ fn first_account(request: &SetupRequest, docs: &SetupDocs) -> Principal {
         person: docs.person.clone(),
         community: Some(docs.community_doc.to_string()),
         stations,
+        covers: Default::default(),
     }
 }
 
@@ -143,6 +144,7 @@ async fn enroll_first(
         person: first.person.clone(),
         community: first.community.clone().unwrap_or_default(),
         stations: first.stations.iter().cloned().collect(),
+        covers: Vec::new(),
         expires_in_minutes: Some(5),
         token_days: None,
         created_by: SETUP_DEVICE.into(),

@@ -46,7 +46,7 @@ async fn selection(
 ) -> Result<(SharedAggregates, Vec<u32>, Arc<Names>), ApiError> {
     let params = Params(query);
     let community = scope(state, headers, params.one("community"))?;
-    let names = Arc::new(names::load(state, community.as_deref()).await?);
+    let names = Arc::new(names::load(state, &community).await?);
     let filter = params.filter(community)?;
     let rows = with_index(index, state, move |a| a.select(&filter)).await?;
     Ok((shared_index(index, state).await?, rows, names))

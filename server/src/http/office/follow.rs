@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::super::api::{bearer, blocking, ApiError};
 use super::handlers::with_index;
 use crate::access::{Principal, Role};
-use crate::aggregate::{OfficeIndex, WishFilter};
+use crate::aggregate::{CommunitySet, OfficeIndex, WishFilter};
 use crate::domain::office_rows::{LedgerSummary, LEDGER_PREFIX};
 use crate::http::AppState;
 
@@ -43,6 +43,8 @@ pub async fn documents(
     let who = bearer(&state, &headers)?;
     let requested = query.iter().find(|(k, _)| k == "community").map(|(_, v)| v);
     let community = match (&who.community, requested) {
+        // An office device covering several communities picks one of them.
+        (Some(_), Some(asked)) if who.in_community(Some(asked)) => asked.clone(),
         (Some(own), _) => own.clone(),
         (None, Some(asked)) => asked.clone(),
         (None, None) => {
@@ -76,7 +78,7 @@ pub async fn documents(
 /// The wish selections a principal follows in its community.
 fn filters(who: &Principal, community: &str) -> Vec<WishFilter> {
     let scoped = |stations: Vec<String>, statuses: Vec<String>| WishFilter {
-        community: Some(community.to_owned()),
+        community: CommunitySet::of([community]),
         stations,
         statuses,
         ..WishFilter::default()

@@ -11,8 +11,8 @@ use super::names;
 use super::params::Params;
 use super::scope;
 use crate::aggregate::{
-    Aggregates, DurationReport, OfficeIndex, OverdueQuery, OverdueReport, SatisfactionReport,
-    SharedAggregates, SummaryReport, VolunteerReport, WishPage,
+    Aggregates, CommunitySet, DurationReport, OfficeIndex, OverdueQuery, OverdueReport,
+    SatisfactionReport, SharedAggregates, SummaryReport, VolunteerReport, WishPage,
 };
 use crate::http::AppState;
 
@@ -54,7 +54,7 @@ fn prepare(
     state: &AppState,
     headers: &HeaderMap,
     query: Vec<(String, String)>,
-) -> Result<(Option<String>, Params), ApiError> {
+) -> Result<(CommunitySet, Params), ApiError> {
     let params = Params(query);
     let community = scope(state, headers, params.one("community"))?;
     Ok((community, params))
@@ -65,7 +65,7 @@ pub async fn summary(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<SummaryReport>, ApiError> {
     let (community, _) = prepare(&state, &headers, query)?;
-    let report = with_index(&index, &state, move |a| a.summary(community.as_deref())).await?;
+    let report = with_index(&index, &state, move |a| a.summary(&community)).await?;
     Ok(Json(report))
 }
 
@@ -74,7 +74,7 @@ pub async fn wishes(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<WishPage>, ApiError> {
     let (community, params) = prepare(&state, &headers, query)?;
-    let names = names::load(&state, community.as_deref()).await?;
+    let names = names::load(&state, &community).await?;
     let (filter, paging) = (params.filter(community)?, params.paging()?);
     let mut page = with_index(&index, &state, move |a| a.list(&filter, paging)).await?;
     page.items.iter_mut().for_each(|w| names.name_item(w));
@@ -88,7 +88,7 @@ pub async fn durations(
     let (community, params) = prepare(&state, &headers, query)?;
     let module = params.one("module").map(str::to_owned);
     let report = with_index(&index, &state, move |a| {
-        a.durations(community.as_deref(), module.as_deref())
+        a.durations(&community, module.as_deref())
     })
     .await?;
     Ok(Json(report))
@@ -99,10 +99,7 @@ pub async fn satisfaction(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<SatisfactionReport>, ApiError> {
     let (community, _) = prepare(&state, &headers, query)?;
-    let report = with_index(&index, &state, move |a| {
-        a.satisfaction(community.as_deref())
-    })
-    .await?;
+    let report = with_index(&index, &state, move |a| a.satisfaction(&community)).await?;
     Ok(Json(report))
 }
 
@@ -118,7 +115,7 @@ pub async fn overdue(
         filter: params.filter(community)?,
         paging: params.paging()?,
     };
-    let names = names::load(&state, query.filter.community.as_deref()).await?;
+    let names = names::load(&state, &query.filter.community).await?;
     let mut report = with_index(&index, &state, move |a| a.overdue(&query)).await?;
     for item in &mut report.items {
         names.name_item(&mut item.wish);
@@ -132,11 +129,8 @@ pub async fn volunteers(
 ) -> Result<Json<VolunteerReport>, ApiError> {
     let (community, params) = prepare(&state, &headers, query)?;
     let paging = params.paging()?;
-    let names = names::load(&state, community.as_deref()).await?;
-    let mut report = with_index(&index, &state, move |a| {
-        a.volunteers(community.as_deref(), paging)
-    })
-    .await?;
+    let names = names::load(&state, &community).await?;
+    let mut report = with_index(&index, &state, move |a| a.volunteers(&community, paging)).await?;
     for row in &mut report.leaderboard {
         row.name = match report.community.as_deref() {
             Some(c) => names.member(c, &row.claimant),

@@ -17,7 +17,7 @@ use super::super::api::ApiError;
 use super::handlers::with_index;
 use super::params::Params;
 use super::{rows, scope};
-use crate::aggregate::{OfficeIndex, Paging, WishFilter, UNTRIAGED};
+use crate::aggregate::{CommunitySet, OfficeIndex, Paging, WishFilter, UNTRIAGED};
 use crate::domain::office_rows::{
     CommunitySummary, OfferSummary, ProjectSummary, COMMUNITY_PREFIX,
 };
@@ -106,7 +106,7 @@ pub async fn lists(
     let params = Params(query);
     let community = scope(&state, &headers, params.one("community"))?;
     let communities: Vec<(String, CommunitySummary)> = rows::load(&state, COMMUNITY_PREFIX).await?;
-    let (offers, projects) = offers_and_projects(communities, community.as_deref());
+    let (offers, projects) = offers_and_projects(communities, &community);
     let scope_for_index = community.clone();
     let (needs, wishes) = with_index(&index, &state, move |a| {
         let filter = |statuses: &[&str], module: &str| WishFilter {
@@ -157,7 +157,7 @@ pub async fn lists(
         })
         .collect();
     Ok(Json(ListsReport {
-        community,
+        community: community.single().map(str::to_owned),
         needs,
         offers,
         projects,
@@ -169,7 +169,7 @@ pub async fn lists(
 /// counts them too).
 pub fn offers_and_projects(
     communities: Vec<(String, CommunitySummary)>,
-    scope: Option<&str>,
+    scope: &CommunitySet,
 ) -> (Offers, Projects) {
     let mut offers = Offers::default();
     let mut projects = Projects::default();

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::super::api::ApiError;
 use super::params::Params;
 use super::{rows, scope};
-use crate::aggregate::{ItemNames, WishItem};
+use crate::aggregate::{CommunitySet, ItemNames, WishItem};
 use crate::domain::office_rows::{CommunitySummary, DirectoryNames, COMMUNITY_PREFIX};
 use crate::http::AppState;
 
@@ -42,11 +42,11 @@ pub async fn names(
 ) -> Result<Json<Names>, ApiError> {
     let params = Params(query);
     let community = scope(&state, &headers, params.one("community"))?;
-    Ok(Json(load(&state, community.as_deref()).await?))
+    Ok(Json(load(&state, &community).await?))
 }
 
-/// The names of every community in `scope` (`None`: every community).
-pub async fn load(state: &AppState, scope: Option<&str>) -> Result<Names, ApiError> {
+/// The names of every community in `scope`.
+pub async fn load(state: &AppState, scope: &CommunitySet) -> Result<Names, ApiError> {
     let communities: Vec<(String, CommunitySummary)> = rows::load(state, COMMUNITY_PREFIX).await?;
     let mut names = Names::default();
     for (_, community) in communities {

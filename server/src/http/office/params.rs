@@ -7,7 +7,7 @@ use std::str::FromStr;
 use axum::http::StatusCode;
 
 use super::super::api::ApiError;
-use crate::aggregate::{parse_local_date, Paging, WishFilter};
+use crate::aggregate::{parse_local_date, CommunitySet, Paging, WishFilter};
 
 const DAY_MS: u64 = 86_400_000;
 
@@ -64,7 +64,7 @@ impl Params {
     }
 
     /// The list filters, within `community` (the caller's scope).
-    pub fn filter(&self, community: Option<String>) -> Result<WishFilter, ApiError> {
+    pub fn filter(&self, community: CommunitySet) -> Result<WishFilter, ApiError> {
         Ok(WishFilter {
             community,
             statuses: self.list("status"),

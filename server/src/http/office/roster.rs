@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::super::api::ApiError;
 use super::params::Params;
 use super::{rows, scope};
-use crate::aggregate::format_local;
+use crate::aggregate::{format_local, CommunitySet};
 use crate::domain::office_rows::{ShiftSummary, StationSummary, STATION_PREFIX};
 use crate::http::AppState;
 
@@ -100,11 +100,11 @@ pub async fn coverage(
     Ok(Json(coverage_of(stations, community, from, to, now_ms)))
 }
 
-/// Coverage of the stations in `community` (`None`: all) for shifts dated `from` to `to`
+/// Coverage of the stations in `community` for shifts dated `from` to `to`
 /// (`YYYY-MM-DD`, inclusive), past as of `now_ms` (the monthly report uses it too).
 pub fn coverage_of(
     stations: Vec<(String, StationSummary)>,
-    community: Option<String>,
+    community: CommunitySet,
     from: Option<String>,
     to: Option<String>,
     now_ms: u64,
@@ -115,7 +115,7 @@ pub fn coverage_of(
             && to.as_deref().is_none_or(|t| s.date.as_str() <= t)
     };
     let mut report = CoverageReport {
-        community: community.clone(),
+        community: community.single().map(str::to_owned),
         from: from.clone(),
         to: to.clone(),
         now: now.clone(),
@@ -123,7 +123,7 @@ pub fn coverage_of(
         stations: Vec::new(),
     };
     for (doc_id, station) in stations {
-        if !rows::in_scope(community.as_deref(), &station.community) {
+        if !rows::in_scope(&community, &station.community) {
             continue;
         }
         let coverage = station_coverage(doc_id, station, &range, &now);

@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
 use super::super::api::{blocking, ApiError};
+use crate::aggregate::CommunitySet;
 use crate::http::AppState;
 
 /// Every row under `prefix` as `(document id, value)`, off the async threads; unreadable
@@ -37,6 +38,6 @@ pub async fn load<T: DeserializeOwned + Send + 'static>(
 }
 
 /// Whether a row of `community` is within the caller's scope (`None`: every community).
-pub fn in_scope(scope: Option<&str>, community: &str) -> bool {
-    scope.is_none_or(|c| c == community)
+pub fn in_scope(scope: &CommunitySet, community: &str) -> bool {
+    scope.contains(community)
 }

@@ -66,11 +66,11 @@ async fn rows_of(
 ) -> Result<Vec<Vec<Cell>>, ApiError> {
     let params = Params(query);
     let community = scope(state, headers, params.one("community"))?;
-    let names = names::load(state, community.as_deref()).await?;
+    let names = names::load(state, &community).await?;
     let ledgers: Vec<(String, LedgerSummary)> = rows::load(state, LEDGER_PREFIX).await?;
     let mut postings: Vec<(String, PostingSummary)> = ledgers
         .into_iter()
-        .filter(|(_, l)| rows::in_scope(community.as_deref(), &l.community))
+        .filter(|(_, l)| rows::in_scope(&community, &l.community))
         .flat_map(|(_, l)| {
             let community = l.community;
             l.postings.into_iter().map(move |p| (community.clone(), p))

@@ -25,6 +25,7 @@ use super::super::names::Names;
 use super::columns::{self, Cell};
 use super::{csv_field, download, selection, BOM};
 use crate::access::Role;
+use crate::aggregate::CommunitySet;
 use crate::aggregate::{OfficeIndex, WishItem};
 use crate::cli::doc_writer::load_doc;
 use crate::http::AppState;
@@ -81,9 +82,9 @@ pub async fn contacts_csv(
         .items(&rows);
     let storage = state.storage.clone();
     let device = who.device_id.clone();
-    let community = crate::scope::community_scope(&who).map(str::to_owned);
+    let community = crate::scope::community_scope(&who);
     let body = blocking(move || {
-        let (csv, withheld) = render(storage.as_ref(), &items, community.as_deref(), &names);
+        let (csv, withheld) = render(storage.as_ref(), &items, &community, &names);
         let detail = format!(
             "{} wishes; {withheld} contacts withheld (not naming their wish or outside the \
              community); reason: {reason}; filter: {filter_text}",
@@ -130,7 +131,7 @@ fn describe_filter(query: &[(String, String)]) -> String {
 fn render(
     storage: &dyn Storage,
     items: &[WishItem],
-    community: Option<&str>,
+    community: &CommunitySet,
     names: &Names,
 ) -> (Vec<u8>, usize) {
     let mut out = format!("{BOM}{}\r\n", HEADERS.join(","));
@@ -180,16 +181,16 @@ enum Checked {
 }
 
 /// A contact is exported only if it names the wish that links it, sits at the wish's
-/// station, and the wish belongs to the exporting community (`None`: the administrator).
+/// station, and the wish belongs to the exporting community (every community for the administrator).
 fn belongs(
     wish_doc: &str,
     wish: &WishView,
     contact: &ContactView,
-    community: Option<&str>,
+    community: &CommunitySet,
 ) -> bool {
     contact.wish == wish_doc
         && contact.station == wish.station
-        && community.is_none_or(|c| c == wish.community)
+        && community.contains(&wish.community)
 }
 
 /// The wish's area and its contact, read from storage; `None` where a document is missing
@@ -197,7 +198,7 @@ fn belongs(
 fn contact_of(
     storage: &dyn Storage,
     wish_doc: &str,
-    community: Option<&str>,
+    community: &CommunitySet,
 ) -> (Option<(String, String)>, Checked) {
     let read = |doc: &str| {
         let id: DocumentId = doc.parse().ok()?;

@@ -19,7 +19,7 @@ use super::super::params::Params;
 use super::super::{rows, scope};
 use super::columns::Cell;
 use super::{table_csv, table_xlsx};
-use crate::aggregate::{format_local, OfficeIndex, WishFilter};
+use crate::aggregate::{format_local, CommunitySet, OfficeIndex, WishFilter};
 use crate::domain::office_rows::{EarnSummary, LedgerSummary, LEDGER_PREFIX};
 use crate::http::AppState;
 
@@ -81,8 +81,8 @@ async fn rows_of(
 ) -> Result<Vec<Vec<Cell>>, ApiError> {
     let params = Params(query);
     let community = scope(state, headers, params.one("community"))?;
-    let names = names::load(state, community.as_deref()).await?;
-    let earns = earns_in_scope(state, community.as_deref()).await?;
+    let names = names::load(state, &community).await?;
+    let earns = earns_in_scope(state, &community).await?;
     let wanted: HashSet<String> = earns.iter().filter_map(|(_, e)| e.wish.clone()).collect();
     let wishes = with_index(index, state, move |a| {
         let filter = WishFilter {
@@ -127,7 +127,7 @@ async fn rows_of(
 /// community (the monthly report counts them too).
 pub async fn earns_in_scope(
     state: &AppState,
-    scope: Option<&str>,
+    scope: &CommunitySet,
 ) -> Result<Vec<(String, EarnSummary)>, ApiError> {
     let ledgers: Vec<(String, LedgerSummary)> = rows::load(state, LEDGER_PREFIX).await?;
     let mut earns: Vec<(String, EarnSummary)> = ledgers

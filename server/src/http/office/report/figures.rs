@@ -14,8 +14,8 @@ use super::super::roster::coverage_of;
 use super::super::rows;
 use super::month::Month;
 use crate::aggregate::{
-    format_local, Aggregates, OfficeIndex, OverdueQuery, Paging, Steps, WindowSteps, WishFilter,
-    UNTRIAGED,
+    format_local, Aggregates, CommunitySet, OfficeIndex, OverdueQuery, Paging, Steps, WindowSteps,
+    WishFilter, UNTRIAGED,
 };
 use crate::domain::office_rows::{
     CommunitySummary, EarnSummary, StationSummary, COMMUNITY_PREFIX, STATION_PREFIX,
@@ -108,22 +108,20 @@ pub struct VolunteerRow {
     pub hours: f64,
 }
 
-/// Gathers the month's report for `community` (`None`: every community).
+/// Gathers the month's report for the communities in `community`.
 pub async fn gather(
     state: &Arc<AppState>,
     index: &OfficeIndex,
-    community: Option<String>,
+    community: CommunitySet,
     month: Month,
 ) -> Result<MonthReport, ApiError> {
-    let names = names::load(state, community.as_deref()).await?;
-    let scope_name = community
-        .as_deref()
-        .map_or_else(|| "全部社区".to_owned(), |c| names.community(c));
+    let names = names::load(state, &community).await?;
+    let scope_name = scope_name(&community, &names);
     let wishes = wish_counts(state, index, community.clone(), month.clone()).await?;
     let mut report = MonthReport {
         month: month.key(),
         label: month.label(),
-        community: community.clone(),
+        community: community.single().map(str::to_owned),
         scope_name,
         generated_at: format_local(crate::runtime::now_ms()),
         figures: wishes.figures.clone(),
@@ -131,8 +129,8 @@ pub async fn gather(
         by_station: Vec::new(),
         volunteers: Vec::new(),
     };
-    add_lists(state, &mut report, community.as_deref(), &month).await?;
-    let earns = earns_in_scope(state, community.as_deref()).await?;
+    add_lists(state, &mut report, &community, &month).await?;
+    let earns = earns_in_scope(state, &community).await?;
     report.volunteers = add_service(&mut report.figures, &earns, &names, &month);
     report.by_station = add_roster(
         state,
@@ -146,6 +144,22 @@ pub async fn gather(
     Ok(report)
 }
 
+/// The communities a report covers, in words: one community's name, 全部社区, or the
+/// names of a 街道's or district's communities.
+fn scope_name(community: &CommunitySet, names: &Names) -> String {
+    match (community.single(), community.is_all()) {
+        (Some(one), _) => names.community(one),
+        (None, true) => "全部社区".to_owned(),
+        (None, false) => {
+            let listed = community.listed().into_iter().flatten();
+            listed
+                .map(|c| names.community(c))
+                .collect::<Vec<_>>()
+                .join("、")
+        }
+    }
+}
+
 /// What the index tells about the month: the wishes' steps and the overdue count.
 struct WishCounts {
     figures: Figures,
@@ -155,14 +169,14 @@ struct WishCounts {
 async fn wish_counts(
     state: &AppState,
     index: &OfficeIndex,
-    community: Option<String>,
+    community: CommunitySet,
     month: Month,
 ) -> Result<WishCounts, ApiError> {
     with_index(index, state, move |a| count_wishes(a, community, &month)).await
 }
 
-fn count_wishes(a: &Aggregates, community: Option<String>, month: &Month) -> WishCounts {
-    let steps = a.window_steps(community.as_deref(), month.from, month.to);
+fn count_wishes(a: &Aggregates, community: CommunitySet, month: &Month) -> WishCounts {
+    let steps = a.window_steps(&community, month.from, month.to);
     let overdue = OverdueQuery {
         now: crate::runtime::now_ms().min(month.to),
         filter: WishFilter {
@@ -207,7 +221,7 @@ fn module_rows(modules: &BTreeMap<String, Steps>) -> Vec<ModuleRow> {
 async fn add_lists(
     state: &AppState,
     report: &mut MonthReport,
-    scope: Option<&str>,
+    scope: &CommunitySet,
     month: &Month,
 ) -> Result<(), ApiError> {
     let communities: Vec<(String, CommunitySummary)> = rows::load(state, COMMUNITY_PREFIX).await?;
@@ -272,7 +286,7 @@ async fn add_roster(
     f: &mut Figures,
     wishes: &WishCounts,
     names: &Names,
-    community: Option<String>,
+    community: CommunitySet,
     month: &Month,
 ) -> Result<Vec<StationRow>, ApiError> {
     let stations: Vec<(String, StationSummary)> = rows::load(state, STATION_PREFIX).await?;
