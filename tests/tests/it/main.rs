@@ -13,6 +13,7 @@ mod contact_deletion;
 mod coordinator_screens;
 mod crash_durability;
 mod dispatch_tasks;
+mod dispatch_to_close;
 mod hostile_devices;
 mod hostile_dispatch;
 mod hostile_loop;

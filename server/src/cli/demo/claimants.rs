@@ -11,6 +11,8 @@ pub struct Claimant {
     pub id: &'static str,
     pub kind: ClaimKind,
     pub by: &'static str,
+    /// A group's other member (a 帮帮团 lists its people besides the lead).
+    pub with: Option<&'static str>,
 }
 
 /// Who may claim a wish of `module`: people of the module (not coordinators) and the
@@ -19,14 +21,24 @@ pub fn claimants(module: Module, group: bool) -> Vec<Claimant> {
     let mut out: Vec<Claimant> = PEOPLE
         .iter()
         .filter(|p| p.role != Role::Coordinator && p.modules.contains(&module))
-        .map(|p| Claimant {
-            id: p.id,
-            kind: if group && p.role == Role::Member {
-                ClaimKind::Group
-            } else {
-                ClaimKind::Person
-            },
-            by: p.id,
+        .map(|p| {
+            let with = PEOPLE
+                .iter()
+                .find(|o| {
+                    o.id != p.id && o.role != Role::Coordinator && o.modules.contains(&module)
+                })
+                .map(|o| o.id);
+            let as_group = group && p.role == Role::Member && with.is_some();
+            Claimant {
+                id: p.id,
+                kind: if as_group {
+                    ClaimKind::Group
+                } else {
+                    ClaimKind::Person
+                },
+                by: p.id,
+                with: with.filter(|_| as_group),
+            }
         })
         .collect();
     for (unit, modules) in UNIT_MODULES {
@@ -36,6 +48,7 @@ pub fn claimants(module: Module, group: bool) -> Vec<Claimant> {
                 id: unit,
                 kind: ClaimKind::Unit,
                 by: member.id,
+                with: None,
             });
         }
     }

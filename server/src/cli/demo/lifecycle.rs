@@ -129,13 +129,19 @@ impl WishRun<'_> {
         let step = self.step();
         let device = format!("phone-{}", who.by);
         let note = self.g.chance(0.5).then(|| self.g.pick(CLAIM_NOTES));
-        ops::claim(
-            self.doc,
-            step.stamp(who.by, &device),
-            who.kind,
-            who.id,
+        let members: Vec<String> = match who.with {
+            Some(other) => vec![who.id.to_owned(), other.to_owned()],
+            None => Vec::new(),
+        };
+        let claim = ops::NewClaim {
+            kind: who.kind,
+            claimant: who.id,
             note,
-        )?;
+            members: &members,
+            dispatched: false,
+            offer: None,
+        };
+        ops::claim_as(self.doc, step.stamp(who.by, &device), &claim)?;
         Ok(step.id)
     }
 
