@@ -11,6 +11,7 @@
 //! [`Storage::commit`] applies a [`WriteBatch`] in one durable transaction: when it returns
 //! `Ok`, every write in it survives `kill -9` and power loss (redb `Durability::Immediate`).
 
+pub mod documents;
 mod redb_store;
 
 pub use redb_store::{RedbStore, DEFAULT_CACHE_BYTES};

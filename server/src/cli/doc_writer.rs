@@ -11,11 +11,12 @@ use anyhow::Context;
 use automerge::Automerge;
 use wish_client_core::model::wish::WishView;
 use wish_client_core::proto::DocumentId;
-use wish_client_core::storage_keys::{chunk_kind, snapshot_key, ChunkKind};
+use wish_client_core::storage_keys::snapshot_key;
 
 use crate::domain::office_rows::office_row;
 use crate::domain::summary_key;
-use crate::storage::{Key, RedbStore, Storage, WriteBatch};
+pub use crate::storage::documents::{load_doc, StoredDoc};
+use crate::storage::{RedbStore, Storage, WriteBatch};
 
 /// Opens the store of `data_dir` for an offline command. redb locks the file, so this
 /// fails while a server has the same data directory open; the error says so.
@@ -27,31 +28,6 @@ pub fn open_offline_store(data_dir: &Path) -> anyhow::Result<Arc<RedbStore>> {
             data_dir.display()
         )
     })
-}
-
-/// A document read back from the store, with the keys of the chunks it was built from.
-pub struct StoredDoc {
-    pub doc: Automerge,
-    chunks: Vec<Key>,
-}
-
-/// Loads a document from its snapshot and incremental chunks; `None` if the store has
-/// none.
-pub fn load_doc(storage: &dyn Storage, id: &DocumentId) -> anyhow::Result<Option<StoredDoc>> {
-    let entries = storage.load_range(&[id.to_string()])?;
-    let mut doc = Automerge::new();
-    let mut chunks = Vec::new();
-    for (key, bytes) in entries {
-        if matches!(
-            chunk_kind(&key),
-            Some(ChunkKind::Snapshot | ChunkKind::Incremental)
-        ) {
-            doc.load_incremental(&bytes)
-                .with_context(|| format!("stored chunk {key:?} of {id} is unreadable"))?;
-            chunks.push(key);
-        }
-    }
-    Ok((!chunks.is_empty()).then_some(StoredDoc { doc, chunks }))
 }
 
 /// Documents to write in one transaction: all or nothing.

@@ -4,8 +4,8 @@
 
 use wish_client_core::proto::DocumentId;
 
-use crate::cli::doc_writer::load_doc;
 use crate::domain::office_rows::{office_row, CommunitySummary, COMMUNITY_PREFIX};
+use crate::storage::documents::load_doc;
 use crate::storage::{Storage, WriteBatch};
 
 /// Rewrites every community row without `person_ids` or `names` from its document.

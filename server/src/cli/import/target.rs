@@ -7,8 +7,8 @@ use wish_client_core::model::wish::WishSummary;
 use wish_client_core::model::CommunityView;
 use wish_client_core::proto::DocumentId;
 
-use crate::cli::doc_writer::load_doc;
 use crate::domain::SUMMARY_PREFIX;
+use crate::storage::documents::load_doc;
 use crate::storage::Storage;
 
 /// The community the cards are imported into.

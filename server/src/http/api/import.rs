@@ -216,7 +216,7 @@ fn target_community(who: &Principal, named: Option<&str>) -> Result<DocumentId, 
 async fn read_community(state: &AppState, doc: DocumentId) -> Result<CommunityView, ApiError> {
     let storage = state.storage.clone();
     blocking(move || {
-        let stored = crate::cli::doc_writer::load_doc(storage.as_ref(), &doc)
+        let stored = crate::storage::documents::load_doc(storage.as_ref(), &doc)
             .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage error"))?
             .ok_or_else(|| bad("this community is not on the server yet"))?;
         CommunityView::read(&stored.doc).map_err(|_| bad("this community cannot be read"))

@@ -27,8 +27,8 @@ use super::{csv_field, download, selection, BOM};
 use crate::access::Role;
 use crate::aggregate::CommunitySet;
 use crate::aggregate::{OfficeIndex, WishItem};
-use crate::cli::doc_writer::load_doc;
 use crate::http::AppState;
+use crate::storage::documents::load_doc;
 use crate::storage::Storage;
 
 /// The most wishes one personal-data export may hold; narrow the filter for more.
