@@ -14,8 +14,7 @@
 
 import { parseArgs } from "node:util"
 import * as A from "@automerge/automerge"
-import { Repo } from "@automerge/automerge-repo"
-import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket"
+import { connectRepo, repos, until } from "./hostile-client.mjs"
 
 let step = "starting"
 const fail = (message, code = 1) => {
@@ -35,21 +34,9 @@ const { values: opts } = parseArgs({
 })
 setTimeout(() => fail(`timed out while ${step}`, 3), Number(opts.timeout) * 1000)
 
-const sleep = ms => new Promise(r => setTimeout(r, ms))
-async function until(predicate) {
-  while (!predicate()) await sleep(50)
-}
-
-const repos = []
 async function connect(url, role) {
-  const adapter = new WebSocketClientAdapter(url, 1000)
-  const repo = new Repo({ network: [adapter], peerId: `supervise-${role}-${Math.random().toString(36).slice(2, 8)}` })
-  repos.push(repo)
-  let connected = false
-  repo.networkSubsystem.on("peer", () => { connected = true })
   step = `${role}: connecting`
-  await until(() => connected)
-  return repo
+  return connectRepo(url, role, "supervise")
 }
 
 const supervised = doc =>
