@@ -178,6 +178,12 @@ export async function closeWithStory(scene, doc, text) {
   await page.getByTestId("story-input").fill(text);
   await page.getByTestId("story-save").click();
   await page.waitForSelector("[data-testid=story-text]");
+  // A closed wish whose hours are confirmed offers no step on its claims and no list
+  // pickers: the core's dry runs decide (a coordinator may still confirm open hours).
+  const leftovers = await page
+    .locator("[data-testid=claim-row] .claim-actions button, [data-testid=book-offer], [data-testid=link-project], [data-testid=action-edit]")
+    .count();
+  if (leftovers !== 0) throw new Error(`the closed wish still offers ${leftovers} steps`);
   await synced(page);
   await shot(scene, page, "detail-timeline");
   await go(page, "stories");

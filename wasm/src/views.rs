@@ -12,7 +12,7 @@ use wish_client_core::model::{
 };
 use wish_client_core::proto::DocumentId;
 
-use crate::actions::allowed_actions;
+use crate::actions::{allowed_actions, claim_actions, extra_actions};
 use crate::convert::{doc_id, js_error, to_json};
 use crate::refusals::RefusedMark;
 use crate::wish_cache::CachedWish;
@@ -53,6 +53,8 @@ struct ClaimRow<'a> {
     claim: &'a wish_client_core::model::wish::Claim,
     /// `pending`, `assigned` or `released`.
     state: &'static str,
+    /// Steps the viewer could take on this claim now (see [`claim_actions`]).
+    actions: Vec<&'static str>,
     resolved_hours: Option<f64>,
     confirmed: bool,
 }
@@ -67,6 +69,8 @@ struct WishDetail<'a> {
     free_capacity: usize,
     /// Lifecycle steps `person` could take now (see [`allowed_actions`]).
     actions: Vec<&'static str>,
+    /// `book`, `link` and `edit` when the core allows them (see [`extra_actions`]).
+    extra_actions: Vec<&'static str>,
     conflicts: Vec<FieldConflict>,
     claims: Vec<ClaimRow<'a>>,
     refused: Option<RefusedMark<'a>>,
@@ -135,7 +139,11 @@ impl WishClient {
         let id = doc_id(doc)?;
         let automerge = self.held(&id)?;
         let wish = WishView::read(automerge).map_err(js_error)?;
-        let claims = wish.claims.iter().map(|c| claim_row(&wish, c)).collect();
+        let claims = wish
+            .claims
+            .iter()
+            .map(|c| claim_row(&wish, c, claim_actions(automerge, person, &c.id)))
+            .collect();
         to_json(&WishDetail {
             doc: doc.to_owned(),
             saved: self.driver.is_saved_on_server(&id),
@@ -143,6 +151,7 @@ impl WishClient {
             on_wall: on_wall(&wish),
             free_capacity: wish.free_capacity(),
             actions: allowed_actions(automerge, person),
+            extra_actions: extra_actions(automerge, person),
             conflicts: conflicts(automerge),
             claims,
             refused: self.refused_mark(&id),
@@ -253,10 +262,15 @@ impl WishClient {
     }
 }
 
-fn claim_row<'a>(wish: &WishView, claim: &'a wish_client_core::model::wish::Claim) -> ClaimRow<'a> {
+fn claim_row<'a>(
+    wish: &WishView,
+    claim: &'a wish_client_core::model::wish::Claim,
+    actions: Vec<&'static str>,
+) -> ClaimRow<'a> {
     ClaimRow {
         claim,
         state: claim_state(wish, claim),
+        actions,
         resolved_hours: wish.resolution_of(&claim.id).and_then(|e| e.hours),
         confirmed: wish.is_confirmed(&claim.id),
     }

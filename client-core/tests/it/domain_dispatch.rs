@@ -435,6 +435,11 @@ fn a_wish_is_booked_against_an_offer_and_linked_to_a_project() {
     assert!(claim.dispatched && w.assigned.contains_key("b1"));
     wish::link_project(&mut doc, "pr1", 4_100).expect("link");
     assert_eq!(view(&doc).project.as_deref(), Some("pr1"));
+    let mut closed = published(1);
+    let withdrawn = wish_client_core::model::CloseReason::Withdrawn;
+    wish::close(&mut closed, st("c1", "coord-1", 4_000), withdrawn, None).expect("close");
+    let err = wish::link_project(&mut closed, "pr1", 4_100);
+    assert!(matches!(err, Err(DomainError::WishClosed)), "{err:?}");
     let retired = Offer {
         active: false,
         ..offer

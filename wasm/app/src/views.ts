@@ -81,6 +81,8 @@ export interface ClaimRow extends Claim {
   state: "pending" | "assigned" | "released";
   resolved_hours: number | null;
   confirmed: boolean;
+  /** Steps the viewer could take on this claim now, as the core decides. */
+  actions: ("release" | "assign" | "resolve" | "confirm")[];
 }
 
 export interface WishDetail {
@@ -90,6 +92,8 @@ export interface WishDetail {
   on_wall: boolean;
   free_capacity: number;
   actions: string[];
+  /** `book` (against an offer), `link` (to a project) and `edit` when the core allows them. */
+  extra_actions: ("book" | "link" | "edit")[];
   conflicts: { path: string; values: string[] }[];
   claims: ClaimRow[];
   refused: RefusedMark | null;

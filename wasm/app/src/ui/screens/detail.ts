@@ -72,14 +72,17 @@ function conflictsBlock(session: Session, d: WishDetail): HTMLElement {
           : null)))));
 }
 
-function actionsBlock(session: Session, d: WishDetail, care: Aftercare | null): HTMLElement {
+function actionsBlock(session: Session, d: WishDetail, care: Aftercare | null): HTMLElement | null {
   const coordinatorOnly = new Set(["verify", "reject", "triage", "publish", "close", "rate"]);
   // The visiting volunteer (collector or claimant) records the resident's rating (代评).
   const mayRate = (a: string) => a === "rate" && care?.visitor === true;
   const allowed = d.actions.filter((a) => session.isCoordinator || !coordinatorOnly.has(a) || mayRate(a));
   const buttons = allowed.map((action) =>
     h("button", { class: action === "claim" ? "primary" : "", "data-testid": `action-${action}`, onclick: () => openForm(session, d, action) }, label(action)));
-  const editButton = h("button", { "data-testid": "action-edit", onclick: () => openForm(session, d, "edit") }, t("edit"));
+  const editButton = d.extra_actions.includes("edit")
+    ? h("button", { "data-testid": "action-edit", onclick: () => openForm(session, d, "edit") }, t("edit"))
+    : null;
+  if (buttons.length === 0 && !editButton) return null;
   return h("section", { class: "card actions", "data-testid": "actions" }, buttons, editButton, h("div", { id: "action-form" }));
 }
 
@@ -133,15 +136,17 @@ function claimsBlock(session: Session, d: WishDetail): HTMLElement | null {
 function claimRow(session: Session, d: WishDetail, c: ClaimRow): HTMLElement {
   const mine = c.claimant === session.device.person;
   const stamp = (op: string, extra: Record<string, unknown> = {}) => () => run(() => session.act(d.doc, { op, claim: c.id, note: null, ...extra }));
+  // The core decides which steps apply (a closed wish offers none); the role decides who.
+  const allowed = new Set(c.actions);
   const buttons: (HTMLElement | null)[] = [];
-  if (c.state !== "released" && (mine || session.isCoordinator)) {
+  if (allowed.has("release") && (mine || session.isCoordinator)) {
     buttons.push(h("button", { onclick: stamp("release") }, label("release")));
   }
-  if (c.state === "pending" && session.isCoordinator) buttons.push(h("button", { onclick: stamp("assign") }, label("assign")));
-  if (c.state === "assigned" && c.resolved_hours === null && (mine || session.isCoordinator)) {
+  if (allowed.has("assign") && session.isCoordinator) buttons.push(h("button", { onclick: stamp("assign") }, label("assign")));
+  if (allowed.has("resolve") && c.resolved_hours === null && (mine || session.isCoordinator)) {
     buttons.push(resolveButton(session, d, c));
   }
-  if (c.resolved_hours !== null && !c.confirmed && session.isCoordinator) {
+  if (allowed.has("confirm") && session.isCoordinator) {
     buttons.push(h("button", { onclick: () => run(() => session.runtime.run(() => session.client.confirm(d.doc, session.ledger ?? undefined, session.stamp(), c.id))) }, label("confirm")));
   }
   return h("li", { class: "claim", "data-testid": "claim-row", "data-state": c.state, "data-mine": String(mine) },

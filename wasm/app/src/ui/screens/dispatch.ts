@@ -38,7 +38,7 @@ export function dispatchBlock(session: Session, d: WishDetail): HTMLElement | nu
   const dispatched = dispatchedLines(session, d);
   const alone = dispatched ? h("section", { class: "card" }, dispatched) : null;
   if (session.isCoordinator) {
-    const lists = listsOnWish(session, d.doc, (d.wish as { project?: string | null }).project ?? null);
+    const lists = listsOnWish(session, d, (d.wish as { project?: string | null }).project ?? null);
     if (!open) return lists ? h("section", { class: "card" }, lists, dispatched) : alone;
     return suggestionsCard(session, d, dispatched, lists);
   }

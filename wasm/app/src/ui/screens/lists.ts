@@ -6,6 +6,7 @@ import { label, MODULES, t } from "../../i18n.js";
 import { randomHex, type Session } from "../../session.js";
 import { field, formValues, h, select, toast } from "../dom.js";
 import { moduleChip } from "../badges.js";
+import type { WishDetail } from "../../views.js";
 
 interface Offer {
   id: string;
@@ -105,9 +106,12 @@ function offerForm(session: Session, lists: Lists | null): HTMLElement {
 }
 
 /** Links the wish to a project, or books it against an offer (the detail screen). */
-export function listsOnWish(session: Session, doc: string, project: string | null): HTMLElement | null {
+export function listsOnWish(session: Session, d: WishDetail, project: string | null): HTMLElement | null {
   const lists = session.community() as unknown as Lists | null;
   if (!lists || !session.isCoordinator) return null;
+  const doc = d.doc;
+  const mayLink = d.extra_actions.includes("link");
+  const mayBook = d.extra_actions.includes("book");
   const projects = Object.values(lists.projects).filter((p) => p.status !== "done");
   const offers = Object.values(lists.offers).filter((o) => o.active);
   const projectSelect = select("project", projects.map((p): [string, string] => [p.id, p.title]), project ?? "");
@@ -118,8 +122,8 @@ export function listsOnWish(session: Session, doc: string, project: string | nul
   const book = () => write(session, () => session.client.bookOffer(doc, session.stamp(), session.device.community, offerSelect.value));
   return h("div", { class: "lists-on-wish" },
     project ? h("p", { "data-testid": "linked-project" }, `${t("linkedProject")}：${lists.projects[project]?.title ?? ""}`) : null,
-    projects.length ? h("div", { class: "row" }, projectSelect, h("button", { "data-testid": "link-project", onclick: link }, t("linkProject"))) : null,
-    offers.length ? h("div", { class: "row" }, offerSelect, h("button", { "data-testid": "book-offer", onclick: book }, t("bookOffer"))) : null);
+    mayLink && projects.length ? h("div", { class: "row" }, projectSelect, h("button", { "data-testid": "link-project", onclick: link }, t("linkProject"))) : null,
+    mayBook && offers.length ? h("div", { class: "row" }, offerSelect, h("button", { "data-testid": "book-offer", onclick: book }, t("bookOffer"))) : null);
 }
 
 async function write(session: Session, change: () => void): Promise<void> {
