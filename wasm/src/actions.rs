@@ -100,3 +100,84 @@ fn dry_stamp(person: &str) -> Stamp<'_> {
         now_ms: u64::from(u32::MAX) * 1000,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wish_client_core::model::{Channel, Urgency};
+    use wish_client_core::ops::wish::CollectWish;
+
+    fn stamp<'a>(id: &'a str, by: &'a str, now_ms: u64) -> Stamp<'a> {
+        Stamp {
+            id,
+            by,
+            device: "tablet-1",
+            now_ms,
+        }
+    }
+
+    /// A published wish with claim `c1` by `vol-2`, assigned, resolved by `vol-2`.
+    fn resolved() -> Automerge {
+        let mut doc = Automerge::new();
+        let input = CollectWish {
+            wish_id: "wish-1".into(),
+            wish_doc: "wish-doc-1".into(),
+            community: "community-1".into(),
+            station: "station-1".into(),
+            title: "独居老人需要上门问诊".into(),
+            text: "希望有医生来看看".into(),
+            suggested_module: None,
+            channel: Channel::DoorToDoor,
+            compound: "幸福花园".into(),
+            building: "5栋".into(),
+            urgency: Urgency::High,
+            capacity: 1,
+            on_behalf: true,
+            collected_by: "vol-1".into(),
+            device: "tablet-1".into(),
+            event_id: "ev-collected".into(),
+            now_ms: 1_000,
+            contact: None,
+        };
+        wish::collect_wish(&mut doc, &mut Automerge::new(), input).expect("collect");
+        wish::verify(&mut doc, stamp("e2", "coord", 2_000)).expect("verify");
+        wish::publish(&mut doc, stamp("e3", "coord", 3_000)).expect("publish");
+        wish::claim(
+            &mut doc,
+            stamp("c1", "vol-2", 4_000),
+            ClaimKind::Person,
+            "vol-2",
+            None,
+        )
+        .expect("claim");
+        wish::assign(&mut doc, "c1", "server", true, 5_000).expect("assign");
+        wish::resolve(&mut doc, stamp("e6", "vol-2", 6_000), "c1", 2.0, None).expect("resolve");
+        doc
+    }
+
+    #[test]
+    fn the_claimant_may_not_confirm_their_own_hours_and_the_station_may() {
+        let doc = resolved();
+        assert_eq!(claim_actions(&doc, "vol-2", "c1"), ["release", "resolve"]);
+        assert_eq!(
+            claim_actions(&doc, "coord", "c1"),
+            ["release", "resolve", "confirm"]
+        );
+        assert_eq!(extra_actions(&doc, "coord"), ["link", "edit"]);
+    }
+
+    #[test]
+    fn a_closed_and_confirmed_wish_offers_no_step_on_its_claims_nor_beside_them() {
+        let mut doc = resolved();
+        wish::confirm(&mut doc, stamp("e7", "coord", 7_000), "c1").expect("confirm");
+        wish::close(
+            &mut doc,
+            stamp("e8", "coord", 8_000),
+            CloseReason::Fulfilled,
+            None,
+        )
+        .expect("close");
+        assert!(claim_actions(&doc, "coord", "c1").is_empty());
+        assert!(extra_actions(&doc, "coord").is_empty());
+    }
+}
