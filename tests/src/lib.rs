@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests: real server processes on port 0, native clients.
 
+pub mod browser;
 pub mod clients;
 pub mod fixtures;
 pub mod http;

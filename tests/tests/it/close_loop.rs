@@ -12,47 +12,32 @@
 //! and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::ensure;
 use serde_json::{json, Value};
-use wish_tests::fixtures::{self, demo_community, seed_demo};
+use wish_tests::browser;
+use wish_tests::fixtures::{self};
 use wish_tests::node::run_script;
-use wish_tests::{temp_dir, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// 李春生, a volunteer of the demo's 中心驿站.
 const VOLUNTEER: &str = "p06";
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(400);
 
-fn app_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
-}
-
 #[test]
 fn resolve_confirm_offline_twice_rate_on_behalf_story_points_and_stars() -> anyhow::Result<()> {
-    ensure!(Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
-    ensure!(
-        app_dir().join("index.html").is_file(),
-        "the tablet app is not built: run scripts/build-app.sh"
-    );
-    let data = temp_dir();
-    let community = demo_community(&seed_demo(BIN, data.path(), 5)?)?;
-    let app = app_dir().display().to_string();
-    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
+    let scene = browser::demo_scene(BIN, 5)?;
+    let (server, community) = (&scene.server, &scene.community);
     let code = |role: &str, person: &str| {
         let body = json!({ "role": role, "person": person, "community": community, "stations": ["center"] });
-        fixtures::enrollment_code(&server, &body)
+        fixtures::enrollment_code(server, &body)
     };
     let (a, b, v) = (
         code("coordinator", "p01")?,
         code("coordinator", "p02")?,
         code("volunteer", VOLUNTEER)?,
     );
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
-    let artifacts = artifacts.display().to_string();
+    let artifacts = browser::artifacts_dir();
     let url = format!("http://{}", server.addr);
     let args = [
         "--url",
@@ -68,7 +53,7 @@ fn resolve_confirm_offline_twice_rate_on_behalf_story_points_and_stars() -> anyh
         "--artifacts",
         &artifacts,
         "--chromium",
-        CHROMIUM,
+        browser::CHROMIUM,
     ];
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
     let seen = run_script("close-loop.mjs", &args, PROCESS_TIMEOUT)?;

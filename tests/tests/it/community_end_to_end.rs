@@ -13,26 +13,21 @@
 //! and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use serde_json::{json, Value};
+use wish_tests::browser;
 use wish_tests::node::run_script;
 use wish_tests::setup::{people_xlsx, read_setup_code, twenty_names, wish_cards_gb18030};
-use wish_tests::{temp_dir, TestServer};
+use wish_tests::temp_dir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// Upper bound for the browser script; each of its waits times out well before this.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(240);
 /// The station of the people, the roster, the shared tablet and the cards.
 const STATION: &str = "和平里心愿驿站";
 const SECOND_STATION: &str = "红星红色驿站";
-
-fn app_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
-}
 
 /// The files the coordinator uploads, in a temporary folder.
 struct Uploads {
@@ -57,21 +52,15 @@ fn uploads(names: &[String], volunteer: &str) -> anyhow::Result<Uploads> {
 
 #[test]
 fn a_fresh_server_becomes_a_working_community_through_the_screens_alone() -> anyhow::Result<()> {
-    ensure!(Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
-    ensure!(
-        app_dir().join("index.html").is_file(),
-        "the tablet app is not built: run scripts/build-app.sh"
-    );
+    browser::ensure_ready()?;
     let data = temp_dir();
-    let app = app_dir().display().to_string();
-    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
+    let server = browser::serve_app(BIN, data.path())?;
     let code = read_setup_code(data.path())?;
     // The first name is a volunteer in `people_xlsx`: the volunteer code and the cards.
     let names = twenty_names();
     let files = uploads(&names, &names[0])?;
     let url = format!("http://{}", server.addr);
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
-    let artifacts = artifacts.display().to_string();
+    let artifacts = browser::artifacts_dir();
     let all_names = names.join(",");
     let args = [
         ("--url", url.as_str()),
@@ -83,7 +72,7 @@ fn a_fresh_server_becomes_a_working_community_through_the_screens_alone() -> any
         ("--station", STATION),
         ("--second-station", SECOND_STATION),
         ("--artifacts", &artifacts),
-        ("--chromium", CHROMIUM),
+        ("--chromium", browser::CHROMIUM),
     ];
     let args: Vec<&OsStr> = args
         .iter()

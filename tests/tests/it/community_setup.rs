@@ -11,37 +11,27 @@
 //! and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
-use anyhow::ensure;
+use wish_tests::browser;
 use wish_tests::node::run_script;
 use wish_tests::setup::{people_xlsx, read_setup_code, twenty_names, wish_cards_gb18030};
-use wish_tests::{temp_dir, TestServer};
+use wish_tests::temp_dir;
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// Upper bound for the browser script; its own waits time out well before this.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(300);
 /// The station the people and the cards belong to (the first one created on screen).
 const STATION: &str = "和平里心愿驿站";
 const SECOND_STATION: &str = "红星红色驿站";
 
-fn app_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
-}
-
 #[test]
 fn a_community_is_set_up_staffed_and_fed_from_the_screens() -> anyhow::Result<()> {
-    ensure!(Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
-    ensure!(
-        app_dir().join("index.html").is_file(),
-        "the tablet app is not built: run scripts/build-app.sh"
-    );
+    browser::ensure_ready()?;
     let data = temp_dir();
     let files = temp_dir();
-    let app = app_dir().display().to_string();
-    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
+    let server = browser::serve_app(BIN, data.path())?;
     let code = read_setup_code(data.path())?;
     // The first (a volunteer in `people_xlsx`) collects the cards and gets the code.
     let names = twenty_names();
@@ -67,7 +57,7 @@ fn a_community_is_set_up_staffed_and_fed_from_the_screens() -> anyhow::Result<()
         ("--station", STATION),
         ("--second-station", SECOND_STATION),
         ("--artifacts", &artifacts),
-        ("--chromium", CHROMIUM),
+        ("--chromium", browser::CHROMIUM),
     ];
     let args: Vec<&OsStr> = args
         .iter()

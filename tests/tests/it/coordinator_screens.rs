@@ -12,43 +12,28 @@
 //! and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::ensure;
 use serde_json::{json, Value};
-use wish_tests::fixtures::{self, demo_community, seed_demo};
+use wish_tests::browser;
+use wish_tests::fixtures::{self};
 use wish_tests::node::run_script;
-use wish_tests::{temp_dir, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-const CHROMIUM: &str = "/usr/bin/chromium";
 const STATION: &str = "center";
 /// Upper bound for the browser script; its own waits time out well before this.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(400);
 
-fn app_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
-}
-
 #[test]
 fn a_coordinator_runs_people_units_roster_and_a_shared_tablet_from_the_screens(
 ) -> anyhow::Result<()> {
-    ensure!(Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
-    ensure!(
-        app_dir().join("index.html").is_file(),
-        "the tablet app is not built: run scripts/build-app.sh"
-    );
-    let data = temp_dir();
-    let community = demo_community(&seed_demo(BIN, data.path(), 5)?)?;
-    let app = app_dir().display().to_string();
-    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
+    let scene = browser::demo_scene(BIN, 5)?;
+    let (server, community) = (&scene.server, &scene.community);
     let coordinator = json!({ "role": "coordinator", "person": "p01", "community": community, "stations": [STATION] });
     let tablet = json!({ "role": "station_tablet", "person": "tablet-center", "community": community, "stations": [STATION] });
-    let coordinator = fixtures::enrollment_code(&server, &coordinator)?;
-    let tablet = fixtures::enrollment_code(&server, &tablet)?;
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
-    let artifacts = artifacts.display().to_string();
+    let coordinator = fixtures::enrollment_code(server, &coordinator)?;
+    let tablet = fixtures::enrollment_code(server, &tablet)?;
+    let artifacts = browser::artifacts_dir();
     let url = format!("http://{}", server.addr);
     let args = [
         "--url",
@@ -62,7 +47,7 @@ fn a_coordinator_runs_people_units_roster_and_a_shared_tablet_from_the_screens(
         "--artifacts",
         &artifacts,
         "--chromium",
-        CHROMIUM,
+        browser::CHROMIUM,
     ];
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
     let seen = run_script("coordinator.mjs", &args, PROCESS_TIMEOUT)?;

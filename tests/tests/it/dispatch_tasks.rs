@@ -12,48 +12,33 @@
 //! and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::ensure;
 use serde_json::{json, Value};
-use wish_tests::fixtures::{self, demo_community, seed_demo};
+use wish_tests::browser;
+use wish_tests::fixtures::{self};
 use wish_tests::node::run_script;
-use wish_tests::{temp_dir, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// Upper bound for the browser script; its own waits time out well before this.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(400);
 const EXPERT: &str = "周立华";
 
-fn app_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
-}
-
 #[test]
 fn a_coordinator_dispatches_to_a_suggested_expert_who_sees_it_in_my_tasks() -> anyhow::Result<()> {
-    ensure!(Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
-    ensure!(
-        app_dir().join("index.html").is_file(),
-        "the tablet app is not built: run scripts/build-app.sh"
-    );
-    let data = temp_dir();
-    let community = demo_community(&seed_demo(BIN, data.path(), 3)?)?;
-    let app = app_dir().display().to_string();
-    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
+    let scene = browser::demo_scene(BIN, 3)?;
+    let (server, community) = (&scene.server, &scene.community);
     let code = |role: &str, person: &str, stations: &[&str]| {
         let body =
             json!({ "role": role, "person": person, "community": community, "stations": stations });
-        fixtures::enrollment_code(&server, &body)
+        fixtures::enrollment_code(server, &body)
     };
     let coordinator = code("coordinator", "p01", &["center"])?;
     // 周立华 (p23), an expert of the medical module, serves from another station.
     let expert = code("volunteer", "p23", &["jinxiu"])?;
     // 唐晓燕 (p24) of the hospital unit, on a partner device.
     let partner = code("partner", "p24", &[])?;
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
-    let artifacts = artifacts.display().to_string();
+    let artifacts = browser::artifacts_dir();
     let url = format!("http://{}", server.addr);
     let args = [
         "--url",
@@ -69,7 +54,7 @@ fn a_coordinator_dispatches_to_a_suggested_expert_who_sees_it_in_my_tasks() -> a
         "--artifacts",
         &artifacts,
         "--chromium",
-        CHROMIUM,
+        browser::CHROMIUM,
     ];
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
     let seen = run_script("dispatch-tasks.mjs", &args, PROCESS_TIMEOUT)?;

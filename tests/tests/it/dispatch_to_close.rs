@@ -9,47 +9,32 @@
 //! and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::ensure;
 use serde_json::{json, Value};
-use wish_tests::fixtures::{self, demo_community, seed_demo};
+use wish_tests::browser;
+use wish_tests::fixtures::{self};
 use wish_tests::node::run_script;
-use wish_tests::{temp_dir, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-const CHROMIUM: &str = "/usr/bin/chromium";
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(500);
 /// 周立华, an expert of the medical module, serving from another station.
 const EXPERT: (&str, &str) = ("周立华", "p23");
 
-fn app_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
-}
-
 #[test]
 fn dispatch_to_an_expert_then_resolve_confirm_rate_on_behalf_and_close() -> anyhow::Result<()> {
-    ensure!(Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
-    ensure!(
-        app_dir().join("index.html").is_file(),
-        "the tablet app is not built: run scripts/build-app.sh"
-    );
-    let data = temp_dir();
-    let community = demo_community(&seed_demo(BIN, data.path(), 3)?)?;
-    let app = app_dir().display().to_string();
-    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
+    let scene = browser::demo_scene(BIN, 3)?;
+    let (server, community) = (&scene.server, &scene.community);
     let code = |role: &str, person: &str, station: &str| {
         let body = json!({ "role": role, "person": person, "community": community, "stations": [station] });
-        fixtures::enrollment_code(&server, &body)
+        fixtures::enrollment_code(server, &body)
     };
     let (a, b) = (
         code("coordinator", "p01", "center")?,
         code("coordinator", "p02", "center")?,
     );
     let expert = code("volunteer", EXPERT.1, "jinxiu")?;
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
-    let artifacts = artifacts.display().to_string();
+    let artifacts = browser::artifacts_dir();
     let url = format!("http://{}", server.addr);
     let args = [
         "--url",
@@ -67,7 +52,7 @@ fn dispatch_to_an_expert_then_resolve_confirm_rate_on_behalf_and_close() -> anyh
         "--artifacts",
         &artifacts,
         "--chromium",
-        CHROMIUM,
+        browser::CHROMIUM,
     ];
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
     let seen = run_script("dispatch-to-close.mjs", &args, PROCESS_TIMEOUT)?;

@@ -8,38 +8,23 @@
 //! first), `node` and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{anyhow, ensure};
+use anyhow::anyhow;
 use serde_json::{json, Value};
-use wish_tests::fixtures::{self, demo_community, seed_demo};
+use wish_tests::browser;
+use wish_tests::fixtures::{self};
 use wish_tests::node::run_script;
-use wish_tests::{http, temp_dir, TestServer, TEST_TOKEN};
+use wish_tests::{http, TestServer, TEST_TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// Upper bound for the browser script; its own waits time out well before this.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(400);
 
-fn app_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
-}
-
 #[test]
 fn two_offline_tablets_converge_and_show_every_record_saved() -> anyhow::Result<()> {
-    ensure!(
-        Path::new(CHROMIUM).exists(),
-        "{CHROMIUM} is missing: install Debian's `chromium` (scripts/test-all.sh does)"
-    );
-    ensure!(
-        app_dir().join("index.html").is_file(),
-        "the tablet app is not built: run scripts/build-app.sh (scripts/test-all.sh does)"
-    );
-    let data = temp_dir();
-    let community = demo_community(&seed_demo(BIN, data.path(), 40)?)?;
-    let app = app_dir().display().to_string();
-    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
+    let scene = browser::demo_scene(BIN, 40)?;
+    let (server, community) = (&scene.server, &scene.community);
     let shell = http::request(&server.addr, "GET", "/", None, None)?;
     assert_eq!(shell.status, 200, "{}", shell.text());
     assert!(
@@ -48,12 +33,9 @@ fn two_offline_tablets_converge_and_show_every_record_saved() -> anyhow::Result<
         shell.text()
     );
 
-    let volunteer = enrollment_code(&server, "volunteer", "p05", &community)?;
-    let coordinator = enrollment_code(&server, "coordinator", "p01", &community)?;
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("artifacts")
-        .display()
-        .to_string();
+    let volunteer = enrollment_code(server, "volunteer", "p05", community)?;
+    let coordinator = enrollment_code(server, "coordinator", "p01", community)?;
+    let artifacts = browser::artifacts_dir();
     let url = format!("http://{}", server.addr);
     let args = [
         "--url",
@@ -65,7 +47,7 @@ fn two_offline_tablets_converge_and_show_every_record_saved() -> anyhow::Result<
         "--artifacts",
         &artifacts,
         "--chromium",
-        CHROMIUM,
+        browser::CHROMIUM,
     ];
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
     let seen = run_script("tablet.mjs", &args, PROCESS_TIMEOUT)?;
@@ -74,7 +56,7 @@ fn two_offline_tablets_converge_and_show_every_record_saved() -> anyhow::Result<
         seen["screenshots"].as_array().map_or(0, Vec::len) >= 10,
         "{seen}"
     );
-    check_server_view(&server, &seen)
+    check_server_view(server, &seen)
 }
 
 /// What the server holds after the tablets converged: both offline wishes, the claim

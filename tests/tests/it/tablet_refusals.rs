@@ -7,40 +7,26 @@
 //! and `npm`, and Debian's Chromium at `/usr/bin/chromium`.
 
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::ensure;
 use serde_json::json;
-use wish_tests::fixtures::{self, demo_community, seed_demo};
+use wish_tests::browser;
+use wish_tests::fixtures::{self};
 use wish_tests::node::run_script;
-use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
+use wish_tests::TEST_TOKEN;
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
-const CHROMIUM: &str = "/usr/bin/chromium";
 /// Upper bound for the browser script; its own waits time out well before this.
 const PROCESS_TIMEOUT: Duration = Duration::from_secs(240);
-
-fn app_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
-}
 
 #[test]
 fn a_refused_change_is_marked_and_undone_and_a_deleted_contact_leaves_the_tablet(
 ) -> anyhow::Result<()> {
-    ensure!(Path::new(CHROMIUM).exists(), "{CHROMIUM} is missing");
-    ensure!(
-        app_dir().join("index.html").is_file(),
-        "the tablet app is not built: run scripts/build-app.sh"
-    );
-    let data = temp_dir();
-    let community = demo_community(&seed_demo(BIN, data.path(), 5)?)?;
-    let app = app_dir().display().to_string();
-    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
+    let scene = browser::demo_scene(BIN, 5)?;
+    let (server, community) = (&scene.server, &scene.community);
     let body = json!({ "role": "volunteer", "person": "p05", "community": community, "stations": ["center"] });
-    let code = fixtures::enrollment_code(&server, &body)?;
-    let artifacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("artifacts");
-    let artifacts = artifacts.display().to_string();
+    let code = fixtures::enrollment_code(server, &body)?;
+    let artifacts = browser::artifacts_dir();
     let url = format!("http://{}", server.addr);
     let args = [
         "--url",
@@ -52,7 +38,7 @@ fn a_refused_change_is_marked_and_undone_and_a_deleted_contact_leaves_the_tablet
         "--artifacts",
         &artifacts,
         "--chromium",
-        CHROMIUM,
+        browser::CHROMIUM,
     ];
     let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
     let seen = run_script("tablet-refused.mjs", &args, PROCESS_TIMEOUT)?;
