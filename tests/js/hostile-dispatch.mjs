@@ -14,34 +14,16 @@
 // where "observer" is the server's copy, read after the observer's own later change has
 // reached the attacker (so the server has handled the attack by then).
 
-import { parseArgs } from "node:util"
 import * as A from "@automerge/automerge"
-import { connectRepo, repos, until } from "./hostile-client.mjs"
+import { hostileScript, repos, until } from "./hostile-client.mjs"
 
-let step = "starting"
-const fail = (message, code = 1) => {
-  process.stderr.write(`hostile-dispatch: ${message}\n`)
-  process.exit(code)
-}
-
-const { values: opts } = parseArgs({
+const script = hostileScript("hostile-dispatch", {
   options: {
-    url: { type: "string" },
-    observer: { type: "string" },
     community: { type: "string" },
     station: { type: "string" },
-    attack: { type: "string" },
-    person: { type: "string" },
-    device: { type: "string" },
-    timeout: { type: "string", default: "30" },
   },
 })
-setTimeout(() => fail(`timed out while ${step}`, 3), Number(opts.timeout) * 1000)
-
-async function connect(url, role) {
-  step = `${role}: connecting`
-  return connectRepo(url, role)
-}
+const { opts, fail, connect } = script
 
 const now = Date.now()
 const CLAIM = `hostile-${Math.random().toString(36).slice(2, 8)}`
@@ -140,27 +122,27 @@ async function main() {
   const known = [...Object.keys(attacks), ...Object.keys(listAttacks)]
   if (!known.includes(opts.attack)) fail(`unknown --attack ${opts.attack}; one of ${known.join(", ")}`, 2)
   const observer = await connect(opts.observer, "observer")
-  step = "observer: finding the community"
+  script.step = "observer: finding the community"
   const community = await observer.find(opts.community)
   await until(() => community.doc()?.people)
   if (listAttacks[opts.attack]) return attackLists(observer, community, listAttacks[opts.attack])
   const attack = attacks[opts.attack]
-  step = "observer: creating a published wish"
+  script.step = "observer: creating a published wish"
   const wish = observer.create()
   wish.change(doc => publishedWish(doc, opts.community.replace(/^automerge:/, "")))
   const attacker = await connect(opts.url, "attacker")
-  step = "attacker: finding the wish"
+  script.step = "attacker: finding the wish"
   const handle = await attacker.find(wish.url)
   await until(() => handle.doc()?.events?.p)
   let refused = null
   handle.on("ephemeral-message", ({ message }) => {
     if (message?.type === "wish-station/refused") refused = message
   })
-  step = "attacker: making the change"
+  script.step = "attacker: making the change"
   handle.change(attack)
   const deadline = Date.now() + 2000
   await until(() => refused !== null || Date.now() > deadline)
-  step = "observer: an honest change after the attack reaches the attacker"
+  script.step = "observer: an honest change after the attack reaches the attacker"
   const mark = `after-${Math.random().toString(36).slice(2, 8)}`
   wish.change(doc => { doc.observer_note = mark })
   await until(() => handle.doc().observer_note === mark)
@@ -170,18 +152,18 @@ async function main() {
 /** A list attack on the community document, judged like a wish attack. */
 async function attackLists(observer, community, attack) {
   const attacker = await connect(opts.url, "attacker")
-  step = "attacker: finding the community"
+  script.step = "attacker: finding the community"
   const handle = await attacker.find(community.url)
   await until(() => handle.doc()?.offers?.o01)
   let refused = null
   handle.on("ephemeral-message", ({ message }) => {
     if (message?.type === "wish-station/refused") refused = message
   })
-  step = "attacker: changing the lists"
+  script.step = "attacker: changing the lists"
   handle.change(attack)
   const deadline = Date.now() + 2000
   await until(() => refused !== null || Date.now() > deadline)
-  step = "observer: an honest change after the attack reaches the attacker"
+  script.step = "observer: an honest change after the attack reaches the attacker"
   const mark = `after-${Math.random().toString(36).slice(2, 8)}`
   community.change(doc => { doc.observer_note = mark })
   await until(() => handle.doc().observer_note === mark)

@@ -17,36 +17,18 @@
 // own name. Prints one JSON line:
 //   {"refused": {...signal} | null, "kinds": [event kinds on the server], "stillSyncing": bool}
 
-import { parseArgs } from "node:util"
 import * as A from "@automerge/automerge"
-import { connectRepo, repos, sleep, until } from "./hostile-client.mjs"
+import { hostileScript, repos, sleep, until } from "./hostile-client.mjs"
 
-let step = "starting"
-const fail = (message, code = 1) => {
-  process.stderr.write(`hostile-loop: ${message}\n`)
-  process.exit(code)
-}
-
-const { values: opts } = parseArgs({
+const script = hostileScript("hostile-loop", {
   options: {
-    url: { type: "string" },
-    observer: { type: "string" },
     community: { type: "string" },
     ledger: { type: "string" },
     station: { type: "string" },
-    attack: { type: "string" },
-    person: { type: "string" },
-    device: { type: "string" },
     closed: { type: "boolean", default: false },
-    timeout: { type: "string", default: "30" },
   },
 })
-setTimeout(() => fail(`timed out while ${step}`, 3), Number(opts.timeout) * 1000)
-
-async function connect(url, role) {
-  step = `${role}: connecting`
-  return connectRepo(url, role)
-}
+const { opts, fail, connect } = script
 
 const now = Date.now()
 const ev = (id, kind, by, at, extra = {}) => ({ id, kind, at, by, device: "d-observer", ...extra })
@@ -104,21 +86,21 @@ const ledgerAttacks = {
 
 async function attackLedger(change) {
   const observer = await connect(opts.observer, "observer")
-  step = "observer: finding the ledger"
+  script.step = "observer: finding the ledger"
   const watched = await observer.find(opts.ledger)
   const attacker = await connect(opts.url, "attacker")
-  step = "attacker: finding the ledger"
+  script.step = "attacker: finding the ledger"
   const handle = await attacker.find(watched.url)
   const before = JSON.stringify(A.toJS(watched.doc()).entries)
   let refused = null
   handle.on("ephemeral-message", ({ message }) => {
     if (message?.type === "wish-station/refused") refused = message
   })
-  step = "attacker: writing the ledger"
+  script.step = "attacker: writing the ledger"
   handle.change(change)
   const deadline = Date.now() + 2000
   await until(() => refused !== null || Date.now() > deadline)
-  step = "observer: an honest change after the attack reaches the attacker"
+  script.step = "observer: an honest change after the attack reaches the attacker"
   const mark = `after-${Math.random().toString(36).slice(2, 8)}`
   watched.change(doc => { doc.observer_note = mark })
   await until(() => handle.doc().observer_note === mark)
@@ -130,13 +112,13 @@ async function main() {
   if (ledgerAttacks[opts.attack]) return attackLedger(ledgerAttacks[opts.attack])
   const event = attacks[opts.attack] ?? fail(`unknown --attack ${opts.attack}; one of ${Object.keys(attacks).join(", ")}`, 2)
   const observer = await connect(opts.observer, "observer")
-  step = "observer: making the wish"
+  script.step = "observer: making the wish"
   const watched = observer.create(wish())
   // The server must hold it before the attacker asks.
   await until(() => watched.doc()?.id)
   await sleep(300)
   const attacker = await connect(opts.url, "attacker")
-  step = "attacker: finding the wish"
+  script.step = "attacker: finding the wish"
   let handle
   try {
     handle = await attacker.find(watched.url)
@@ -147,11 +129,11 @@ async function main() {
   handle.on("ephemeral-message", ({ message }) => {
     if (message?.type === "wish-station/refused") refused = message
   })
-  step = "attacker: appending the event"
+  script.step = "attacker: appending the event"
   handle.change(doc => { doc.events.attack = event })
   const deadline = Date.now() + 2000
   await until(() => refused !== null || Date.now() > deadline)
-  step = "observer: an honest change after the attack reaches the attacker"
+  script.step = "observer: an honest change after the attack reaches the attacker"
   const mark = `after-${Math.random().toString(36).slice(2, 8)}`
   watched.change(doc => { doc.title = `修路由器 ${mark}` })
   await until(() => String(handle.doc().title).endsWith(mark))

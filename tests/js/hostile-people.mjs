@@ -15,33 +15,16 @@
 // observer's own later change has reached the attacker (so the server has handled the
 // attack by then).
 
-import { parseArgs } from "node:util"
 import * as A from "@automerge/automerge"
-import { connectRepo, repos, until } from "./hostile-client.mjs"
+import { hostileScript, repos, until } from "./hostile-client.mjs"
 
-let step = "starting"
-const fail = (message, code = 1) => {
-  process.stderr.write(`hostile-people: ${message}\n`)
-  process.exit(code)
-}
-
-const { values: opts } = parseArgs({
+const script = hostileScript("hostile-people", {
   options: {
-    url: { type: "string" },
-    observer: { type: "string" },
     community: { type: "string" },
     station: { type: "string" },
-    attack: { type: "string" },
-    device: { type: "string" },
-    timeout: { type: "string", default: "30" },
   },
 })
-setTimeout(() => fail(`timed out while ${step}`, 3), Number(opts.timeout) * 1000)
-
-async function connect(url, role) {
-  step = `${role}: connecting`
-  return connectRepo(url, role)
-}
+const { opts, fail, connect } = script
 
 const now = Date.now()
 const SHIFT = `hostile-${Math.random().toString(36).slice(2, 8)}`
@@ -91,17 +74,17 @@ function slice(target, doc) {
 async function main() {
   const [target, attack] = attacks[opts.attack] ?? fail(`unknown --attack ${opts.attack}; one of ${Object.keys(attacks).join(", ")}`, 2)
   const observer = await connect(opts.observer, "observer")
-  step = "observer: finding the community"
+  script.step = "observer: finding the community"
   const community = await observer.find(opts.community)
   const stationUrl = `automerge:${community.doc().stations[opts.station].doc}`
-  step = "observer: finding the station"
+  script.step = "observer: finding the station"
   const station = await observer.find(stationUrl)
   station.change(doc => {
     doc.shifts[SHIFT] = { id: SHIFT, date: "2030-01-07", start: "19:00", end: "20:00", note: "", assignees: { p05: { kind: "person" } }, checkins: {} }
   })
   const watched = target === "community" ? community : station
   const attacker = await connect(opts.url, "attacker")
-  step = "attacker: finding the document"
+  script.step = "attacker: finding the document"
   let handle
   try {
     handle = await attacker.find(watched.url)
@@ -113,12 +96,12 @@ async function main() {
   handle.on("ephemeral-message", ({ message }) => {
     if (message?.type === "wish-station/refused") refused = message
   })
-  step = "attacker: making the change"
+  script.step = "attacker: making the change"
   handle.change(attack)
   // A refusal arrives as a signal (a read-only device's change too: `access.read-only`).
   const deadline = Date.now() + 2000
   await until(() => refused !== null || Date.now() > deadline)
-  step = "observer: an honest change after the attack reaches the attacker"
+  script.step = "observer: an honest change after the attack reaches the attacker"
   const mark = `after-${Math.random().toString(36).slice(2, 8)}`
   watched.change(doc => { doc.observer_note = mark })
   await until(() => handle.doc().observer_note === mark)

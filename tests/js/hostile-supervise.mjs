@@ -12,55 +12,34 @@
 // read after the observer's own later change has reached the writer (so the server has
 // handled the write by then).
 
-import { parseArgs } from "node:util"
 import * as A from "@automerge/automerge"
-import { connectRepo, repos, until } from "./hostile-client.mjs"
+import { hostileScript, repos, until } from "./hostile-client.mjs"
 
-let step = "starting"
-const fail = (message, code = 1) => {
-  process.stderr.write(`hostile-supervise: ${message}\n`)
-  process.exit(code)
-}
-
-const { values: opts } = parseArgs({
-  options: {
-    url: { type: "string" },
-    observer: { type: "string" },
-    wish: { type: "string" },
-    person: { type: "string" },
-    device: { type: "string" },
-    timeout: { type: "string", default: "30" },
-  },
-})
-setTimeout(() => fail(`timed out while ${step}`, 3), Number(opts.timeout) * 1000)
-
-async function connect(url, role) {
-  step = `${role}: connecting`
-  return connectRepo(url, role, "supervise")
-}
+const script = hostileScript("hostile-supervise", { options: { wish: { type: "string" } }, peerPrefix: "supervise" })
+const { opts, fail, connect } = script
 
 const supervised = doc =>
   Object.values(A.toJS(doc).events ?? {}).filter(e => e.kind === "supervised").map(e => e.id)
 
 async function main() {
   const observer = await connect(opts.observer, "observer")
-  step = "observer: finding the wish"
+  script.step = "observer: finding the wish"
   const watched = await observer.find(opts.wish)
   const writer = await connect(opts.url, "writer")
-  step = "writer: finding the wish"
+  script.step = "writer: finding the wish"
   const handle = await writer.find(opts.wish)
   let refused = null
   handle.on("ephemeral-message", ({ message }) => {
     if (message?.type === "wish-station/refused") refused = message
   })
-  step = "writer: marking the wish 督办"
+  script.step = "writer: marking the wish 督办"
   const id = `dubban-${Math.random().toString(36).slice(2, 8)}`
   handle.change(doc => {
     doc.events[id] = { id, kind: "supervised", at: Date.now(), by: opts.person, device: opts.device, note: "已超期，请尽快回访" }
   })
   const deadline = Date.now() + 2000
   await until(() => refused !== null || Date.now() > deadline)
-  step = "observer: an honest change after the write reaches the writer"
+  script.step = "observer: an honest change after the write reaches the writer"
   const mark = `after-${Math.random().toString(36).slice(2, 8)}`
   watched.change(doc => { doc.observer_note = mark })
   await until(() => handle.doc().observer_note === mark)

@@ -11,46 +11,13 @@
 // checks that the attacker, still connected, receives it. Prints one JSON line:
 // {"refused": {...signal} | null, "observer": {...doc}, "stillSyncing": true}.
 
-import { parseArgs } from "node:util"
 import { createHash } from "node:crypto"
 import * as A from "@automerge/automerge"
-import { Repo } from "@automerge/automerge-repo"
-import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket"
+import { hostileScript, repos, until } from "./hostile-client.mjs"
 
-let step = "starting"
-const fail = (message, code = 1) => {
-  process.stderr.write(`hostile: ${message}\n`)
-  process.exit(code)
-}
-
-const { values: opts } = parseArgs({
-  options: {
-    url: { type: "string" },
-    observer: { type: "string" },
-    doc: { type: "string" },
-    attack: { type: "string" },
-    person: { type: "string" },
-    device: { type: "string" },
-    timeout: { type: "string", default: "20" },
-  },
-})
-setTimeout(() => fail(`timed out while ${step}`, 3), Number(opts.timeout) * 1000)
-
-async function until(predicate) {
-  while (!predicate()) await new Promise(r => setTimeout(r, 50))
-}
-
-const repos = []
-async function connect(url, role) {
-  const adapter = new WebSocketClientAdapter(url, 1000)
-  const repo = new Repo({ network: [adapter], peerId: `hostile-${role}-${Math.random().toString(36).slice(2, 8)}` })
-  repos.push(repo)
-  const client = { repo, server: undefined }
-  repo.networkSubsystem.on("peer", ({ peerMetadata }) => { client.server = peerMetadata ?? {} })
-  step = `${role}: connecting`
-  await until(() => client.server !== undefined)
-  return client
-}
+const script = hostileScript("hostile", { options: { doc: { type: "string" } }, timeout: "20" })
+const { opts, fail } = script
+const connect = script.connectWithServer
 
 const now = Date.now()
 const id = prefix => `${prefix}-${Math.random().toString(36).slice(2, 10)}`
@@ -103,20 +70,20 @@ async function main() {
   const attack = attacks[opts.attack]
   if (!attack) fail(`unknown --attack ${opts.attack}; one of ${Object.keys(attacks).join(", ")}`, 2)
   const observer = await connect(opts.observer, "observer")
-  step = "observer: finding the document"
+  script.step = "observer: finding the document"
   const watched = await observer.repo.find(opts.doc)
   const attacker = await connect(opts.url, "attacker")
-  step = "attacker: finding the document"
+  script.step = "attacker: finding the document"
   const handle = await attacker.repo.find(opts.doc)
   let refused = null
   handle.on("ephemeral-message", ({ message }) => {
     if (message?.type === "wish-station/refused") refused = message
   })
   if (opts.attack === "server-actor") useServerActor(handle, attacker.server.storageId)
-  step = "attacker: waiting for the server's refusal"
+  script.step = "attacker: waiting for the server's refusal"
   handle.change(attack)
   await until(() => refused !== null)
-  step = "observer: an honest change after the refusal reaches the attacker"
+  script.step = "observer: an honest change after the refusal reaches the attacker"
   const mark = id("after")
   watched.change(doc => { doc.observer_note = mark })
   await until(() => handle.doc().observer_note === mark)
