@@ -101,7 +101,7 @@ fn empty_buckets() -> Vec<Bucket> {
 }
 
 /// One distribution as reported: percentiles in hours (to the minute) and buckets.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct DistReport {
     pub count: u64,
     pub p50_hours: Option<f64>,
@@ -112,7 +112,7 @@ pub struct DistReport {
 }
 
 /// Durations of at least `from_hours` and less than `to_hours` (open if `None`).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Bucket {
     pub from_hours: u64,
     pub to_hours: Option<u64>,

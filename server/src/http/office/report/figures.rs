@@ -27,7 +27,7 @@ use crate::http::AppState;
 const TOP_VOLUNTEERS: usize = 20;
 
 /// The month's report, as the page and the workbook lay it out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MonthReport {
     /// `YYYY-MM`.
     pub month: String,
@@ -45,7 +45,7 @@ pub struct MonthReport {
 }
 
 /// The key figures.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Figures {
     /// Wishes collected (created) in the month.
     pub collected: u64,
@@ -80,7 +80,7 @@ pub struct Figures {
     pub coverage_percent: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModuleRow {
     pub module: String,
     pub label: String,
@@ -88,7 +88,7 @@ pub struct ModuleRow {
     pub resolved: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StationRow {
     pub community: String,
     pub station: String,
@@ -99,7 +99,8 @@ pub struct StationRow {
     pub shifts_covered: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = MonthVolunteerRow)]
 pub struct VolunteerRow {
     pub name: String,
     pub community: String,
