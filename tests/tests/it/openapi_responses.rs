@@ -3,8 +3,6 @@
 //! strict first (no property the schema does not name), so a key added, renamed or of
 //! another type fails here until the document (derived from the types) says so.
 
-use std::collections::HashSet;
-
 use serde_json::{json, Map, Value};
 use wish_tests::http::{request, Response};
 use wish_tests::{temp_dir, TestServer};
@@ -27,9 +25,42 @@ fn every_documented_json_answer_matches_its_schema() -> anyhow::Result<()> {
         checked += 1;
     }
     assert!(checked >= 10, "only {checked} JSON answers described");
+    assert_strict(&strict, &server, &token)?;
     let refused = request(&server.addr, "GET", "/api/v1/office/summary", None, None)?;
     assert_eq!(refused.status, 401);
     assert_matches(&strict, "#/components/schemas/Error", &refused, "a refusal")
+}
+
+/// The check can fail: an undocumented key, deep in an answer, or a value of another type
+/// is refused.
+fn assert_strict(strict: &Value, server: &TestServer, token: &str) -> anyhow::Result<()> {
+    let page = request(
+        &server.addr,
+        "GET",
+        "/api/v1/office/wishes",
+        Some(token),
+        None,
+    )?
+    .json()?;
+    let validator = validator(strict, "#/components/schemas/WishPage")?;
+    assert!(validator.is_valid(&page));
+    let mut extra = page.clone();
+    extra["items"][0]["surprise"] = json!(1);
+    assert!(!validator.is_valid(&extra), "an undocumented key passed");
+    let mut retyped = page;
+    retyped["items"][0]["hours"] = json!("2");
+    assert!(
+        !validator.is_valid(&retyped),
+        "a string for a number passed"
+    );
+    Ok(())
+}
+
+fn validator(strict: &Value, schema_ref: &str) -> anyhow::Result<jsonschema::Validator> {
+    let mut root = strict.clone();
+    root["$ref"] = json!(schema_ref);
+    jsonschema::draft202012::new(&root)
+        .map_err(|e| anyhow::anyhow!("{schema_ref} is not a valid schema: {e}"))
 }
 
 /// Seeds the three-community district demo; returns the office code it prints.
@@ -80,10 +111,7 @@ fn assert_matches(
     response: &Response,
     what: &str,
 ) -> anyhow::Result<()> {
-    let mut root = strict.clone();
-    root["$ref"] = json!(schema_ref);
-    let validator = jsonschema::draft202012::new(&root)
-        .map_err(|e| anyhow::anyhow!("{schema_ref} is not a valid schema: {e}"))?;
+    let validator = validator(strict, schema_ref)?;
     let body = response.json()?;
     let errors: Vec<String> = validator
         .iter_errors(&body)
@@ -97,55 +125,55 @@ fn assert_matches(
     Ok(())
 }
 
-/// The document with every object schema closed (`unevaluatedProperties: false`), except
-/// the parts of an `allOf` (a flattened struct), whose whole is closed instead.
+/// The document with every object schema closed (`unevaluatedProperties: false`); a
+/// flattened struct (`allOf` of object schemas) is merged into one object first, so that
+/// its parts can be closed too.
 fn strict(doc: &Value) -> Value {
     let mut doc = doc.clone();
-    let parts = all_of_parts(&doc);
+    let components = doc["components"]["schemas"].clone();
     if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
-        for (name, schema) in schemas.iter_mut() {
-            close(schema, !parts.contains(name));
+        for schema in schemas.values_mut() {
+            merge_all_of(schema, &components);
+            close(schema);
         }
     }
     doc
 }
 
-/// Names of the component schemas an `allOf` refers to.
-fn all_of_parts(doc: &Value) -> HashSet<String> {
-    let schemas = doc["components"]["schemas"].as_object();
-    schemas
-        .into_iter()
-        .flat_map(Map::values)
-        .filter_map(|schema| schema["allOf"].as_array())
-        .flatten()
-        .filter_map(|part| part["$ref"].as_str())
-        .filter_map(|r| r.rsplit('/').next())
-        .map(str::to_owned)
-        .collect()
+/// Replaces `allOf: [A, B…]` by one object with the properties and required keys of all.
+fn merge_all_of(schema: &mut Value, components: &Value) {
+    let Some(parts) = schema["allOf"].as_array().cloned() else {
+        return;
+    };
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for part in parts {
+        let part = match part["$ref"].as_str().and_then(|r| r.rsplit('/').next()) {
+            Some(name) => components[name].clone(),
+            None => part,
+        };
+        properties.extend(part["properties"].as_object().cloned().unwrap_or_default());
+        required.extend(part["required"].as_array().cloned().unwrap_or_default());
+    }
+    *schema = json!({ "type": "object", "properties": properties, "required": required });
 }
 
-fn close(schema: &mut Value, this_level: bool) {
+fn close(schema: &mut Value) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
-    let closable = object.contains_key("properties") || object.contains_key("allOf");
-    if this_level && closable && !object.contains_key("additionalProperties") {
+    if object.contains_key("properties") && !object.contains_key("additionalProperties") {
         object.insert("unevaluatedProperties".into(), json!(false));
     }
-    let in_all_of = object.contains_key("allOf");
     for (key, child) in object.iter_mut() {
         match key.as_str() {
             "properties" => child
                 .as_object_mut()
                 .into_iter()
                 .flat_map(|p| p.values_mut())
-                .for_each(|p| close(p, true)),
-            "items" | "additionalProperties" => close(child, true),
-            "allOf" | "oneOf" | "anyOf" => child
-                .as_array_mut()
-                .into_iter()
-                .flatten()
-                .for_each(|p| close(p, !in_all_of)),
+                .for_each(close),
+            "items" | "additionalProperties" => close(child),
+            "oneOf" | "anyOf" => child.as_array_mut().into_iter().flatten().for_each(close),
             _ => {}
         }
     }
