@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::time::MINUTE_MS;
+use crate::calendar::MINUTE_MS;
 
 /// Upper edges of the histogram buckets, in hours; the last bucket is open.
 pub const BUCKET_EDGES_HOURS: [u64; 10] = [1, 4, 8, 24, 48, 72, 168, 336, 720, 2160];
@@ -122,7 +122,7 @@ pub struct Bucket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::time::HOUR_MS;
+    use crate::calendar::HOUR_MS;
 
     #[test]
     fn percentiles_and_buckets_follow_adds_and_removes() {

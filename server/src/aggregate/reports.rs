@@ -14,8 +14,8 @@ use super::counters::{Counts, RatingSum, Scope};
 use super::dict::SmallDict;
 use super::durations::DistReport;
 use super::row::Dicts;
-use super::time::week_label;
 use super::{Aggregates, CommunitySet};
+use crate::calendar::week_label;
 
 pub use month::{Steps, WindowSteps};
 pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};

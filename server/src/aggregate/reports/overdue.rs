@@ -8,8 +8,8 @@ use super::StationCount;
 use crate::aggregate::order::ListKey;
 use crate::aggregate::query::{Codes, Paging, WishFilter};
 use crate::aggregate::row::WishItem;
-use crate::aggregate::time::HOUR_MS;
 use crate::aggregate::Aggregates;
+use crate::calendar::HOUR_MS;
 
 /// Which overdue wishes to report. `filter.from`/`filter.to` are ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]

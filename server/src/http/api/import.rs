@@ -27,10 +27,10 @@ use wish_client_core::proto::DocumentId;
 use super::devices::audit;
 use super::{blocking, require, ApiError};
 use crate::access::{Principal, Role};
+use crate::clock::now_ms;
 use crate::engine::DocWrite;
 use crate::http::AppState;
 use crate::import::{people, table, wishes, Checked, RowReport};
-use crate::runtime::now_ms;
 use crate::scope::{self, ScopeError};
 
 /// The import routes, with a body limit that fits the largest accepted file.

@@ -146,7 +146,7 @@ pub async fn overdue(
     let query = OverdueQuery {
         now: params
             .time("now", false)?
-            .unwrap_or_else(crate::runtime::now_ms),
+            .unwrap_or_else(crate::clock::now_ms),
         filter: params.filter(community)?,
         paging: params.paging()?,
     };

@@ -102,7 +102,7 @@ pub async fn coverage(
     let (from, to) = (date(&params, "from")?, date(&params, "to")?);
     let now_ms = params
         .time("now", false)?
-        .unwrap_or_else(crate::runtime::now_ms);
+        .unwrap_or_else(crate::clock::now_ms);
     let stations: Vec<(String, StationSummary)> = rows::load(&state, STATION_PREFIX).await?;
     Ok(Json(coverage_of(stations, community, from, to, now_ms)))
 }

@@ -124,7 +124,7 @@ pub async fn gather(
         label: month.label(),
         community: community.single().map(str::to_owned),
         scope_name,
-        generated_at: format_local(crate::runtime::now_ms()),
+        generated_at: format_local(crate::clock::now_ms()),
         figures: wishes.figures.clone(),
         by_module: module_rows(&wishes.steps.by_module),
         by_station: Vec::new(),
@@ -179,7 +179,7 @@ async fn wish_counts(
 fn count_wishes(a: &Aggregates, community: CommunitySet, month: &Month) -> WishCounts {
     let steps = a.window_steps(&community, month.from, month.to);
     let overdue = OverdueQuery {
-        now: crate::runtime::now_ms().min(month.to),
+        now: crate::clock::now_ms().min(month.to),
         filter: WishFilter {
             community,
             ..WishFilter::default()
@@ -292,7 +292,7 @@ async fn add_roster(
 ) -> Result<Vec<StationRow>, ApiError> {
     let stations: Vec<(String, StationSummary)> = rows::load(state, STATION_PREFIX).await?;
     let (first, last) = month.dates();
-    let now = crate::runtime::now_ms();
+    let now = crate::clock::now_ms();
     let coverage = coverage_of(stations, community, Some(first), Some(last), now);
     f.shifts = coverage.totals.shifts;
     f.shifts_covered = coverage.totals.covered;
