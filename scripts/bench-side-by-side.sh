@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the same `wish-station bench` workloads against our server and against the JS
+# Runs the same `wish-bench` workloads against our server and against the JS
 # reference server (tests/js/reference-server.mjs), one after the other, and prints a
 # markdown table: our figure, the reference's, and the ratio.
 #
@@ -26,9 +26,9 @@ OUT="${1:-$(mktemp -d -t wish-side-by-side.XXXXXX)}"
 mkdir -p "$OUT"
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-    cargo build --release -p wish-server >&2
+    cargo build --release -p wish-server -p wish-bench >&2
 fi
-BIN="$ROOT/target/release/wish-station"
+BIN="$ROOT/target/release/wish-bench"
 
 if [[ ! -d tests/js/node_modules ]]; then
     (cd tests/js && npm ci) >&2
@@ -40,8 +40,8 @@ run() { # NAME SERVER_FLAG WORKLOAD ARGS...
     local data="$OUT/data-$name"
     rm -rf "$data"
     mkdir -p "$data"
-    echo "== $name: wish-station bench $workload $flag DIR $*" >&2
-    "$BIN" bench "$workload" "$flag" "$data" "$@" --json >"$OUT/$name.json" 2>"$OUT/$name.log" || {
+    echo "== $name: wish-bench $workload $flag DIR $*" >&2
+    "$BIN" "$workload" "$flag" "$data" "$@" --json >"$OUT/$name.json" 2>"$OUT/$name.log" || {
         echo "run $name failed; see $OUT/$name.log" >&2
         tail -20 "$OUT/$name.log" >&2
         return 1

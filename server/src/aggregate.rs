@@ -40,7 +40,6 @@ mod reports;
 mod row;
 mod source;
 mod synthetic;
-mod time;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -69,7 +68,7 @@ pub use self::reports::{
 pub use self::row::{ItemNames, WishItem, UNTRIAGED, WISH_STATUSES};
 pub use self::source::OfficeIndex;
 pub use self::synthetic::SYNTHETIC_NOW_MS;
-pub use self::time::{format_local, parse_local_date, LOCAL_OFFSET_MS};
+pub use crate::calendar::{format_local, parse_local_date};
 
 /// The index as the server shares it between the engine thread and the HTTP handlers.
 pub type SharedAggregates = Arc<RwLock<Aggregates>>;

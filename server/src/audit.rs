@@ -17,7 +17,7 @@ pub fn write(
     device: &str,
     detail: &str,
 ) -> Result<(), StorageError> {
-    let at = crate::runtime::now_ms();
+    let at = crate::clock::now_ms();
     let record = AuditRecord {
         at,
         kind: kind.into(),

@@ -1,6 +1,5 @@
 //! The `wish-station` command line.
 
-mod bench;
 mod bootstrap_token;
 mod contact;
 mod demo;
@@ -29,8 +28,6 @@ struct Cli {
 enum Command {
     /// Run the sync server.
     Serve(serve::ServeArgs),
-    /// Load generator for any automerge-repo protocol "1" server.
-    Bench(bench::BenchArgs),
     /// Seed a data directory with a realistic demo community (server stopped).
     Demo(demo::DemoArgs),
     /// Import paper wish cards from a CSV file (server stopped).
@@ -49,7 +46,6 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
-        Command::Bench(args) => bench::run(args),
         Command::Demo(args) => demo::run(args),
         Command::Import(args) => import::run(args),
         Command::Device(args) => device::run(args),
@@ -73,7 +69,9 @@ pub fn main() -> ExitCode {
 /// output is of no use to operators, so it is raised to WARN unless `RUST_LOG` names it.
 const QUIET_AUTOMERGE: &str = "automerge=warn";
 
-fn init_tracing() {
+/// Logs to stderr at `RUST_LOG` (default `info`), coloured only on a terminal; shared with
+/// `wish-bench`.
+pub fn init_tracing() {
     let from_env = std::env::var("RUST_LOG").unwrap_or_default();
     let mut filter = tracing_subscriber::EnvFilter::try_new(&from_env)
         .ok()

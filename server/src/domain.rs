@@ -17,13 +17,15 @@ pub mod earn_repair;
 pub mod office_rows;
 mod summary;
 
-use automerge::ActorId;
+use automerge::{ActorId, Automerge};
 use wish_client_core::model::ledger::LedgerView;
 use wish_client_core::model::{doc_type, DocType, WishView};
+use wish_client_core::proto::DocumentId;
 
 pub use summary::{summary_key, SummaryCounts, SUMMARY_PREFIX};
 
 use crate::engine::{DocHook, HookContext};
+use crate::storage::WriteBatch;
 
 /// The domain hook installed in the engine.
 pub struct DomainHook {
@@ -51,25 +53,59 @@ impl DomainHook {
 
 impl DocHook for DomainHook {
     fn after_change(&mut self, mut ctx: HookContext<'_>) {
-        match doc_type(ctx.doc) {
+        let read = match doc_type(ctx.doc) {
             Some(DocType::Wish) => {
                 arbitration::arbitrate(&mut ctx, &self.actor);
-                if let Some(wish) = wish_view(&mut ctx) {
-                    earn_repair::repair_earns(&mut ctx, &self.ledgers, &wish);
-                    ctx.wish = Some(wish);
+                let wish = wish_view(&mut ctx);
+                if let Some(wish) = &wish {
+                    earn_repair::repair_earns(&mut ctx, &self.ledgers, wish);
                 }
-                summary::write_wish_summary(&mut ctx);
+                wish.map_or(Read::Nothing, Read::Wish)
             }
-            Some(DocType::Ledger) => {
-                if let Ok(ledger) = LedgerView::read(ctx.doc) {
+            Some(DocType::Ledger) => match LedgerView::read(ctx.doc) {
+                Ok(ledger) => {
                     self.ledgers.learn(ctx.doc_id, &ledger);
-                    summary::write_overdraft_flags(&mut ctx, &ledger);
+                    Read::Ledger(ledger)
                 }
-                write_office_row(&mut ctx);
-            }
-            Some(DocType::Station | DocType::Community) => write_office_row(&mut ctx),
-            _ => {}
+                Err(_) => Read::Nothing,
+            },
+            _ => Read::Nothing,
+        };
+        write_derived_rows(&ctx.doc_id, ctx.doc, read, ctx.writes);
+    }
+}
+
+/// What a caller of [`write_derived_rows`] already read of the document, so that it is
+/// not read twice.
+#[allow(clippy::large_enum_variant)] // one per change, moved straight in: boxing buys nothing
+pub enum Read {
+    Nothing,
+    Wish(WishView),
+    Ledger(LedgerView),
+}
+
+/// Writes the rows the server keeps beside a document so that no query loads documents:
+/// a wish's summary, a ledger's overdraft flags, and the office row of a station,
+/// community or ledger. The domain hook writes them after every change, and offline
+/// commands that write whole documents (`DocBatch::add`) write the same.
+pub fn write_derived_rows(id: &DocumentId, doc: &Automerge, read: Read, writes: &mut WriteBatch) {
+    match (doc_type(doc), read) {
+        (Some(DocType::Wish), Read::Wish(wish)) => {
+            summary::write_wish_summary(id, doc, Some(wish), writes)
         }
+        (Some(DocType::Wish), _) => summary::write_wish_summary(id, doc, None, writes),
+        (Some(DocType::Ledger), read) => {
+            let ledger = match read {
+                Read::Ledger(ledger) => Some(ledger),
+                _ => LedgerView::read(doc).ok(),
+            };
+            if let Some(ledger) = ledger {
+                summary::write_overdraft_flags(id, &ledger, writes);
+            }
+            write_office_row(id, doc, writes);
+        }
+        (Some(DocType::Station | DocType::Community), _) => write_office_row(id, doc, writes),
+        _ => {}
     }
 }
 
@@ -78,9 +114,9 @@ fn wish_view(ctx: &mut HookContext<'_>) -> Option<WishView> {
     ctx.wish.take().or_else(|| WishView::read(ctx.doc).ok())
 }
 
-fn write_office_row(ctx: &mut HookContext<'_>) {
-    if let Some((key, bytes)) = office_rows::office_row(&ctx.doc_id.to_string(), ctx.doc) {
-        ctx.writes.put(key, bytes);
+fn write_office_row(id: &DocumentId, doc: &Automerge, writes: &mut WriteBatch) {
+    if let Some((key, bytes)) = office_rows::office_row(&id.to_string(), doc) {
+        writes.put(key, bytes);
     }
 }
 

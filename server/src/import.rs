@@ -48,7 +48,7 @@ impl std::fmt::Display for Problem {
 }
 
 /// The outcome of checking one row, as shown to the person importing.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RowReport {
     /// The row's line in the file (the header is line 1).
     pub line: usize,

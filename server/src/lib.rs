@@ -13,6 +13,7 @@ pub mod aggregate;
 pub mod audit;
 pub mod calendar;
 pub mod cli;
+pub mod clock;
 pub mod directory;
 pub mod domain;
 pub mod engine;

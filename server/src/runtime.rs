@@ -11,7 +11,7 @@ mod conn_handle;
 mod engine_thread;
 
 pub use conn_handle::{CloseSignal, ConnEnds, ConnHandle, Outbound};
-pub use engine_thread::{now_ms, spawn_engine_thread, EngineStats};
+pub use engine_thread::{spawn_engine_thread, EngineStats};
 
 use tokio::sync::{mpsc, oneshot};
 use wish_client_core::proto::WireMessage;

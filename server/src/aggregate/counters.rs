@@ -7,7 +7,7 @@ use std::hash::Hash;
 
 use super::durations::Dist;
 use super::row::Row;
-use super::time::{iso_week, WeekKey};
+use crate::calendar::{iso_week, WeekKey};
 
 pub(crate) type Counts<K> = HashMap<K, u64>;
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::time::MINUTE_MS;
+use crate::calendar::MINUTE_MS;
 
 /// Upper edges of the histogram buckets, in hours; the last bucket is open.
 pub const BUCKET_EDGES_HOURS: [u64; 10] = [1, 4, 8, 24, 48, 72, 168, 336, 720, 2160];
@@ -101,7 +101,7 @@ fn empty_buckets() -> Vec<Bucket> {
 }
 
 /// One distribution as reported: percentiles in hours (to the minute) and buckets.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct DistReport {
     pub count: u64,
     pub p50_hours: Option<f64>,
@@ -112,7 +112,7 @@ pub struct DistReport {
 }
 
 /// Durations of at least `from_hours` and less than `to_hours` (open if `None`).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Bucket {
     pub from_hours: u64,
     pub to_hours: Option<u64>,
@@ -122,7 +122,7 @@ pub struct Bucket {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aggregate::time::HOUR_MS;
+    use crate::calendar::HOUR_MS;
 
     #[test]
     fn percentiles_and_buckets_follow_adds_and_removes() {

@@ -9,7 +9,7 @@ use wish_client_core::model::Urgency;
 
 use super::order::ListKey;
 use super::row::{Dicts, Row};
-use super::time::DAY_MS;
+use crate::calendar::DAY_MS;
 
 /// Resolution targets. The defaults: urgent 2 days, high 7, normal 14, low 30.
 #[derive(Debug, Clone, PartialEq, Eq)]

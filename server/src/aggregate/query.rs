@@ -44,7 +44,7 @@ impl Paging {
 }
 
 /// One page of the list, with the total number of matching wishes.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct WishPage {
     pub total: usize,
     pub page: usize,

@@ -14,15 +14,15 @@ use super::counters::{Counts, RatingSum, Scope};
 use super::dict::SmallDict;
 use super::durations::DistReport;
 use super::row::Dicts;
-use super::time::week_label;
 use super::{Aggregates, CommunitySet};
+use crate::calendar::week_label;
 
 pub use month::{Steps, WindowSteps};
 pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};
 pub use volunteers::{VolunteerReport, VolunteerRow};
 
 /// `GET /api/v1/office/summary`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct SummaryReport {
     /// The community the figures cover; `None`: every community.
     pub community: Option<String>,
@@ -41,14 +41,14 @@ pub struct SummaryReport {
     pub hours: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct StationCount {
     pub community: String,
     pub station: String,
     pub count: u64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct WeekRow {
     pub week: String,
     pub created: u64,
@@ -56,7 +56,7 @@ pub struct WeekRow {
 }
 
 /// `GET /api/v1/office/durations`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct DurationReport {
     pub community: Option<String>,
     pub module: Option<String>,
@@ -67,7 +67,7 @@ pub struct DurationReport {
 }
 
 /// `GET /api/v1/office/satisfaction`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct SatisfactionReport {
     pub community: Option<String>,
     pub rated: u64,
@@ -78,13 +78,13 @@ pub struct SatisfactionReport {
     pub by_station: Vec<StationRating>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct RatingRow {
     pub rated: u64,
     pub average: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct StationRating {
     pub community: String,
     pub station: String,

@@ -208,7 +208,7 @@ impl Row {
 }
 
 /// A wish as the office API lists and exports it: its summary plus its document id.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct WishItem {
     pub doc_id: String,
     pub id: String,
@@ -236,7 +236,7 @@ pub struct WishItem {
 }
 
 /// The names of a wish's community, station and claimants (in the order of `claimants`).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ItemNames {
     pub community: String,
     pub station: String,

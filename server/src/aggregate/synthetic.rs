@@ -7,8 +7,8 @@ use wish_client_core::model::wish::WishSummary;
 use wish_client_core::model::{Channel, Module, Urgency};
 use wish_client_core::proto::DocumentId;
 
-use super::time::{DAY_MS, HOUR_MS, MINUTE_MS};
 use super::{Aggregates, OverdueTargets};
+use crate::calendar::{DAY_MS, HOUR_MS, MINUTE_MS};
 
 /// The "now" of synthetic data (2026-01-01 00:00 UTC+8), so a seed always gives the same
 /// index.

@@ -1,7 +1,7 @@
 use wish_client_core::model::wish::WishSummary;
 
-use super::time::{DAY_MS, HOUR_MS};
 use super::*;
+use crate::calendar::{DAY_MS, HOUR_MS};
 
 const T0: u64 = 1_767_196_800_000;
 

@@ -11,7 +11,7 @@ use wish_client_core::proto::DocumentId;
 
 use super::device::print_line;
 use super::doc_writer::{load_doc, open_offline_store, DocBatch};
-use crate::runtime::now_ms;
+use crate::clock::now_ms;
 
 #[derive(Args)]
 pub struct ContactArgs {

@@ -103,7 +103,7 @@ fn demo_codes(data: &std::path::Path, communities: &[DocumentId]) -> anyhow::Res
             token_days: None,
             created_by: "demo".into(),
         };
-        let (code, _) = directory.create_enrollment(request, crate::runtime::now_ms())?;
+        let (code, _) = directory.create_enrollment(request, crate::clock::now_ms())?;
         super::device::print_line(&format!("demo enrollment code for {who}: {code}"));
     }
     let office = crate::directory::NewEnrollment {
@@ -116,7 +116,7 @@ fn demo_codes(data: &std::path::Path, communities: &[DocumentId]) -> anyhow::Res
         token_days: None,
         created_by: "demo".into(),
     };
-    let (code, _) = directory.create_enrollment(office, crate::runtime::now_ms())?;
+    let (code, _) = directory.create_enrollment(office, crate::clock::now_ms())?;
     super::device::print_line(&format!(
         "demo enrollment code for the 街道 office (every community of the district, at /office): {code}"
     ));
@@ -130,7 +130,7 @@ fn demo_codes(data: &std::path::Path, communities: &[DocumentId]) -> anyhow::Res
 /// first.
 fn seed(args: &DemoArgs) -> anyhow::Result<Vec<DocumentId>> {
     let store = open_offline_store(&args.data)?;
-    let today = date::local_day(crate::runtime::now_ms());
+    let today = date::local_day(crate::clock::now_ms());
     let mut g = Gen::new(args.seed, date::local_ms(today, 0));
     let profiles = &data::COMMUNITIES[..usize::from(args.communities).min(data::COMMUNITIES.len())];
     let shares = shares(args.wishes, profiles.len());

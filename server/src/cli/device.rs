@@ -8,8 +8,8 @@ use clap::{Args, Subcommand};
 
 use super::doc_writer::open_offline_store;
 use crate::access::Role;
+use crate::clock::now_ms;
 use crate::directory::{Directory, NewEnrollment};
-use crate::runtime::now_ms;
 
 #[derive(Args)]
 pub struct DeviceArgs {

@@ -1,20 +1,18 @@
 //! Writing whole documents straight into a data directory's store, for offline commands
 //! (`demo`, `import`) that run while the server is stopped. Each document becomes one
-//! snapshot chunk in the automerge-repo layout; wishes also get their summary row, and
-//! stations, communities and ledgers their office row, exactly as the server would after a
-//! sync.
+//! snapshot chunk in the automerge-repo layout, with the rows the server derives from it
+//! after a sync (`domain::write_derived_rows`, the same function).
 
 use std::path::Path;
 use std::sync::Arc;
 
 use anyhow::Context;
 use automerge::Automerge;
-use wish_client_core::model::wish::WishView;
+use wish_client_core::model::{doc_type, DocType};
 use wish_client_core::proto::DocumentId;
 use wish_client_core::storage_keys::snapshot_key;
 
-use crate::domain::office_rows::office_row;
-use crate::domain::summary_key;
+use crate::domain::{write_derived_rows, Read};
 pub use crate::storage::documents::{load_doc, StoredDoc};
 use crate::storage::{RedbStore, Storage, WriteBatch};
 
@@ -39,21 +37,17 @@ pub struct DocBatch {
 }
 
 impl DocBatch {
-    /// Adds a document (and its summary row if it is a wish, its office row if it is a
-    /// station, community or ledger).
+    /// Adds a document with the rows the server derives from it (a wish's summary, a
+    /// ledger's overdraft flags, the office row of a station, community or ledger): the
+    /// domain hook's own [`write_derived_rows`].
     pub fn add(&mut self, id: DocumentId, doc: &Automerge) -> anyhow::Result<()> {
         let key = snapshot_key(&id, &doc.get_heads());
         self.batch.put(key, doc.save());
         self.documents += 1;
-        if let Ok(view) = WishView::read(doc) {
-            self.batch.put(
-                summary_key(&id.to_string()),
-                serde_json::to_vec(&view.summary())?,
-            );
+        if doc_type(doc) == Some(DocType::Wish) {
             self.wishes += 1;
-        } else if let Some((key, bytes)) = office_row(&id.to_string(), doc) {
-            self.batch.put(key, bytes);
         }
+        write_derived_rows(&id, doc, Read::Nothing, &mut self.batch);
         Ok(())
     }
 

@@ -96,7 +96,7 @@ pub fn run(args: ImportArgs) -> anyhow::Result<()> {
         community: &target.community,
         default_station: args.station.as_deref(),
         allowed_stations: None,
-        now_ms: crate::runtime::now_ms(),
+        now_ms: crate::clock::now_ms(),
     };
     let checked = wishes::check(&records, &ctx, &target.doc, &ActorId::random())
         .map_err(|e| anyhow!("{}: {e}", args.file.display()))?;

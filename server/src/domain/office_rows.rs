@@ -50,7 +50,7 @@ pub struct StationSummary {
 }
 
 /// An offer of the community's resource list (资源清单).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OfferSummary {
     pub id: String,
     pub title: String,
@@ -62,7 +62,7 @@ pub struct OfferSummary {
 }
 
 /// A project of the community's project list (项目清单).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProjectSummary {
     pub id: String,
     pub title: String,
@@ -95,7 +95,7 @@ pub struct CommunitySummary {
 
 /// The names of a community's directory: people (volunteers, members, experts,
 /// coordinators; never residents), partner units and stations, by id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DirectoryNames {
     pub people: BTreeMap<String, String>,
     pub units: BTreeMap<String, String>,

@@ -4,12 +4,13 @@
 
 use std::collections::BTreeMap;
 
+use automerge::Automerge;
 use serde::Serialize;
 use wish_client_core::model::ledger::LedgerView;
 use wish_client_core::model::wish::{WishSummary, WishView};
+use wish_client_core::proto::DocumentId;
 
-use crate::engine::HookContext;
-use crate::storage::{key, Key};
+use crate::storage::{key, Key, WriteBatch};
 
 /// The first key part of every summary row.
 pub const SUMMARY_PREFIX: &str = "summary";
@@ -19,35 +20,36 @@ pub fn summary_key(doc_id: &str) -> Key {
     key([SUMMARY_PREFIX, doc_id])
 }
 
-pub fn write_wish_summary(ctx: &mut HookContext<'_>) {
-    let read = ctx
-        .wish
-        .take()
-        .map(Ok)
-        .unwrap_or_else(|| WishView::read(ctx.doc));
-    match read {
+/// Writes a wish's summary row; `read` is the wish as read by the caller, if it has.
+pub fn write_wish_summary(
+    id: &DocumentId,
+    doc: &Automerge,
+    read: Option<WishView>,
+    writes: &mut WriteBatch,
+) {
+    match read.map(Ok).unwrap_or_else(|| WishView::read(doc)) {
         Ok(view) => match serde_json::to_vec(&view.summary()) {
-            Ok(bytes) => ctx.writes.put(summary_key(&ctx.doc_id.to_string()), bytes),
-            Err(error) => tracing::error!(doc = %ctx.doc_id, %error, "summary not serialisable"),
+            Ok(bytes) => writes.put(summary_key(&id.to_string()), bytes),
+            Err(error) => tracing::error!(doc = %id, %error, "summary not serialisable"),
         },
         Err(error) => {
-            tracing::warn!(doc = %ctx.doc_id, %error, "wish does not follow the schema; no summary")
+            tracing::warn!(doc = %id, %error, "wish does not follow the schema; no summary")
         }
     }
 }
 
-pub fn write_overdraft_flags(ctx: &mut HookContext<'_>, view: &LedgerView) {
+/// Writes the ids of a ledger's redemptions that overdraw a balance (often none).
+pub fn write_overdraft_flags(id: &DocumentId, view: &LedgerView, writes: &mut WriteBatch) {
     let flagged: Vec<String> = view
         .overdrawn_redemptions()
         .into_iter()
         .map(|e| e.id.clone())
         .collect();
     if !flagged.is_empty() {
-        tracing::warn!(doc = %ctx.doc_id, count = flagged.len(), "redemptions overdraw a balance");
+        tracing::warn!(doc = %id, count = flagged.len(), "redemptions overdraw a balance");
     }
     if let Ok(bytes) = serde_json::to_vec(&flagged) {
-        ctx.writes
-            .put(key(["flag", "overdraft", &ctx.doc_id.to_string()]), bytes);
+        writes.put(key(["flag", "overdraft", &id.to_string()]), bytes);
     }
 }
 

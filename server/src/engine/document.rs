@@ -7,6 +7,7 @@ use automerge::sync::{self, SyncDoc};
 use automerge::{Automerge, ChangeHash, ReadDoc};
 use sha2::{Digest, Sha256};
 use wish_client_core::proto::{DocumentId, PeerId, StorageId};
+use wish_client_core::storage_keys::{chunk_kind, ChunkKind};
 
 use super::connection::{ConnId, Peer};
 use crate::access::DocMeta;
@@ -92,18 +93,19 @@ impl DocState {
     }
 
     fn absorb_entry(&mut self, key: Key, bytes: Vec<u8>) {
-        match key.get(1).map(String::as_str) {
-            Some("snapshot") | Some("incremental") => {
+        // The automerge-repo chunks by `storage_keys`; the server's own records after.
+        match (chunk_kind(&key), key.get(1).map(String::as_str)) {
+            (Some(ChunkKind::Snapshot | ChunkKind::Incremental), _) => {
                 self.load_chunk(&key, &bytes);
                 self.chunks.push(key);
             }
-            Some("sync-state") => {
+            (Some(ChunkKind::SyncState), _) => {
                 if let Some(storage_id) = key.get(2) {
                     self.stored_sync_states.insert(storage_id.clone(), bytes);
                 }
             }
-            Some("tombstone") => self.meta.deleted = true,
-            Some("aux") => {
+            (None, Some("tombstone")) => self.meta.deleted = true,
+            (None, Some("aux")) => {
                 if let Some(name) = key.get(2) {
                     self.aux.insert(name.clone(), bytes);
                 }

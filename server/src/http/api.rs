@@ -54,7 +54,7 @@ pub fn bearer(state: &AppState, headers: &HeaderMap) -> Result<Principal, ApiErr
         .and_then(|v| v.strip_prefix("Bearer "));
     state
         .directory
-        .authenticate(token, crate::runtime::now_ms())
+        .authenticate(token, crate::clock::now_ms())
         .map_err(|e| ApiError::new(StatusCode::UNAUTHORIZED, e.to_string()))
 }
 

@@ -14,7 +14,7 @@ mod follow;
 mod handlers;
 mod lists;
 mod names;
-mod openapi;
+pub(crate) mod openapi;
 mod params;
 mod report;
 mod roster;

@@ -58,7 +58,7 @@ pub async fn upgrade(
     let token = query.get("token").map(String::as_str);
     let (principal, expires_ms) = match state
         .directory
-        .authenticate_until(token, crate::runtime::now_ms())
+        .authenticate_until(token, crate::clock::now_ms())
     {
         Ok(found) => found,
         Err(error) => {
@@ -118,7 +118,7 @@ pub async fn upgrade(
 /// timer deadline; far in the future for tokens that do not expire.
 fn deadline_of(expires_ms: u64) -> Instant {
     const FAR: Duration = Duration::from_secs(10 * 365 * 86_400);
-    let left = Duration::from_millis(expires_ms.saturating_sub(crate::runtime::now_ms()));
+    let left = Duration::from_millis(expires_ms.saturating_sub(crate::clock::now_ms()));
     Instant::now() + left.min(FAR)
 }
 

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
 use serde::Serialize;
 use tokio::sync::mpsc;
@@ -11,6 +11,7 @@ use wish_client_core::proto::{DocumentId, WireMessage};
 use super::conn_handle::QueueError;
 use super::{ConnHandle, Hub, HubInput};
 use crate::aggregate::{summary_puts, SummaryFeed};
+use crate::clock::now_ms;
 use crate::engine::{ConnId, DeleteRequest, Effect, Engine, Input};
 use crate::metrics;
 use crate::storage::{Key, Storage, WriteBatch, WriteOp};
@@ -350,11 +351,4 @@ fn overlay(
         }
     }
     merged.into_iter().collect()
-}
-
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_millis() as u64)
-        .unwrap_or(0)
 }

@@ -3,7 +3,6 @@
 //! One test binary per crate: each file below was its own binary, and linking the
 //! server into each of them dominated the test build on two cores.
 
-mod bench_workloads;
 mod dispatch_rules_properties;
 mod engine_earn_repair;
 mod engine_fan_out;

@@ -29,6 +29,7 @@ mod office_lists;
 mod office_names_report;
 mod office_personal_export;
 mod office_sign_in_report;
+mod openapi_responses;
 mod rest_scope;
 mod sync_convergence;
 mod tablet_app;

@@ -221,7 +221,7 @@ fn no_personal_data(row: &[String]) -> anyhow::Result<()> {
 
 /// `YYYY-MM` of today, local time (UTC+8): the demo's wishes count back from today.
 pub fn this_month() -> String {
-    let now = wish_server::runtime::now_ms();
+    let now = wish_server::clock::now_ms();
     wish_server::aggregate::format_local(now)[..7].to_owned()
 }
 

@@ -36,8 +36,7 @@ fn the_office_computer_signs_in_with_a_code_and_prints_the_monthly_report() -> a
         &server,
         &json!({ "role": "office", "person": "p-office", "community": community }),
     )?;
-    let month =
-        wish_server::aggregate::format_local(wish_server::runtime::now_ms())[..7].to_owned();
+    let month = wish_server::aggregate::format_local(wish_server::clock::now_ms())[..7].to_owned();
     let path = format!("/api/v1/office/report?month={month}");
     let report = request(&server.addr, "GET", &path, Some(TEST_TOKEN), None)?.json()?;
 

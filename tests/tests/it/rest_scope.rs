@@ -624,7 +624,7 @@ fn device_expiring_in(data: &std::path::Path, after: Duration) -> anyhow::Result
     let store = wish_server::server::open_store(data)?;
     let directory = Directory::load(TEST_TOKEN, store)?;
     let day_ms = 86_400_000;
-    let now = wish_server::runtime::now_ms();
+    let now = wish_server::clock::now_ms();
     let issued = now - day_ms + u64::try_from(after.as_millis())?;
     let request = NewEnrollment {
         covers: Vec::new(),

@@ -8,8 +8,8 @@ use super::StationCount;
 use crate::aggregate::order::ListKey;
 use crate::aggregate::query::{Codes, Paging, WishFilter};
 use crate::aggregate::row::WishItem;
-use crate::aggregate::time::HOUR_MS;
 use crate::aggregate::Aggregates;
+use crate::calendar::HOUR_MS;
 
 /// Which overdue wishes to report. `filter.from`/`filter.to` are ignored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub struct OverdueQuery {
     pub paging: Paging,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct OverdueReport {
     pub now: u64,
     pub total: usize,
@@ -34,14 +34,14 @@ pub struct OverdueReport {
     pub items: Vec<OverdueItem>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct TargetRow {
     pub module: Option<String>,
     pub urgency: String,
     pub days: f64,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct OverdueItem {
     #[serde(flatten)]
     pub wish: WishItem,

@@ -8,7 +8,7 @@ use crate::aggregate::query::Paging;
 use crate::aggregate::{Aggregates, CommunitySet};
 
 /// `GET /api/v1/office/volunteers`: claimants by hours, most first.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct VolunteerReport {
     pub community: Option<String>,
     /// How many distinct claimants hold active claims.
@@ -20,7 +20,7 @@ pub struct VolunteerReport {
 }
 
 /// A claimant's share of resolved hours (split equally among a wish's claimants).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct VolunteerRow {
     pub rank: usize,
     pub claimant: String,

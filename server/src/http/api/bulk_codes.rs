@@ -15,9 +15,9 @@ use serde_json::{json, Value};
 use super::devices::{audit, directory_error, refused};
 use super::{blocking, require, ApiError};
 use crate::access::Role;
+use crate::clock::now_ms;
 use crate::directory::NewEnrollment;
 use crate::http::AppState;
-use crate::runtime::now_ms;
 use crate::scope;
 
 /// Most codes made by one request.

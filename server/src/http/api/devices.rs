@@ -12,10 +12,11 @@ use serde_json::{json, Value};
 
 use super::{blocking, require, ApiError};
 use crate::access::{Principal, Role};
+use crate::clock::now_ms;
 use crate::directory::{DeviceRecord, DirectoryError, NewEnrollment};
 use crate::engine::Input;
 use crate::http::{AppState, ClientAddr};
-use crate::runtime::{now_ms, HubInput};
+use crate::runtime::HubInput;
 use crate::scope;
 
 /// `POST /api/v1/enrollments` (coordinator for volunteers and partners of its own

@@ -27,10 +27,10 @@ use wish_client_core::proto::DocumentId;
 use super::devices::audit;
 use super::{blocking, require, ApiError};
 use crate::access::{Principal, Role};
+use crate::clock::now_ms;
 use crate::engine::DocWrite;
 use crate::http::AppState;
 use crate::import::{people, table, wishes, Checked, RowReport};
-use crate::runtime::now_ms;
 use crate::scope::{self, ScopeError};
 
 /// The import routes, with a body limit that fits the largest accepted file.
@@ -41,7 +41,8 @@ pub fn routes() -> Router<Arc<AppState>> {
         .layer(DefaultBodyLimit::max(table::MAX_FILE_BYTES))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Create the items (only if every row is good); without it, only check.
     #[serde(default)]
@@ -54,7 +55,7 @@ pub struct ImportQuery {
 }
 
 /// The answer: every row's check, and whether the items were created.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ImportReport {
     pub rows: Vec<RowReport>,
     pub good: usize,
@@ -63,7 +64,18 @@ pub struct ImportReport {
     pub imported: usize,
 }
 
-async fn import_wishes(
+#[utoipa::path(
+    post,
+    path = "/api/v1/import/wishes",
+    summary = "Create wishes from a spreadsheet of paper wish cards (columns as `wish-station import --help`). Coordinators, into their own stations; the office may not (the cards carry residents' contacts).",
+    params(ImportQuery),
+    request_body(content = crate::http::office::openapi::File, content_type = "application/octet-stream"),
+    responses(
+        (status = 200, description = "Every row checked; created if confirmed and all good", body = ImportReport),
+        crate::http::office::openapi::Refusals
+    )
+)]
+pub async fn import_wishes(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(query): Query<ImportQuery>,
@@ -104,7 +116,18 @@ async fn import_wishes(
     Ok(Json(report(checked.rows, count)))
 }
 
-async fn import_people(
+#[utoipa::path(
+    post,
+    path = "/api/v1/import/people",
+    summary = "Add people to the community directory from a spreadsheet (XLSX, or CSV in UTF-8 or GB18030; columns 姓名, 类别, 模块, 技能, 党员, 单位, 驿站). Office and coordinators of the community.",
+    params(ImportQuery),
+    request_body(content = crate::http::office::openapi::File, content_type = "application/octet-stream"),
+    responses(
+        (status = 200, description = "Every row checked; created if confirmed and all good", body = ImportReport),
+        crate::http::office::openapi::Refusals
+    )
+)]
+pub async fn import_people(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     Query(query): Query<ImportQuery>,

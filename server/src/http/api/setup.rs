@@ -11,10 +11,10 @@ use serde_json::{json, Value};
 use super::devices::audit;
 use super::{blocking, ApiError};
 use crate::access::{Principal, Role};
+use crate::clock::now_ms;
 use crate::directory::NewEnrollment;
 use crate::engine::DocWrite;
 use crate::http::{AppState, ClientAddr};
-use crate::runtime::now_ms;
 use crate::setup::{has_community, SetupDocs, SetupRequest};
 
 /// The device id the setup's writes are audited under.

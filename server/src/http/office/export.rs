@@ -27,8 +27,12 @@ use crate::aggregate::{OfficeIndex, SharedAggregates};
 use crate::http::AppState;
 
 use self::columns::{Cell, HEADERS};
+pub use self::ledger::{__path_csv as __path_ledger_csv, __path_xlsx as __path_ledger_xlsx};
 pub use self::ledger::{csv as ledger_csv, xlsx as ledger_xlsx};
-pub use self::personal::contacts_csv;
+pub use self::personal::{__path_contacts_csv, contacts_csv};
+pub use self::records::{
+    __path_csv as __path_service_records, __path_xlsx as __path_service_records_xlsx,
+};
 pub use self::records::{csv as service_records, xlsx as service_records_xlsx};
 
 /// Rows rendered per read-lock hold.
@@ -53,6 +57,14 @@ async fn selection(
 }
 
 /// `GET /api/v1/office/export/wishes.csv`: UTF-8 with BOM, CRLF line ends, streamed.
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/export/wishes.csv",
+    operation_id = "wishes_csv",
+    summary = "The filtered wishes as CSV (UTF-8 with BOM, Chinese headers)",
+    params(crate::http::office::openapi::Filters),
+    responses((status = 200, description = "OK", body = crate::http::office::openapi::File, content_type = "text/csv"), crate::http::office::openapi::Refusals)
+)]
 pub async fn csv(
     State(state): State<Arc<AppState>>,
     Extension(index): Extension<OfficeIndex>,
@@ -142,6 +154,14 @@ fn csv_field(cell: &Cell) -> String {
 }
 
 /// `GET /api/v1/office/export/wishes.xlsx`: one sheet, at most Excel's 1,048,575 rows.
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/export/wishes.xlsx",
+    operation_id = "wishes_xlsx",
+    summary = "The filtered wishes as an Excel workbook (Chinese headers)",
+    params(crate::http::office::openapi::Filters),
+    responses((status = 200, description = "OK", body = crate::http::office::openapi::File, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), crate::http::office::openapi::Refusals)
+)]
 pub async fn xlsx(
     State(state): State<Arc<AppState>>,
     Extension(index): Extension<OfficeIndex>,

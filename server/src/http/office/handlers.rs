@@ -61,6 +61,13 @@ fn prepare(
 }
 
 /// `GET /api/v1/office/summary`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/summary",
+    summary = "Counts by status, module, channel, urgency, close reason, station, community and ISO week",
+    params(crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = crate::aggregate::SummaryReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn summary(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<SummaryReport>, ApiError> {
@@ -70,6 +77,13 @@ pub async fn summary(
 }
 
 /// `GET /api/v1/office/wishes`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/wishes",
+    summary = "Wishes, newest first, filtered and paged, with the total",
+    params(crate::http::office::openapi::Filters, crate::http::office::openapi::Paged),
+    responses((status = 200, description = "OK", body = crate::aggregate::WishPage), crate::http::office::openapi::Refusals)
+)]
 pub async fn wishes(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<WishPage>, ApiError> {
@@ -82,6 +96,13 @@ pub async fn wishes(
 }
 
 /// `GET /api/v1/office/durations`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/durations",
+    summary = "Time to claim and time to resolve: percentiles and hour buckets",
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::ModuleParam),
+    responses((status = 200, description = "OK", body = crate::aggregate::DurationReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn durations(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<DurationReport>, ApiError> {
@@ -95,6 +116,13 @@ pub async fn durations(
 }
 
 /// `GET /api/v1/office/satisfaction`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/satisfaction",
+    summary = "Ratings: average, distribution 1–5, by module and station",
+    params(crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = crate::aggregate::SatisfactionReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn satisfaction(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<SatisfactionReport>, ApiError> {
@@ -104,6 +132,13 @@ pub async fn satisfaction(
 }
 
 /// `GET /api/v1/office/overdue`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/overdue",
+    summary = "Open wishes past their resolution target (default: urgent 2 days, high 7, normal 14, low 30, from publication)",
+    params(crate::http::office::openapi::Filters, crate::http::office::openapi::Now, crate::http::office::openapi::Paged),
+    responses((status = 200, description = "OK", body = crate::aggregate::OverdueReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn overdue(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<OverdueReport>, ApiError> {
@@ -111,7 +146,7 @@ pub async fn overdue(
     let query = OverdueQuery {
         now: params
             .time("now", false)?
-            .unwrap_or_else(crate::runtime::now_ms),
+            .unwrap_or_else(crate::clock::now_ms),
         filter: params.filter(community)?,
         paging: params.paging()?,
     };
@@ -124,6 +159,13 @@ pub async fn overdue(
 }
 
 /// `GET /api/v1/office/volunteers`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/volunteers",
+    summary = "Hours per claimant, most first (a wish's hours are split equally among its claimants)",
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::Paged),
+    responses((status = 200, description = "OK", body = crate::aggregate::VolunteerReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn volunteers(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<VolunteerReport>, ApiError> {

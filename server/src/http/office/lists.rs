@@ -39,13 +39,13 @@ const CLAIMABLE_STATUSES: [&str; 2] = ["published", "claimed"];
 /// Wishes suggested per module.
 const SUGGESTIONS_PER_MODULE: usize = 5;
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Needs {
     pub open: usize,
     pub by_module: BTreeMap<String, usize>,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Offers {
     pub total: usize,
     pub active: usize,
@@ -53,21 +53,21 @@ pub struct Offers {
     pub items: Vec<OfferItem>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct OfferItem {
     pub community: String,
     #[serde(flatten)]
     pub offer: OfferSummary,
 }
 
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Projects {
     pub total: usize,
     pub by_status: BTreeMap<String, usize>,
     pub items: Vec<ProjectItem>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProjectItem {
     pub community: String,
     #[serde(flatten)]
@@ -75,7 +75,7 @@ pub struct ProjectItem {
 }
 
 /// A wish that needs a claimant and the active offers of its module.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Suggestion {
     pub doc_id: String,
     pub wish: String,
@@ -87,7 +87,7 @@ pub struct Suggestion {
     pub offers: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ListsReport {
     pub community: Option<String>,
     pub needs: Needs,
@@ -97,6 +97,13 @@ pub struct ListsReport {
 }
 
 /// `GET /api/v1/office/lists`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/lists",
+    summary = "The three lists (需求清单, 资源清单, 项目清单): open wishes by module, offers by module, projects by status, and match suggestions (wishes on the wall with the active offers of their module)",
+    params(crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = ListsReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn lists(
     State(state): State<Arc<AppState>>,
     Extension(index): Extension<OfficeIndex>,

@@ -25,7 +25,7 @@ use crate::http::AppState;
 pub const UNREGISTERED: &str = "（未登记）";
 
 /// The directories of the communities in a caller's scope.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Names {
     /// Community id → name.
     pub communities: BTreeMap<String, String>,
@@ -35,6 +35,13 @@ pub struct Names {
 
 /// `GET /api/v1/office/names`: the names of the caller's communities, stations, people
 /// and units (the community directory office devices may already sync).
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/names",
+    summary = "Names of the communities, stations, people and units in scope (the community directory), by id; party members listed",
+    params(crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = Names), crate::http::office::openapi::Refusals)
+)]
 pub async fn names(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

@@ -30,6 +30,14 @@ pub use self::figures::MonthReport;
 use self::month::Month;
 
 /// `GET /api/v1/office/report?month=YYYY-MM[&community=]`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/report",
+    operation_id = "month_report",
+    summary = "The monthly report (月度工作报告): the month's key figures (collected, claimed, resolved, closed, overdue, the three lists, service hours, party members, ratings, roster coverage) and its tables, by name",
+    params(crate::http::office::openapi::MonthParam, crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = MonthReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn json(
     State(state): State<Arc<AppState>>,
     Extension(index): Extension<OfficeIndex>,
@@ -40,6 +48,14 @@ pub async fn json(
 }
 
 /// `GET /api/v1/office/report.xlsx?month=YYYY-MM[&community=]`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/report.xlsx",
+    operation_id = "month_report_xlsx",
+    summary = "The monthly report as an Excel workbook, one sheet per table (概况, 按服务模块, 按驿站, 志愿服务)",
+    params(crate::http::office::openapi::MonthParam, crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = crate::http::office::openapi::File, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), crate::http::office::openapi::Refusals)
+)]
 pub async fn xlsx(
     State(state): State<Arc<AppState>>,
     Extension(index): Extension<OfficeIndex>,

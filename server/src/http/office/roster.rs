@@ -17,7 +17,7 @@ use crate::domain::office_rows::{ShiftSummary, StationSummary, STATION_PREFIX};
 use crate::http::AppState;
 
 /// A shift as the report lists it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ShiftRef {
     pub id: String,
     pub date: String,
@@ -26,7 +26,7 @@ pub struct ShiftRef {
 }
 
 /// One station's coverage.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StationCoverage {
     pub doc_id: String,
     pub station: String,
@@ -44,7 +44,7 @@ pub struct StationCoverage {
 }
 
 /// Totals over every station in scope.
-#[derive(Debug, Default, Serialize)]
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct CoverageTotals {
     pub stations: usize,
     pub shifts: usize,
@@ -54,7 +54,7 @@ pub struct CoverageTotals {
     pub past_without_checkin: usize,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CoverageReport {
     pub community: Option<String>,
     /// First date included (`YYYY-MM-DD`), if limited.
@@ -85,6 +85,13 @@ fn date(params: &Params, name: &str) -> Result<Option<String>, ApiError> {
 }
 
 /// `GET /api/v1/office/roster-coverage?from=&to=&now=`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/roster-coverage",
+    summary = "Duty roster coverage per station: shifts in the date range, uncovered shifts (no assignees) and past shifts without any check-in",
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::ShiftDates, crate::http::office::openapi::Now),
+    responses((status = 200, description = "OK", body = CoverageReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn coverage(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -95,7 +102,7 @@ pub async fn coverage(
     let (from, to) = (date(&params, "from")?, date(&params, "to")?);
     let now_ms = params
         .time("now", false)?
-        .unwrap_or_else(crate::runtime::now_ms);
+        .unwrap_or_else(crate::clock::now_ms);
     let stations: Vec<(String, StationSummary)> = rows::load(&state, STATION_PREFIX).await?;
     Ok(Json(coverage_of(stations, community, from, to, now_ms)))
 }

@@ -39,6 +39,14 @@ pub const HEADERS: [&str; 14] = [
 ];
 
 /// `GET /api/v1/office/export/ledger.csv`: UTF-8 with BOM, CRLF line ends.
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/export/ledger.csv",
+    operation_id = "ledger_csv",
+    summary = "The community ledger as CSV (UTF-8 with BOM, Chinese headers): one row per posting of every entry (earn, award, redeem, reversal); the postings of an entry sum to zero",
+    params(crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = crate::http::office::openapi::File, content_type = "text/csv"), crate::http::office::openapi::Refusals)
+)]
 pub async fn csv(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -49,6 +57,14 @@ pub async fn csv(
 }
 
 /// `GET /api/v1/office/export/ledger.xlsx`: the same rows as one worksheet.
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/export/ledger.xlsx",
+    operation_id = "ledger_xlsx",
+    summary = "The community ledger as an Excel workbook (Chinese headers), the rows of ledger.csv",
+    params(crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = crate::http::office::openapi::File, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), crate::http::office::openapi::Refusals)
+)]
 pub async fn xlsx(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

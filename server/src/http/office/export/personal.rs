@@ -51,6 +51,13 @@ pub const HEADERS: [&str; 12] = [
 ];
 
 /// `GET /api/v1/office/export/contacts.csv?confirm=personal-data&reason=...&<filters>`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/export/contacts.csv",
+    summary = "The filtered wishes WITH residents' contact details (office only; at most 5,000 wishes). Needs confirm=personal-data and a reason; every export is written to the audit log before it is sent",
+    params(crate::http::office::openapi::PersonalData, crate::http::office::openapi::Filters),
+    responses((status = 200, description = "OK", body = crate::http::office::openapi::File, content_type = "text/csv"), crate::http::office::openapi::Refusals)
+)]
 pub async fn contacts_csv(
     State(state): State<Arc<AppState>>,
     Extension(index): Extension<OfficeIndex>,

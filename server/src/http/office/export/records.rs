@@ -51,6 +51,14 @@ struct WishFacts {
 const CHUNK: usize = 4096;
 
 /// `GET /api/v1/office/export/service-records.csv`: UTF-8 with BOM, CRLF line ends.
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/export/service-records.csv",
+    operation_id = "service_records_csv",
+    summary = "Volunteer service records (志愿服务记录) as CSV (UTF-8 with BOM, Chinese headers): one row per confirmed earn entry not reversed",
+    params(crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = crate::http::office::openapi::File, content_type = "text/csv"), crate::http::office::openapi::Refusals)
+)]
 pub async fn csv(
     State(state): State<Arc<AppState>>,
     Extension(index): Extension<OfficeIndex>,
@@ -62,6 +70,14 @@ pub async fn csv(
 }
 
 /// `GET /api/v1/office/export/service-records.xlsx`: the same rows as one worksheet.
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/export/service-records.xlsx",
+    operation_id = "service_records_xlsx",
+    summary = "Volunteer service records (志愿服务记录) as an Excel workbook, the rows of service-records.csv",
+    params(crate::http::office::openapi::Scope),
+    responses((status = 200, description = "OK", body = crate::http::office::openapi::File, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), crate::http::office::openapi::Refusals)
+)]
 pub async fn xlsx(
     State(state): State<Arc<AppState>>,
     Extension(index): Extension<OfficeIndex>,

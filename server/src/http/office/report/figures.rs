@@ -27,7 +27,7 @@ use crate::http::AppState;
 const TOP_VOLUNTEERS: usize = 20;
 
 /// The month's report, as the page and the workbook lay it out.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct MonthReport {
     /// `YYYY-MM`.
     pub month: String,
@@ -45,7 +45,7 @@ pub struct MonthReport {
 }
 
 /// The key figures.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct Figures {
     /// Wishes collected (created) in the month.
     pub collected: u64,
@@ -80,7 +80,7 @@ pub struct Figures {
     pub coverage_percent: Option<f64>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ModuleRow {
     pub module: String,
     pub label: String,
@@ -88,7 +88,7 @@ pub struct ModuleRow {
     pub resolved: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct StationRow {
     pub community: String,
     pub station: String,
@@ -99,7 +99,8 @@ pub struct StationRow {
     pub shifts_covered: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = MonthVolunteerRow)]
 pub struct VolunteerRow {
     pub name: String,
     pub community: String,
@@ -123,7 +124,7 @@ pub async fn gather(
         label: month.label(),
         community: community.single().map(str::to_owned),
         scope_name,
-        generated_at: format_local(crate::runtime::now_ms()),
+        generated_at: format_local(crate::clock::now_ms()),
         figures: wishes.figures.clone(),
         by_module: module_rows(&wishes.steps.by_module),
         by_station: Vec::new(),
@@ -178,7 +179,7 @@ async fn wish_counts(
 fn count_wishes(a: &Aggregates, community: CommunitySet, month: &Month) -> WishCounts {
     let steps = a.window_steps(&community, month.from, month.to);
     let overdue = OverdueQuery {
-        now: crate::runtime::now_ms().min(month.to),
+        now: crate::clock::now_ms().min(month.to),
         filter: WishFilter {
             community,
             ..WishFilter::default()
@@ -291,7 +292,7 @@ async fn add_roster(
 ) -> Result<Vec<StationRow>, ApiError> {
     let stations: Vec<(String, StationSummary)> = rows::load(state, STATION_PREFIX).await?;
     let (first, last) = month.dates();
-    let now = crate::runtime::now_ms();
+    let now = crate::clock::now_ms();
     let coverage = coverage_of(stations, community, Some(first), Some(last), now);
     f.shifts = coverage.totals.shifts;
     f.shifts_covered = coverage.totals.covered;

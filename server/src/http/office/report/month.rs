@@ -20,7 +20,7 @@ impl Month {
     pub fn parse(value: Option<&str>) -> Result<Self, ApiError> {
         let text = match value {
             Some(text) => text.to_owned(),
-            None => format_local(crate::runtime::now_ms())[..7].to_owned(),
+            None => format_local(crate::clock::now_ms())[..7].to_owned(),
         };
         Self::from_text(&text).ok_or_else(|| {
             ApiError::new(

@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+use anyhow::Context;
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ChangeHash, ROOT};
 use wish_client_core::model::{Channel, Module, Urgency};
@@ -17,8 +18,8 @@ use wish_client_core::ops::wish::{collect_wish, CollectWish};
 use wish_client_core::proto::DocumentId;
 use wish_client_core::sync::ClientDriver;
 
-use crate::access::Role;
-use crate::directory::{Directory, NewEnrollment};
+use wish_server::access::Role;
+use wish_server::directory::{Directory, NewEnrollment};
 
 const COMMUNITY: &str = "bench-community";
 const STATION: &str = "bench-station";
@@ -33,9 +34,14 @@ pub struct Volunteer {
 
 /// Enrolls `count` volunteer devices in the (stopped) server's data directory.
 pub fn enroll(data_dir: &Path, count: usize, now_ms: u64) -> anyhow::Result<Vec<Volunteer>> {
-    let store = crate::cli::doc_writer::open_offline_store(data_dir)?;
+    let store = wish_server::server::open_store(data_dir).with_context(|| {
+        format!(
+            "opening the store in {} to enroll volunteers",
+            data_dir.display()
+        )
+    })?;
     // Offline, nobody authenticates: the bootstrap token is irrelevant here.
-    let directory = Directory::load(&crate::directory::new_token(), store)?;
+    let directory = Directory::load(&wish_server::directory::new_token(), store)?;
     (0..count)
         .map(|index| {
             let person = format!("p-bench-{index}");

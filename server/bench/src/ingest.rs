@@ -14,15 +14,15 @@ use tokio::time::Instant;
 use wish_client_core::proto::{DocumentId, WireMessage};
 use wish_client_core::sync::ClientDriver;
 
-use super::ack::{self, server_heads, AckMode};
-use super::args::IngestArgs;
-use super::counter;
-use super::counters::{Counters, Traffic};
-use super::peer::{Behaviour, Peer};
-use super::report::{self, emit, traffic_lines, unix_time, usage_lines, Latency, Summary};
-use super::spawn::{ServerKind, ServerUsage};
-use super::target::Target;
-use super::volunteers::{self, Volunteer};
+use crate::ack::{self, server_heads, AckMode};
+use crate::args::IngestArgs;
+use crate::counter;
+use crate::counters::{Counters, Traffic};
+use crate::peer::{Behaviour, Peer};
+use crate::report::{self, emit, traffic_lines, unix_time, usage_lines, Latency, Summary};
+use crate::spawn::{ServerKind, ServerUsage};
+use crate::target::Target;
+use crate::volunteers::{self, Volunteer};
 
 /// What a writer writes: the counter document, or wishes as an enrolled volunteer.
 #[derive(Clone)]
@@ -53,7 +53,7 @@ impl Content {
 }
 
 fn unix_ms() -> u64 {
-    crate::runtime::now_ms()
+    wish_client_core::native::now_ms()
 }
 
 /// One document a client writes, and its changes the server has not acknowledged.

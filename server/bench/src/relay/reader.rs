@@ -9,9 +9,9 @@ use tokio::time::Instant;
 use wish_client_core::proto::DocumentId;
 use wish_client_core::sync::{ClientDriver, ClientEvent};
 
-use super::super::counter;
-use super::super::peer::Behaviour;
-use super::super::report;
+use crate::counter;
+use crate::peer::Behaviour;
+use crate::report;
 
 /// When the writer made each change, by change number (index 0 is the creation).
 pub type SentTimes = Arc<Vec<OnceLock<Instant>>>;

@@ -35,6 +35,21 @@ pub struct Traffic {
     pub last_trouble: Option<String>,
 }
 
+impl Traffic {
+    /// The traffic between `before` and this later snapshot.
+    pub fn since(&self, before: &Traffic) -> Traffic {
+        Traffic {
+            frames_in: self.frames_in - before.frames_in,
+            frames_out: self.frames_out - before.frames_out,
+            sync_in: self.sync_in - before.sync_in,
+            remote_heads_in: self.remote_heads_in - before.remote_heads_in,
+            disconnects: self.disconnects - before.disconnects,
+            problems: self.problems - before.problems,
+            last_trouble: self.last_trouble.clone(),
+        }
+    }
+}
+
 fn bump(counter: &AtomicU64) {
     counter.fetch_add(1, Ordering::Relaxed);
 }

@@ -4,16 +4,29 @@
 
 #![allow(clippy::unwrap_used)] // test set-up: a failure here is a broken test
 
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
 
-/// Runs `wish-station bench ARGS --spawn-ours DIR --json`; returns the JSON report.
+/// Runs `wish-bench ARGS --spawn-ours DIR --json`; returns the JSON report.
+///
+/// The server is the `wish-station` next to `wish-bench` in the target directory: cargo
+/// cannot make one package's tests build another's binary, so `cargo test --workspace`
+/// (scripts/test-all.sh) builds it; alone, run `cargo build -p wish-server` first.
 fn bench(args: &[&str]) -> Value {
     let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_wish-station"))
-        .arg("bench")
+    let bench = Path::new(env!("CARGO_BIN_EXE_wish-bench"));
+    let server = bench.with_file_name(format!("wish-station{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        server.is_file(),
+        "{} is missing: run `cargo build -p wish-server` first",
+        server.display()
+    );
+    let output = Command::new(bench)
         .args(args)
+        .arg("--server-bin")
+        .arg(&server)
         .arg("--spawn-ours")
         .arg(dir.path().join("data"))
         .args(["--json", "--timeout-secs", "60"])
@@ -113,4 +126,24 @@ fn ingest_as_volunteers_has_every_change_accepted_by_the_write_rules() {
     assert_eq!(report["converged"], true);
     assert_eq!(report["local_errors"], 0);
     assert!(report["acked_changes"].as_u64().unwrap() > 0, "{report}");
+}
+
+#[test]
+fn reconnect_storm_saves_and_converges_every_offline_edit() {
+    let report = bench(&[
+        "reconnect-storm",
+        "--tablets",
+        "3",
+        "--docs",
+        "2",
+        "--edits",
+        "3",
+    ]);
+    // Our server acknowledges after its commit, so "saved" is measured.
+    assert_ne!(report["ack"], "sync-heads", "{report}");
+    let saved = report["all_saved_secs"].as_f64().unwrap();
+    let converged = report["all_converged_secs"].as_f64().unwrap();
+    assert!(saved > 0.0 && converged > 0.0, "{report}");
+    assert!(report["sync_in_per_tablet_doc"].as_f64().unwrap() > 0.0);
+    assert_eq!(report["storm_traffic"]["problems"], 0, "{report}");
 }

@@ -17,13 +17,13 @@ use tokio::time::Instant;
 use wish_client_core::proto::DocumentId;
 use wish_client_core::sync::{ClientDriver, ClientInput};
 
-use super::args::CommonArgs;
-use super::counters::{Counters, Traffic};
-use super::peer::{now_ms, Peer};
-use super::reconnect_storm::{create_held, edit, holds, tablet_key};
-use super::report::{emit, mib, unix_time, Summary};
-use super::spawn::{ServerKind, ServerUsage};
-use super::target::Target;
+use crate::args::CommonArgs;
+use crate::counters::{Counters, Traffic};
+use crate::peer::{now_ms, Peer};
+use crate::reconnect_storm::{create_held, edit, holds, tablet_key};
+use crate::report::{emit, mib, unix_time, Summary};
+use crate::spawn::{ServerKind, ServerUsage};
+use crate::target::Target;
 
 #[derive(Args, Debug, Clone)]
 pub struct SoakArgs {
@@ -199,7 +199,7 @@ async fn create_docs(
     let timeout = args.common.timeout();
     let setup = Peer::start(
         target.peer("soak-setup".into(), &args.common, counters),
-        super::ack::ServerHeads::default(),
+        crate::ack::ServerHeads::default(),
     );
     setup.wait_ready(timeout).await?;
     let docs = create_held(&setup, args.docs, timeout).await?;

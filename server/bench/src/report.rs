@@ -7,8 +7,8 @@ use std::time::Duration;
 use hdrhistogram::Histogram;
 use serde::Serialize;
 
-use super::counters::Traffic;
-use super::spawn::ServerUsage;
+use crate::counters::Traffic;
+use crate::spawn::ServerUsage;
 
 /// Longest latency the histograms hold, in microseconds; longer samples are clamped.
 const MAX_MICROS: u64 = 120_000_000;

@@ -11,12 +11,12 @@ use tokio::time::Instant;
 use wish_client_core::proto::DocumentId;
 use wish_client_core::sync::{ClientDriver, ClientEvent};
 
-use super::ack::ServerHeads;
-use super::args::CommonArgs;
-use super::counter;
-use super::counters::Counters;
-use super::peer::{Behaviour, Peer};
-use super::target::Target;
+use crate::ack::ServerHeads;
+use crate::args::CommonArgs;
+use crate::counter;
+use crate::counters::Counters;
+use crate::peer::{Behaviour, Peer};
+use crate::target::Target;
 
 /// Documents a seeder creates before waiting for the server to hold them: keeps its
 /// outbound traffic and the per-frame check of "all held" small.

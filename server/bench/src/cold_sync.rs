@@ -9,14 +9,14 @@ use clap::Args;
 use serde::Serialize;
 use tokio::time::Instant;
 
-use super::args::CommonArgs;
-use super::counters::{Counters, Traffic};
-use super::peer::Peer;
-use super::reconnect_storm::{cpu_secs, server_pid};
-use super::report::{emit, Summary};
-use super::seed::{self, Holder};
-use super::spawn::{ServerKind, ServerUsage};
-use super::target::Target;
+use crate::args::CommonArgs;
+use crate::counters::{Counters, Traffic};
+use crate::peer::Peer;
+use crate::reconnect_storm::{cpu_secs, server_pid};
+use crate::report::{emit, Summary};
+use crate::seed::{self, Holder};
+use crate::spawn::{ServerKind, ServerUsage};
+use crate::target::Target;
 
 #[derive(Args, Debug, Clone)]
 pub struct ColdSyncArgs {

@@ -19,8 +19,8 @@ use serde::Serialize;
 use wish_client_core::proto::{decode_heads, DocumentId, WireMessage};
 use wish_client_core::sync::ClientDriver;
 
-use super::counter;
-use super::peer::{Behaviour, Peer, PeerConfig};
+use crate::counter;
+use crate::peer::{Behaviour, Peer, PeerConfig};
 use tokio::time::Instant;
 
 /// How long the probe waits for `remote-heads-changed` once the server has its change.

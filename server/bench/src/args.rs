@@ -1,11 +1,11 @@
-//! Command-line arguments of `wish-station bench`.
+//! Command-line arguments of `wish-bench`.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
 
-use super::ack::AckMode;
+use crate::ack::AckMode;
 
 /// Which server to load: exactly one of these.
 #[derive(Args, Debug, Clone)]
@@ -14,7 +14,7 @@ pub struct TargetArgs {
     /// WebSocket URL of a running server, e.g. ws://127.0.0.1:8080/sync?token=TOKEN.
     #[arg(long)]
     pub url: Option<String>,
-    /// Start `wish-station serve` (this executable) on DATA_DIR for the run.
+    /// Start `wish-station serve` (see --server-bin) on DATA_DIR for the run.
     #[arg(long, value_name = "DATA_DIR")]
     pub spawn_ours: Option<PathBuf>,
     /// Start the JS reference server (node) on DATA_DIR for the run.
@@ -31,6 +31,10 @@ pub struct CommonArgs {
     /// `--server-arg=--idle-unload-secs=5`.
     #[arg(long = "server-arg", value_name = "ARG", allow_hyphen_values = true)]
     pub server_args: Vec<String>,
+    /// The `wish-station` executable for --spawn-ours; by default the one next to this
+    /// `wish-bench` (cargo builds both into the same target directory).
+    #[arg(long, env = "WISH_STATION_BIN", value_name = "PATH")]
+    pub server_bin: Option<PathBuf>,
     /// The reference server script, for --spawn-reference.
     #[arg(long, default_value = "tests/js/reference-server.mjs")]
     pub reference_script: PathBuf,
@@ -50,6 +54,22 @@ pub struct CommonArgs {
 }
 
 impl CommonArgs {
+    /// The server executable --spawn-ours starts.
+    pub fn server_bin(&self) -> anyhow::Result<PathBuf> {
+        if let Some(path) = &self.server_bin {
+            return Ok(path.clone());
+        }
+        let here = std::env::current_exe()?;
+        let sibling = here.with_file_name(format!("wish-station{}", std::env::consts::EXE_SUFFIX));
+        anyhow::ensure!(
+            sibling.is_file(),
+            "no wish-station executable at {} for --spawn-ours: build it \
+             (`cargo build -p wish-server`, with --release for figures) or give --server-bin",
+            sibling.display()
+        );
+        Ok(sibling)
+    }
+
     pub fn timeout(&self) -> Duration {
         Duration::from_secs(self.timeout_secs)
     }

@@ -22,11 +22,11 @@ use anyhow::bail;
 use serde::Serialize;
 
 use self::group::{Group, GroupResult, Pacing};
-use super::args::RelayArgs;
-use super::counters::{Counters, Traffic};
-use super::report::{self, emit, traffic_lines, unix_time, usage_lines, Latency, Summary};
-use super::spawn::{ServerKind, ServerUsage};
-use super::target::Target;
+use crate::args::RelayArgs;
+use crate::counters::{Counters, Traffic};
+use crate::report::{self, emit, traffic_lines, unix_time, usage_lines, Latency, Summary};
+use crate::spawn::{ServerKind, ServerUsage};
+use crate::target::Target;
 
 #[derive(Serialize)]
 struct RelayReport {

@@ -19,14 +19,14 @@ use tokio::time::Instant;
 use wish_client_core::proto::DocumentId;
 use wish_client_core::sync::{ClientDriver, ClientInput};
 
-use super::ack::{self, AckMode, ServerHeads};
-use super::args::CommonArgs;
-use super::counter;
-use super::counters::{Counters, Traffic};
-use super::peer::{now_ms, Peer};
-use super::report::{emit, Summary};
-use super::spawn::{ServerKind, ServerUsage};
-use super::target::Target;
+use crate::ack::{self, AckMode, ServerHeads};
+use crate::args::CommonArgs;
+use crate::counter;
+use crate::counters::{Counters, Traffic};
+use crate::peer::{now_ms, Peer};
+use crate::report::{emit, Summary};
+use crate::spawn::{ServerKind, ServerUsage};
+use crate::target::Target;
 
 #[derive(Args, Debug, Clone)]
 pub struct ReconnectStormArgs {
@@ -75,11 +75,11 @@ struct StormReport {
 
 /// Each tablet writes its own key `t{index}` in a document: edits never conflict, and the
 /// converged value of every key is known.
-pub(super) fn tablet_key(tablet: usize) -> String {
+pub(crate) fn tablet_key(tablet: usize) -> String {
     format!("t{tablet}")
 }
 
-pub(super) fn edit(
+pub(crate) fn edit(
     driver: &mut ClientDriver,
     doc: DocumentId,
     key: &str,
@@ -96,7 +96,7 @@ pub(super) fn edit(
 
 /// Has `peer` create `count` documents (each with `created = 1`) and waits until the
 /// server holds all of them.
-pub(super) async fn create_held(
+pub(crate) async fn create_held(
     peer: &Peer<ServerHeads>,
     count: usize,
     timeout: Duration,
@@ -138,7 +138,7 @@ fn expected(args: &ReconnectStormArgs) -> Vec<Vec<(String, i64)>> {
     expected
 }
 
-pub(super) fn holds(driver: &ClientDriver, doc: &DocumentId, want: &[(String, i64)]) -> bool {
+pub(crate) fn holds(driver: &ClientDriver, doc: &DocumentId, want: &[(String, i64)]) -> bool {
     let Some(d) = driver.document(doc) else {
         return false;
     };
@@ -207,6 +207,48 @@ async fn measure(
     let timeout = args.common.timeout();
     let peer = target.peer("storm".into(), &args.common, counters);
     let mode = ack::probe(peer, timeout, target.kind == ServerKind::Ours).await?;
+    let tablets = start_tablets(args, target, counters).await?;
+    let docs = create_held(&tablets[0], args.docs, timeout).await?;
+    open_everywhere(&tablets, &docs, timeout).await?;
+    edit_offline(&tablets, &docs, args.edits).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let before = counters.snapshot();
+    let cpu_before = server_pid.and_then(cpu_secs);
+    let start = Instant::now();
+    reconnect_all(&tablets).await?;
+    let times = storm_times(args, &tablets, &docs, mode, start).await?;
+    let cpu_after = server_pid.and_then(cpu_secs);
+    let storm = counters.snapshot().since(&before);
+    for tablet in tablets {
+        tablet.stop().await;
+    }
+    let pairs = (args.tablets * args.docs) as f64;
+    Ok(StormReport {
+        workload: "reconnect-storm",
+        server: target.kind,
+        url: target.display_url(),
+        tablets: args.tablets,
+        docs: args.docs,
+        edits_per_tablet: args.edits,
+        ack: mode,
+        all_saved_secs: times.saved.map(|d| d.as_secs_f64()),
+        all_in_step_secs: times.in_step.as_secs_f64(),
+        all_converged_secs: times.converged.as_secs_f64(),
+        frames_out_per_tablet_doc: storm.frames_out as f64 / pairs,
+        frames_in_per_tablet_doc: storm.frames_in as f64 / pairs,
+        sync_in_per_tablet_doc: storm.sync_in as f64 / pairs,
+        storm_traffic: storm,
+        server_cpu_storm_secs: cpu_before.zip(cpu_after).map(|(b, a)| a - b),
+        server_usage: None,
+    })
+}
+
+/// Connects every tablet and waits until each is ready.
+async fn start_tablets(
+    args: &ReconnectStormArgs,
+    target: &Target,
+    counters: &Arc<Counters>,
+) -> anyhow::Result<Vec<Peer<ServerHeads>>> {
     let tablets: Vec<Peer<ServerHeads>> = (0..args.tablets)
         .map(|i| {
             let config = target.peer(format!("storm-{i}"), &args.common, counters);
@@ -214,32 +256,50 @@ async fn measure(
         })
         .collect();
     for tablet in &tablets {
-        tablet.wait_ready(timeout).await?;
+        tablet.wait_ready(args.common.timeout()).await?;
     }
-    // Tablet 0 creates the documents; everyone opens them and waits until it holds them.
-    let docs = create_held(&tablets[0], args.docs, timeout).await?;
+    Ok(tablets)
+}
+
+/// Every tablet opens the documents (tablet 0 created them) and waits until it holds them.
+async fn open_everywhere(
+    tablets: &[Peer<ServerHeads>],
+    docs: &[DocumentId],
+    timeout: Duration,
+) -> anyhow::Result<()> {
     for tablet in &tablets[1..] {
-        let docs = docs.clone();
+        let docs = docs.to_vec();
         tablet
             .call(move |driver, _| docs.iter().for_each(|id| driver.open_document(*id)))
             .await?;
     }
-    for tablet in &tablets {
-        let docs = docs.clone();
-        tablet
-            .wait_until("every document", timeout, move |d, _| {
-                docs.iter().all(|id| {
-                    d.document(id)
-                        .and_then(|doc| doc.get(ROOT, "created").ok().flatten())
-                        .is_some()
-                })
+    let docs: Arc<[DocumentId]> = docs.into();
+    slowest(
+        tablets,
+        "every document",
+        timeout,
+        Instant::now(),
+        move |d, _| {
+            docs.iter().all(|id| {
+                d.document(id)
+                    .and_then(|doc| doc.get(ROOT, "created").ok().flatten())
+                    .is_some()
             })
-            .await?;
-    }
-    // Offline, edit.
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Every tablet goes offline and makes `edits` edits of its own key, round-robin over the
+/// documents.
+async fn edit_offline(
+    tablets: &[Peer<ServerHeads>],
+    docs: &[DocumentId],
+    edits: usize,
+) -> anyhow::Result<()> {
     for (index, tablet) in tablets.iter().enumerate() {
-        let docs = docs.clone();
-        let edits = args.edits;
+        let docs = docs.to_vec();
         tablet
             .call(move |driver, _| -> anyhow::Result<()> {
                 let effects = driver.handle(now_ms(), ClientInput::GoOffline);
@@ -252,11 +312,11 @@ async fn measure(
             })
             .await??;
     }
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let before = counters.snapshot();
-    let cpu_before = server_pid.and_then(cpu_secs);
-    // The storm: everyone reconnects at once.
-    let start = Instant::now();
+    Ok(())
+}
+
+/// The storm: every tablet reconnects at once.
+async fn reconnect_all(tablets: &[Peer<ServerHeads>]) -> anyhow::Result<()> {
     let reconnects = tablets.iter().map(|tablet| {
         tablet.call(|driver, _| {
             let effects = driver.handle(now_ms(), ClientInput::Start);
@@ -266,91 +326,89 @@ async fn measure(
     for result in futures_util::future::join_all(reconnects).await {
         result?;
     }
-    let saved = tablets.iter().map(|tablet| {
+    Ok(())
+}
+
+/// From the reconnect until the last tablet reached each point.
+struct StormTimes {
+    /// Its edits durable on the server (only with durable acknowledgements).
+    saved: Option<Duration>,
+    /// Every tablet's edits held.
+    converged: Duration,
+    /// Its heads equal to the heads the server reported.
+    in_step: Duration,
+}
+
+async fn storm_times(
+    args: &ReconnectStormArgs,
+    tablets: &[Peer<ServerHeads>],
+    docs: &[DocumentId],
+    mode: AckMode,
+    start: Instant,
+) -> anyhow::Result<StormTimes> {
+    let timeout = args.common.timeout();
+    let docs: Arc<[DocumentId]> = docs.into();
+    let saved = if mode.durable() {
         let docs = docs.clone();
-        async move {
-            if !mode.durable() {
-                return Ok(None);
-            }
-            tablet
-                .wait_until("its edits saved on the server", timeout, move |d, _| {
-                    docs.iter().all(|id| d.is_saved_on_server(id))
-                })
-                .await
-                .map(|()| Some(start.elapsed()))
-        }
-    });
-    let mut all_saved: Option<Duration> = None;
-    for result in futures_util::future::join_all(saved).await {
-        if let Some(at) = result? {
-            all_saved = Some(all_saved.map_or(at, |max| max.max(at)));
-        }
-    }
-    let want = Arc::new(expected(args));
-    let converged = tablets.iter().map(|tablet| {
-        let docs = docs.clone();
-        let want = want.clone();
-        async move {
-            tablet
-                .wait_until("every tablet's edits", timeout, move |d, _| {
-                    docs.iter().zip(want.iter()).all(|(id, w)| holds(d, id, w))
-                })
-                .await
-                .map(|()| start.elapsed())
-        }
-    });
-    let mut all_converged = Duration::ZERO;
-    for result in futures_util::future::join_all(converged).await {
-        all_converged = all_converged.max(result?);
-    }
-    let in_step = tablets.iter().map(|tablet| {
-        let docs = docs.clone();
-        async move {
-            tablet
-                .wait_until("the server's heads", timeout, move |d, s| {
-                    docs.iter().all(|id| s.has(id, &counter::heads(d, id)))
-                })
-                .await
-                .map(|()| start.elapsed())
-        }
-    });
-    let mut all_in_step = Duration::ZERO;
-    for result in futures_util::future::join_all(in_step).await {
-        all_in_step = all_in_step.max(result?);
-    }
-    let cpu_after = server_pid.and_then(cpu_secs);
-    let after = counters.snapshot();
-    for tablet in tablets {
-        tablet.stop().await;
-    }
-    let pairs = (args.tablets * args.docs) as f64;
-    let storm = Traffic {
-        frames_in: after.frames_in - before.frames_in,
-        frames_out: after.frames_out - before.frames_out,
-        sync_in: after.sync_in - before.sync_in,
-        remote_heads_in: after.remote_heads_in - before.remote_heads_in,
-        disconnects: after.disconnects - before.disconnects,
-        problems: after.problems - before.problems,
-        last_trouble: after.last_trouble,
+        let saved = slowest(
+            tablets,
+            "its edits saved on the server",
+            timeout,
+            start,
+            move |d, _| docs.iter().all(|id| d.is_saved_on_server(id)),
+        );
+        Some(saved.await?)
+    } else {
+        None
     };
-    Ok(StormReport {
-        workload: "reconnect-storm",
-        server: target.kind,
-        url: target.display_url(),
-        tablets: args.tablets,
-        docs: args.docs,
-        edits_per_tablet: args.edits,
-        ack: mode,
-        all_saved_secs: all_saved.map(|d| d.as_secs_f64()),
-        all_in_step_secs: all_in_step.as_secs_f64(),
-        all_converged_secs: all_converged.as_secs_f64(),
-        frames_out_per_tablet_doc: storm.frames_out as f64 / pairs,
-        frames_in_per_tablet_doc: storm.frames_in as f64 / pairs,
-        sync_in_per_tablet_doc: storm.sync_in as f64 / pairs,
-        storm_traffic: storm,
-        server_cpu_storm_secs: cpu_before.zip(cpu_after).map(|(b, a)| a - b),
-        server_usage: None,
+    let want: Arc<[Vec<(String, i64)>]> = expected(args).into();
+    let held = docs.clone();
+    let converged = slowest(
+        tablets,
+        "every tablet's edits",
+        timeout,
+        start,
+        move |d, _| held.iter().zip(want.iter()).all(|(id, w)| holds(d, id, w)),
+    )
+    .await?;
+    let in_step = slowest(
+        tablets,
+        "the server's heads",
+        timeout,
+        start,
+        move |d, s| docs.iter().all(|id| s.has(id, &counter::heads(d, id))),
+    )
+    .await?;
+    Ok(StormTimes {
+        saved,
+        converged,
+        in_step,
     })
+}
+
+/// Waits on every tablet at once until `done` holds there; the time from `start` until the
+/// last one got there.
+async fn slowest(
+    tablets: &[Peer<ServerHeads>],
+    what: &str,
+    timeout: Duration,
+    start: Instant,
+    done: impl Fn(&ClientDriver, &ServerHeads) -> bool + Send + Clone + 'static,
+) -> anyhow::Result<Duration> {
+    let waits = tablets.iter().map(|tablet| {
+        let done = done.clone();
+        async move {
+            tablet
+                .wait_until(what, timeout, done)
+                .await
+                .map(|()| start.elapsed())
+        }
+    });
+    let mut last = Duration::ZERO;
+    for result in futures_util::future::join_all(waits).await {
+        last = last.max(result?);
+    }
+    Ok(last)
 }
 
 /// The pid of the server this run spawned: the process whose arguments hold

@@ -1,4 +1,4 @@
-//! `wish-station bench office`: times every office query over a synthetic index of N
+//! `wish-bench office`: times every office query over a synthetic index of N
 //! wishes (`Aggregates::synthetic`), in process, without HTTP. The target is a p50 under
 //! 100 ms for each query; the command fails if one is over.
 
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use clap::Args;
 use serde::Serialize;
 
-use crate::aggregate::{
+use wish_server::aggregate::{
     Aggregates, CommunitySet, OverdueQuery, Paging, WishFilter, SYNTHETIC_NOW_MS,
 };
 

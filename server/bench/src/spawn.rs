@@ -45,12 +45,12 @@ pub struct Spawned {
 }
 
 impl Spawned {
-    /// Starts `wish-station serve` (this executable) on `data_dir`, with `extra` arguments.
-    pub fn ours(data_dir: &Path, extra: &[String]) -> anyhow::Result<Self> {
+    /// Starts `SERVER_BIN serve` (a `wish-station`) on `data_dir`, with `extra` arguments.
+    pub fn ours(server_bin: &Path, data_dir: &Path, extra: &[String]) -> anyhow::Result<Self> {
         std::fs::create_dir_all(data_dir)
             .with_context(|| format!("creating {}", data_dir.display()))?;
         let token = format!("bench-{}", uuid::Uuid::new_v4().simple());
-        let mut command = Command::new(std::env::current_exe()?);
+        let mut command = Command::new(server_bin);
         command
             .args([
                 "serve",

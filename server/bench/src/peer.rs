@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::counters::Counters;
+use crate::counters::Counters;
 use anyhow::{anyhow, bail};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;

@@ -23,13 +23,13 @@ use serde::Serialize;
 use tokio::time::Instant;
 use wish_client_core::proto::DocumentId;
 
-use super::args::CommonArgs;
-use super::counters::Counters;
-use super::peer::Peer;
-use super::report::{emit, mib, unix_time, Summary};
-use super::seed::{self, Holder};
-use super::spawn::{ServerKind, ServerUsage};
-use super::target::Target;
+use crate::args::CommonArgs;
+use crate::counters::Counters;
+use crate::peer::Peer;
+use crate::report::{emit, mib, unix_time, Summary};
+use crate::seed::{self, Holder};
+use crate::spawn::{ServerKind, ServerUsage};
+use crate::target::Target;
 
 #[derive(Args, Debug, Clone)]
 pub struct MemoryArgs {

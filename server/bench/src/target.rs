@@ -7,10 +7,10 @@ use anyhow::{bail, Context};
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::http::Uri;
 
-use super::args::CommonArgs;
-use super::counters::Counters;
-use super::peer::{Peer, PeerConfig};
-use super::spawn::{ServerKind, ServerUsage, Spawned};
+use crate::args::CommonArgs;
+use crate::counters::Counters;
+use crate::peer::{Peer, PeerConfig};
+use crate::spawn::{ServerKind, ServerUsage, Spawned};
 
 pub struct Target {
     pub url: String,
@@ -30,7 +30,11 @@ impl Target {
     fn start(args: &CommonArgs) -> anyhow::Result<Self> {
         let target = &args.target;
         if let Some(dir) = &target.spawn_ours {
-            return Ok(Self::spawned(Spawned::ours(dir, &args.server_args)?));
+            return Ok(Self::spawned(Spawned::ours(
+                &args.server_bin()?,
+                dir,
+                &args.server_args,
+            )?));
         }
         if let Some(dir) = &target.spawn_reference {
             return Ok(Self::spawned(Spawned::reference(

@@ -1,4 +1,4 @@
-//! `wish-station bench`: a load generator for any automerge-repo protocol "1" server.
+//! `wish-bench`: a load generator for any automerge-repo protocol "1" server.
 //!
 //! * `relay`: a writer and its readers follow each of D documents; the time from a
 //!   writer's local change until each reader has applied it (same process, same clock).
@@ -34,12 +34,22 @@ mod spawn;
 mod target;
 mod volunteers;
 
-use clap::{Args, Subcommand};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
 
 use args::{IngestArgs, RelayArgs};
 
-#[derive(Args)]
-pub struct BenchArgs {
+/// The same allocator as the `wish-station` server, so that in-process figures (the
+/// `office` workload) match the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Load generator for any automerge-repo protocol "1" server, and for Wish Station's
+/// office queries.
+#[derive(Parser)]
+#[command(name = "wish-bench", version)]
+struct BenchArgs {
     #[command(subcommand)]
     workload: Workload,
 }
@@ -63,8 +73,21 @@ enum Workload {
     Soak(soak::SoakArgs),
 }
 
-pub fn run(args: BenchArgs) -> anyhow::Result<()> {
-    let runtime = super::tokio_runtime()?;
+fn main() -> ExitCode {
+    wish_server::cli::init_tracing();
+    match run(BenchArgs::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: BenchArgs) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     match args.workload {
         Workload::Relay(args) => runtime.block_on(relay::run(args)),
         Workload::Ingest(args) => runtime.block_on(ingest::run(args)),

@@ -11,14 +11,14 @@ use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 use wish_client_core::proto::DocumentId;
 
-use super::super::ack::{self, ServerHeads};
-use super::super::counter;
-use super::super::counters::Counters;
-use super::super::peer::Peer;
-use super::super::report;
-use super::super::target::Target;
 use super::reader::{Reader, SentTimes};
-use crate::cli::bench::args::RelayArgs;
+use crate::ack::{self, ServerHeads};
+use crate::args::RelayArgs;
+use crate::counter;
+use crate::counters::Counters;
+use crate::peer::Peer;
+use crate::report;
+use crate::target::Target;
 
 /// How changes are paced within a group.
 #[derive(Clone, Copy)]

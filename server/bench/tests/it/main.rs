@@ -1,0 +1,3 @@
+//! `wish-bench`'s integration tests: each workload end to end at toy sizes.
+
+mod workloads;
