@@ -17,8 +17,11 @@
 //! * the list is a vector of 24-byte keys sorted by creation time (read backwards: newest
 //!   first) with the filter fields in them: a page is a binary search for the time window
 //!   and one sequential scan, and a new wish is appended;
-//! * overdue wishes are a `BTreeMap` from (deadline, row) to the same 24-byte key, over
-//!   open wishes only: "overdue at `now`" is a range scan that never touches rows.
+//! * overdue wishes are a `BTreeMap` from (urgency, module, clock start, row) to the same
+//!   24-byte key, over open wishes only: "overdue at `now`" under any office's targets is
+//!   one range scan per (urgency, module) that never touches rows;
+//! * figures over a date range rebuild these counters from the rows created in it (one
+//!   pass over the list order's window, see [`window`]).
 //!
 //! **Memory per wish** (64-bit): the row is 112 bytes inline plus one allocation with the
 //! document id, wish id and title (≈ 28 + 32 + 30 bytes, plus allocator overhead ≈ 16),
@@ -41,6 +44,7 @@ mod row;
 mod source;
 mod synthetic;
 mod time;
+mod window;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -62,14 +66,16 @@ pub use self::feed::{summary_puts, SummaryFeed};
 pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
 pub use self::reports::{
-    DurationReport, OverdueItem, OverdueQuery, OverdueReport, RatingRow, SatisfactionReport,
-    StationCount, StationRating, Steps, SummaryReport, TargetRow, VolunteerReport, VolunteerRow,
-    WeekRow, WindowSteps,
+    ClaimantRating, CommunityRow, ComparisonReport, DurationReport, OverdueItem, OverdueQuery,
+    OverdueReport, ParticipationReport, ParticipationRow, PartyMembers, RatingRow, RatingsReport,
+    SatisfactionReport, ServiceTotals, Shares, StationCount, StationRating, Steps, SummaryReport,
+    TargetRow, VolunteerHours, VolunteerReport, VolunteerRow, WeekRow, WindowSteps,
 };
 pub use self::row::{ItemNames, WishItem, UNTRIAGED, WISH_STATUSES};
 pub use self::source::OfficeIndex;
 pub use self::synthetic::SYNTHETIC_NOW_MS;
 pub use self::time::{format_local, parse_local_date, LOCAL_OFFSET_MS};
+pub use self::window::Window;
 
 /// The index as the server shares it between the engine thread and the HTTP handlers.
 pub type SharedAggregates = Arc<RwLock<Aggregates>>;
@@ -181,20 +187,21 @@ impl Aggregates {
                 (i, None)
             }
         };
-        let old_deadline = old.as_ref().and_then(|r| self.deadline(r));
+        let old_open = old.as_ref().and_then(|r| {
+            Some((
+                OverdueIndex::open_since(r, &self.dicts)?,
+                ListKey::of(r, index),
+            ))
+        });
         if let Some(old) = &old {
             count(&mut self.global, &mut self.communities, old, -1);
         }
         let new = &self.rows[index as usize];
         count(&mut self.global, &mut self.communities, new, 1);
-        let new_deadline = OverdueIndex::deadline(new, &self.dicts, &self.targets);
         let key = ListKey::of(new, index);
-        self.overdue.update(old_deadline, new_deadline, key);
+        let new_open = OverdueIndex::open_since(new, &self.dicts).map(|start| (start, key));
+        self.overdue.update(old_open, new_open);
         Some((old.map(|r| ListKey::of(&r, index)), key))
-    }
-
-    fn deadline(&self, row: &Row) -> Option<u64> {
-        OverdueIndex::deadline(row, &self.dicts, &self.targets)
     }
 
     /// The counters of one community; `None` if the community has no wishes.

@@ -231,6 +231,7 @@ fn overdue_query(paging: Paging) -> OverdueQuery {
         now: SYNTHETIC_NOW_MS,
         filter: WishFilter::default(),
         paging,
+        targets: None,
     }
 }
 
