@@ -23,6 +23,8 @@ mod hostile_supervise;
 mod js_interop;
 mod metrics;
 mod office_api;
+mod office_console;
+mod office_console_shapes;
 mod office_dashboard;
 mod office_ledger_export;
 mod office_lists;

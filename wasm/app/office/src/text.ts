@@ -9,7 +9,8 @@ export function tf(key: keyof Strings, vars: Record<string, string | number> = {
 
 export function num(value: number | null | undefined, digits = 0): string {
   if (value === null || value === undefined || Number.isNaN(value)) return "–";
-  return value.toLocaleString(locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  // `+ 0` turns a negative zero (a sum of nothing) into 0, never shown as "-0".
+  return (value + 0).toLocaleString(locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }
 
 /** A share 0..1 as a percentage. */

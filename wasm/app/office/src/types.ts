@@ -366,15 +366,6 @@ export interface Participation {
   by_community: CommunityParty[];
 }
 
-export interface UnitRating {
-  name: string;
-  community_name: string;
-  rated: number;
-  average: number | null;
-  unit: string;
-  community: string;
-}
-
 export interface ClaimantRating {
   name: string;
   kind: string;
@@ -385,6 +376,9 @@ export interface ClaimantRating {
   claimant: string;
   community: string;
 }
+
+/** A partner unit's ratings: a claimant of kind `unit`. */
+export type UnitRating = ClaimantRating;
 
 /** `GET /api/v1/office/ratings`: per partner unit and per claimant. */
 export interface Ratings {
@@ -401,14 +395,23 @@ export interface Claimant {
   name: string;
   kind: string;
   unit: string | null;
+  filed_by_name: string | null;
 }
 
+/** One step of a wish's history, with names; the optional parts belong to some kinds. */
 export interface TimelineEntry {
   at: number;
   kind: string;
   by: string | null;
   by_name: string | null;
+  claimant_name: string | null;
   note: string | null;
+  reason: string | null;
+  module: string | null;
+  hours: number | null;
+  score: number | null;
+  comment: string | null;
+  on_behalf: boolean;
 }
 
 export interface Supervision {
@@ -423,6 +426,7 @@ export interface WishDetail {
   doc_id: string;
   id: string;
   title: string;
+  text: string;
   module: string | null;
   urgency: string;
   status: string;
@@ -432,6 +436,7 @@ export interface WishDetail {
   station: string;
   station_name: string;
   created_at: number;
+  created_by_name: string | null;
   claimed_at: number | null;
   resolved_at: number | null;
   closed_at: number | null;

@@ -7,7 +7,7 @@ import { label, t } from "../../../src/i18n.js";
 import { ApiError } from "../api.js";
 import type { Ctx } from "../context.js";
 import { dayTime, hours, tf } from "../text.js";
-import type { Supervised, WishDetail } from "../types.js";
+import type { Supervised, TimelineEntry, WishDetail } from "../types.js";
 
 /** Statuses a wish can no longer be marked in. */
 const CLOSED = ["closed", "rejected"];
@@ -21,18 +21,31 @@ export async function showWish(ctx: Ctx, dialog: HTMLDialogElement, doc: string)
     wish.supervision ? h("p", { class: "supervised", id: "detail-mark" }, h("strong", {}, t("detailSupervision")), " ",
       tf("detailSupervisedBy", { name: wish.supervision.by_name, time: dayTime(wish.supervision.at) }),
       wish.supervision.note ? ` · ${wish.supervision.note}` : "") : null,
+    h("p", { class: "wish-text" }, wish.text),
     facts(wish),
     h("h3", {}, t("detailClaimants")),
     wish.claimants.length
       ? h("ul", { class: "claimants" }, wish.claimants.map((c) =>
-          h("li", {}, c.name, " · ", label(c.kind), c.unit ? ` · ${tf("detailFor", { unit: c.unit })}` : "")))
+          h("li", {}, c.name, " · ", label(c.kind), c.unit ? ` · ${tf("detailFor", { unit: c.unit })}` : "",
+            c.filed_by_name ? ` · ${tf("detailFiledBy", { name: c.filed_by_name })}` : "")))
       : h("p", { class: "muted" }, t("detailNoClaimants")),
     h("h3", {}, t("detailSteps")),
     h("ol", { class: "timeline", id: "detail-timeline" }, wish.timeline.map((step) =>
-      h("li", {}, h("time", {}, dayTime(step.at)), " ", h("strong", {}, label(step.kind)),
-        step.by_name ? ` · ${step.by_name}` : "", step.note ? ` · ${step.note}` : ""))),
+      h("li", {}, h("time", {}, dayTime(step.at)), " ", h("strong", {}, label(step.kind)), stepDetails(step).map((part) => ` · ${part}`)))),
     supervise(ctx, dialog, wish)));
   if (!dialog.open) dialog.showModal();
+}
+
+/** What a step says besides its kind and time: who, for whom, and the kind's own details. */
+function stepDetails(step: TimelineEntry): string[] {
+  const parts = [
+    step.by_name, step.claimant_name, step.module ? label(step.module) : null,
+    step.reason ? label(step.reason) : null,
+    step.hours !== null ? `${hours(step.hours)} ${t("hoursUnit")}` : null,
+    step.score !== null ? `${step.score} ★` : null,
+    step.on_behalf ? t("detailOnBehalf") : null, step.comment, step.note,
+  ];
+  return parts.filter((part): part is string => Boolean(part));
 }
 
 function facts(wish: WishDetail): HTMLElement {
@@ -43,6 +56,7 @@ function facts(wish: WishDetail): HTMLElement {
     [t("colStatus"), label(wish.status)],
     [t("colUrgency"), label(wish.urgency)],
     [t("detailCreated"), dayTime(wish.created_at)],
+    [t("detailCollector"), wish.created_by_name ?? "–"],
     [t("detailClaimed"), dayTime(wish.claimed_at)],
     [t("detailResolved"), dayTime(wish.resolved_at)],
     [t("detailHours"), hours(wish.hours)],
