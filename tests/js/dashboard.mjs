@@ -81,7 +81,7 @@ async function run(args) {
     await page.waitForSelector('[data-preset="all"].active');
     await page.waitForSelector('#main[data-state="ready"]', { state: "visible" });
     await page.waitForFunction(() =>
-      [...document.querySelectorAll(".chart-body")].every((b) => b.querySelector("canvas")?.width > 0) &&
+      [...document.querySelectorAll(".chart-body")].every((b) => b.hasAttribute("data-drawn")) &&
       document.querySelectorAll("#wishes tbody tr").length > 0);
     if (problems.length) throw new Error(problems.join("\n"));
 

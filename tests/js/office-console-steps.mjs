@@ -9,7 +9,7 @@ export const TOKEN_KEY = "wish-station.office.token";
 /** Waits until every panel of the console has loaded (and its charts are drawn). */
 export async function ready(page) {
   await page.waitForSelector('#main[data-state="ready"]', { state: "visible" });
-  await page.waitForFunction(() => [...document.querySelectorAll(".chart-body")].every((b) => b.querySelector("canvas")?.width > 0));
+  await page.waitForFunction(() => [...document.querySelectorAll(".chart-body")].every((b) => b.hasAttribute("data-drawn")));
 }
 
 /**
@@ -57,6 +57,13 @@ export function overview(page) {
       project_leads: [...document.querySelectorAll("#projects tbody tr")].map((tr) => tr.lastElementChild.previousElementSibling.textContent.trim()),
       lists: Object.fromEntries([...document.querySelectorAll("[data-list]")].map((l) => [l.dataset.list, Number(l.dataset.count)])),
       charts: Object.fromEntries([...document.querySelectorAll(".chart-body[id]")].map((c) => [c.id, Number(c.dataset.points)])),
+      // Charts whose canvas holds no painted pixel (drawn over nothing, or never drawn).
+      blank_charts: [...document.querySelectorAll(".chart-body[id]")].filter((c) => {
+        const canvas = c.querySelector("canvas");
+        const pixels = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) return false;
+        return true;
+      }).map((c) => c.id),
       failed_panels: document.querySelectorAll(".card.failed").length,
       range: { from: document.getElementById("range-from")?.value, to: document.getElementById("range-to")?.value },
       text: document.body.innerText,
@@ -141,7 +148,7 @@ export async function printReport(scene, month, pdf) {
   const { page } = scene;
   await page.goto(`${scene.base}/office/report?month=${month}`, { waitUntil: "load" });
   await page.waitForSelector('body[data-state="ready"]');
-  await page.waitForFunction(() => [...document.querySelectorAll(".chart-body")].every((b) => b.querySelector("canvas")?.width > 0));
+  await page.waitForFunction(() => [...document.querySelectorAll(".chart-body")].every((b) => b.hasAttribute("data-drawn")));
   await shot(scene, "report");
   await page.emulateMedia({ media: "print" });
   const figures = await page.evaluate(() => Object.fromEntries(

@@ -82,7 +82,7 @@ async function signIn(page, base) {
 async function report(page, base) {
   await page.goto(`${base}/office/report?month=${args.month}`, { waitUntil: "load" });
   await page.waitForSelector('body[data-state="ready"]');
-  await page.waitForFunction(() => [...document.querySelectorAll(".chart-body")].every((b) => b.querySelector("canvas")?.width > 0));
+  await page.waitForFunction(() => [...document.querySelectorAll(".chart-body")].every((b) => b.hasAttribute("data-drawn")));
   await page.screenshot({ path: `${args.artifacts}/office-report.png`, fullPage: true });
   await page.emulateMedia({ media: "print" });
   const seen = await page.evaluate(() => ({

@@ -134,6 +134,13 @@ fn the_district_is_shown_by_name(seen: &Value, names: &Value) -> anyhow::Result<
         district["charts"]
     );
     assert_eq!(district["failed_panels"], 0, "{district}");
+    for view in ["district", "community"] {
+        assert_eq!(
+            seen[view]["blank_charts"],
+            serde_json::json!([]),
+            "{view}: blank charts"
+        );
+    }
     for view in ["district", "last_month", "this_month", "community"] {
         no_ids_or_english(seen[view]["text"].as_str().unwrap_or_default(), names)?;
     }

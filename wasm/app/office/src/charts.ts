@@ -1,7 +1,8 @@
 // Charts with Chart.js (bundled by esbuild, nothing from a CDN): tooltips, legends and
 // resizing come with it, which hand-drawn SVG would have to re-implement. Only the pieces
 // used are registered, to keep the bundle small. Each chart lives in a `.chart-body` box
-// whose `data-points` says how many non-zero values it draws (read by the browser tests).
+// whose `data-points` says how many non-zero values it draws and `data-drawn` that it is
+// drawn (read by the browser tests).
 
 import {
   ArcElement,
@@ -89,14 +90,24 @@ function points(series: Series[]): number {
   return series.reduce((sum, s) => sum + s.values.filter((v) => v > 0).length, 0);
 }
 
+/** Charts built but not yet drawn: Chart.js measures its box, so it draws once in the page. */
+const waiting = new WeakMap<HTMLCanvasElement, ChartConfiguration>();
+
 function chart(nonZero: number, config: ChartConfiguration): HTMLElement {
   const canvas = h("canvas", { role: "img" }) as HTMLCanvasElement;
-  const body = h("div", { class: "chart-body", "data-points": nonZero }, canvas);
-  // Chart.js measures its box: draw once the box is in the page.
-  requestAnimationFrame(() => {
-    if (canvas.isConnected) new Chart(canvas, config);
-  });
-  return body;
+  waiting.set(canvas, config);
+  return h("div", { class: "chart-body", "data-points": nonZero }, canvas);
+}
+
+/** Draws the charts under `root` (call once it is in the page); marks each `data-drawn`. */
+export function drawCharts(root: Element): void {
+  for (const canvas of Array.from(root.querySelectorAll("canvas"))) {
+    const config = waiting.get(canvas);
+    if (!config) continue;
+    waiting.delete(canvas);
+    new Chart(canvas, config);
+    canvas.parentElement?.setAttribute("data-drawn", "");
+  }
 }
 
 /** Redraws every chart at its box's size (before printing, the page is narrower). */

@@ -5,7 +5,7 @@
 import { h, mount } from "../../src/ui/dom.js";
 import { t } from "../../src/i18n.js";
 import { Api, ApiError } from "./api.js";
-import { destroyCharts } from "./charts.js";
+import { destroyCharts, drawCharts } from "./charts.js";
 import type { Ctx } from "./context.js";
 import { NameBook } from "./names.js";
 import { periodBar, type Choice } from "./period.js";
@@ -63,6 +63,7 @@ async function load(): Promise<void> {
     const holder = byId("panels");
     destroyCharts(holder);
     mount(holder, exportsBar(ctx, reportMonth(choice.range, new Date())), panels);
+    drawCharts(holder);
     byId<HTMLAnchorElement>("report-link").href = `/office/report?month=${reportMonth(choice.range, new Date())}${
       choice.community ? `&community=${encodeURIComponent(choice.community)}` : ""}`;
     main.dataset.state = "ready";

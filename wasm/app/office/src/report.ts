@@ -5,7 +5,7 @@
 import { h, mount } from "../../src/ui/dom.js";
 import { t, type Strings } from "../../src/i18n.js";
 import { Api, ApiError } from "./api.js";
-import { bars, resizeCharts } from "./charts.js";
+import { bars, destroyCharts, drawCharts, resizeCharts } from "./charts.js";
 import { isoDay } from "./range.js";
 import { storedSession } from "./session.js";
 import { languageButtons, status, translateStatic } from "./shell.js";
@@ -55,6 +55,7 @@ async function load(month: string): Promise<void> {
 
 function render(report: Report): void {
   const main = document.getElementById("report") as HTMLElement;
+  destroyCharts(main);
   const figures = (rows: Figure[]) => h("div", { class: "figures" }, rows.map(([key, label, format]) =>
     h("div", { class: "figure", "data-figure": key }, h("span", { class: "label" }, t(label)), h("span", { class: "value" }, format(report.figures[key])))));
   const moduleChart = bars(report.by_module.map((m) => m.label), [
@@ -88,6 +89,7 @@ function render(report: Report): void {
       report.volunteers.map((v) => [v.name, v.community, v.party_member ? t("yes") : t("no"), num(v.records), hours(v.hours)]))),
   );
   main.hidden = false;
+  drawCharts(main);
 }
 
 function thisMonth(): string {
