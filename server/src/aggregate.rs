@@ -234,3 +234,5 @@ fn count(global: &mut Scope, communities: &mut HashMap<u32, Scope>, row: &Row, d
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_window;
