@@ -93,7 +93,13 @@ fn a_window_counts_exactly_the_wishes_created_in_it() {
     ];
     let late = (
         "d4",
-        done(wish("w4", "c2", T0 + 20 * DAY_MS), &["p3"], 1.0, 2, "duplicate"),
+        done(
+            wish("w4", "c2", T0 + 20 * DAY_MS),
+            &["p3"],
+            1.0,
+            2,
+            "duplicate",
+        ),
     );
     let mut all = vec![early.clone(), late.clone()];
     all.extend(inside.iter().cloned());
