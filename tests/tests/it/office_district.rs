@@ -242,7 +242,10 @@ fn district_figures_match_a_recount_per_community_and_in_a_date_range() -> anyho
             all.rating_sum += e.rating_sum;
         }
         assert_eq!(all.wishes, inside, "{query}");
-        assert!(all.party_claims > 0 && all.party_claims < all.claims, "{query}");
+        assert!(
+            all.party_claims > 0 && all.party_claims < all.claims,
+            "{query}"
+        );
         assert!(all.rated > 0, "{query}");
         let summary = get(&format!("/api/v1/office/summary?{query}"))?;
         assert_eq!(num(&summary["total"]), inside, "{query}");
