@@ -60,14 +60,14 @@ fn index(wishes: &[(&str, WishSummary)]) -> Aggregates {
     )
 }
 
-fn party(members: &[(&str, &str)]) -> PartyMembers {
+fn members(members: &[(&str, &str)]) -> Members {
     let mut by: HashMap<String, BTreeSet<String>> = HashMap::new();
     for (c, p) in members {
         by.entry((*c).to_owned())
             .or_default()
             .insert((*p).to_owned());
     }
-    PartyMembers::new(by)
+    Members::new(by)
 }
 
 /// Over a window every figure equals the same figure of an index holding only the
@@ -140,7 +140,7 @@ fn the_comparison_has_one_row_per_community_with_its_figures() {
         ("d3", wish("w3", "c1", T0 + 2)),
         ("d4", wish("w4", "c2", T0 + 3)),
     ]);
-    let party = party(&[("c1", "p1")]);
+    let party = members(&[("c1", "p1")]);
     let now = T0 + 20 * DAY_MS; // past the 14-day target of the open wishes
     let report = a.community_comparison(&CommunitySet::all(), Window::ALL, now, None, &party);
     let rows: BTreeMap<&str, &CommunityRow> = report
@@ -198,7 +198,7 @@ fn participation_and_ratings_add_up_per_community() {
             done(wish("w3", "c2", T0 + 2), &["p1"], 1.0, 4, "fulfilled"),
         ),
     ]);
-    let party = party(&[("c1", "p1")]);
+    let party = members(&[("c1", "p1")]);
     let p = a.participation(&CommunitySet::all(), Window::ALL, &party);
     assert_eq!((p.overall.claims, p.overall.party_claims), (4, 2));
     assert_eq!((p.overall.hours, p.overall.party_hours), (7.0, 4.0));
@@ -206,7 +206,22 @@ fn participation_and_ratings_add_up_per_community() {
     assert_eq!(p.overall.claim_share, Some(0.5));
     assert_eq!(p.by_community.len(), 2);
     assert_eq!(p.by_community[1].shares.party_claims, 0);
-    let r = a.ratings(&CommunitySet::all(), Window::ALL, &party);
+    let directory = RatingNames {
+        party: party.clone(),
+        units: members(&[("c1", "u1")]),
+    };
+    let page = Paging::new(None, None);
+    let r = a.ratings(&CommunitySet::all(), Window::ALL, &directory, page);
+    assert_eq!(r.claimants, 3);
+    assert_eq!(r.by_unit.len(), 1);
+    assert_eq!(
+        (r.by_unit[0].claimant.as_str(), r.by_unit[0].kind.as_str()),
+        ("u1", "unit")
+    );
+    let first = Paging::new(None, Some(1));
+    let top = a.ratings(&CommunitySet::all(), Window::ALL, &directory, first);
+    assert_eq!(top.by_claimant.len(), 1);
+    assert_eq!(top.by_claimant[0].claimant, "p1");
     assert_eq!((r.rated, r.average), (3, Some(4.0)));
     let find = |c: &str, id: &str| {
         r.by_claimant
@@ -218,7 +233,11 @@ fn participation_and_ratings_add_up_per_community() {
     assert_eq!(find("c1", "u1"), Some((1, Some(3.0), false)));
     assert_eq!(find("c2", "p1"), Some((1, Some(4.0), false)));
     let window = Window::new(Some(T0 + 2), None);
-    assert_eq!(a.ratings(&CommunitySet::all(), window, &party).rated, 1);
+    assert_eq!(
+        a.ratings(&CommunitySet::all(), window, &directory, page)
+            .rated,
+        1
+    );
 }
 
 #[test]
