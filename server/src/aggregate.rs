@@ -66,14 +66,14 @@ pub use self::feed::{summary_puts, SummaryFeed};
 pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
 pub use self::reports::{
-    ClaimantRating, CommunityRow, ComparisonReport, DurationReport, OverdueItem, OverdueQuery,
-    OverdueReport, ParticipationReport, ParticipationRow, PartyMembers, RatingRow, RatingsReport,
-    SatisfactionReport, ServiceTotals, Shares, StationCount, StationRating, Steps, SummaryReport,
-    TargetRow, VolunteerHours, VolunteerReport, VolunteerRow, WeekRow, WindowSteps,
+    ClaimantRating, CommunityRow, ComparisonReport, DurationReport, Members, OverdueItem,
+    OverdueQuery, OverdueReport, ParticipationReport, ParticipationRow, RatingNames, RatingRow,
+    RatingsReport, SatisfactionReport, ServiceTotals, Shares, StationCount, StationRating, Steps,
+    SummaryReport, TargetRow, VolunteerHours, VolunteerReport, VolunteerRow, WeekRow, WindowSteps,
 };
 pub use self::row::{ItemNames, WishItem, UNTRIAGED, WISH_STATUSES};
 pub use self::source::OfficeIndex;
-pub use self::synthetic::SYNTHETIC_NOW_MS;
+pub use self::synthetic::{synthetic_party, SYNTHETIC_NOW_MS};
 pub use self::time::{format_local, parse_local_date, LOCAL_OFFSET_MS};
 pub use self::window::Window;
 
@@ -234,3 +234,5 @@ fn count(global: &mut Scope, communities: &mut HashMap<u32, Scope>, row: &Row, d
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_window;

@@ -20,11 +20,11 @@ use super::row::Dicts;
 use super::time::week_label;
 use super::{Aggregates, CommunitySet, Window};
 
-pub use communities::{CommunityRow, ComparisonReport, PartyMembers};
+pub use communities::{CommunityRow, ComparisonReport, Members};
 pub use month::{Steps, WindowSteps};
 pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};
 pub use participation::{
-    ClaimantRating, ParticipationReport, ParticipationRow, RatingsReport, Shares,
+    ClaimantRating, ParticipationReport, ParticipationRow, RatingNames, RatingsReport, Shares,
 };
 pub use service::{ServiceTotals, VolunteerHours};
 pub use volunteers::{VolunteerReport, VolunteerRow};

@@ -2,7 +2,7 @@
 //! a 街道 or a district side by side. Each row reads its community's counters (or, over a
 //! date range, the counters rebuilt from the wishes created in it).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde::Serialize;
 use wish_client_core::model::{CloseReason, WishStatus};
@@ -11,17 +11,29 @@ use super::{average, hours, round2};
 use crate::aggregate::counters::{RatingSum, Scope};
 use crate::aggregate::{Aggregates, CommunitySet, OverdueTargets, Window};
 
-/// The party members (双报到党员) of each community, by person id, from the directory.
+/// Some of each community's people or units by id, from the directory: the party
+/// members (双报到党员), or the partner units (共建单位).
 #[derive(Debug, Clone, Default)]
-pub struct PartyMembers(HashMap<String, BTreeSet<String>>);
+pub struct Members(HashMap<String, BTreeSet<String>>);
 
-impl PartyMembers {
+impl Members {
     pub fn new(by_community: HashMap<String, BTreeSet<String>>) -> Self {
         Self(by_community)
     }
 
-    pub fn contains(&self, community: &str, person: &str) -> bool {
-        self.0.get(community).is_some_and(|p| p.contains(person))
+    pub fn contains(&self, community: &str, id: &str) -> bool {
+        self.0.get(community).is_some_and(|p| p.contains(id))
+    }
+
+    /// The index's claimant codes of a community's members (ids that never claimed
+    /// have none), so that a report tests membership with an integer.
+    pub(crate) fn codes(&self, a: &Aggregates, community: &str) -> HashSet<u32> {
+        self.0
+            .get(community)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| a.dicts.claimant.get(id.as_str()))
+            .collect()
     }
 }
 
@@ -100,10 +112,11 @@ pub(crate) struct Claims {
 }
 
 impl Claims {
-    pub fn of(a: &Aggregates, community: &str, scope: &Scope, party: &PartyMembers) -> Self {
+    pub fn of(a: &Aggregates, community: &str, scope: &Scope, party: &Members) -> Self {
+        let party = party.codes(a, community);
         let mut out = Self::default();
         for (claimant, totals) in &scope.volunteers {
-            let is_party = party.contains(community, a.dicts.claimant.name(*claimant));
+            let is_party = party.contains(claimant);
             out.claims += totals.wishes;
             out.hours_milli += totals.hours_milli;
             out.volunteers += 1;
@@ -148,7 +161,7 @@ impl Aggregates {
         window: Window,
         now: u64,
         targets: Option<&OverdueTargets>,
-        party: &PartyMembers,
+        party: &Members,
     ) -> ComparisonReport {
         let overdue = self.overdue_by_community(communities, window, now, targets);
         let mut rows: Vec<CommunityRow> = self
@@ -168,7 +181,7 @@ impl Aggregates {
         }
     }
 
-    fn community_row(&self, code: u32, s: &Scope, party: &PartyMembers) -> CommunityRow {
+    fn community_row(&self, code: u32, s: &Scope, party: &Members) -> CommunityRow {
         let d = &self.dicts;
         let community = self.community_id(code).to_owned();
         let status = |st: WishStatus| {

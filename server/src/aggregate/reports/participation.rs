@@ -5,9 +5,10 @@
 
 use serde::Serialize;
 
-use super::communities::{Claims, PartyMembers};
+use super::communities::{Claims, Members};
 use super::{average, hours, round2};
 use crate::aggregate::counters::RatingSum;
+use crate::aggregate::query::Paging;
 use crate::aggregate::{Aggregates, CommunitySet, Window};
 
 /// Claims and hours, and the party members' part of them.
@@ -64,7 +65,7 @@ pub struct ParticipationReport {
 pub struct ClaimantRating {
     /// The claimant's and community's names, filled in by the HTTP handler.
     pub name: String,
-    /// `person` or `unit` (filled in by the handler from the directory).
+    /// `person` or `unit`.
     pub kind: String,
     pub party_member: bool,
     pub community_name: String,
@@ -81,9 +82,13 @@ pub struct RatingsReport {
     /// Rated wishes and their average stars.
     pub rated: u64,
     pub average: Option<f64>,
-    /// Claimants that are partner units (共建单位).
+    /// Claimants that are partner units (共建单位), most rated first.
     pub by_unit: Vec<ClaimantRating>,
-    /// Every claimant, people and units.
+    /// Claimants with ratings, people and units; `by_claimant` is one page of them,
+    /// most rated first, then best rated.
+    pub claimants: usize,
+    pub page: usize,
+    pub per_page: usize,
     pub by_claimant: Vec<ClaimantRating>,
 }
 
@@ -93,7 +98,7 @@ impl Aggregates {
         &self,
         communities: &CommunitySet,
         window: Window,
-        party: &PartyMembers,
+        party: &Members,
     ) -> ParticipationReport {
         let mut overall = Claims::default();
         let mut by_community: Vec<ParticipationRow> = self
@@ -119,44 +124,88 @@ impl Aggregates {
         }
     }
 
-    /// Ratings per claimant of the wishes created in `window` (`by_unit` is left for the
-    /// handler, which knows which claimants are units).
+    /// Ratings per claimant of the wishes created in `window`: every partner unit
+    /// (`units`), and one page of every claimant, most rated first (then best rated).
     pub fn ratings(
         &self,
         communities: &CommunitySet,
         window: Window,
-        party: &PartyMembers,
+        directory: &RatingNames,
+        paging: Paging,
     ) -> RatingsReport {
         let mut total = RatingSum::default();
-        let mut by_claimant = Vec::new();
+        let mut all: Vec<(u32, u32, RatingSum)> = Vec::new();
+        let mut by_unit = Vec::new();
         for (code, scope) in self.scopes_by_community(communities, window) {
             let community = self.community_id(code);
             total.count += scope.ratings.iter().sum::<u64>();
             total.sum += (1u64..).zip(scope.ratings).map(|(r, n)| r * n).sum::<u64>();
+            let units = directory.units.codes(self, community);
             for (claimant, sum) in &scope.rating_by_claimant {
-                let claimant = self.dicts.claimant.name(*claimant);
-                by_claimant.push(ClaimantRating {
-                    name: String::new(),
-                    kind: String::new(),
-                    party_member: party.contains(community, claimant),
-                    community_name: String::new(),
-                    rated: sum.count,
-                    average: average(sum),
-                    claimant: claimant.to_owned(),
-                    community: community.to_owned(),
-                });
+                all.push((code, *claimant, *sum));
+                if units.contains(claimant) {
+                    by_unit.push(self.claimant_rating(code, *claimant, sum, directory));
+                }
             }
         }
-        by_claimant.sort_by(|a, b| {
-            (b.rated, &a.community, &a.claimant).cmp(&(a.rated, &b.community, &b.claimant))
-        });
+        let claimants = all.len();
+        let order = |a: &(u32, u32, RatingSum), b: &(u32, u32, RatingSum)| {
+            let key = |(_, _, s): &(u32, u32, RatingSum)| (s.count, s.sum * 1000 / s.count.max(1));
+            key(b).cmp(&key(a)).then((a.0, a.1).cmp(&(b.0, b.1)))
+        };
+        // Only the first `end` need sorting: select them in linear time first.
+        let end = paging.offset().saturating_add(paging.per_page);
+        if end < all.len() {
+            all.select_nth_unstable_by(end, order);
+            all.truncate(end);
+        }
+        all.sort_unstable_by(order);
+        let by_claimant = all
+            .iter()
+            .skip(paging.offset())
+            .map(|(c, claimant, sum)| self.claimant_rating(*c, *claimant, sum, directory))
+            .collect();
         RatingsReport {
             from: window.from,
             to: window.to,
             rated: total.count,
             average: average(&total),
-            by_unit: Vec::new(),
+            claimants,
+            page: paging.page,
+            per_page: paging.per_page,
+            by_unit,
             by_claimant,
         }
     }
+
+    fn claimant_rating(
+        &self,
+        community: u32,
+        claimant: u32,
+        sum: &RatingSum,
+        directory: &RatingNames,
+    ) -> ClaimantRating {
+        let (community, claimant) = (
+            self.community_id(community),
+            self.dicts.claimant.name(claimant),
+        );
+        let unit = directory.units.contains(community, claimant);
+        ClaimantRating {
+            name: String::new(),
+            kind: if unit { "unit" } else { "person" }.to_owned(),
+            party_member: directory.party.contains(community, claimant),
+            community_name: String::new(),
+            rated: sum.count,
+            average: average(sum),
+            claimant: claimant.to_owned(),
+            community: community.to_owned(),
+        }
+    }
+}
+
+/// What the ratings report needs from the directory.
+#[derive(Debug, Clone, Default)]
+pub struct RatingNames {
+    pub party: Members,
+    pub units: Members,
 }

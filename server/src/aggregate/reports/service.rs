@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::communities::PartyMembers;
+use super::communities::Members;
 use crate::aggregate::Window;
 use crate::domain::office_rows::EarnSummary;
 
@@ -38,7 +38,7 @@ pub struct ServiceTotals {
 
 impl ServiceTotals {
     /// Adds up the `(community, entry)` pairs recorded (`at`) in `window`.
-    pub fn of(earns: &[(String, EarnSummary)], window: Window, party: &PartyMembers) -> Self {
+    pub fn of(earns: &[(String, EarnSummary)], window: Window, party: &Members) -> Self {
         let mut totals = Self::default();
         let mut by_person: BTreeMap<(&str, &str), (usize, f64)> = BTreeMap::new();
         for (community, earn) in earns.iter().filter(|(_, e)| window.contains(e.at)) {

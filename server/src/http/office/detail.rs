@@ -3,6 +3,7 @@
 //! the index). People, units, stations and the community by name; no resident contact
 //! data (no contact link, compound or building).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
@@ -10,7 +11,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Serialize;
 use wish_client_core::model::wish::{Event, TimelineStep, WishView};
-use wish_client_core::model::{ClaimKind, WishStatus};
+use wish_client_core::model::{ClaimKind, CommunityView, WishStatus};
 use wish_client_core::proto::DocumentId;
 
 use super::super::api::{blocking, ApiError};
@@ -57,7 +58,8 @@ pub struct ClaimantRef {
     pub name: String,
     /// `person`, `unit` or `group` (帮帮团).
     pub kind: String,
-    /// The unit's name for a unit's claim.
+    /// The unit's name: the claimant itself for a unit's claim, else the unit the person
+    /// belongs to (from the community directory), if any.
     pub unit: Option<String>,
     /// Who filed the claim (a coordinator for 派单), by name.
     pub filed_by_name: String,
@@ -99,7 +101,34 @@ pub async fn wish(
     let (_, scope) = caller(&state, &headers, None)?;
     let (doc, view) = load_in_scope(&state, &doc, &scope).await?;
     let names = names::load(&state, &CommunitySet::of([view.community.as_str()])).await?;
-    Ok(Json(detail(doc, &view, &names)))
+    let units = person_units(&state, &view.community).await;
+    Ok(Json(detail(doc, &view, &names, &units)))
+}
+
+/// The unit (共建单位) of each person of the community who belongs to one, from the
+/// community document; empty if it cannot be read (the detail still shows names).
+async fn person_units(state: &AppState, community: &str) -> BTreeMap<String, String> {
+    let Ok(id) = community.parse::<DocumentId>() else {
+        return BTreeMap::new();
+    };
+    let storage = state.storage.clone();
+    let read = blocking(move || {
+        let stored = crate::storage::documents::load_doc(storage.as_ref(), &id)
+            .ok()
+            .flatten();
+        let view = stored.and_then(|s| CommunityView::read(&s.doc).ok());
+        Ok(view.map(|v| {
+            v.people
+                .iter()
+                .filter_map(|(person, p)| {
+                    let unit = v.units.get(p.unit.as_deref()?)?;
+                    Some((person.clone(), unit.name.clone()))
+                })
+                .collect()
+        }))
+    })
+    .await;
+    read.ok().flatten().unwrap_or_default()
 }
 
 /// The wish document `doc` as the server holds it, if it is in `scope`.
@@ -128,14 +157,19 @@ fn not_found() -> ApiError {
 }
 
 /// The wish with names (the caller checked the scope).
-pub fn detail(doc: DocumentId, view: &WishView, names: &Names) -> WishDetail {
+pub fn detail(
+    doc: DocumentId,
+    view: &WishView,
+    names: &Names,
+    units: &BTreeMap<String, String>,
+) -> WishDetail {
     let summary = view.summary();
     let community = &view.community;
     let person = |id: &str| person_name(names, community, id);
     let claimants = summary
         .claimants
         .iter()
-        .map(|id| claimant(view, names, id))
+        .map(|id| claimant(view, names, units, id))
         .collect();
     WishDetail {
         doc_id: doc.to_string(),
@@ -182,14 +216,22 @@ pub fn supervision(e: &Event, names: &Names, community: &str) -> Supervision {
     }
 }
 
-fn claimant(view: &WishView, names: &Names, id: &str) -> ClaimantRef {
+fn claimant(
+    view: &WishView,
+    names: &Names,
+    units: &BTreeMap<String, String>,
+    id: &str,
+) -> ClaimantRef {
     let community = &view.community;
     let claim = view.claims.iter().rev().find(|c| c.claimant == id);
     let kind = claim.map_or(ClaimKind::Person, |c| c.kind);
     let name = names.member(community, id);
     ClaimantRef {
         id: id.to_owned(),
-        unit: (kind == ClaimKind::Unit).then(|| name.clone()),
+        unit: match kind {
+            ClaimKind::Unit => Some(name.clone()),
+            _ => units.get(id).cloned(),
+        },
         name,
         kind: kind.as_str().to_owned(),
         filed_by_name: claim.map_or_else(String::new, |c| person_name(names, community, &c.by)),

@@ -16,7 +16,7 @@ use super::names::{self, Names};
 use super::params::Params;
 use super::{caller, targets};
 use crate::aggregate::{
-    CommunityRow, ComparisonReport, OfficeIndex, ParticipationReport, RatingsReport,
+    CommunityRow, ComparisonReport, OfficeIndex, ParticipationReport, RatingNames, RatingsReport,
 };
 use crate::http::AppState;
 
@@ -85,30 +85,33 @@ pub async fn participation(
     Ok(Json(report))
 }
 
-/// `GET /api/v1/office/ratings?from&to`
+/// `GET /api/v1/office/ratings?from&to[&page&per_page]`: every partner unit, and a page of
+/// the claimants (most rated first).
 pub async fn ratings(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<RatingsReport>, ApiError> {
     let params = Params(query);
     let (_, scope) = caller(&state, &headers, params.one("community"))?;
-    let window = params.window()?;
+    let (window, paging) = (params.window()?, params.paging()?);
     let names = names::load(&state, &scope).await?;
-    let party = names.party();
-    let mut report = with_index(&index, &state, move |a| a.ratings(&scope, window, &party)).await?;
-    for row in &mut report.by_claimant {
+    let directory = RatingNames {
+        party: names.party(),
+        units: names.units(),
+    };
+    let mut report = with_index(&index, &state, move |a| {
+        a.ratings(&scope, window, &directory, paging)
+    })
+    .await?;
+    for row in report
+        .by_claimant
+        .iter_mut()
+        .chain(report.by_unit.iter_mut())
+    {
         row.name = names.member(&row.community, &row.claimant);
         row.community_name = names.community(&row.community);
-        let unit = names.is_unit(&row.community, &row.claimant);
-        row.kind = if unit { "unit" } else { "person" }.to_owned();
     }
-    report.by_claimant.sort_by(|a, b| {
+    report.by_unit.sort_by(|a, b| {
         (b.rated, &a.name, &a.community_name).cmp(&(a.rated, &b.name, &b.community_name))
     });
-    report.by_unit = report
-        .by_claimant
-        .iter()
-        .filter(|r| r.kind == "unit")
-        .cloned()
-        .collect();
     Ok(Json(report))
 }

@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::super::api::ApiError;
 use super::params::Params;
 use super::{rows, scope};
-use crate::aggregate::{CommunitySet, ItemNames, PartyMembers, WishItem};
+use crate::aggregate::{CommunitySet, ItemNames, Members, WishItem};
 use crate::domain::office_rows::{CommunitySummary, DirectoryNames, COMMUNITY_PREFIX};
 use crate::http::AppState;
 
@@ -110,8 +110,8 @@ impl Names {
     }
 
     /// The party members of every community in scope, for the participation figures.
-    pub fn party(&self) -> PartyMembers {
-        PartyMembers::new(
+    pub fn party(&self) -> Members {
+        Members::new(
             self.directories
                 .iter()
                 .map(|(c, d)| (c.clone(), d.party_members.clone()))
@@ -119,15 +119,19 @@ impl Names {
         )
     }
 
+    /// The partner units of every community in scope.
+    pub fn units(&self) -> Members {
+        Members::new(
+            self.directories
+                .iter()
+                .map(|(c, d)| (c.clone(), d.units.keys().cloned().collect()))
+                .collect(),
+        )
+    }
+
     /// How many stations the directory lists for `community`.
     pub fn station_count(&self, community: &str) -> usize {
         self.directory(community).map_or(0, |d| d.stations.len())
-    }
-
-    /// Whether `id` is a partner unit (共建单位) of `community`.
-    pub fn is_unit(&self, community: &str, id: &str) -> bool {
-        self.directory(community)
-            .is_some_and(|d| d.units.contains_key(id))
     }
 
     /// Fills in the names of a listed wish.

@@ -119,10 +119,12 @@ fn validate(body: &TargetsBody) -> Result<(), ApiError> {
                     urgency.as_str()
                 )))
             }
-            Some(h) if !(1..=MAX_HOURS).contains(h) => return Err(bad(format!(
+            Some(h) if !(1..=MAX_HOURS).contains(h) => {
+                return Err(bad(format!(
                 "时限应在 1 到 {MAX_HOURS} 小时之间 (target for {} must be 1..={MAX_HOURS} hours)",
                 urgency.as_str()
-            ))),
+            )))
+            }
             Some(_) => {}
         }
     }
