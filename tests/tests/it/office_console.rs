@@ -246,6 +246,13 @@ fn the_mark_reaches_the_tablet(seen: &Value, api: &Api) -> anyhow::Result<()> {
             .contains(NOTE),
         "{marked}"
     );
+    let shown = marked["text"].as_str().unwrap_or_default();
+    for unknown in ["未登记", "street-office"] {
+        ensure!(
+            !shown.contains(unknown),
+            "the detail names someone by id: {shown}"
+        );
+    }
     let detail = api.get(&format!("/api/v1/office/wishes/{doc}"))?;
     assert_eq!(detail["supervision"]["note"], NOTE, "{detail}");
     assert_eq!(marked["title"], detail["title"]);

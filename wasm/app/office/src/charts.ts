@@ -37,7 +37,9 @@ export interface Series {
 }
 
 /** A bar chart of one or more series over `labels` (horizontal when there are many labels). */
-export function bars(labels: string[], series: Series[], options: { horizontal?: boolean; stacked?: boolean } = {}): HTMLElement {
+export function bars(labels: string[], series: Series[], options: { horizontal?: boolean; stacked?: boolean; percent?: boolean } = {}): HTMLElement {
+  const value = options.horizontal ? "x" : "y";
+  const percent = options.percent ? { callback: (tick: string | number) => `${tick}%` } : {};
   return chart(points(series), {
     type: "bar",
     data: {
@@ -50,8 +52,8 @@ export function bars(labels: string[], series: Series[], options: { horizontal?:
       maintainAspectRatio: false,
       plugins: { legend: { display: series.length > 1, position: "bottom" } },
       scales: {
-        x: { stacked: options.stacked, ticks: { autoSkip: false, maxRotation: 45 } },
-        y: { stacked: options.stacked, beginAtZero: true, ticks: { precision: 0 } },
+        x: { stacked: options.stacked, beginAtZero: true, ticks: value === "x" ? { precision: 0, ...percent } : { autoSkip: false, maxRotation: 45 } },
+        y: { stacked: options.stacked, beginAtZero: true, ticks: value === "y" ? { precision: 0, ...percent } : { autoSkip: false } },
       },
     },
   });

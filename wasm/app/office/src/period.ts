@@ -4,7 +4,8 @@
 import { h, mount, select } from "../../src/ui/dom.js";
 import { t } from "../../src/i18n.js";
 import type { NameBook } from "./names.js";
-import { PRESETS, presetRange, type Preset, type Range } from "./range.js";
+import { describe, PRESETS, presetRange, type Preset, type Range } from "./range.js";
+import { tf } from "./text.js";
 
 export interface Choice {
   range: Range;
@@ -40,5 +41,7 @@ export function periodBar(form: HTMLFormElement, names: NameBook, choice: Choice
   mount(form,
     h("span", { class: "bar-label" }, t("officeRange")), presets, custom,
     // One community in scope: nothing to choose.
-    communities.length > 1 ? h("label", { class: "community" }, h("span", { class: "bar-label" }, t("officeCommunity")), community) : null);
+    communities.length > 1 ? h("label", { class: "community" }, h("span", { class: "bar-label" }, t("officeCommunity")), community) : null,
+    // Figures of a period count the wishes collected in it: say so.
+    h("span", { class: "range-note", id: "range-note" }, tf("officeRangeNote", { range: describe(choice.range) })));
 }

@@ -2,7 +2,7 @@
 // pair of days, as the `from`/`to` local dates (both inclusive) the office API takes.
 
 import { t, type Strings } from "../../src/i18n.js";
-import { pad } from "./text.js";
+import { pad, tf } from "./text.js";
 
 export type Preset = "month" | "last_month" | "quarter" | "year" | "all" | "custom";
 
@@ -51,7 +51,7 @@ export function presetRange(preset: Preset, today: Date, custom: Range): Range {
 /** How the period reads in a sentence ("2026-11-01 至 2026-11-30"). */
 export function describe(range: Range): string {
   if (!range.from && !range.to) return t("officeRangeAll");
-  return `${range.from || "…"} – ${range.to || "…"}`;
+  return tf("officeRangeSpan", { from: range.from || "…", to: range.to || "…" });
 }
 
 /** The month (YYYY-MM) the monthly report should open on: the period's last month. */

@@ -386,6 +386,10 @@ export interface Ratings {
   to: number | null;
   rated: number;
   average: number | null;
+  /** Claimants rated in all; `by_claimant` is one page of them. */
+  claimants: number;
+  page: number;
+  per_page: number;
   by_unit: UnitRating[];
   by_claimant: ClaimantRating[];
 }

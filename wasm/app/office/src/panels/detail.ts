@@ -19,7 +19,7 @@ export async function showWish(ctx: Ctx, dialog: HTMLDialogElement, doc: string)
       h("h2", { id: "detail-title" }, wish.title),
       h("button", { type: "button", class: "secondary", id: "detail-close", onclick: () => dialog.close() }, t("detailClose"))),
     wish.supervision ? h("p", { class: "supervised", id: "detail-mark" }, h("strong", {}, t("detailSupervision")), " ",
-      tf("detailSupervisedBy", { name: wish.supervision.by_name, time: dayTime(wish.supervision.at) }),
+      tf("detailSupervisedBy", { name: markedBy(ctx, wish, wish.supervision.by, wish.supervision.by_name), time: dayTime(wish.supervision.at) }),
       wish.supervision.note ? ` · ${wish.supervision.note}` : "") : null,
     h("p", { class: "wish-text" }, wish.text),
     facts(wish),
@@ -31,21 +31,32 @@ export async function showWish(ctx: Ctx, dialog: HTMLDialogElement, doc: string)
       : h("p", { class: "muted" }, t("detailNoClaimants")),
     h("h3", {}, t("detailSteps")),
     h("ol", { class: "timeline", id: "detail-timeline" }, wish.timeline.map((step) =>
-      h("li", {}, h("time", {}, dayTime(step.at)), " ", h("strong", {}, label(step.kind)), stepDetails(step).map((part) => ` · ${part}`)))),
+      h("li", {}, h("time", {}, dayTime(step.at)), " ", h("strong", {}, label(step.kind)), stepDetails(ctx, wish, step).map((part) => ` · ${part}`)))),
     supervise(ctx, dialog, wish)));
   if (!dialog.open) dialog.showModal();
 }
 
 /** What a step says besides its kind and time: who, for whom, and the kind's own details. */
-function stepDetails(step: TimelineEntry): string[] {
+function stepDetails(ctx: Ctx, wish: WishDetail, step: TimelineEntry): string[] {
+  const by = step.kind === "supervised" && step.by ? markedBy(ctx, wish, step.by, step.by_name) : step.by_name;
   const parts = [
-    step.by_name, step.claimant_name, step.module ? label(step.module) : null,
+    by, step.claimant_name, step.module ? label(step.module) : null,
     step.reason ? label(step.reason) : null,
     step.hours !== null ? `${hours(step.hours)} ${t("hoursUnit")}` : null,
     step.score !== null ? `${step.score} ★` : null,
     step.on_behalf ? t("detailOnBehalf") : null, step.comment, step.note,
   ];
   return parts.filter((part): part is string => Boolean(part));
+}
+
+/**
+ * Who marked a wish 督办: the person's name when the office computer is enrolled for
+ * someone of the directory, else the street office itself (a shared office computer has
+ * no person of the community behind it).
+ */
+function markedBy(ctx: Ctx, wish: WishDetail, by: string, byName: string | null): string {
+  const known = ctx.names.names.directories[wish.community]?.people[by];
+  return known ?? (byName && !byName.includes(by) ? byName : t("officeStreetOffice"));
 }
 
 function facts(wish: WishDetail): HTMLElement {

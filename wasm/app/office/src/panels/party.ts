@@ -25,6 +25,7 @@ export async function party(ctx: Ctx): Promise<HTMLElement> {
       { label: t("colPartyClaims"), values: rows.map((r) => percent(r.claim_share)) },
       { label: t("colPartyHours"), values: rows.map((r) => percent(r.hours_share)) },
     ],
+    { percent: true },
   );
   chart.id = "chart-party";
   const summary = tf("partySummary", {

@@ -5,7 +5,7 @@ import { label, t } from "../../../src/i18n.js";
 import { bars } from "../charts.js";
 import type { Ctx } from "../context.js";
 import { card, table } from "../table.js";
-import { num } from "../text.js";
+import { num, tf } from "../text.js";
 import type { Ratings, Satisfaction } from "../types.js";
 
 /** Claimants listed (the most rated first). */
@@ -13,7 +13,7 @@ const SHOWN = 15;
 
 export async function ratings(ctx: Ctx): Promise<HTMLElement> {
   const [ratings, satisfaction] = await Promise.all([
-    ctx.api.get<Ratings>("ratings", ctx.query),
+    ctx.api.get<Ratings>("ratings", { ...ctx.query, per_page: SHOWN }),
     ctx.api.get<Satisfaction>("satisfaction", ctx.query),
   ]);
   const stars = ["1", "2", "3", "4", "5"];
@@ -27,7 +27,7 @@ export async function ratings(ctx: Ctx): Promise<HTMLElement> {
   const claimants = table(
     "ratings-claimants",
     [[t("colName")], [t("colKind")], [t("colCommunity")], [t("colRated"), true], [t("colAverage"), true]],
-    ratings.by_claimant.slice(0, SHOWN).map((c) => [
+    ratings.by_claimant.map((c) => [
       c.name, c.party_member ? t("kindPartyMember") : label(c.kind), c.community_name, num(c.rated), num(c.average, 2),
     ]),
   );
@@ -37,6 +37,6 @@ export async function ratings(ctx: Ctx): Promise<HTMLElement> {
     h("div", { class: "three" },
       h("div", { class: "chart-box small" }, chart),
       h("div", {}, h("h3", {}, t("ratingsByUnit")), units),
-      h("div", {}, h("h3", {}, t("ratingsByClaimant")), claimants)),
+      h("div", {}, h("h3", {}, t("ratingsByClaimant"), " ", h("span", { class: "count" }, tf("officeOverdueCount", { n: num(ratings.claimants) }))), claimants)),
   );
 }
