@@ -266,6 +266,10 @@ fn the_mark_reaches_the_tablet(seen: &Value, api: &Api) -> anyhow::Result<()> {
     );
     let on_detail = tablet["detail"].as_str().unwrap_or_default();
     ensure!(
+        !on_detail.contains("street-office"),
+        "the tablet names the office by id: {on_detail}"
+    );
+    ensure!(
         on_detail.contains("街道督办") && on_detail.contains(NOTE),
         "{tablet}"
     );
