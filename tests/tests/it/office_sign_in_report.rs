@@ -5,7 +5,7 @@
 //! Screenshots and the PDF go to `tests/artifacts/`.
 //!
 //! The PDF is checked as a PDF (header, pages); its text is checked on the page in print
-//! media, since reading text out of the PDF would need a new package (pdf.js or poppler).
+//! media (`office_console.rs` reads the text out of the PDF itself, with pdf.js).
 
 use std::ffi::OsStr;
 use std::path::Path;
