@@ -90,6 +90,38 @@ export async function period(scene, preset) {
   return overview(scene.page);
 }
 
+/** 自定义: a custom pair of days. */
+export async function customRange(scene, from, to) {
+  const { page } = scene;
+  await page.click('[data-preset="custom"]');
+  await page.fill("#range-from", from);
+  await page.fill("#range-to", to);
+  await page.click("#range-apply");
+  await page.waitForFunction(([f, t]) => document.getElementById("range-note")?.textContent.includes(f) && document.getElementById("range-note")?.textContent.includes(t), [from, to]);
+  await ready(page);
+  return overview(page);
+}
+
+/** Sets the office's overdue target for one urgency (hours) and saves; returns the form's values after the reload. */
+export async function setTarget(scene, urgency, hours) {
+  const { page } = scene;
+  await page.fill(`#targets-form input[name="${urgency}"]`, String(hours));
+  await page.click("#targets-save");
+  await page.locator('[data-testid=toast]:has-text("超时标准已保存")').waitFor();
+  await page.waitForFunction(([u, h]) => document.querySelector(`#targets-form input[name="${u}"]`)?.value === String(h), [urgency, hours]);
+  await ready(page);
+  return page.$$eval("#targets-form input", (inputs) => Object.fromEntries(inputs.map((i) => [i.name, Number(i.value)])));
+}
+
+/** Clicks an export button; the name of the file the browser downloads and its size. */
+export async function exportFile(scene, path) {
+  const { page } = scene;
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click(`[data-export="${path}"]`)]);
+  const file = await download.path();
+  const { size } = await (await import("node:fs/promises")).stat(file);
+  return { name: download.suggestedFilename(), size };
+}
+
 /** Chooses a community by its name ("" = 全部社区). */
 export async function community(scene, name) {
   const { page } = scene;

@@ -14,7 +14,9 @@
 import { chromium } from "playwright-core";
 import { CHROMIUM_ARGS, parseFlags } from "./browser.mjs";
 import { enroll, go } from "./coordinator-steps.mjs";
-import { community, openHeldWish, overview, period, printReport, ready, shot, signIn, supervise } from "./office-console-steps.mjs";
+import {
+  community, customRange, exportFile, openHeldWish, overview, period, printReport, ready, setTarget, shot, signIn, supervise,
+} from "./office-console-steps.mjs";
 
 const args = parseFlags(process.argv.slice(2), {
   names: {
@@ -89,8 +91,11 @@ async function run() {
     await shot(scene, "district");
     const lastMonth = await period(scene, "last_month");
     const thisMonth = await period(scene, "month");
+    const custom = await customRange(scene, `${args.month}-01`, `${args.month}-15`);
     const one = await community(scene, args.community);
     await shot(scene, "community");
+    const targets = await setTarget(scene, "urgent", 24);
+    const exported = await exportFile(scene, "export/wishes.xlsx");
     check(problems);
 
     await period(scene, "all");
@@ -113,7 +118,7 @@ async function run() {
     const report = await printReport(scene, args.month, args.pdf);
     check(problems);
     return {
-      signed_in: signedIn, district, last_month: lastMonth, this_month: thisMonth, community: one,
+      signed_in: signedIn, district, last_month: lastMonth, this_month: thisMonth, custom, community: one, targets, exported,
       doc, marked, tablet: onTablet, english, report, shots: scene.shots,
     };
   } finally {

@@ -1,8 +1,9 @@
 //! The street office's console end to end in Chromium (`tests/js/office-console.mjs`), on
 //! the district demo (three communities) with the codes the demo prints: a station tablet
 //! enrolled as the coordinator; the office signs in with its code, sees the three
-//! communities by name, filters by last month, this month and one community (each key
-//! figure equal to the API's for the same period), opens one of the tablet's open wishes
+//! communities by name, filters by last month, this month, custom days and one community
+//! (each key figure equal to the API's for the same period), sets an overdue target,
+//! downloads the wishes workbook, opens one of the tablet's open wishes
 //! from the list and marks it 督办; the tablet shows 街道督办 on the card and in the
 //! detail; the monthly report is printed with `page.pdf` and its text read back (pdf.js).
 //! Names everywhere, never ids or developer words; the Chinese screens hold no English.
@@ -192,9 +193,23 @@ fn figures_follow_the_filters(seen: &Value, api: &Api, names: &Value) -> anyhow:
         last["range"]["from"] != this["range"]["from"],
         "the period did not change"
     );
+    let custom = &seen["custom"];
+    assert_eq!(
+        custom["range"]["from"].as_str().map(|d| &d[8..]),
+        Some("01"),
+        "{}",
+        custom["range"]
+    );
+    assert_eq!(
+        custom["range"]["to"].as_str().map(|d| &d[8..]),
+        Some("15"),
+        "{}",
+        custom["range"]
+    );
     for (view, narrow) in [
         (last, ""),
         (this, ""),
+        (custom, ""),
         (&seen["community"], community.as_str()),
     ] {
         let (from, to) = (
@@ -218,6 +233,18 @@ fn figures_follow_the_filters(seen: &Value, api: &Api, names: &Value) -> anyhow:
             view["kpis"]
         );
     }
+    // The targets form shows what the server answers after the save (a fresh load).
+    assert_eq!(seen["targets"]["urgent"], 24, "{}", seen["targets"]);
+    assert_eq!(
+        seen["exported"]["name"], "心愿.xlsx",
+        "{}",
+        seen["exported"]
+    );
+    ensure!(
+        seen["exported"]["size"].as_u64().unwrap_or(0) > 2_000,
+        "{}",
+        seen["exported"]
+    );
     let one = &seen["community"];
     assert_eq!(
         strings(&one["communities"]),
