@@ -135,28 +135,38 @@ export async function community(scene, name) {
   return overview(page);
 }
 
+/** Open statuses, in the order a wish to mark is looked for. */
+const OPEN = [["published", "已发布"], ["claimed", "已认领"], ["assigned", "已派单"], ["in_progress", "进行中"], ["verified", "已验单"], ["collected", "已收集"]];
+
 /**
- * In the wish list, finds an open (已发布) wish that `held` (doc ids a station tablet
- * holds) contains, paging as a user would; opens its detail.
+ * In the wish list, finds an open wish that `held` (doc ids a station tablet holds)
+ * contains, filtering by status and paging as a user would; opens its detail.
  */
 export async function openHeldWish(scene, held) {
   const { page } = scene;
-  await page.selectOption("#f-status", "published");
-  await page.waitForFunction(() => [...document.querySelectorAll("#wishes tbody tr")].every((tr) => !tr.dataset.doc || tr.children[3].textContent === "已发布"));
-  for (let turn = 0; turn < 30; turn += 1) {
-    const docs = await page.$$eval("#wishes tbody tr[data-doc]", (rows) => rows.map((r) => r.dataset.doc));
-    const doc = docs.find((d) => held.includes(d));
+  for (const [status, word] of OPEN) {
+    await page.selectOption("#f-status", status);
+    await page.waitForFunction((w) => [...document.querySelectorAll("#wishes tbody tr")].every((tr) => !tr.dataset.doc || tr.children[3].textContent === w), word);
+    const doc = await findOnPages(page, held);
     if (doc) {
       await page.click(`#wishes tbody tr[data-doc="${doc}"]`);
       await page.waitForSelector(`#detail[open] .detail[data-doc="${doc}"]`);
       return doc;
     }
-    if (await page.isDisabled("#next")) break;
+  }
+  throw new Error("no open wish of the station's tablet in the office's list");
+}
+
+async function findOnPages(page, held) {
+  for (let turn = 0; turn < 30; turn += 1) {
+    const docs = await page.$$eval("#wishes tbody tr[data-doc]", (rows) => rows.map((r) => r.dataset.doc));
+    const doc = docs.find((d) => held.includes(d));
+    if (doc || (await page.isDisabled("#next"))) return doc;
     const before = await page.textContent("#page-info");
     await page.click("#next");
     await page.waitForFunction((b) => document.getElementById("page-info")?.textContent !== b, before);
   }
-  throw new Error("no open wish of the station's tablet in the office's list");
+  return undefined;
 }
 
 /** Marks the open detail 督办 with a note; returns what the detail then shows. */
