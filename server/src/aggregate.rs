@@ -36,6 +36,7 @@ mod counters;
 mod dict;
 mod durations;
 pub mod feed;
+mod months;
 mod order;
 mod overdue;
 mod query;
@@ -56,6 +57,7 @@ use crate::storage::{Storage, StorageError};
 
 use self::counters::Scope;
 use self::dict::DocIndex;
+use self::months::MonthBuckets;
 use self::order::{ListKey, ListOrder};
 use self::overdue::OverdueIndex;
 use self::row::{Dicts, Row};
@@ -95,6 +97,8 @@ pub struct Aggregates {
     overdue: OverdueIndex,
     global: Scope,
     communities: HashMap<u32, Scope>,
+    /// The same counters per month of creation, for date ranges.
+    months: MonthBuckets,
     targets: OverdueTargets,
 }
 
@@ -194,19 +198,52 @@ impl Aggregates {
             ))
         });
         if let Some(old) = &old {
-            count(&mut self.global, &mut self.communities, old, -1);
+            self.counters().add(old, -1);
         }
         let new = &self.rows[index as usize];
-        count(&mut self.global, &mut self.communities, new, 1);
+        Counters {
+            global: &mut self.global,
+            communities: &mut self.communities,
+            months: &mut self.months,
+        }
+        .add(new, 1);
         let key = ListKey::of(new, index);
         let new_open = OverdueIndex::open_since(new, &self.dicts).map(|start| (start, key));
         self.overdue.update(old_open, new_open);
         Some((old.map(|r| ListKey::of(&r, index)), key))
     }
 
+    fn counters(&mut self) -> Counters<'_> {
+        Counters {
+            global: &mut self.global,
+            communities: &mut self.communities,
+            months: &mut self.months,
+        }
+    }
+
     /// The counters of one community; `None` if the community has no wishes.
     fn community_scope(&self, community: &str) -> Option<&Scope> {
         self.communities.get(&self.dicts.community.get(community)?)
+    }
+}
+
+/// Every counter a row counts in (borrowed apart from the rows).
+struct Counters<'a> {
+    global: &'a mut Scope,
+    communities: &'a mut HashMap<u32, Scope>,
+    months: &'a mut MonthBuckets,
+}
+
+impl Counters<'_> {
+    /// Adds a row to (or removes it from) the global counters, its community's and those
+    /// of its month.
+    fn add(self, row: &Row, delta: i64) {
+        self.global.apply(row, delta);
+        self.communities
+            .entry(row.community)
+            .or_default()
+            .apply(row, delta);
+        self.months.apply(row, delta);
     }
 }
 
@@ -221,15 +258,6 @@ pub fn parse_row(key: &[String], bytes: &[u8]) -> Option<(String, WishSummary)> 
             None
         }
     }
-}
-
-/// Adds a row to (or removes it from) the global counters and its community's.
-fn count(global: &mut Scope, communities: &mut HashMap<u32, Scope>, row: &Row, delta: i64) {
-    global.apply(row, delta);
-    communities
-        .entry(row.community)
-        .or_default()
-        .apply(row, delta);
 }
 
 #[cfg(test)]

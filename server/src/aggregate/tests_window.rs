@@ -272,3 +272,77 @@ fn an_office_sees_overdue_wishes_under_its_own_targets() {
         .any(|t| t.urgency == "normal" && t.days == 2.0));
     assert_eq!(a.overdue(&query(Some(strict), Some(T0 + 1))).total, 0);
 }
+
+/// Windows of whole months (read from the month buckets), with partial months at their
+/// edges (scanned) or open on one side give the figures of exactly the wishes created in
+/// them, also after wishes change.
+#[test]
+fn month_buckets_and_edges_give_the_wishes_of_the_window() {
+    let mut wishes: Vec<(String, WishSummary)> = (0..40u64)
+        .map(|k| {
+            let community = ["c1", "c2", "c3"][(k % 3) as usize];
+            let w = wish(
+                &format!("w{k}"),
+                community,
+                T0 + k * 9 * DAY_MS + k * HOUR_MS,
+            );
+            let w = match k % 4 {
+                0 => done(w, &["p1", "p2"], 1.5, 5, "fulfilled"),
+                1 => done(w, &["p2"], 2.0, 3, "withdrawn"),
+                _ => w,
+            };
+            (format!("d{k}"), w)
+        })
+        .collect();
+    let mut whole = Aggregates::default();
+    for (doc, w) in &wishes {
+        whole.upsert(doc, w.clone());
+    }
+    // A change after the index was built moves a wish between counters.
+    wishes[2].1 = done(wishes[2].1.clone(), &["p3"], 4.0, 4, "fulfilled");
+    whole.upsert("d2", wishes[2].1.clone());
+    let date = |text: &str| parse_local_date(text).unwrap_or(0);
+    let windows = [
+        Window::new(Some(date("2026-02-01")), Some(date("2026-05-01"))),
+        Window::new(Some(date("2026-01-15")), Some(date("2026-04-20"))),
+        Window::new(None, Some(date("2026-06-10"))),
+        Window::new(Some(date("2026-03-03")), None),
+    ];
+    let party = members(&[("c1", "p1"), ("c2", "p2")]);
+    let now = T0 + 400 * DAY_MS;
+    for window in windows {
+        let inside: Vec<(String, WishSummary)> = wishes
+            .iter()
+            .filter(|(_, w)| window.contains(w.created_at))
+            .cloned()
+            .collect();
+        assert!(
+            !inside.is_empty() && inside.len() < wishes.len(),
+            "{window:?}"
+        );
+        let only = Aggregates::from_summaries(inside, OverdueTargets::default());
+        for set in [CommunitySet::all(), CommunitySet::of(["c1", "c3"])] {
+            assert_eq!(
+                whole.summary_in(&set, window),
+                only.summary(&set),
+                "{window:?}"
+            );
+            assert_eq!(
+                whole.durations_in(&set, None, window),
+                only.durations(&set, None)
+            );
+            assert_eq!(whole.satisfaction_in(&set, window), only.satisfaction(&set));
+            let page = Paging::new(None, None);
+            assert_eq!(
+                whole.volunteers_in(&set, page, window),
+                only.volunteers(&set, page)
+            );
+            let mut a = whole.community_comparison(&set, window, now, None, &party);
+            let b = only.community_comparison(&set, Window::ALL, now, None, &party);
+            (a.from, a.to) = (None, None);
+            assert_eq!(a, b, "{window:?}");
+            let p = whole.participation(&set, window, &party).overall;
+            assert_eq!(p, only.participation(&set, Window::ALL, &party).overall);
+        }
+    }
+}

@@ -1,14 +1,18 @@
 //! Figures over a date range: the counters of the wishes *created* in `[from, to)`.
 //!
 //! Without a range every report borrows the precomputed counters (all wishes). With one,
-//! the counters are rebuilt from the rows created in the range: a binary search in the
-//! list order (sorted by creation time) and one pass over the keys in the window, so the
-//! cost grows with the wishes of the window (a month of a district), not with the index.
+//! the counters are those of the calendar months it covers whole, merged (`months.rs`:
+//! kept per month of creation, for everything and per community), plus the rows created
+//! in the partial months at its edges: a binary search in the list order (sorted by
+//! creation time) and one pass over the keys there. The dashboard's ranges (this month,
+//! last month, a quarter, a year) are whole months and scan nothing.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::counters::Scope;
+use super::months::{merged, Plan};
+use super::row::Row;
 use super::{Aggregates, CommunitySet};
 
 /// A creation-time window in milliseconds: `from` inclusive, `to` exclusive; `None` on
@@ -40,19 +44,31 @@ impl Window {
 }
 
 impl Aggregates {
-    /// The counters of a set of communities over the wishes created in `window`.
+    /// The counters of a set of communities over the wishes created in `window`: the
+    /// month buckets it covers whole, merged, plus a scan of the rows at its edges.
     pub(crate) fn scope_in(&self, communities: &CommunitySet, window: Window) -> Cow<'_, Scope> {
         if window.is_all() {
             return self.scope_or_empty(communities);
         }
         let codes = self.community_codes(communities);
-        let mut scope = Scope::default();
-        for key in self.order.window(window.from, window.to) {
-            if codes.as_ref().is_none_or(|c| c.contains(&key.community)) {
-                if let Some(row) = self.rows.get(key.row as usize) {
-                    scope.apply(row, 1);
-                }
+        let plan = Plan::of(window);
+        let mut scope = match plan.months {
+            None => Scope::default(),
+            Some(months) if self.covers_every_community(communities) => {
+                merged(&self.months.global, months)
             }
+            Some(months) => {
+                let mut scope = Scope::default();
+                for code in codes.iter().flatten() {
+                    if let Some(buckets) = self.months.by_community.get(code) {
+                        scope.merge(&merged(buckets, months));
+                    }
+                }
+                scope
+            }
+        };
+        for edge in &plan.edges {
+            self.scan(*edge, codes.as_deref(), |_, row| scope.apply(row, 1));
         }
         Cow::Owned(scope)
     }
@@ -74,18 +90,48 @@ impl Aggregates {
                 .map(|(c, s)| (*c, Cow::Borrowed(s)))
                 .collect();
         }
+        let plan = Plan::of(window);
         let mut scopes: HashMap<u32, Scope> = HashMap::new();
-        for key in self.order.window(window.from, window.to) {
-            if wanted(&key.community) {
-                if let Some(row) = self.rows.get(key.row as usize) {
-                    scopes.entry(key.community).or_default().apply(row, 1);
+        if let Some(months) = plan.months {
+            for (code, buckets) in &self.months.by_community {
+                if wanted(code) {
+                    scopes.insert(*code, merged(buckets, months));
                 }
             }
         }
+        for edge in &plan.edges {
+            self.scan(*edge, codes.as_deref(), |community, row| {
+                scopes.entry(community).or_default().apply(row, 1);
+            });
+        }
         scopes
             .into_iter()
+            .filter(|(_, s)| s.total > 0)
             .map(|(c, s)| (c, Cow::Owned(s)))
             .collect()
+    }
+
+    /// Calls `each` with every row created in `window` of the communities `codes`
+    /// (`None`: every community).
+    fn scan(&self, window: Window, codes: Option<&[u32]>, mut each: impl FnMut(u32, &Row)) {
+        for key in self.order.window(window.from, window.to) {
+            if codes.is_none_or(|c| c.contains(&key.community)) {
+                if let Some(row) = self.rows.get(key.row as usize) {
+                    each(key.community, row);
+                }
+            }
+        }
+    }
+
+    /// Whether a set holds every community the index knows.
+    fn covers_every_community(&self, communities: &CommunitySet) -> bool {
+        let Some(listed) = communities.listed() else {
+            return true;
+        };
+        let names = &self.dicts.community;
+        self.communities
+            .keys()
+            .all(|c| listed.contains(names.name(*c)))
     }
 
     /// The codes of the listed communities the index knows; `None` for every community.
