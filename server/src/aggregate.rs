@@ -17,8 +17,11 @@
 //! * the list is a vector of 24-byte keys sorted by creation time (read backwards: newest
 //!   first) with the filter fields in them: a page is a binary search for the time window
 //!   and one sequential scan, and a new wish is appended;
-//! * overdue wishes are a `BTreeMap` from (deadline, row) to the same 24-byte key, over
-//!   open wishes only: "overdue at `now`" is a range scan that never touches rows.
+//! * overdue wishes are a `BTreeMap` from (urgency, module, clock start, row) to the same
+//!   24-byte key, over open wishes only: "overdue at `now`" under any office's targets is
+//!   one range scan per (urgency, module) that never touches rows;
+//! * figures over a date range rebuild these counters from the rows created in it (one
+//!   pass over the list order's window, see [`window`]).
 //!
 //! **Memory per wish** (64-bit): the row is 112 bytes inline plus one allocation with the
 //! document id, wish id and title (≈ 28 + 32 + 30 bytes, plus allocator overhead ≈ 16),
@@ -33,6 +36,7 @@ mod counters;
 mod dict;
 mod durations;
 pub mod feed;
+mod months;
 mod order;
 mod overdue;
 mod query;
@@ -40,6 +44,7 @@ mod reports;
 mod row;
 mod source;
 mod synthetic;
+mod window;
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
@@ -51,6 +56,7 @@ use crate::storage::{Storage, StorageError};
 
 use self::counters::Scope;
 use self::dict::DocIndex;
+use self::months::MonthBuckets;
 use self::order::{ListKey, ListOrder};
 use self::overdue::OverdueIndex;
 use self::row::{Dicts, Row};
@@ -61,14 +67,16 @@ pub use self::feed::{summary_puts, SummaryFeed};
 pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
 pub use self::reports::{
-    DurationReport, OverdueItem, OverdueQuery, OverdueReport, RatingRow, SatisfactionReport,
-    StationCount, StationRating, Steps, SummaryReport, TargetRow, VolunteerReport, VolunteerRow,
-    WeekRow, WindowSteps,
+    ClaimantRating, CommunityRow, ComparisonReport, DurationReport, Members, OverdueItem,
+    OverdueQuery, OverdueReport, ParticipationReport, ParticipationRow, RatingNames, RatingRow,
+    RatingsReport, SatisfactionReport, ServiceTotals, Shares, StationCount, StationRating, Steps,
+    SummaryReport, TargetRow, VolunteerHours, VolunteerReport, VolunteerRow, WeekRow, WindowSteps,
 };
 pub use self::row::{ItemNames, WishItem, UNTRIAGED, WISH_STATUSES};
 pub use self::source::OfficeIndex;
-pub use self::synthetic::SYNTHETIC_NOW_MS;
-pub use crate::calendar::{format_local, parse_local_date};
+pub use self::synthetic::{synthetic_party, SYNTHETIC_NOW_MS};
+pub use self::window::Window;
+pub use crate::calendar::{format_local, parse_local_date, LOCAL_OFFSET_MS};
 
 /// The index as the server shares it between the engine thread and the HTTP handlers.
 pub type SharedAggregates = Arc<RwLock<Aggregates>>;
@@ -88,6 +96,8 @@ pub struct Aggregates {
     overdue: OverdueIndex,
     global: Scope,
     communities: HashMap<u32, Scope>,
+    /// The same counters per month of creation, for date ranges.
+    months: MonthBuckets,
     targets: OverdueTargets,
 }
 
@@ -180,25 +190,59 @@ impl Aggregates {
                 (i, None)
             }
         };
-        let old_deadline = old.as_ref().and_then(|r| self.deadline(r));
+        let old_open = old.as_ref().and_then(|r| {
+            Some((
+                OverdueIndex::open_since(r, &self.dicts)?,
+                ListKey::of(r, index),
+            ))
+        });
         if let Some(old) = &old {
-            count(&mut self.global, &mut self.communities, old, -1);
+            self.counters().add(old, -1);
         }
         let new = &self.rows[index as usize];
-        count(&mut self.global, &mut self.communities, new, 1);
-        let new_deadline = OverdueIndex::deadline(new, &self.dicts, &self.targets);
+        Counters {
+            global: &mut self.global,
+            communities: &mut self.communities,
+            months: &mut self.months,
+        }
+        .add(new, 1);
         let key = ListKey::of(new, index);
-        self.overdue.update(old_deadline, new_deadline, key);
+        let new_open = OverdueIndex::open_since(new, &self.dicts).map(|start| (start, key));
+        self.overdue.update(old_open, new_open);
         Some((old.map(|r| ListKey::of(&r, index)), key))
     }
 
-    fn deadline(&self, row: &Row) -> Option<u64> {
-        OverdueIndex::deadline(row, &self.dicts, &self.targets)
+    fn counters(&mut self) -> Counters<'_> {
+        Counters {
+            global: &mut self.global,
+            communities: &mut self.communities,
+            months: &mut self.months,
+        }
     }
 
     /// The counters of one community; `None` if the community has no wishes.
     fn community_scope(&self, community: &str) -> Option<&Scope> {
         self.communities.get(&self.dicts.community.get(community)?)
+    }
+}
+
+/// Every counter a row counts in (borrowed apart from the rows).
+struct Counters<'a> {
+    global: &'a mut Scope,
+    communities: &'a mut HashMap<u32, Scope>,
+    months: &'a mut MonthBuckets,
+}
+
+impl Counters<'_> {
+    /// Adds a row to (or removes it from) the global counters, its community's and those
+    /// of its month.
+    fn add(self, row: &Row, delta: i64) {
+        self.global.apply(row, delta);
+        self.communities
+            .entry(row.community)
+            .or_default()
+            .apply(row, delta);
+        self.months.apply(row, delta);
     }
 }
 
@@ -215,14 +259,7 @@ pub fn parse_row(key: &[String], bytes: &[u8]) -> Option<(String, WishSummary)> 
     }
 }
 
-/// Adds a row to (or removes it from) the global counters and its community's.
-fn count(global: &mut Scope, communities: &mut HashMap<u32, Scope>, row: &Row, delta: i64) {
-    global.apply(row, delta);
-    communities
-        .entry(row.community)
-        .or_default()
-        .apply(row, delta);
-}
-
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_window;

@@ -76,45 +76,34 @@ async function run(args) {
     await page.click("#admin-signin");
 
     await page.waitForSelector('#main[data-state="ready"]', { state: "visible" });
-    await page.waitForFunction(() => {
-      const charts = ["chart-weeks", "chart-modules", "chart-stations", "chart-ratings"];
-      return (
-        document.getElementById("kpi-total").textContent.trim() !== "–" &&
-        charts.every((id) => document.querySelector(`#${id} svg`)) &&
-        document.querySelectorAll("#wishes tbody tr").length > 0
-      );
-    });
+    // The console opens on this month; the whole history is 全部时间.
+    await page.click('[data-preset="all"]');
+    await page.waitForSelector('[data-preset="all"].active');
+    await page.waitForSelector('#main[data-state="ready"]', { state: "visible" });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll(".chart-body")].every((b) => b.hasAttribute("data-drawn")) &&
+      document.querySelectorAll("#wishes tbody tr").length > 0);
     if (problems.length) throw new Error(problems.join("\n"));
 
     const seen = await page.evaluate(() => {
-      const text = (id) => document.getElementById(id).textContent.trim();
+      const kpi = (id) => document.querySelector(`[data-kpi="${id}"] .kpi-value`).textContent.trim();
       const number = (id) => {
-        const value = Number(text(id).replace(/[^\d.]/g, ""));
+        const value = Number(kpi(id).replace(/[^\d.]/g, ""));
         return Number.isFinite(value) ? value : null;
       };
-      const bars = (id) => document.querySelectorAll(`#${id} svg rect`).length;
       return {
-        total: number("kpi-total"),
-        open: number("kpi-open"),
-        resolved: number("kpi-resolved"),
-        overdue: number("kpi-overdue"),
-        average_rating: number("kpi-rating"),
-        hours: number("kpi-hours"),
-        kpi_text: {
-          total: text("kpi-total"),
-          rating: text("kpi-rating"),
-          hours: text("kpi-hours"),
-        },
-        bars: {
-          weeks: bars("chart-weeks"),
-          modules: bars("chart-modules"),
-          stations: bars("chart-stations"),
-          ratings: bars("chart-ratings"),
-        },
+        total: number("total"),
+        open: number("open"),
+        completed: number("completed"),
+        overdue: number("overdue"),
+        average_rating: number("rating"),
+        hours: number("hours"),
+        kpi_text: { total: kpi("total"), rating: kpi("rating"), hours: kpi("hours") },
+        bars: Object.fromEntries([...document.querySelectorAll(".chart-body[id]")].map((c) => [c.id.replace(/^chart-/, ""), Number(c.dataset.points)])),
         wish_rows: document.querySelectorAll("#wishes tbody tr").length,
         overdue_rows: document.querySelectorAll("#overdue tbody tr").length,
         volunteer_rows: document.querySelectorAll("#volunteers tbody tr").length,
-        page_info: text("page-info"),
+        page_info: document.getElementById("page-info").textContent.trim(),
         title: document.title,
         lang: document.documentElement.lang,
         token_in_session: sessionStorage.length > 0,

@@ -54,6 +54,10 @@ async function signIn(page, base) {
   await page.fill("#code", args.code);
   await page.click("#enroll");
   await page.waitForSelector('#main[data-state="ready"]', { state: "visible" });
+  // The console opens on this month; the names are checked over the whole history.
+  await page.click('[data-preset="all"]');
+  await page.waitForSelector('[data-preset="all"].active');
+  await page.waitForSelector('#main[data-state="ready"]', { state: "visible" });
   await page.waitForFunction(
     () => document.querySelectorAll("#volunteers tbody tr td").length > 1 && document.querySelectorAll("#wishes tbody tr td").length > 1,
   );
@@ -78,6 +82,7 @@ async function signIn(page, base) {
 async function report(page, base) {
   await page.goto(`${base}/office/report?month=${args.month}`, { waitUntil: "load" });
   await page.waitForSelector('body[data-state="ready"]');
+  await page.waitForFunction(() => [...document.querySelectorAll(".chart-body")].every((b) => b.hasAttribute("data-drawn")));
   await page.screenshot({ path: `${args.artifacts}/office-report.png`, fullPage: true });
   await page.emulateMedia({ media: "print" });
   const seen = await page.evaluate(() => ({
@@ -89,7 +94,7 @@ async function report(page, base) {
       ]),
     ),
     toolbar_hidden: getComputedStyle(document.querySelector(".toolbar")).display === "none",
-    charts: document.querySelectorAll("#chart-modules svg rect, #chart-stations svg rect").length,
+    charts: [...document.querySelectorAll(".chart-body[data-points]")].reduce((sum, c) => sum + Number(c.dataset.points), 0),
   }));
   await page.pdf({ path: args.pdf, format: "A4", printBackground: true });
   await page.emulateMedia({ media: "screen" });

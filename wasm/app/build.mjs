@@ -1,6 +1,8 @@
 // Builds the tablet app into dist/: type-checks with tsc, bundles with esbuild, copies
 // the static shell and the wasm client, draws the PNG icons and stamps the service worker
-// with a hash of everything it caches (a new build means a new cache).
+// with a hash of everything it caches (a new build means a new cache). Then the street
+// office's console and monthly report into dist/office/ (served at /office, not cached by
+// the tablets' service worker).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -54,6 +56,23 @@ await esbuild.build({
 });
 writeFileSync(join(dist, "version.txt"), `${version}\n`);
 console.log(`tablet app ${version}: ${shell.length} files in ${dist}/`);
+
+// The office pages: after the tablet shell is hashed, so they are not part of it.
+const office = join(dist, "office");
+await esbuild.build({
+  entryPoints: { console: "office/src/main.ts", report: "office/src/report.ts" },
+  bundle: true,
+  format: "esm",
+  target: "es2022",
+  minify: true,
+  sourcemap: true,
+  outdir: office,
+  logLevel: "warning",
+});
+for (const file of ["index.html", "report.html", "office.css", "report.css"]) {
+  cpSync(join("office", file), join(office, file));
+}
+console.log(`office console: ${listFiles(office).length} files in ${office}/`);
 
 function listFiles(dir, prefix = "") {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) => {

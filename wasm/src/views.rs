@@ -44,6 +44,24 @@ struct WishRow<'a> {
     capacity: u32,
     created_at: u64,
     created_by: &'a str,
+    /// The street office's open 督办 mark: the card shows a 街道督办 badge.
+    supervision: Option<SupervisionMark<'a>>,
+}
+
+/// The street office's 督办 mark (`WishView::supervision`): when, and its note.
+#[derive(Serialize)]
+struct SupervisionMark<'a> {
+    at: u64,
+    note: Option<&'a str>,
+}
+
+impl<'a> SupervisionMark<'a> {
+    fn of(wish: &'a WishView) -> Option<Self> {
+        wish.supervision().map(|event| SupervisionMark {
+            at: event.at,
+            note: event.note.as_deref(),
+        })
+    }
 }
 
 /// A claim with its derived state.
@@ -74,6 +92,7 @@ struct WishDetail<'a> {
     conflicts: Vec<FieldConflict>,
     claims: Vec<ClaimRow<'a>>,
     refused: Option<RefusedMark<'a>>,
+    supervision: Option<SupervisionMark<'a>>,
     wish: &'a WishView,
 }
 
@@ -155,6 +174,7 @@ impl WishClient {
             conflicts: conflicts(automerge),
             claims,
             refused: self.refused_mark(&id),
+            supervision: SupervisionMark::of(&wish),
             wish: &wish,
         })
     }
@@ -258,6 +278,7 @@ impl WishClient {
             capacity: wish.capacity,
             created_at: wish.created_at,
             created_by: &wish.created_by,
+            supervision: SupervisionMark::of(wish),
         }
     }
 }

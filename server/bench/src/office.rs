@@ -10,7 +10,8 @@ use clap::Args;
 use serde::Serialize;
 
 use wish_server::aggregate::{
-    Aggregates, CommunitySet, OverdueQuery, Paging, WishFilter, SYNTHETIC_NOW_MS,
+    synthetic_party, Aggregates, CommunitySet, Members, OverdueQuery, OverdueTargets, Paging,
+    RatingNames, Window, WishFilter, SYNTHETIC_NOW_MS,
 };
 
 /// The p50 every query must stay under, in milliseconds.
@@ -24,6 +25,9 @@ pub struct OfficeArgs {
     /// Wishes in the synthetic index.
     #[arg(long, default_value_t = 1_000_000)]
     pub wishes: usize,
+    /// Communities they are spread over (a district).
+    #[arg(long, default_value_t = 30)]
+    pub communities: usize,
     /// Seed of the synthetic data (the same seed gives the same index).
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
@@ -38,7 +42,7 @@ pub struct OfficeArgs {
 /// One query's timings.
 #[derive(Debug, Serialize)]
 struct QueryTiming {
-    query: &'static str,
+    query: String,
     /// What the query returned (rows matched, items on the page, ...), to show it did work.
     result: String,
     p50_ms: f64,
@@ -48,6 +52,7 @@ struct QueryTiming {
 #[derive(Debug, Serialize)]
 struct OfficeReport {
     wishes: usize,
+    communities: usize,
     seed: u64,
     repeat: usize,
     build_ms: f64,
@@ -60,7 +65,7 @@ struct OfficeReport {
 
 pub fn run(args: OfficeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let index = Aggregates::synthetic(args.wishes, args.seed);
+    let index = Aggregates::synthetic_in(args.wishes, Some(args.communities), args.seed);
     let build_ms = ms(started.elapsed());
     eprintln!(
         "built an index of {} wishes in {build_ms:.0} ms",
@@ -69,6 +74,7 @@ pub fn run(args: OfficeArgs) -> anyhow::Result<()> {
     let queries = time_queries(&index, args.repeat.max(1));
     let report = OfficeReport {
         wishes: index.len(),
+        communities: args.communities,
         seed: args.seed,
         repeat: args.repeat.max(1),
         build_ms,
@@ -83,7 +89,7 @@ pub fn run(args: OfficeArgs) -> anyhow::Result<()> {
         .queries
         .iter()
         .filter(|q| q.p50_ms > TARGET_P50_MS)
-        .map(|q| q.query)
+        .map(|q| q.query.as_str())
         .collect();
     if !slow.is_empty() {
         anyhow::bail!("p50 over {TARGET_P50_MS} ms: {}", slow.join(", "));
@@ -92,16 +98,23 @@ pub fn run(args: OfficeArgs) -> anyhow::Result<()> {
 }
 
 /// A query: its name and a closure describing its result.
-type Query<'a> = (&'static str, Box<dyn Fn() -> String + 'a>);
+type Query<'a> = (String, Box<dyn Fn() -> String + 'a>);
+/// The same, named by a literal.
+type NamedQuery<'a> = (&'static str, Box<dyn Fn() -> String + 'a>);
 
 fn time_queries(index: &Aggregates, repeat: usize) -> Vec<QueryTiming> {
-    queries(index)
+    let party = synthetic_party(index);
+    let mut all: Vec<Query<'_>> = queries(index)
         .into_iter()
+        .map(|(name, run)| (name.to_owned(), run))
+        .collect();
+    all.extend(console_queries(index, &party));
+    all.into_iter()
         .map(|(name, query)| time(name, repeat, &*query))
         .collect()
 }
 
-fn time(query: &'static str, repeat: usize, run: &dyn Fn() -> String) -> QueryTiming {
+fn time(query: String, repeat: usize, run: &dyn Fn() -> String) -> QueryTiming {
     let mut samples = Vec::with_capacity(repeat);
     let mut result = String::new();
     for _ in 0..repeat {
@@ -120,7 +133,7 @@ fn time(query: &'static str, repeat: usize, run: &dyn Fn() -> String) -> QueryTi
 
 /// Every query the office API serves, with the parameters a dashboard would use. Each
 /// JSON report is also serialized, as the handler does.
-fn queries(a: &Aggregates) -> Vec<Query<'_>> {
+fn queries(a: &Aggregates) -> Vec<NamedQuery<'_>> {
     let community = CommunitySet::from_option(first_community(a).as_deref());
     let street = CommunitySet::of(communities(a).into_iter().take(10));
     let street_2 = street.clone();
@@ -194,6 +207,147 @@ fn queries(a: &Aggregates) -> Vec<Query<'_>> {
     ]
 }
 
+/// The console's queries (issue 15): the comparison of every community, party
+/// participation and ratings, over all wishes, and each figure over a month and a quarter
+/// (the wishes created in it), overdue under an office's own targets.
+fn console_queries<'a>(a: &'a Aggregates, party: &'a Members) -> Vec<Query<'a>> {
+    let month = Window::new(Some(last_month()), Some(SYNTHETIC_NOW_MS));
+    let quarter = Window::new(Some(SYNTHETIC_NOW_MS - 91 * DAY), Some(SYNTHETIC_NOW_MS));
+    let mut out = Vec::new();
+    for (label, window) in [("all", Window::ALL), ("month", month), ("quarter", quarter)] {
+        let ask = Console { a, party, window };
+        out.push(query(
+            format!("communities: 30 rows ({label})"),
+            move || ask.comparison(),
+        ));
+        out.push(query(format!("participation ({label})"), move || {
+            ask.participation()
+        }));
+        out.push(query(format!("ratings page 1 ({label})"), move || {
+            ask.ratings()
+        }));
+        if window.is_all() {
+            continue;
+        }
+        out.push(query(format!("summary ({label})"), move || ask.summary()));
+        out.push(query(format!("durations ({label})"), move || {
+            ask.durations()
+        }));
+        out.push(query(format!("satisfaction ({label})"), move || {
+            ask.satisfaction()
+        }));
+        out.push(query(format!("volunteers page 1 ({label})"), move || {
+            ask.volunteers()
+        }));
+        out.push(query(format!("wishes page 1 ({label})"), move || {
+            ask.list()
+        }));
+        out.push(query(
+            format!("overdue page 1, office targets ({label})"),
+            move || ask.overdue(),
+        ));
+    }
+    out
+}
+
+fn query<'a>(name: String, run: impl Fn() -> String + 'a) -> Query<'a> {
+    (name, Box::new(run))
+}
+
+/// The console's questions about every community over one window.
+#[derive(Clone, Copy)]
+struct Console<'a> {
+    a: &'a Aggregates,
+    party: &'a Members,
+    window: Window,
+}
+
+impl Console<'_> {
+    const PAGE_1: Paging = Paging {
+        page: 1,
+        per_page: 50,
+    };
+
+    fn comparison(&self) -> String {
+        let targets = office_targets();
+        let (all, now) = (CommunitySet::all(), SYNTHETIC_NOW_MS);
+        json(
+            &self
+                .a
+                .community_comparison(&all, self.window, now, Some(&targets), self.party),
+        )
+    }
+
+    fn participation(&self) -> String {
+        json(
+            &self
+                .a
+                .participation(&CommunitySet::all(), self.window, self.party),
+        )
+    }
+
+    fn ratings(&self) -> String {
+        let names = RatingNames {
+            party: self.party.clone(),
+            units: Members::default(),
+        };
+        json(
+            &self
+                .a
+                .ratings(&CommunitySet::all(), self.window, &names, Self::PAGE_1),
+        )
+    }
+
+    fn summary(&self) -> String {
+        json(&self.a.summary_in(&CommunitySet::all(), self.window))
+    }
+
+    fn durations(&self) -> String {
+        json(&self.a.durations_in(&CommunitySet::all(), None, self.window))
+    }
+
+    fn satisfaction(&self) -> String {
+        json(&self.a.satisfaction_in(&CommunitySet::all(), self.window))
+    }
+
+    fn volunteers(&self) -> String {
+        json(
+            &self
+                .a
+                .volunteers_in(&CommunitySet::all(), Self::PAGE_1, self.window),
+        )
+    }
+
+    fn filter(&self) -> WishFilter {
+        WishFilter {
+            from: self.window.from,
+            to: self.window.to,
+            ..WishFilter::default()
+        }
+    }
+
+    fn list(&self) -> String {
+        json(&self.a.list(&self.filter(), Self::PAGE_1))
+    }
+
+    fn overdue(&self) -> String {
+        json(&self.a.overdue(&OverdueQuery {
+            now: SYNTHETIC_NOW_MS,
+            filter: self.filter(),
+            paging: Self::PAGE_1,
+            targets: Some(office_targets()),
+        }))
+    }
+}
+
+/// An office's own targets: a day for urgent wishes, ten for normal ones.
+fn office_targets() -> OverdueTargets {
+    let hours = [("urgent", 24), ("high", 72), ("normal", 240), ("low", 720)];
+    OverdueTargets::from_hours(&hours.map(|(u, h)| (u.to_owned(), h)).into())
+}
+
+const DAY: u64 = 86_400_000;
+
 /// The 30 days before the synthetic present (the monthly report's wish figures).
 fn last_month() -> u64 {
     SYNTHETIC_NOW_MS - 30 * 86_400_000
@@ -231,6 +385,7 @@ fn overdue_query(paging: Paging) -> OverdueQuery {
         now: SYNTHETIC_NOW_MS,
         filter: WishFilter::default(),
         paging,
+        targets: None,
     }
 }
 
@@ -260,8 +415,9 @@ fn items(a: &Aggregates, rows: &[u32]) -> String {
 fn print(report: &OfficeReport, json: bool) -> anyhow::Result<()> {
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     eprintln!(
-        "{} wishes (seed {}), build {:.0} ms, index ≈ {:.1} MiB (heap_bytes), process RSS {:.1} MiB (peak {:.1} MiB)",
+        "{} wishes in {} communities (seed {}), build {:.0} ms, index ≈ {:.1} MiB (heap_bytes), process RSS {:.1} MiB (peak {:.1} MiB)",
         report.wishes,
+        report.communities,
         report.seed,
         report.build_ms,
         mib(report.heap_bytes_estimate as u64),

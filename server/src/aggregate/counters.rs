@@ -86,6 +86,8 @@ pub(crate) struct ClaimantTotals {
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Scope {
     pub total: u64,
+    /// Wishes with a first claim.
+    pub claimed: u64,
     pub by_status: Counts<u8>,
     pub by_module: Counts<u8>,
     pub by_channel: Counts<u8>,
@@ -98,6 +100,8 @@ pub(crate) struct Scope {
     pub ratings: [u64; 5],
     pub rating_by_module: HashMap<u8, RatingSum>,
     pub rating_by_station: HashMap<u32, RatingSum>,
+    /// Ratings of the wishes each claimant held a claim on (a wish counts for each).
+    pub rating_by_claimant: HashMap<u32, RatingSum>,
     pub durations: Durations,
     pub durations_by_module: HashMap<u8, Durations>,
     pub volunteers: HashMap<u32, ClaimantTotals>,
@@ -108,6 +112,7 @@ impl Scope {
     /// over a set of communities. Costs one walk of `other`'s maps, never of its wishes.
     pub fn merge(&mut self, other: &Scope) {
         self.total += other.total;
+        self.claimed += other.claimed;
         add_counts(&mut self.by_status, &other.by_status);
         add_counts(&mut self.by_module, &other.by_module);
         add_counts(&mut self.by_channel, &other.by_channel);
@@ -126,6 +131,7 @@ impl Scope {
         }
         add_ratings(&mut self.rating_by_module, &other.rating_by_module);
         add_ratings(&mut self.rating_by_station, &other.rating_by_station);
+        add_ratings(&mut self.rating_by_claimant, &other.rating_by_claimant);
         self.durations.merge(&other.durations);
         for (module, durations) in &other.durations_by_module {
             self.durations_by_module
@@ -144,6 +150,9 @@ impl Scope {
     /// Adds (`delta` = 1) or removes (`delta` = -1) one wish.
     pub fn apply(&mut self, row: &Row, delta: i64) {
         self.total = self.total.saturating_add_signed(delta);
+        if row.first_claim_at.is_some() {
+            self.claimed = self.claimed.saturating_add_signed(delta);
+        }
         bump(&mut self.by_status, row.status, delta);
         bump(&mut self.by_module, row.module, delta);
         bump(&mut self.by_channel, row.channel, delta);
@@ -188,6 +197,9 @@ impl Scope {
         let score = u64::from(row.rating);
         rate(&mut self.rating_by_module, row.module, score, delta);
         rate(&mut self.rating_by_station, row.station, score, delta);
+        for claimant in row.claimants.iter() {
+            rate(&mut self.rating_by_claimant, *claimant, score, delta);
+        }
     }
 
     fn apply_durations(&mut self, row: &Row, delta: i64) {
@@ -221,14 +233,13 @@ impl Scope {
     }
 }
 
-fn rate<K: Hash + Eq>(map: &mut HashMap<K, RatingSum>, key: K, score: u64, delta: i64) {
-    let entry = map.entry(key);
-    let sum = entry.or_default();
+fn rate<K: Hash + Eq + Copy>(map: &mut HashMap<K, RatingSum>, key: K, score: u64, delta: i64) {
+    let sum = map.entry(key).or_default();
     sum.count = sum.count.saturating_add_signed(delta);
     let points = i64::try_from(score).unwrap_or(0).saturating_mul(delta);
     sum.sum = sum.sum.saturating_add_signed(points);
     if sum.count == 0 {
-        map.retain(|_, s| s.count != 0);
+        map.remove(&key);
     }
 }
 

@@ -9,7 +9,7 @@ use wish_client_core::model::Urgency;
 
 use super::order::ListKey;
 use super::row::{Dicts, Row};
-use crate::calendar::DAY_MS;
+use crate::calendar::{DAY_MS, HOUR_MS};
 
 /// Resolution targets. The defaults: urgent 2 days, high 7, normal 14, low 30.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +57,24 @@ impl OverdueTargets {
             .unwrap_or(self.fallback_ms)
     }
 
+    /// Targets in whole hours per urgency (an office's own targets), every module alike.
+    pub fn from_hours(hours: &BTreeMap<String, u64>) -> Self {
+        hours.iter().fold(Self::none(), |targets, (urgency, h)| {
+            targets.with(None, urgency, *h as f64 / 24.0)
+        })
+    }
+
+    /// The target of each urgency for every module, in whole hours.
+    pub fn hours_by_urgency(&self) -> BTreeMap<String, u64> {
+        Urgency::ALL
+            .iter()
+            .map(|u| {
+                let ms = self.target_ms(None, u.as_str());
+                (u.as_str().to_owned(), ms.div_ceil(HOUR_MS))
+            })
+            .collect()
+    }
+
     /// Every target, for the report: `(module, urgency, days)`.
     pub fn list(&self) -> Vec<(Option<String>, String, f64)> {
         self.targets
@@ -66,45 +84,70 @@ impl OverdueTargets {
     }
 }
 
-/// Open wishes by deadline, each with its filter fields so that a report never touches
-/// the rows it does not show.
+/// Open wishes by (urgency, module, time they went on the clock), each with its filter
+/// fields, so that "overdue at `now`" under any office's targets is one range scan per
+/// (urgency, module) pair and a report never touches the rows it does not show.
 #[derive(Debug, Default)]
 pub(crate) struct OverdueIndex {
-    by_deadline: BTreeMap<(u64, u32), ListKey>,
+    by_start: BTreeMap<(u8, u8, u64, u32), ListKey>,
 }
 
+/// An open wish's place in the index: since when it is on the clock, and its key.
+pub(crate) type OpenEntry = (u64, ListKey);
+
 impl OverdueIndex {
-    /// The deadline of a wish still open (not resolved, closed or rejected).
-    pub fn deadline(row: &Row, dicts: &Dicts, targets: &OverdueTargets) -> Option<u64> {
+    /// Since when a wish still open (not resolved, closed or rejected) is on the clock.
+    pub fn open_since(row: &Row, dicts: &Dicts) -> Option<u64> {
         let status = dicts.status.name(row.status);
         let finished = matches!(status, "closed" | "rejected" | "resolved" | "rated");
         if finished || row.resolved_at.is_some() {
             return None;
         }
-        let module = (row.module != 0).then(|| dicts.module.name(row.module));
-        let target = targets.target_ms(module, dicts.urgency.name(row.urgency));
-        Some(row.clock_start().saturating_add(target))
+        Some(row.clock_start())
     }
 
-    /// Moves a row from its old deadline (if it had one) to its new one (if it has one).
-    pub fn update(&mut self, old: Option<u64>, new: Option<u64>, key: ListKey) {
-        if let Some(old) = old {
-            self.by_deadline.remove(&(old, key.row));
+    /// Moves a row from its old entry (if it was open) to its new one (if it is open).
+    pub fn update(&mut self, old: Option<OpenEntry>, new: Option<OpenEntry>) {
+        if let Some((start, key)) = old {
+            self.by_start
+                .remove(&(key.urgency, key.module, start, key.row));
         }
-        if let Some(new) = new {
-            self.by_deadline.insert((new, key.row), key);
+        if let Some((start, key)) = new {
+            self.by_start
+                .insert((key.urgency, key.module, start, key.row), key);
         }
     }
 
-    /// Open wishes whose deadline is before `now`, most overdue first.
-    pub fn before(&self, now: u64) -> impl Iterator<Item = (u64, &ListKey)> + '_ {
-        self.by_deadline
-            .range(..(now, 0))
-            .map(|((deadline, _), key)| (*deadline, key))
+    /// Open wishes that `keep` selects whose deadline under `targets` is before `now`,
+    /// as (deadline, key), in no particular order.
+    pub fn before<'a>(
+        &'a self,
+        now: u64,
+        targets: &OverdueTargets,
+        dicts: &Dicts,
+        keep: impl Fn(&ListKey) -> bool,
+    ) -> Vec<(u64, &'a ListKey)> {
+        let mut found = Vec::new();
+        for (u, urgency) in dicts.urgency.iter() {
+            for (m, module) in dicts.module.iter() {
+                let module = (m != 0).then_some(module);
+                let target = targets.target_ms(module, urgency);
+                let Some(cutoff) = now.checked_sub(target) else {
+                    continue;
+                };
+                let range = self.by_start.range((u, m, 0, 0)..(u, m, cutoff, 0));
+                found.extend(
+                    range
+                        .filter(|(_, key)| keep(key))
+                        .map(|((_, _, start, _), key)| (start.saturating_add(target), key)),
+                );
+            }
+        }
+        found
     }
 
     pub fn heap_bytes(&self) -> usize {
         // Keys of 16 and values of 24 bytes in B-tree nodes about 3/4 full.
-        self.by_deadline.len() * 56
+        self.by_start.len() * 56
     }
 }

@@ -1,8 +1,11 @@
 //! Reports computed from the precomputed counters: summary counts, durations,
 //! satisfaction and volunteers. Overdue wishes are in `reports/overdue.rs`.
 
+mod communities;
 mod month;
 mod overdue;
+mod participation;
+pub(crate) mod service;
 mod volunteers;
 
 use std::borrow::Cow;
@@ -14,11 +17,16 @@ use super::counters::{Counts, RatingSum, Scope};
 use super::dict::SmallDict;
 use super::durations::DistReport;
 use super::row::Dicts;
-use super::{Aggregates, CommunitySet};
+use super::{Aggregates, CommunitySet, Window};
 use crate::calendar::week_label;
 
+pub use communities::{CommunityRow, ComparisonReport, Members};
 pub use month::{Steps, WindowSteps};
 pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};
+pub use participation::{
+    ClaimantRating, ParticipationReport, ParticipationRow, RatingNames, RatingsReport, Shares,
+};
+pub use service::{ServiceTotals, VolunteerHours};
 pub use volunteers::{VolunteerReport, VolunteerRow};
 
 /// `GET /api/v1/office/summary`.
@@ -99,11 +107,11 @@ fn named(dict: &SmallDict, counts: &Counts<u8>, all: bool) -> BTreeMap<String, u
         .collect()
 }
 
-fn average(sum: &RatingSum) -> Option<f64> {
+pub(crate) fn average(sum: &RatingSum) -> Option<f64> {
     (sum.count > 0).then(|| round2(sum.sum as f64 / sum.count as f64))
 }
 
-fn round2(x: f64) -> f64 {
+pub(crate) fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
 
@@ -150,7 +158,12 @@ impl Aggregates {
 
     /// Counts of a set of communities.
     pub fn summary(&self, community: &CommunitySet) -> SummaryReport {
-        let s = self.scope_or_empty(community);
+        self.summary_in(community, Window::ALL)
+    }
+
+    /// Counts of the wishes of a set of communities created in `window`.
+    pub fn summary_in(&self, community: &CommunitySet, window: Window) -> SummaryReport {
+        let s = self.scope_in(community, window);
         let d = &self.dicts;
         let mut by_station: Vec<StationCount> = s
             .by_station
@@ -194,7 +207,17 @@ impl Aggregates {
 
     /// Time to claim and time to resolve, for a set of communities and a module.
     pub fn durations(&self, community: &CommunitySet, module: Option<&str>) -> DurationReport {
-        let s = self.scope_or_empty(community);
+        self.durations_in(community, module, Window::ALL)
+    }
+
+    /// Time to claim and time to resolve of the wishes created in `window`.
+    pub fn durations_in(
+        &self,
+        community: &CommunitySet,
+        module: Option<&str>,
+        window: Window,
+    ) -> DurationReport {
+        let s = self.scope_in(community, window);
         let durations = match module {
             None => Some(&s.durations),
             Some(m) => self
@@ -215,7 +238,12 @@ impl Aggregates {
 
     /// Ratings: average, distribution, by module and by station.
     pub fn satisfaction(&self, community: &CommunitySet) -> SatisfactionReport {
-        let s = self.scope_or_empty(community);
+        self.satisfaction_in(community, Window::ALL)
+    }
+
+    /// Ratings of the wishes created in `window`.
+    pub fn satisfaction_in(&self, community: &CommunitySet, window: Window) -> SatisfactionReport {
+        let s = self.scope_in(community, window);
         let d = &self.dicts;
         let rated: u64 = s.ratings.iter().sum();
         let points: u64 = (1u64..).zip(s.ratings).map(|(r, n)| r * n).sum();

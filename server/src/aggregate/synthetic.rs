@@ -1,13 +1,15 @@
 //! Synthetic summaries for benchmarks and tests: `Aggregates::synthetic(n, seed)` builds
 //! an index of `n` wishes shaped like a district a year into the programme.
 
+use std::collections::BTreeSet;
+
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use wish_client_core::model::wish::WishSummary;
 use wish_client_core::model::{Channel, Module, Urgency};
 use wish_client_core::proto::DocumentId;
 
-use super::{Aggregates, OverdueTargets};
+use super::{Aggregates, Members, OverdueTargets};
 use crate::calendar::{DAY_MS, HOUR_MS, MINUTE_MS};
 
 /// The "now" of synthetic data (2026-01-01 00:00 UTC+8), so a seed always gives the same
@@ -46,8 +48,17 @@ const STAGES: [(&str, u32); 10] = [
 impl Aggregates {
     /// An index of `n` synthetic wishes; the same `(n, seed)` always gives the same index.
     pub fn synthetic(n: usize, seed: u64) -> Self {
+        Self::synthetic_in(n, None, seed)
+    }
+
+    /// Like [`Aggregates::synthetic`], over `communities` communities (by default one per
+    /// 25,000 wishes).
+    pub fn synthetic_in(n: usize, communities: Option<usize>, seed: u64) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
-        let shape = Shape::for_size(n);
+        let mut shape = Shape::for_size(n);
+        if let Some(count) = communities {
+            shape.communities = community_ids(count.clamp(1, 1000));
+        }
         let summaries: Vec<_> = (0..n).map(|_| shape.wish(&mut rng)).collect();
         Self::from_summaries(summaries, OverdueTargets::default())
     }
@@ -63,9 +74,7 @@ impl Shape {
     fn for_size(n: usize) -> Self {
         let communities = (n / 25_000).clamp(1, 200);
         Self {
-            communities: (0..communities)
-                .map(|c| format!("community-{c:03}"))
-                .collect(),
+            communities: community_ids(communities),
             stations_per_community: 4,
             claimants: (n / 8).clamp(10, 200_000),
         }
@@ -140,6 +149,21 @@ impl Shape {
             s.close_reason = Some(if fulfilled { "fulfilled" } else { "withdrawn" }.to_owned());
         }
     }
+}
+
+fn community_ids(count: usize) -> Vec<String> {
+    (0..count).map(|c| format!("community-{c:03}")).collect()
+}
+
+/// The synthetic claimants who are party members (双报到党员) in each community: every
+/// fifth of the first 10,000 people (2,000 a community, a large directory).
+pub fn synthetic_party(a: &Aggregates) -> Members {
+    let people: BTreeSet<String> = (0..10_000)
+        .step_by(5)
+        .map(|p| format!("person-{p:06}"))
+        .collect();
+    let communities = a.communities.keys().map(|c| a.community_id(*c).to_owned());
+    Members::new(communities.map(|c| (c, people.clone())).collect())
 }
 
 fn weighted(rng: &mut StdRng) -> usize {

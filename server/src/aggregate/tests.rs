@@ -119,6 +119,7 @@ fn overdue_follows_targets_by_urgency_and_module() {
         now: T0 + HOUR_MS + days * DAY_MS + 1,
         filter: WishFilter::default(),
         paging: Paging::new(None, None),
+        targets: None,
     };
     assert_eq!(a.overdue(&query(1)).total, 1);
     let two = a.overdue(&query(2));

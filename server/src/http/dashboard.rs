@@ -1,12 +1,13 @@
-//! The central office's dashboard at `/office`: static HTML, CSS and JavaScript (from
-//! `wasm/app/office/`, embedded in the binary) that call the office API with the device
-//! token of the enrolled office computer, and the printable monthly report at
-//! `/office/report`. The page itself is public; every figure comes from `/api/v1/office/*`,
-//! which checks the token.
+//! The street office's console at `/office` and its printable monthly report at
+//! `/office/report`: the TypeScript pages `scripts/build-app.sh` bundles into
+//! `wasm/app/dist/office/` (from `wasm/app/office/`), read from the app directory on each
+//! request like the tablet app, so a rebuilt console needs no server restart. The pages
+//! are public; every figure comes from `/api/v1/office/*`, which checks the token.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::extract::Path;
+use axum::extract::{Path as UrlPath, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -14,66 +15,63 @@ use axum::Router;
 
 use super::AppState;
 
-const INDEX_HTML: &str = include_str!("../../../wasm/app/office/index.html");
-
-/// The printable monthly report (`/office/report?month=YYYY-MM`); its figures come from
-/// `/api/v1/office/report`.
-const REPORT_HTML: &str = include_str!("../../../wasm/app/office/report.html");
-
-/// The assets under `/office/`: name, content type, contents.
-const ASSETS: &[(&str, &str, &str)] = &[
-    (
-        "office.css",
-        "text/css; charset=utf-8",
-        include_str!("../../../wasm/app/office/office.css"),
-    ),
-    (
-        "office.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../../wasm/app/office/office.js"),
-    ),
-    (
-        "report.css",
-        "text/css; charset=utf-8",
-        include_str!("../../../wasm/app/office/report.css"),
-    ),
-    (
-        "report.js",
-        "text/javascript; charset=utf-8",
-        include_str!("../../../wasm/app/office/report.js"),
-    ),
+/// The office pages' files: name under `dist/office/`, content type.
+const FILES: &[(&str, &str)] = &[
+    ("index.html", "text/html; charset=utf-8"),
+    ("report.html", "text/html; charset=utf-8"),
+    ("console.js", "text/javascript; charset=utf-8"),
+    ("report.js", "text/javascript; charset=utf-8"),
+    ("console.js.map", "application/json"),
+    ("report.js.map", "application/json"),
+    ("office.css", "text/css; charset=utf-8"),
+    ("report.css", "text/css; charset=utf-8"),
 ];
 
-/// Everything the page loads comes from this server; the API is same-origin.
+/// Everything the page loads comes from this server; the API is same-origin. Chart.js
+/// sizes its canvas through the style property (CSSOM), which `style-src 'self'` allows.
 const CSP: &str = "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; \
                    base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-/// `GET /office`, `GET /office/` and `GET /office/{asset}`.
+/// `GET /office`, `GET /office/`, `GET /office/report` and `GET /office/{file}`.
 pub fn routes() -> Router<Arc<AppState>> {
     Router::new()
         .route("/office", get(index))
         .route("/office/", get(|| async { Redirect::permanent("/office") }))
-        .route("/office/index.html", get(index))
         .route("/office/report", get(report))
-        .route("/office/{asset}", get(asset))
+        .route("/office/{file}", get(file))
 }
 
-async fn index() -> Response {
-    serve("text/html; charset=utf-8", INDEX_HTML)
+async fn index(State(state): State<Arc<AppState>>) -> Response {
+    serve(&state, "index.html").await
 }
 
-async fn report() -> Response {
-    serve("text/html; charset=utf-8", REPORT_HTML)
+async fn report(State(state): State<Arc<AppState>>) -> Response {
+    serve(&state, "report.html").await
 }
 
-async fn asset(Path(name): Path<String>) -> Response {
-    match ASSETS.iter().find(|(asset, _, _)| *asset == name) {
-        Some((_, content_type, body)) => serve(content_type, body),
-        None => (StatusCode::NOT_FOUND, "not found").into_response(),
+async fn file(State(state): State<Arc<AppState>>, UrlPath(name): UrlPath<String>) -> Response {
+    serve(&state, &name).await
+}
+
+/// One of [`FILES`] from the app directory's `office/`; 404 for any other name.
+async fn serve(state: &AppState, name: &str) -> Response {
+    let Some((name, content_type)) = FILES.iter().find(|(file, _)| *file == name) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let Some(dir) = state.app_dir.as_deref().map(office_dir) else {
+        return not_built();
+    };
+    match tokio::fs::read(dir.join(name)).await {
+        Ok(body) => respond(content_type, body),
+        Err(_) => not_built(),
     }
 }
 
-fn serve(content_type: &'static str, body: &'static str) -> Response {
+fn office_dir(app_dir: &Path) -> PathBuf {
+    app_dir.join("office")
+}
+
+fn respond(content_type: &'static str, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
@@ -92,6 +90,16 @@ fn serve(content_type: &'static str, body: &'static str) -> Response {
             ),
         ],
         body,
+    )
+        .into_response()
+}
+
+fn not_built() -> Response {
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "街道工作台尚未构建：请运行 ./scripts/build-app.sh\n\
+         The office console is not built: run ./scripts/build-app.sh\n",
     )
         .into_response()
 }

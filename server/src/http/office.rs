@@ -9,9 +9,11 @@
 //! communities they cover (a 街道 or a district), the administrator every community; each
 //! may pass `community=` to pick one of them.
 
+mod detail;
 mod export;
 mod follow;
 mod handlers;
+mod insight;
 mod lists;
 mod names;
 pub(crate) mod openapi;
@@ -19,16 +21,18 @@ mod params;
 mod report;
 mod roster;
 mod rows;
+mod supervise;
+mod targets;
 
 use std::sync::Arc;
 
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Router};
 
 use super::api::{require, ApiError};
 use super::AppState;
-use crate::access::Role;
+use crate::access::{Principal, Role};
 use crate::aggregate::{CommunitySet, OfficeIndex, OverdueTargets};
 
 /// The office routes, with an index loaded on first use from the summary rows and
@@ -49,6 +53,18 @@ pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
         .route("/api/v1/office/satisfaction", get(handlers::satisfaction))
         .route("/api/v1/office/overdue", get(handlers::overdue))
         .route("/api/v1/office/volunteers", get(handlers::volunteers))
+        .route("/api/v1/office/communities", get(insight::communities))
+        .route("/api/v1/office/participation", get(insight::participation))
+        .route("/api/v1/office/ratings", get(insight::ratings))
+        .route("/api/v1/office/wishes/{doc}", get(detail::wish))
+        .route(
+            "/api/v1/office/wishes/{doc}/supervise",
+            post(supervise::supervise),
+        )
+        .route(
+            "/api/v1/office/overdue-targets",
+            get(targets::get).put(targets::put),
+        )
         .route("/api/v1/office/names", get(names::names))
         .route("/api/v1/office/report", get(report::json))
         .route("/api/v1/office/report.xlsx", get(report::xlsx))
@@ -84,15 +100,28 @@ fn scope(
     headers: &HeaderMap,
     requested: Option<&str>,
 ) -> Result<CommunitySet, ApiError> {
+    caller(state, headers, requested).map(|(_, scope)| scope)
+}
+
+/// Like [`scope`], with the caller.
+fn caller(
+    state: &AppState,
+    headers: &HeaderMap,
+    requested: Option<&str>,
+) -> Result<(Principal, CommunitySet), ApiError> {
     let who = require(state, headers, &[Role::Office, Role::Coordinator])?;
     let covered = crate::scope::community_scope(&who);
-    match requested {
-        None => Ok(covered),
-        Some(community) => covered.narrow(community).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::FORBIDDEN,
-                "不在本设备的管辖范围内 (this device may only see the communities it covers)",
-            )
-        }),
-    }
+    let scope = match requested {
+        None => covered,
+        Some(community) => covered.narrow(community).ok_or_else(outside)?,
+    };
+    Ok((who, scope))
+}
+
+/// The answer to a request about a community the caller does not cover.
+fn outside() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "不在本设备的管辖范围内 (this device may only see the communities it covers)",
+    )
 }

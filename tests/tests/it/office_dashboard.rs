@@ -1,12 +1,13 @@
-//! The office dashboard at `/office` in a real browser: a server seeded with the demo
+//! The office console at `/office` in a real browser: a server seeded with the demo
 //! community, headless Chromium driven by `tests/js/dashboard.mjs` (playwright-core), which
-//! signs in as the administrator (管理员登录, the bootstrap token), waits for the key
-//! figures and charts, fails on any console or page error and saves a screenshot to
-//! `tests/artifacts/office-dashboard.png`.
+//! signs in as the administrator (管理员登录, the bootstrap token), chooses 全部时间, waits
+//! for the key figures and charts, fails on any console or page error and saves a
+//! screenshot to `tests/artifacts/office-dashboard.png`.
 //!
-//! Requirements: `node` (20+) and `npm` on PATH, and Chromium at `/usr/bin/chromium`
-//! (`scripts/test-all.sh` installs Debian's `chromium` when it is missing). Node modules are
-//! installed with `npm ci` the first time a test needs them.
+//! Requirements: the built app (`scripts/build-app.sh`, which bundles the console into
+//! `wasm/app/dist/office`), `node` (20+) and `npm` on PATH, and Chromium at
+//! `/usr/bin/chromium` (`scripts/test-all.sh` installs Debian's `chromium` when it is
+//! missing). Node modules are installed with `npm ci` the first time a test needs them.
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -47,13 +48,27 @@ fn dashboard_renders_the_office_figures_in_chromium() -> anyhow::Result<()> {
         String::from_utf8_lossy(&seeded.stdout),
         String::from_utf8_lossy(&seeded.stderr)
     );
-    let server = TestServer::start(BIN, data.path())?;
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist");
+    ensure!(
+        app.join("office/index.html").is_file(),
+        "the office console is not built: run scripts/build-app.sh"
+    );
+    let app = app.display().to_string();
+    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
 
     // The page and its assets are served by the binary itself.
     let page = http::request(&server.addr, "GET", "/office", None, None)?;
     assert_eq!(page.status, 200, "{}", page.text());
-    assert!(page.text().contains("/office/office.js"), "{}", page.text());
-    for asset in ["/office/office.js", "/office/office.css"] {
+    assert!(
+        page.text().contains("/office/console.js"),
+        "{}",
+        page.text()
+    );
+    for asset in [
+        "/office/console.js",
+        "/office/office.css",
+        "/office/report.js",
+    ] {
         let response = http::request(&server.addr, "GET", asset, None, None)?;
         assert_eq!(response.status, 200, "{asset}");
     }
@@ -82,7 +97,15 @@ fn dashboard_renders_the_office_figures_in_chromium() -> anyhow::Result<()> {
     let seen = dashboard(&format!("http://{}", server.addr), &screenshot)?;
     assert_eq!(seen["total"].as_u64(), Some(total), "{seen}");
     assert_eq!(seen["lang"], "zh-CN", "{seen}");
-    for chart in ["weeks", "modules", "stations", "ratings"] {
+    for chart in [
+        "weeks",
+        "communities",
+        "modules",
+        "channels",
+        "claim",
+        "roster",
+        "ratings",
+    ] {
         assert!(
             seen["bars"][chart].as_u64().unwrap_or(0) > 0,
             "chart {chart} drew nothing: {seen}"

@@ -5,7 +5,7 @@
 //! Screenshots and the PDF go to `tests/artifacts/`.
 //!
 //! The PDF is checked as a PDF (header, pages); its text is checked on the page in print
-//! media, since reading text out of the PDF would need a new package (pdf.js or poppler).
+//! media (`office_console.rs` reads the text out of the PDF itself, with pdf.js).
 
 use std::ffi::OsStr;
 use std::path::Path;
@@ -31,7 +31,13 @@ fn the_office_computer_signs_in_with_a_code_and_prints_the_monthly_report() -> a
     ensure_node_env()?;
     let data = temp_dir();
     let community = demo_community(&seed_demo(BIN, data.path(), 60)?)?;
-    let server = TestServer::start(BIN, data.path())?;
+    let app = Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist");
+    ensure!(
+        app.join("office/index.html").is_file(),
+        "the office console is not built: run scripts/build-app.sh"
+    );
+    let app = app.display().to_string();
+    let server = TestServer::start_with_args(BIN, data.path(), &["--app-dir", &app])?;
     let code = enrollment_code(
         &server,
         &json!({ "role": "office", "person": "p-office", "community": community }),

@@ -415,6 +415,14 @@ async fn an_office_covering_a_street_sees_its_communities_and_asks_for_no_other(
     );
     assert_eq!(get(&street, "/api/v1/office/wishes")?.json()?["total"], 2);
     assert_eq!(get(&street, "/api/v1/summary")?.json()?["total"], 2);
+    let table = get(&street, "/api/v1/office/communities")?.json()?;
+    let rows: Vec<&str> = table["rows"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["community"].as_str())
+        .collect();
+    assert_eq!(rows, ["c1", "c2"], "{table}");
     for path in [
         "/api/v1/office/summary?community=c3",
         "/api/v1/office/wishes?community=c3",
@@ -425,6 +433,9 @@ async fn an_office_covering_a_street_sees_its_communities_and_asks_for_no_other(
         "/api/v1/office/report?month=2023-11&community=c3",
         "/api/v1/office/export/wishes.csv?community=c3",
         "/api/v1/office/export/service-records.csv?community=c3",
+        "/api/v1/office/communities?community=c3",
+        "/api/v1/office/participation?community=c3",
+        "/api/v1/office/ratings?community=c3",
     ] {
         refused(&get(&street, path)?, 403, "communities it covers");
     }

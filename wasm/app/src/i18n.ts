@@ -3,6 +3,7 @@
 import { dispatchEn, dispatchZh } from "./i18n_dispatch.js";
 import { loopEn, loopEnLabels, loopZh, loopZhLabels } from "./i18n_loop.js";
 import { manageEn, manageZh } from "./i18n_manage.js";
+import { officeEn, officeEnLabels, officeZh, officeZhLabels } from "./i18n_office.js";
 
 export type Lang = "zh" | "en";
 
@@ -178,6 +179,7 @@ const zh = {
   ...manageZh,
   ...dispatchZh,
   ...loopZh,
+  ...officeZh,
 } as const;
 
 export type Strings = { [K in keyof typeof zh]: string };
@@ -353,6 +355,7 @@ const en: Strings = {
   ...manageEn,
   ...dispatchEn,
   ...loopEn,
+  ...officeEn,
 };
 
 /** Labels of the schema's enumerations and of actions, by value. */
@@ -378,6 +381,7 @@ const zhLabels: Record<string, string> = {
   enterprise: "企业", school: "学校", hospital: "医院", social_org: "社会组织",
   law_firm: "律师事务所", association: "协会", chamber: "商会",
   ...loopZhLabels,
+  ...officeZhLabels,
 };
 
 const enLabels: Record<string, string> = {
@@ -404,6 +408,7 @@ const enLabels: Record<string, string> = {
   social_org: "Social organisation", law_firm: "Law firm", association: "Association",
   chamber: "Chamber of commerce",
   ...loopEnLabels,
+  ...officeEnLabels,
 };
 
 /** What community workers call each field a conflict can be on (never the raw path). */

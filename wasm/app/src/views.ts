@@ -75,6 +75,13 @@ export interface WishRow {
   assigned_claims: number;
   my_claim: "pending" | "assigned" | null;
   refused: RefusedMark | null;
+  supervision: SupervisionMark | null;
+}
+
+/** The street office's open 督办 mark on a wish. */
+export interface SupervisionMark {
+  at: number;
+  note: string | null;
 }
 
 export interface ClaimRow extends Claim {
@@ -97,6 +104,7 @@ export interface WishDetail {
   conflicts: { path: string; values: string[] }[];
   claims: ClaimRow[];
   refused: RefusedMark | null;
+  supervision: SupervisionMark | null;
   wish: Wish;
 }
 

@@ -1,6 +1,6 @@
 //! `GET /api/v1/office/overdue`: open wishes past their resolution target at `now`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -8,15 +8,17 @@ use super::StationCount;
 use crate::aggregate::order::ListKey;
 use crate::aggregate::query::{Codes, Paging, WishFilter};
 use crate::aggregate::row::WishItem;
-use crate::aggregate::Aggregates;
+use crate::aggregate::{Aggregates, CommunitySet, OverdueTargets, Window};
 use crate::calendar::HOUR_MS;
 
-/// Which overdue wishes to report. `filter.from`/`filter.to` are ignored.
+/// Which overdue wishes to report: `filter.from`/`filter.to` select by creation time;
+/// `targets` are the office's own (`None`: the index's defaults).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OverdueQuery {
     pub now: u64,
     pub filter: WishFilter,
     pub paging: Paging,
+    pub targets: Option<OverdueTargets>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
@@ -53,24 +55,53 @@ impl Aggregates {
     /// Open wishes whose target passed before `query.now`, most overdue first.
     pub fn overdue(&self, query: &OverdueQuery) -> OverdueReport {
         let codes = Codes::new(&query.filter, &self.dicts);
-        let (skip, take) = (query.paging.offset(), query.paging.per_page);
+        let window = Window::new(query.filter.from, query.filter.to);
+        let targets = query.targets.as_ref().unwrap_or(&self.targets);
+        let mut found = self.overdue.before(query.now, targets, &self.dicts, |k| {
+            codes.matches(k) && window.contains(k.created_at)
+        });
         let mut counts = Tally::new(self.dicts.station.len());
-        let mut page = Vec::with_capacity(take);
-        for (deadline, key) in self.overdue.before(query.now) {
-            if !codes.matches(key) {
-                continue;
-            }
-            if counts.total >= skip && page.len() < take {
-                page.push((deadline, key.row));
-            }
-            counts.add(key);
+        found.iter().for_each(|(_, key)| counts.add(key));
+        // Only the first `end` need sorting: select them in linear time first.
+        let order = |a: &(u64, &ListKey), b: &(u64, &ListKey)| (a.0, a.1.row).cmp(&(b.0, b.1.row));
+        let end = query.paging.offset().saturating_add(query.paging.per_page);
+        if end < found.len() {
+            found.select_nth_unstable_by(end, order);
+            found.truncate(end);
         }
-        self.overdue_report(query, counts, page)
+        found.sort_unstable_by(order);
+        let page = found
+            .iter()
+            .skip(query.paging.offset())
+            .map(|(deadline, key)| (*deadline, key.row))
+            .collect();
+        self.overdue_report(query, targets, counts, page)
+    }
+
+    /// Open overdue wishes at `now` per community code (created in `window`).
+    pub(crate) fn overdue_by_community(
+        &self,
+        communities: &CommunitySet,
+        window: Window,
+        now: u64,
+        targets: Option<&OverdueTargets>,
+    ) -> HashMap<u32, u64> {
+        let codes = self.community_codes(communities);
+        let targets = targets.unwrap_or(&self.targets);
+        let keep = |k: &ListKey| {
+            codes.as_ref().is_none_or(|c| c.contains(&k.community)) && window.contains(k.created_at)
+        };
+        let mut counts = HashMap::new();
+        for (_, key) in self.overdue.before(now, targets, &self.dicts, keep) {
+            *counts.entry(key.community).or_insert(0) += 1;
+        }
+        counts
     }
 
     fn overdue_report(
         &self,
         query: &OverdueQuery,
+        targets: &OverdueTargets,
         counts: Tally,
         page: Vec<(u64, u32)>,
     ) -> OverdueReport {
@@ -105,8 +136,7 @@ impl Aggregates {
             by_module: name_counts(&counts.module, |c| d.module.name(c)),
             by_urgency: name_counts(&counts.urgency, |c| d.urgency.name(c)),
             by_station,
-            targets: self
-                .targets
+            targets: targets
                 .list()
                 .into_iter()
                 .map(|(module, urgency, days)| TargetRow {

@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::hours;
 use crate::aggregate::counters::ClaimantTotals;
 use crate::aggregate::query::Paging;
-use crate::aggregate::{Aggregates, CommunitySet};
+use crate::aggregate::{Aggregates, CommunitySet, Window};
 
 /// `GET /api/v1/office/volunteers`: claimants by hours, most first.
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
@@ -35,7 +35,17 @@ pub struct VolunteerRow {
 impl Aggregates {
     /// Claimants by hours (then resolved wishes, then id), one page.
     pub fn volunteers(&self, community: &CommunitySet, paging: Paging) -> VolunteerReport {
-        let s = self.scope_or_empty(community);
+        self.volunteers_in(community, paging, Window::ALL)
+    }
+
+    /// Claimants of the wishes created in `window`, by hours, one page.
+    pub fn volunteers_in(
+        &self,
+        community: &CommunitySet,
+        paging: Paging,
+        window: Window,
+    ) -> VolunteerReport {
+        let s = self.scope_in(community, window);
         let d = &self.dicts;
         let mut all: Vec<_> = s.volunteers.iter().collect();
         let claimants = all.len();

@@ -9,7 +9,7 @@ use axum::{Extension, Json};
 use super::super::api::{blocking, ApiError};
 use super::names;
 use super::params::Params;
-use super::scope;
+use super::{caller, scope, targets};
 use crate::aggregate::{
     Aggregates, CommunitySet, DurationReport, OfficeIndex, OverdueQuery, OverdueReport,
     SatisfactionReport, SharedAggregates, SummaryReport, VolunteerReport, WishPage,
@@ -60,7 +60,7 @@ fn prepare(
     Ok((community, params))
 }
 
-/// `GET /api/v1/office/summary`
+/// `GET /api/v1/office/summary[?from&to]`: over a window, the wishes created in it.
 #[utoipa::path(
     get,
     path = "/api/v1/office/summary",
@@ -71,8 +71,9 @@ fn prepare(
 pub async fn summary(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<SummaryReport>, ApiError> {
-    let (community, _) = prepare(&state, &headers, query)?;
-    let report = with_index(&index, &state, move |a| a.summary(&community)).await?;
+    let (community, params) = prepare(&state, &headers, query)?;
+    let window = params.window()?;
+    let report = with_index(&index, &state, move |a| a.summary_in(&community, window)).await?;
     Ok(Json(report))
 }
 
@@ -95,7 +96,7 @@ pub async fn wishes(
     Ok(Json(page))
 }
 
-/// `GET /api/v1/office/durations`
+/// `GET /api/v1/office/durations[?module&from&to]`: over a window, the wishes created in it.
 #[utoipa::path(
     get,
     path = "/api/v1/office/durations",
@@ -108,14 +109,15 @@ pub async fn durations(
 ) -> Result<Json<DurationReport>, ApiError> {
     let (community, params) = prepare(&state, &headers, query)?;
     let module = params.one("module").map(str::to_owned);
+    let window = params.window()?;
     let report = with_index(&index, &state, move |a| {
-        a.durations(&community, module.as_deref())
+        a.durations_in(&community, module.as_deref(), window)
     })
     .await?;
     Ok(Json(report))
 }
 
-/// `GET /api/v1/office/satisfaction`
+/// `GET /api/v1/office/satisfaction[?from&to]`: over a window, the wishes created in it.
 #[utoipa::path(
     get,
     path = "/api/v1/office/satisfaction",
@@ -126,12 +128,17 @@ pub async fn durations(
 pub async fn satisfaction(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<SatisfactionReport>, ApiError> {
-    let (community, _) = prepare(&state, &headers, query)?;
-    let report = with_index(&index, &state, move |a| a.satisfaction(&community)).await?;
+    let (community, params) = prepare(&state, &headers, query)?;
+    let window = params.window()?;
+    let report = with_index(&index, &state, move |a| {
+        a.satisfaction_in(&community, window)
+    })
+    .await?;
     Ok(Json(report))
 }
 
-/// `GET /api/v1/office/overdue`
+/// `GET /api/v1/office/overdue[?from&to]`: under the caller's office targets; over a
+/// window, the overdue wishes created in it.
 #[utoipa::path(
     get,
     path = "/api/v1/office/overdue",
@@ -142,8 +149,10 @@ pub async fn satisfaction(
 pub async fn overdue(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<OverdueReport>, ApiError> {
-    let (community, params) = prepare(&state, &headers, query)?;
+    let params = Params(query);
+    let (who, community) = caller(&state, &headers, params.one("community"))?;
     let query = OverdueQuery {
+        targets: targets::load(&state, &who).await?,
         now: params
             .time("now", false)?
             .unwrap_or_else(crate::clock::now_ms),
@@ -158,7 +167,8 @@ pub async fn overdue(
     Ok(Json(report))
 }
 
-/// `GET /api/v1/office/volunteers`
+/// `GET /api/v1/office/volunteers[?from&to]`: over a window, the claims on the wishes
+/// created in it.
 #[utoipa::path(
     get,
     path = "/api/v1/office/volunteers",
@@ -170,9 +180,12 @@ pub async fn volunteers(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<VolunteerReport>, ApiError> {
     let (community, params) = prepare(&state, &headers, query)?;
-    let paging = params.paging()?;
+    let (paging, window) = (params.paging()?, params.window()?);
     let names = names::load(&state, &community).await?;
-    let mut report = with_index(&index, &state, move |a| a.volunteers(&community, paging)).await?;
+    let mut report = with_index(&index, &state, move |a| {
+        a.volunteers_in(&community, paging, window)
+    })
+    .await?;
     for row in &mut report.leaderboard {
         row.name = match report.community.as_deref() {
             Some(c) => names.member(c, &row.claimant),

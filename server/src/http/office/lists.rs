@@ -96,7 +96,8 @@ pub struct ListsReport {
     pub suggestions: Vec<Suggestion>,
 }
 
-/// `GET /api/v1/office/lists`
+/// `GET /api/v1/office/lists[?from&to]`: over a window, the needs are the open wishes
+/// created in it and the projects those started in it (offers are always all of them).
 #[utoipa::path(
     get,
     path = "/api/v1/office/lists",
@@ -113,13 +114,29 @@ pub async fn lists(
     let params = Params(query);
     let community = scope(&state, &headers, params.one("community"))?;
     let communities: Vec<(String, CommunitySummary)> = rows::load(&state, COMMUNITY_PREFIX).await?;
-    let (offers, projects) = offers_and_projects(communities, &community);
+    let window = params.window()?;
+    let (offers, mut projects) = offers_and_projects(communities, &community);
+    if !window.is_all() {
+        projects
+            .items
+            .retain(|p| window.contains(p.project.created_at));
+        projects.total = projects.items.len();
+        projects.by_status.clear();
+        for p in &projects.items {
+            *projects
+                .by_status
+                .entry(p.project.status.clone())
+                .or_default() += 1;
+        }
+    }
     let scope_for_index = community.clone();
     let (needs, wishes) = with_index(&index, &state, move |a| {
         let filter = |statuses: &[&str], module: &str| WishFilter {
             community: scope_for_index.clone(),
             statuses: statuses.iter().map(|s| (*s).to_owned()).collect(),
             modules: vec![module.to_owned()],
+            from: window.from,
+            to: window.to,
             ..WishFilter::default()
         };
         let modules = std::iter::once(UNTRIAGED).chain(Module::ALL.iter().map(|m| m.as_str()));

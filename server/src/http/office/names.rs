@@ -6,7 +6,7 @@
 //!
 //! `GET /api/v1/office/names` hands the same directory to the dashboard.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use axum::extract::{Query, State};
@@ -17,7 +17,7 @@ use serde::Serialize;
 use super::super::api::ApiError;
 use super::params::Params;
 use super::{rows, scope};
-use crate::aggregate::{CommunitySet, ItemNames, WishItem};
+use crate::aggregate::{CommunitySet, ItemNames, Members, WishItem};
 use crate::domain::office_rows::{CommunitySummary, DirectoryNames, COMMUNITY_PREFIX};
 use crate::http::AppState;
 
@@ -116,17 +116,29 @@ impl Names {
         }
     }
 
-    pub fn is_party_member(&self, community: &str, person: &str) -> bool {
-        self.directory(community)
-            .is_some_and(|d| d.party_members.contains(person))
+    /// The party members of every community in scope, for the participation figures.
+    pub fn party(&self) -> Members {
+        Members::new(
+            self.directories
+                .iter()
+                .map(|(c, d)| (c.clone(), d.party_members.clone()))
+                .collect(),
+        )
     }
 
-    /// The party members of every community in scope, as `(community, person)`.
-    pub fn party_members(&self) -> BTreeSet<(String, String)> {
-        self.directories
-            .iter()
-            .flat_map(|(c, d)| d.party_members.iter().map(|p| (c.clone(), p.clone())))
-            .collect()
+    /// The partner units of every community in scope.
+    pub fn units(&self) -> Members {
+        Members::new(
+            self.directories
+                .iter()
+                .map(|(c, d)| (c.clone(), d.units.keys().cloned().collect()))
+                .collect(),
+        )
+    }
+
+    /// How many stations the directory lists for `community`.
+    pub fn station_count(&self, community: &str) -> usize {
+        self.directory(community).map_or(0, |d| d.stations.len())
     }
 
     /// Fills in the names of a listed wish.

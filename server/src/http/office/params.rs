@@ -7,7 +7,7 @@ use std::str::FromStr;
 use axum::http::StatusCode;
 
 use super::super::api::ApiError;
-use crate::aggregate::{parse_local_date, CommunitySet, Paging, WishFilter};
+use crate::aggregate::{parse_local_date, CommunitySet, Paging, Window, WishFilter};
 
 const DAY_MS: u64 = 86_400_000;
 
@@ -57,6 +57,15 @@ impl Params {
             ))
         })?;
         Ok(Some(if end_of_day { start + DAY_MS } else { start }))
+    }
+
+    /// The creation-time window of `from`/`to` (dates inclusive); open when absent.
+    pub fn window(&self) -> Result<Window, ApiError> {
+        let window = Window::new(self.time("from", false)?, self.time("to", true)?);
+        match (window.from, window.to) {
+            (Some(from), Some(to)) if from >= to => Err(bad("from must be before to".into())),
+            _ => Ok(window),
+        }
     }
 
     pub fn paging(&self) -> Result<Paging, ApiError> {

@@ -1,7 +1,7 @@
 // Small pieces several screens show: the sync badge of a record, status and module chips.
 
 import { currentLang, label, t } from "../i18n.js";
-import type { RefusedMark } from "../views.js";
+import type { RefusedMark, SupervisionMark } from "../views.js";
 import { h } from "./dom.js";
 
 /** Whether the server durably holds this record. Every record shows one. */
@@ -35,4 +35,11 @@ export function moduleChip(module: string | null): HTMLElement {
 
 export function urgencyChip(urgency: string): HTMLElement {
   return h("span", { class: `chip urgency-${urgency}` }, label(urgency));
+}
+
+/** 街道督办: the street office asked the station to follow this wish up (with its note, if `withNote`). */
+export function supervisedChip(mark: SupervisionMark | null, withNote = false): HTMLElement | null {
+  if (!mark) return null;
+  const text = withNote && mark.note ? `${label("supervised")} · ${mark.note}` : label("supervised");
+  return h("span", { class: "chip chip-supervised", "data-testid": "supervised", title: mark.note ?? "" }, `⚑ ${text}`);
 }

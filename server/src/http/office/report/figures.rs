@@ -1,6 +1,6 @@
 //! The month's figures and tables, gathered from the office index and the office rows.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -14,8 +14,8 @@ use super::super::roster::coverage_of;
 use super::super::rows;
 use super::month::Month;
 use crate::aggregate::{
-    format_local, Aggregates, CommunitySet, OfficeIndex, OverdueQuery, Paging, Steps, WindowSteps,
-    WishFilter, UNTRIAGED,
+    format_local, Aggregates, CommunitySet, OfficeIndex, OverdueQuery, Paging, ServiceTotals,
+    Steps, Window, WindowSteps, WishFilter, UNTRIAGED,
 };
 use crate::domain::office_rows::{
     CommunitySummary, EarnSummary, StationSummary, COMMUNITY_PREFIX, STATION_PREFIX,
@@ -185,6 +185,7 @@ fn count_wishes(a: &Aggregates, community: CommunitySet, month: &Month) -> WishC
             ..WishFilter::default()
         },
         paging: Paging::new(None, Some(1)),
+        targets: None,
     };
     let figures = Figures {
         collected: steps.collected,
@@ -248,37 +249,26 @@ fn add_service(
     names: &Names,
     month: &Month,
 ) -> Vec<VolunteerRow> {
-    let mut by_person: BTreeMap<(String, String), (usize, f64)> = BTreeMap::new();
-    for (community, earn) in earns.iter().filter(|(_, e)| month.contains(e.at)) {
-        let party = names.is_party_member(community, &earn.person);
-        f.service_records += 1;
-        f.hours += earn.hours;
-        if party {
-            f.party_records += 1;
-            f.party_hours += earn.hours;
-        }
-        let totals = by_person
-            .entry((community.clone(), earn.person.clone()))
-            .or_default();
-        totals.0 += 1;
-        totals.1 += earn.hours;
-    }
-    f.volunteers = by_person.len();
-    let party: BTreeSet<(String, String)> = names.party_members();
-    f.party_volunteers = by_person.keys().filter(|k| party.contains(*k)).count();
-    let mut rows: Vec<VolunteerRow> = by_person
+    let window = Window::new(Some(month.from), Some(month.to));
+    let service = ServiceTotals::of(earns, window, &names.party());
+    f.service_records = service.records;
+    f.hours = service.hours;
+    f.party_records = service.party_records;
+    f.party_hours = service.party_hours;
+    f.volunteers = service.volunteers;
+    f.party_volunteers = service.party_volunteers;
+    service
+        .by_person
         .into_iter()
-        .map(|((community, person), (records, hours))| VolunteerRow {
-            name: names.member(&community, &person),
-            party_member: party.contains(&(community.clone(), person)),
-            community: names.community(&community),
-            records,
-            hours,
+        .take(TOP_VOLUNTEERS)
+        .map(|v| VolunteerRow {
+            name: names.member(&v.community, &v.person),
+            party_member: v.party_member,
+            community: names.community(&v.community),
+            records: v.records,
+            hours: v.hours,
         })
-        .collect();
-    rows.sort_by(|a, b| b.hours.total_cmp(&a.hours).then(b.records.cmp(&a.records)));
-    rows.truncate(TOP_VOLUNTEERS);
-    rows
+        .collect()
 }
 
 /// Roster coverage of the month's shifts, and the per-station table.

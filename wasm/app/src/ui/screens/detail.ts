@@ -5,7 +5,7 @@ import { CLOSE_REASONS, fieldLabel, label, MODULES, t, URGENCIES, when } from ".
 import type { Session } from "../../session.js";
 import type { ClaimRow, WishDetail } from "../../views.js";
 import { field, formValues, h, select, toast } from "../dom.js";
-import { moduleChip, refusedMark, statusChip, syncBadge, urgencyChip } from "../badges.js";
+import { moduleChip, refusedMark, statusChip, supervisedChip, syncBadge, urgencyChip } from "../badges.js";
 import { dispatchBlock } from "./dispatch.js";
 import { aftercare, resolveButton, storyBlock, visitsBlock, type Aftercare } from "./aftercare.js";
 import { timelineBlock } from "./timeline.js";
@@ -19,7 +19,7 @@ export function detailScreen(session: Session, doc: string): HTMLElement {
     "main",
     { class: "screen detail", "data-testid": "wish-detail", "data-doc": doc },
     h("section", { class: "card" },
-      h("div", { class: "card-top" }, statusChip(d.status), moduleChip(w.module ?? w.suggested_module), urgencyChip(w.urgency), syncBadge(d.saved)),
+      h("div", { class: "card-top" }, statusChip(d.status), moduleChip(w.module ?? w.suggested_module), urgencyChip(w.urgency), syncBadge(d.saved), supervisedChip(d.supervision, true)),
       h("h1", { "data-testid": "detail-title" }, w.title),
       h("p", { class: "meta" }, [w.compound, w.building].filter(Boolean).join(" · "), " · ", label(w.channel), " · ", when(w.created_at)),
       h("blockquote", { class: "resident-words" }, w.text),

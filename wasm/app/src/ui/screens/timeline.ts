@@ -33,7 +33,7 @@ export function timelineBlock(session: Session, doc: string): HTMLElement {
 }
 
 function stepItem(session: Session, s: TimelineStep): HTMLElement {
-  const who = s.by === "server" ? t("serverArbitration") : session.personName(s.by);
+  const who = doneBy(session, s);
   const parts = [
     s.claimant && s.claimant !== s.by ? `→ ${session.personName(s.claimant)}` : "",
     s.module ? label(s.module) : "",
@@ -46,4 +46,11 @@ function stepItem(session: Session, s: TimelineStep): HTMLElement {
   ].filter(Boolean);
   return h("li", { "data-testid": "timeline-step", "data-kind": s.kind },
     h("strong", {}, label(s.kind)), " ", when(s.at), " · ", who, ...parts.map((p) => ` · ${p}`));
+}
+
+/** Who took a step; the street office's computer (督办) is no person of the community: 街道. */
+function doneBy(session: Session, s: TimelineStep): string {
+  if (s.by === "server") return t("serverArbitration");
+  const name = session.personName(s.by);
+  return name === s.by && s.kind === "supervised" ? label("office") : name;
 }

@@ -4,7 +4,7 @@ import { label, MODULES, STATUSES, t, when } from "../../i18n.js";
 import type { Session } from "../../session.js";
 import type { WishRow } from "../../views.js";
 import { h, select } from "../dom.js";
-import { moduleChip, refusedMark, statusChip, syncBadge, urgencyChip } from "../badges.js";
+import { moduleChip, refusedMark, statusChip, supervisedChip, syncBadge, urgencyChip } from "../badges.js";
 
 const filters = { status: "", module: "" };
 /** Cards drawn at first; "more" adds as many again (a station may hold thousands). */
@@ -47,7 +47,7 @@ export function wishCard(w: WishRow): HTMLElement {
     "li",
     { class: "card wish-card", "data-testid": "wish-card", "data-doc": w.doc, "data-title": w.title },
     h("a", { href: `#/wish/${w.doc}`, class: "card-link" },
-      h("div", { class: "card-top" }, statusChip(w.status), moduleChip(w.module ?? w.suggested_module), urgencyChip(w.urgency)),
+      h("div", { class: "card-top" }, statusChip(w.status), moduleChip(w.module ?? w.suggested_module), urgencyChip(w.urgency), supervisedChip(w.supervision)),
       h("h2", {}, w.title),
       h("p", { class: "meta" }, [w.compound, w.building].filter(Boolean).join(" · "), " · ", when(w.created_at)),
       h("div", { class: "card-bottom" }, syncBadge(w.saved), w.conflicts > 0 ? h("span", { class: "chip chip-conflict" }, `⚠ ${w.conflicts}`) : null),
