@@ -38,7 +38,7 @@ impl Members {
 }
 
 /// The comparison table.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ComparisonReport {
     pub from: Option<u64>,
     pub to: Option<u64>,
@@ -46,7 +46,7 @@ pub struct ComparisonReport {
 }
 
 /// One community's figures (wishes created in the window, their state now).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct CommunityRow {
     pub community: String,
     /// The community's name; the index keeps ids only, so the HTTP handler fills it in.

@@ -12,7 +12,7 @@ use crate::aggregate::query::Paging;
 use crate::aggregate::{Aggregates, CommunitySet, Window};
 
 /// Claims and hours, and the party members' part of them.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct Shares {
     /// Active claims: (wish, claimant) pairs.
     pub claims: u64,
@@ -43,7 +43,7 @@ impl From<Claims> for Shares {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ParticipationRow {
     pub community: String,
     /// Filled in by the HTTP handler from the directory.
@@ -52,7 +52,7 @@ pub struct ParticipationRow {
     pub shares: Shares,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ParticipationReport {
     pub from: Option<u64>,
     pub to: Option<u64>,
@@ -61,7 +61,7 @@ pub struct ParticipationReport {
 }
 
 /// One claimant's ratings (of the wishes it held a claim on).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct ClaimantRating {
     /// The claimant's and community's names, filled in by the HTTP handler.
     pub name: String,
@@ -75,7 +75,7 @@ pub struct ClaimantRating {
     pub community: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct RatingsReport {
     pub from: Option<u64>,
     pub to: Option<u64>,

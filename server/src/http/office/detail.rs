@@ -23,7 +23,7 @@ use crate::http::AppState;
 /// What the server's own steps (arbitration) show as their author.
 const SERVER_NAME: &str = "系统自动";
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct WishDetail {
     pub doc_id: String,
     pub id: String,
@@ -52,7 +52,7 @@ pub struct WishDetail {
     pub supervision: Option<Supervision>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ClaimantRef {
     pub id: String,
     pub name: String,
@@ -66,7 +66,7 @@ pub struct ClaimantRef {
 }
 
 /// One step of the timeline (the core's `TimelineStep`), with names.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Step {
     pub at: u64,
     /// An event kind, or `claimed` / `assigned`.
@@ -83,7 +83,7 @@ pub struct Step {
     pub on_behalf: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Supervision {
     pub at: u64,
     pub by: String,
@@ -93,6 +93,13 @@ pub struct Supervision {
 
 /// `GET /api/v1/office/wishes/{doc}`: 404 for an unknown wish, 403 outside the caller's
 /// communities.
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/wishes/{doc}",
+    summary = "A wish: its card, claimants and timeline by name, and the open 督办 mark; no resident data",
+    params(crate::http::office::openapi::DocPath),
+    responses((status = 200, description = "OK", body = WishDetail), (status = 404, description = "No such wish", body = crate::http::office::openapi::ErrorBody), crate::http::office::openapi::Refusals)
+)]
 pub async fn wish(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

@@ -65,7 +65,7 @@ fn prepare(
     get,
     path = "/api/v1/office/summary",
     summary = "Counts by status, module, channel, urgency, close reason, station, community and ISO week",
-    params(crate::http::office::openapi::Scope),
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::Window),
     responses((status = 200, description = "OK", body = crate::aggregate::SummaryReport), crate::http::office::openapi::Refusals)
 )]
 pub async fn summary(
@@ -101,7 +101,7 @@ pub async fn wishes(
     get,
     path = "/api/v1/office/durations",
     summary = "Time to claim and time to resolve: percentiles and hour buckets",
-    params(crate::http::office::openapi::Scope, crate::http::office::openapi::ModuleParam),
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::ModuleParam, crate::http::office::openapi::Window),
     responses((status = 200, description = "OK", body = crate::aggregate::DurationReport), crate::http::office::openapi::Refusals)
 )]
 pub async fn durations(
@@ -122,7 +122,7 @@ pub async fn durations(
     get,
     path = "/api/v1/office/satisfaction",
     summary = "Ratings: average, distribution 1–5, by module and station",
-    params(crate::http::office::openapi::Scope),
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::Window),
     responses((status = 200, description = "OK", body = crate::aggregate::SatisfactionReport), crate::http::office::openapi::Refusals)
 )]
 pub async fn satisfaction(
@@ -173,7 +173,7 @@ pub async fn overdue(
     get,
     path = "/api/v1/office/volunteers",
     summary = "Hours per claimant, most first (a wish's hours are split equally among its claimants)",
-    params(crate::http::office::openapi::Scope, crate::http::office::openapi::Paged),
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::Paged, crate::http::office::openapi::Window),
     responses((status = 200, description = "OK", body = crate::aggregate::VolunteerReport), crate::http::office::openapi::Refusals)
 )]
 pub async fn volunteers(

@@ -30,6 +30,13 @@ type Args = (
 /// `GET /api/v1/office/communities?from&to`: one row per community in scope (those
 /// without wishes in the window too), by name. Figures count the wishes created in the
 /// window; `open_overdue` uses the caller's office targets.
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/communities",
+    summary = "One row per community in scope, by name: wishes, claimed, completed, overdue, median times, rating, volunteers, hours, party members' shares",
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::Window),
+    responses((status = 200, description = "OK", body = crate::aggregate::ComparisonReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn communities(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<ComparisonReport>, ApiError> {
@@ -64,6 +71,13 @@ fn name_rows(rows: &mut Vec<CommunityRow>, names: &Names) {
 }
 
 /// `GET /api/v1/office/participation?from&to`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/participation",
+    summary = "Party members' share of claims and of hours, overall and per community",
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::Window),
+    responses((status = 200, description = "OK", body = crate::aggregate::ParticipationReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn participation(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<ParticipationReport>, ApiError> {
@@ -87,6 +101,13 @@ pub async fn participation(
 
 /// `GET /api/v1/office/ratings?from&to[&page&per_page]`: every partner unit, and a page of
 /// the claimants (most rated first).
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/ratings",
+    summary = "Average stars and count per partner unit and per claimant (a page of claimants, most rated first)",
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::Window, crate::http::office::openapi::Paged),
+    responses((status = 200, description = "OK", body = crate::aggregate::RatingsReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn ratings(
     (State(state), Extension(index), headers, Query(query)): Args,
 ) -> Result<Json<RatingsReport>, ApiError> {

@@ -102,7 +102,7 @@ pub struct ListsReport {
     get,
     path = "/api/v1/office/lists",
     summary = "The three lists (需求清单, 资源清单, 项目清单): open wishes by module, offers by module, projects by status, and match suggestions (wishes on the wall with the active offers of their module)",
-    params(crate::http::office::openapi::Scope),
+    params(crate::http::office::openapi::Scope, crate::http::office::openapi::Window),
     responses((status = 200, description = "OK", body = ListsReport), crate::http::office::openapi::Refusals)
 )]
 pub async fn lists(

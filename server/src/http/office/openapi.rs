@@ -11,7 +11,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::RefOr;
 use utoipa::{IntoParams, IntoResponses, Modify, OpenApi, PartialSchema, ToSchema};
 
-use super::{export, handlers, lists, names, report, roster};
+use super::{detail, export, handlers, insight, lists, names, report, roster, supervise, targets};
 use crate::http::api::import;
 
 /// The document.
@@ -36,6 +36,13 @@ use crate::http::api::import;
         handlers::satisfaction,
         handlers::overdue,
         handlers::volunteers,
+        insight::communities,
+        insight::participation,
+        insight::ratings,
+        detail::wish,
+        supervise::supervise,
+        targets::get,
+        targets::put,
         export::csv,
         export::xlsx,
         roster::coverage,
@@ -145,6 +152,26 @@ pub struct Filters {
     to: Option<String>,
 }
 
+/// A date range: the figures count the wishes created in it.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+pub struct Window {
+    /// Created at or after: ms or YYYY-MM-DD.
+    from: Option<String>,
+    /// Created before (a date: through that day): ms or YYYY-MM-DD.
+    to: Option<String>,
+}
+
+/// The wish a route is about.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)]
+pub struct DocPath {
+    /// The wish's document id (`automerge:…`).
+    doc: String,
+}
+
 /// Paging of a list.
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -244,9 +271,10 @@ mod tests {
     fn every_route_is_described_with_its_refusals() {
         let doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
         let paths = doc["paths"].as_object().cloned().unwrap_or_default();
-        assert_eq!(paths.len(), 20, "{:?}", paths.keys());
+        assert_eq!(paths.len(), 26, "{:?}", paths.keys());
         for (path, item) in paths {
             let operation = item["get"].as_object().or(item["post"].as_object());
+            let operation = operation.or(item["put"].as_object());
             let responses = &operation.unwrap_or_else(|| panic!("{path}"))["responses"];
             for status in ["200", "400", "401", "403"] {
                 assert!(responses[status].is_object(), "{path} {status}");

@@ -27,19 +27,27 @@ use crate::http::AppState;
 /// The longest note, in characters.
 const NOTE_MAX_CHARS: usize = 500;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct SuperviseBody {
     #[serde(default)]
     pub note: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Supervised {
     pub doc_id: String,
     pub supervision: Option<Supervision>,
 }
 
 /// Marks the wish `doc` for follow-up; see the module documentation.
+#[utoipa::path(
+    post,
+    path = "/api/v1/office/wishes/{doc}/supervise",
+    summary = "督办: an office device marks an open wish of its communities for follow-up; answered once durable",
+    params(crate::http::office::openapi::DocPath),
+    request_body = SuperviseBody,
+    responses((status = 200, description = "OK", body = Supervised), (status = 404, description = "No such wish", body = crate::http::office::openapi::ErrorBody), (status = 409, description = "The wish is closed or rejected", body = crate::http::office::openapi::ErrorBody), crate::http::office::openapi::Refusals)
+)]
 pub async fn supervise(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,

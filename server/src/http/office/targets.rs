@@ -24,13 +24,13 @@ pub const TARGETS_PREFIX: &str = "office-targets";
 const MAX_HOURS: u64 = 8760;
 
 /// The targets of an office, as the API shows and takes them.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 pub struct TargetsBody {
     /// Hours from going on the clock to resolution, per urgency code.
     pub hours: BTreeMap<String, u64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TargetsReport {
     /// The community whose office the targets belong to (`*`: the administrator).
     pub office: String,
@@ -52,6 +52,12 @@ pub async fn load(state: &AppState, who: &Principal) -> Result<Option<OverdueTar
 }
 
 /// `GET /api/v1/office/overdue-targets`
+#[utoipa::path(
+    get,
+    path = "/api/v1/office/overdue-targets",
+    summary = "The caller's office's overdue targets: hours per urgency (the defaults until it sets its own)",
+    responses((status = 200, description = "OK", body = TargetsReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn get(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
@@ -75,6 +81,13 @@ pub async fn get(
 
 /// `PUT /api/v1/office/overdue-targets` `{ "hours": { "urgent": 48, … } }`: office
 /// devices only; answered once stored.
+#[utoipa::path(
+    put,
+    path = "/api/v1/office/overdue-targets",
+    summary = "Sets the caller's office's overdue targets (office devices only)",
+    request_body = TargetsBody,
+    responses((status = 200, description = "OK", body = TargetsReport), crate::http::office::openapi::Refusals)
+)]
 pub async fn put(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
