@@ -5,6 +5,7 @@ mod api;
 mod client_addr;
 mod dashboard;
 mod device_conns;
+mod layers;
 mod office;
 mod rate_limit;
 mod serve;
@@ -170,7 +171,7 @@ impl AppState {
 
 /// Builds the router; tests call this directly.
 pub fn app(state: Arc<AppState>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/sync", get(sync_socket::upgrade))
         .route("/healthz", get(api::healthz))
         .route("/metrics", get(crate::metrics::handler))
@@ -200,6 +201,6 @@ pub fn app(state: Arc<AppState>) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             client_addr::throttle_failed_auth,
-        ))
-        .with_state(state)
+        ));
+    layers::around(routes).with_state(state)
 }

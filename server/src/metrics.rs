@@ -1,5 +1,5 @@
-//! Prometheus metrics: one process-wide registry of atomics ([`global`]), rendered in the
-//! text exposition format (version 0.0.4) at `GET /metrics`.
+//! Prometheus metrics: one process-wide registry ([`global`]) of `prometheus-client`
+//! metrics, rendered in the OpenMetrics text format at `GET /metrics`.
 //!
 //! The WebSocket tasks count connections, messages and bytes; the engine thread counts
 //! commits, their latency and relay latency, and after every batch copies the sans-IO
@@ -7,22 +7,29 @@
 //! here. Nothing is labelled per device or document, so the output stays small and
 //! reveals no identifiers.
 
-mod histogram;
 mod http;
 mod render;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::LazyLock;
+use std::time::Duration;
+
+use prometheus_client::metrics::family::Family;
+use prometheus_client::registry::Registry;
 
 use crate::engine::{EngineCounters, Refusal};
 
-pub use histogram::{Histogram, LATENCY_BUCKETS};
 pub use http::handler;
 pub use render::render;
 
-/// A number that only goes up.
-#[derive(Debug, Default)]
-pub struct Counter(AtomicU64);
+/// Upper bounds (seconds) for latencies from half a millisecond to ten seconds.
+pub const LATENCY_BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
+
+/// A number that only goes up (a `prometheus-client` counter).
+#[derive(Debug, Clone, Default)]
+pub struct Counter(prometheus_client::metrics::counter::Counter<u64, AtomicU64>);
 
 impl Counter {
     pub fn inc(&self) {
@@ -30,34 +37,35 @@ impl Counter {
     }
 
     pub fn add(&self, n: u64) {
-        self.0.fetch_add(n, Ordering::Relaxed);
+        self.0.inc_by(n);
     }
 
-    /// Mirrors a total kept elsewhere (the engine's).
+    /// Mirrors a total kept elsewhere (the engine's): prometheus-client counters only
+    /// add, so the total is stored into the counter's atomic.
     pub fn set(&self, n: u64) {
-        self.0.store(n, Ordering::Relaxed);
+        self.0.inner().store(n, Ordering::Relaxed);
     }
 
     pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
+        self.0.get()
     }
 }
 
-/// A number that goes up and down.
-#[derive(Debug, Default)]
-pub struct Gauge(AtomicI64);
+/// A number that goes up and down (a `prometheus-client` gauge).
+#[derive(Debug, Clone, Default)]
+pub struct Gauge(prometheus_client::metrics::gauge::Gauge<i64, AtomicI64>);
 
 impl Gauge {
     pub fn set(&self, n: i64) {
-        self.0.store(n, Ordering::Relaxed);
+        self.0.set(n);
     }
 
     pub fn add(&self, n: i64) {
-        self.0.fetch_add(n, Ordering::Relaxed);
+        self.0.inc_by(n);
     }
 
     pub fn get(&self) -> i64 {
-        self.0.load(Ordering::Relaxed)
+        self.0.get()
     }
 
     /// Adds one until the returned guard is dropped.
@@ -76,7 +84,28 @@ impl Drop for GaugeHold<'_> {
     }
 }
 
-/// Every metric the server exports.
+/// Durations in seconds, in [`LATENCY_BUCKETS`] (a `prometheus-client` histogram).
+#[derive(Debug, Clone)]
+pub struct Histogram(prometheus_client::metrics::histogram::Histogram);
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Self(prometheus_client::metrics::histogram::Histogram::new(
+            LATENCY_BUCKETS.iter().copied(),
+        ))
+    }
+}
+
+impl Histogram {
+    pub fn observe(&self, duration: Duration) {
+        self.0.observe(duration.as_secs_f64());
+    }
+}
+
+/// The label of `wish_refused_total`: the refusal's kind.
+pub type RefusalKind = Vec<(&'static str, &'static str)>;
+
+/// Every metric the server exports, and the registry that renders them.
 #[derive(Debug)]
 pub struct Metrics {
     pub connections: Gauge,
@@ -91,15 +120,16 @@ pub struct Metrics {
     pub commits: Counter,
     pub commit_seconds: Histogram,
     pub relay_seconds: Histogram,
-    /// Indexed like [`Refusal::ALL`].
-    pub refused: [Counter; 5],
+    /// By [`Refusal::label`], every kind present from the start.
+    pub refused: Family<RefusalKind, prometheus_client::metrics::counter::Counter>,
     pub arbitration_decisions: Counter,
     pub slow_peers_closed: Counter,
+    registry: Registry,
 }
 
 impl Metrics {
     fn new() -> Self {
-        Self {
+        let mut metrics = Self {
             connections: Gauge::default(),
             peers: Gauge::default(),
             documents_loaded: Gauge::default(),
@@ -110,12 +140,19 @@ impl Metrics {
             bytes_received: Counter::default(),
             bytes_sent: Counter::default(),
             commits: Counter::default(),
-            commit_seconds: Histogram::new(LATENCY_BUCKETS),
-            relay_seconds: Histogram::new(LATENCY_BUCKETS),
-            refused: Default::default(),
+            commit_seconds: Histogram::default(),
+            relay_seconds: Histogram::default(),
+            refused: Family::default(),
             arbitration_decisions: Counter::default(),
             slow_peers_closed: Counter::default(),
+            registry: Registry::default(),
+        };
+        for refusal in Refusal::ALL {
+            // Created now so that every kind is rendered, at 0, from the start.
+            drop(metrics.refused.get_or_create(&refusal_kind(refusal)));
         }
+        metrics.registry = render::registry(&metrics);
+        metrics
     }
 
     /// Copies the engine's own totals (called by the engine thread after each batch).
@@ -125,10 +162,17 @@ impl Metrics {
             .set(counters.documents_unloaded);
         self.arbitration_decisions
             .set(counters.arbitration_decisions);
-        for (slot, refusal) in self.refused.iter().zip(Refusal::ALL) {
-            slot.set(counters.refused(refusal));
+        for refusal in Refusal::ALL {
+            let counter = self.refused.get_or_create(&refusal_kind(refusal));
+            counter
+                .inner()
+                .store(counters.refused(refusal), Ordering::Relaxed);
         }
     }
+}
+
+fn refusal_kind(refusal: Refusal) -> RefusalKind {
+    vec![("kind", refusal.label())]
 }
 
 /// The registry of this process.

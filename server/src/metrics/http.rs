@@ -4,8 +4,8 @@
 use axum::http::header;
 use axum::response::IntoResponse;
 
-/// The content type of the Prometheus text format.
-const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+/// The content type of the OpenMetrics text format (Prometheus scrapes it).
+const CONTENT_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
 pub async fn handler() -> impl IntoResponse {
     (

@@ -1,121 +1,106 @@
-//! The Prometheus text exposition format.
+//! The metric names and help texts, registered with `prometheus-client`, which writes the
+//! OpenMetrics text format. Counters are registered without `_total`: the format adds it.
 
-use std::fmt::Write as _;
+use prometheus_client::encoding::text::encode;
+use prometheus_client::registry::Registry;
 
-use super::histogram::HistogramSnapshot;
-use super::{Counter, Gauge, Histogram, Metrics};
-use crate::engine::Refusal;
+use super::Metrics;
 
-/// Every metric of `m`, with `# HELP` and `# TYPE` lines.
-pub fn render(m: &Metrics) -> String {
-    let mut out = Exposition(String::with_capacity(4096));
-    out.gauge(
-        "wish_connections",
-        "Open WebSocket connections on /sync.",
-        &m.connections,
-    );
-    out.gauge("wish_peers_joined", "Peers that sent join.", &m.peers);
-    out.gauge(
-        "wish_documents_loaded",
-        "Documents held in memory.",
-        &m.documents_loaded,
-    );
-    out.counter(
-        "wish_documents_loaded_total",
-        "Documents loaded into memory.",
-        &m.documents_loaded_total,
-    );
-    out.counter(
-        "wish_documents_unloaded_total",
-        "Documents dropped from memory (idle, error or refusal).",
-        &m.documents_unloaded_total,
-    );
-    out.counter(
-        "wish_messages_received_total",
-        "Protocol messages received on /sync.",
-        &m.messages_received,
-    );
-    out.counter(
-        "wish_messages_sent_total",
-        "Protocol messages sent on /sync.",
-        &m.messages_sent,
-    );
-    out.counter(
-        "wish_bytes_received_total",
-        "Bytes of binary frames received on /sync.",
-        &m.bytes_received,
-    );
-    out.counter(
-        "wish_bytes_sent_total",
-        "Bytes of protocol messages sent on /sync.",
-        &m.bytes_sent,
-    );
-    out.counter(
-        "wish_commits_total",
-        "Group commits to storage that succeeded.",
-        &m.commits,
-    );
-    out.histogram(
+/// A registry of every metric of `m` (clones share their values with `m`).
+pub fn registry(m: &Metrics) -> Registry {
+    let mut r = Registry::default();
+    let gauges = [
+        (
+            "wish_connections",
+            "Open WebSocket connections on /sync.",
+            &m.connections,
+        ),
+        ("wish_peers_joined", "Peers that sent join.", &m.peers),
+        (
+            "wish_documents_loaded",
+            "Documents held in memory.",
+            &m.documents_loaded,
+        ),
+    ];
+    for (name, help, gauge) in gauges {
+        r.register(name, help, gauge.0.clone());
+    }
+    let counters = [
+        (
+            "wish_documents_loaded",
+            "Documents loaded into memory.",
+            &m.documents_loaded_total,
+        ),
+        (
+            "wish_documents_unloaded",
+            "Documents dropped from memory (idle, error or refusal).",
+            &m.documents_unloaded_total,
+        ),
+        (
+            "wish_messages_received",
+            "Protocol messages received on /sync.",
+            &m.messages_received,
+        ),
+        (
+            "wish_messages_sent",
+            "Protocol messages sent on /sync.",
+            &m.messages_sent,
+        ),
+        (
+            "wish_bytes_received",
+            "Bytes of binary frames received on /sync.",
+            &m.bytes_received,
+        ),
+        (
+            "wish_bytes_sent",
+            "Bytes of protocol messages sent on /sync.",
+            &m.bytes_sent,
+        ),
+        (
+            "wish_commits",
+            "Group commits to storage that succeeded.",
+            &m.commits,
+        ),
+        (
+            "wish_arbitration_decisions",
+            "Claims assigned by the server's arbitration.",
+            &m.arbitration_decisions,
+        ),
+        (
+            "wish_slow_peers_closed",
+            "Connections closed because their outbound queue was full.",
+            &m.slow_peers_closed,
+        ),
+    ];
+    for (name, help, counter) in counters {
+        r.register(name, help, counter.0.clone());
+    }
+    r.register(
         "wish_commit_duration_seconds",
         "Duration of one group commit (redb, durable).",
-        &m.commit_seconds,
+        m.commit_seconds.0.clone(),
     );
-    out.histogram("wish_relay_duration_seconds", "From a message's arrival at the engine thread to its batch's messages being queued to connections (includes the commit).", &m.relay_seconds);
-    out.refusals(m);
-    out.counter(
-        "wish_arbitration_decisions_total",
-        "Claims assigned by the server's arbitration.",
-        &m.arbitration_decisions,
+    r.register(
+        "wish_relay_duration_seconds",
+        "From a message's arrival at the engine thread to its batch's messages being queued \
+         to connections (includes the commit).",
+        m.relay_seconds.0.clone(),
     );
-    out.counter(
-        "wish_slow_peers_closed_total",
-        "Connections closed because their outbound queue was full.",
-        &m.slow_peers_closed,
+    r.register(
+        "wish_refused",
+        "Accesses refused, by kind (the audit record's kind, or doc-unavailable for a \
+         session ended by an access denial).",
+        m.refused.clone(),
     );
-    out.0
+    r
 }
 
-struct Exposition(String);
-
-impl Exposition {
-    fn head(&mut self, name: &str, help: &str, kind: &str) {
-        let _ = writeln!(self.0, "# HELP {name} {help}\n# TYPE {name} {kind}");
-    }
-
-    fn gauge(&mut self, name: &str, help: &str, gauge: &Gauge) {
-        self.head(name, help, "gauge");
-        let _ = writeln!(self.0, "{name} {}", gauge.get());
-    }
-
-    fn counter(&mut self, name: &str, help: &str, counter: &Counter) {
-        self.head(name, help, "counter");
-        let _ = writeln!(self.0, "{name} {}", counter.get());
-    }
-
-    fn histogram(&mut self, name: &str, help: &str, histogram: &Histogram) {
-        self.head(name, help, "histogram");
-        let HistogramSnapshot {
-            buckets,
-            count,
-            sum_seconds,
-        } = histogram.snapshot();
-        for (bound, cumulative) in buckets {
-            let _ = writeln!(self.0, "{name}_bucket{{le=\"{bound}\"}} {cumulative}");
-        }
-        let _ = writeln!(self.0, "{name}_bucket{{le=\"+Inf\"}} {count}");
-        let _ = writeln!(self.0, "{name}_sum {sum_seconds}");
-        let _ = writeln!(self.0, "{name}_count {count}");
-    }
-
-    fn refusals(&mut self, m: &Metrics) {
-        let name = "wish_refused_total";
-        let help = "Accesses refused, by kind (the audit record's kind, or doc-unavailable for a session ended by an access denial).";
-        self.head(name, help, "counter");
-        for (refusal, counter) in Refusal::ALL.iter().zip(&m.refused) {
-            let kind = refusal.label();
-            let _ = writeln!(self.0, "{name}{{kind=\"{kind}\"}} {}", counter.get());
-        }
-    }
+/// Every metric of `m` in the OpenMetrics text format (ending in `# EOF`).
+pub fn render(m: &Metrics) -> String {
+    let mut out = String::with_capacity(4096);
+    // Writing into a String cannot fail.
+    let _ = encode(&mut out, &m.registry);
+    out
 }
 
 #[cfg(test)]
@@ -138,5 +123,6 @@ mod tests {
         assert!(text.contains("wish_commits_total 1\n"));
         assert!(text.contains("wish_commit_duration_seconds_bucket{le=\"0.005\"} 1\n"));
         assert!(text.contains("wish_refused_total{kind=\"refused-change\"} 0\n"));
+        assert!(text.ends_with("# EOF\n"));
     }
 }

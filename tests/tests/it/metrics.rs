@@ -103,9 +103,13 @@ async fn scrape(server: &TestServer) -> anyhow::Result<String> {
 }
 
 /// Every sample line as `name{labels}` → value; fails on a line that is not
-/// `NAME[{LABELS}] NUMBER` or a `# HELP`/`# TYPE` comment.
+/// `NAME[{LABELS}] NUMBER` or a `# HELP`/`# TYPE` comment, or without the OpenMetrics
+/// `# EOF` as the last line.
 fn parse(text: &str) -> anyhow::Result<HashMap<String, f64>> {
     let mut samples = HashMap::new();
+    let text = text
+        .strip_suffix("# EOF\n")
+        .ok_or_else(|| anyhow::anyhow!("no # EOF at the end"))?;
     for line in text.lines() {
         if line.starts_with("# HELP ") || line.starts_with("# TYPE ") {
             continue;

@@ -4,6 +4,7 @@
 //! export with contact details is `contacts.csv` (see [`personal`]), explicit and audited.
 
 mod columns;
+mod csv_out;
 mod ledger;
 mod personal;
 pub(super) mod records;
@@ -27,6 +28,7 @@ use crate::aggregate::{OfficeIndex, SharedAggregates};
 use crate::http::AppState;
 
 use self::columns::{Cell, HEADERS};
+use self::csv_out::CsvOut;
 pub use self::ledger::{__path_csv as __path_ledger_csv, __path_xlsx as __path_ledger_xlsx};
 pub use self::ledger::{csv as ledger_csv, xlsx as ledger_xlsx};
 pub use self::personal::{__path_contacts_csv, contacts_csv};
@@ -100,24 +102,17 @@ fn csv_chunk(shared: &SharedAggregates, rows: &[u32], names: &Names) -> Vec<u8> 
         .read()
         .unwrap_or_else(PoisonError::into_inner)
         .items(rows);
-    let mut out = String::with_capacity(items.len() * 200);
+    let mut out = CsvOut::with_capacity(items.len() * 200);
     for item in &items {
-        let cells = columns::cells(item, names);
-        let line: Vec<String> = cells.iter().map(csv_field).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        out.record(&columns::cells(item, names));
     }
     out.into_bytes()
 }
 
 /// A whole CSV file (BOM, header, CRLF rows) of rows already built.
 fn csv_file(headers: &[&str], rows: &[Vec<Cell>]) -> Vec<u8> {
-    let mut out = format!("{BOM}{}\r\n", headers.join(","));
-    for cells in rows {
-        let line: Vec<String> = cells.iter().map(csv_field).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
-    }
+    let mut out = CsvOut::with_header(headers, rows.len() * 100);
+    rows.iter().for_each(|cells| out.record(cells));
     out.into_bytes()
 }
 
@@ -138,19 +133,6 @@ async fn table_xlsx(
 ) -> Result<Response, ApiError> {
     let bytes = super::super::api::blocking(move || xlsx::table(sheet, headers, &rows)).await?;
     Ok(download(Body::from(bytes), XLSX, name))
-}
-
-fn csv_field(cell: &Cell) -> String {
-    let text = match cell {
-        Cell::Empty => return String::new(),
-        Cell::Number(n) => return n.to_string(),
-        Cell::Text(t) => columns::defuse(t),
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
 }
 
 /// `GET /api/v1/office/export/wishes.xlsx`: one sheet, at most Excel's 1,048,575 rows.

@@ -23,7 +23,8 @@ use wish_client_core::proto::DocumentId;
 use super::super::super::api::{blocking, require, ApiError};
 use super::super::names::Names;
 use super::columns::{self, Cell};
-use super::{csv_field, download, selection, BOM};
+use super::csv_out::CsvOut;
+use super::{download, selection};
 use crate::access::Role;
 use crate::aggregate::CommunitySet;
 use crate::aggregate::{OfficeIndex, WishItem};
@@ -141,7 +142,7 @@ fn render(
     community: &CommunitySet,
     names: &Names,
 ) -> (Vec<u8>, usize) {
-    let mut out = format!("{BOM}{}\r\n", HEADERS.join(","));
+    let mut out = CsvOut::with_header(&HEADERS, items.len() * 200);
     let mut withheld = 0;
     for item in items {
         let (area, contact) = contact_of(storage, &item.doc_id, community);
@@ -171,9 +172,7 @@ fn render(
             None => std::array::from_fn(|_| Cell::Empty),
         });
         cells.extend([text(&item.id), text(&item.station)]);
-        let line: Vec<String> = cells.iter().map(csv_field).collect();
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        out.record(&cells);
     }
     (out.into_bytes(), withheld)
 }
