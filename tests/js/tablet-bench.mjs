@@ -7,9 +7,11 @@
 // Each run uses a new browser context (empty IndexedDB, no service worker) and a new
 // enrollment code from the admin token. Prints one JSON line with every run's timings:
 // enroll_ms (code submitted → app started), then from app start: online_ms, held_ms (every
-// station wish is in the tablet), synced_ms (every one saved on the server, nothing pending).
+// station wish is in the tablet), synced_ms (every one saved on the server, nothing pending),
+// stored_ms (IndexedDB holds a chunk of every document held).
 // Then, in the same context (the documents now in IndexedDB): warm start (a reload, from
-// navigation to the first wish cards drawn and to every wish held), one full redraw of the
+// navigation to IndexedDB read, documents loaded, links followed, the first wish cards
+// drawn and every wish held), one full redraw of the
 // wish list, frame times while scrolling it (first the cards drawn at first, then with
 // SCROLL_CARDS cards shown through "more"), and the tab's memory (V8 heap from Chromium's
 // Performance.getMetrics, and the resident size of the renderer processes).
@@ -20,8 +22,6 @@ import { CHROMIUM_ARGS } from "./browser.mjs";
 
 /** Cards shown (through "more") for the second scroll measurement. */
 const SCROLL_CARDS = 1000;
-/** Time given to the tablet after it synced, before the reload (IndexedDB writes). */
-const SETTLE_MS = 3000;
 /** Frames measured per scroll. */
 const SCROLL_FRAMES = 240;
 
@@ -74,6 +74,9 @@ async function oneRun(browser, args, expected) {
     return mine.length >= n && mine.every((w) => w.saved) && s.pendingCount() === 0;
   });
   const held = await page.evaluate(() => window.wishStation.documentCount());
+  // The last received documents may still be on their way to IndexedDB.
+  await storedDocuments(page, held);
+  at.stored_ms = Date.now() - started;
   const warm = await warmStart(page, args.station, expected);
   const redraw_ms = await redrawTime(page);
   const scroll_first = await scrollFrames(page);
@@ -88,19 +91,36 @@ async function oneRun(browser, args, expected) {
 /** Reloads the enrolled app: ms from navigation start to the first wish cards drawn, and
  *  to every station wish held (both read from the page's clock). */
 async function warmStart(page, station, expected) {
-  // The last received documents are still being written to IndexedDB.
-  await page.waitForTimeout(SETTLE_MS);
   await page.reload({ waitUntil: "commit" });
   const first = await page.waitForFunction(
     (s) => document.querySelector("[data-testid=wish-card]") &&
-      [performance.now(), window.wishStation.wishes().filter((w) => w.station === s).length],
+      [performance.now(), window.wishStation.wishes().filter((w) => w.station === s).length, window.wishStation.documentCount()],
     station, { polling: "raf", timeout: 120000 });
-  const [at, held] = await first.jsonValue();
+  const [at, held, documents] = await first.jsonValue();
   const warm_first_screen_ms = Math.round(at);
   const all = await page.waitForFunction(([s, n]) =>
     window.wishStation && window.wishStation.wishes().filter((w) => w.station === s).length >= n && performance.now(),
   [station, expected], { polling: 50, timeout: 120000 });
-  return { warm_first_screen_ms, held_at_first_screen: held, warm_all_held_ms: Math.round(await all.jsonValue()) };
+  const marks = await page.evaluate(() => Object.fromEntries(
+    ["read", "restored", "followed"].map((m) => [`warm_${m}_ms`, Math.round(performance.getEntriesByName(`wish-station:${m}`)[0]?.startTime ?? -1)])));
+  return { warm_first_screen_ms, held_at_first_screen: held, documents_at_first_screen: documents, ...marks, warm_all_held_ms: Math.round(await all.jsonValue()) };
+}
+
+/** Waits until IndexedDB holds the contents of `count` documents (polled every 250 ms, up to 2 minutes). */
+async function storedDocuments(page, count) {
+  await page.waitForFunction((n) => new Promise((resolve) => {
+    const open = indexedDB.open("wish-station");
+    open.onsuccess = () => {
+      const keys = open.result.transaction("chunks", "readonly").objectStore("chunks").getAllKeys();
+      keys.onsuccess = () => {
+        // A document is held once one of its chunks is (sync states alone hold nothing).
+        const docs = new Set(keys.result.filter((k) => k[1] !== "sync-state").map((k) => k[0]));
+        open.result.close();
+        resolve(docs.size >= n);
+      };
+    };
+    open.onerror = () => resolve(false);
+  }), count, { polling: 250, timeout: 120000 });
 }
 
 /** One full redraw of the current screen (what each sync redraw costs), in ms. */
