@@ -50,6 +50,8 @@ pub(super) struct DocState {
     waiting_bytes: u64,
     /// The last sync work done, replayed for peers in the same sync state.
     memo: SyncMemo,
+    /// The entries the last reviewed change touched, and whether they exist after it.
+    pub known_entries: crate::rules::KnownEntries,
 }
 
 /// The key that marks a deleted document.
@@ -72,6 +74,7 @@ impl DocState {
             meta: DocMeta::default(),
             waiting_bytes: 0,
             memo: SyncMemo::default(),
+            known_entries: Default::default(),
         };
         for (key, bytes) in entries {
             state.absorb_entry(key, bytes);
