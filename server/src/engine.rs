@@ -31,6 +31,7 @@ mod loading;
 mod review;
 mod server_write;
 mod session;
+mod sync_memo;
 
 use std::collections::HashMap;
 

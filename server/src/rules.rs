@@ -32,7 +32,7 @@ use crate::access::{DocMeta, Principal, Role};
 pub use checks::read_string_at;
 pub use relations::Relations;
 pub use table::{Action, Check, Rule, Who, RULES};
-pub use touched::Touched;
+pub use touched::{KnownEntries, Touched};
 
 /// Why a change was refused: the rule that refused it and a reason for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,6 +82,15 @@ pub struct ChangeUnderReview<'a> {
 /// Checks every entry a change touched against [`RULES`]. The administrator (bootstrap
 /// token) is not checked: it is the recovery path.
 pub fn check(change: &ChangeUnderReview<'_>) -> Result<Verdict, Refusal> {
+    check_with(change, &mut KnownEntries::default())
+}
+
+/// [`check`], with what the previous review of the same document learned about its
+/// entries (the engine keeps one [`KnownEntries`] per loaded document).
+pub fn check_with(
+    change: &ChangeUnderReview<'_>,
+    known: &mut KnownEntries,
+) -> Result<Verdict, Refusal> {
     if change.writer.role == Role::Administrator {
         return Ok(Verdict::default());
     }
@@ -100,7 +109,7 @@ pub fn check(change: &ChangeUnderReview<'_>) -> Result<Verdict, Refusal> {
     let relations = Relations::of(change, doc_type);
     let mut verdict = Verdict::default();
     let mut ctx = checks::Context::new(change, &relations, views);
-    for touched in touched::entries(doc_type, change.doc, change.before, change.patches) {
+    for touched in touched::entries(doc_type, change.doc, change.before, change.patches, known) {
         let Some(rule) = table::find(doc_type, &touched, change.doc, &relations) else {
             if schema > 1 && !table::known_entry(doc_type, &touched) {
                 continue; // Later schema versions only add fields (docs/schema.md).

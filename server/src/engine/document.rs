@@ -10,6 +10,7 @@ use wish_client_core::proto::{DocumentId, PeerId, StorageId};
 use wish_client_core::storage_keys::{chunk_kind, ChunkKind};
 
 use super::connection::{ConnId, Peer};
+use super::sync_memo::SyncMemo;
 use crate::access::DocMeta;
 use crate::storage::{key, Key, WriteBatch};
 
@@ -48,6 +49,10 @@ pub(super) struct DocState {
     pub meta: DocMeta,
     /// Bytes of received changes automerge holds back until their dependencies arrive.
     waiting_bytes: u64,
+    /// The last sync work done, replayed for peers in the same sync state.
+    memo: SyncMemo,
+    /// The entries the last reviewed change touched, and whether they exist after it.
+    pub known_entries: crate::rules::KnownEntries,
 }
 
 /// The key that marks a deleted document.
@@ -69,6 +74,8 @@ impl DocState {
             last_active_ms: now_ms,
             meta: DocMeta::default(),
             waiting_bytes: 0,
+            memo: SyncMemo::default(),
+            known_entries: Default::default(),
         };
         for (key, bytes) in entries {
             state.absorb_entry(key, bytes);
@@ -163,9 +170,20 @@ impl DocState {
         message: sync::Message,
         log_patches: bool,
     ) -> Result<Vec<automerge::Patch>, ApplyError> {
+        let heads = self.doc.get_heads();
         let Some(session) = self.sessions.get_mut(peer) else {
             return Err(ApplyError::Rejected("no session".into()));
         };
+        let acknowledgement = message.changes.is_empty();
+        if !acknowledgement {
+            self.memo.forget();
+        } else if self
+            .memo
+            .replay_receive(&heads, &mut session.state, &message)
+        {
+            return Ok(Vec::new());
+        }
+        let kept = acknowledgement.then(|| (session.state.clone(), message.clone()));
         let doc = &mut self.doc;
         let state = &mut session.state;
         match catch_unwind(AssertUnwindSafe(|| {
@@ -174,7 +192,13 @@ impl DocState {
             doc.receive_sync_message_log_patches(state, message, &mut log)
                 .map(|()| doc.make_patches(&mut log))
         })) {
-            Ok(Ok(patches)) => Ok(patches),
+            Ok(Ok(patches)) => {
+                if let Some((before, message)) = kept {
+                    self.memo
+                        .keep_received(heads, before, message, &session.state);
+                }
+                Ok(patches)
+            }
             Ok(Err(e)) => Err(ApplyError::Rejected(e.to_string())),
             Err(_) => Err(ApplyError::Panicked),
         }
@@ -191,6 +215,7 @@ impl DocState {
             return false;
         };
         self.doc = restored;
+        self.memo.forget();
         if let Some(session) = self.sessions.get_mut(peer) {
             session.state = sync::State::new();
             session.heads_announced.clear();
@@ -222,6 +247,7 @@ impl DocState {
             return false;
         };
         self.doc = rebuilt;
+        self.memo.forget();
         self.waiting_bytes = 0;
         for session in self.sessions.values_mut() {
             session.state = sync::State::new();
@@ -235,19 +261,35 @@ impl DocState {
     /// the server's heads, which the peer takes as "saved on server" (it is only sent
     /// once they are durable), so they count as announced.
     pub fn generate(&mut self, peer: &PeerId) -> Option<Vec<u8>> {
+        let heads = self.doc.get_heads();
         let session = self.sessions.get_mut(peer)?;
-        let doc = &self.doc;
-        let state = &mut session.state;
-        match catch_unwind(AssertUnwindSafe(|| doc.generate_sync_message(state))) {
-            Ok(message) => message.map(|m| {
-                session.heads_announced.clone_from(&m.heads);
-                m.encode()
-            }),
-            Err(_) => {
-                tracing::error!(doc = %self.id, %peer, "automerge panicked generating a sync message");
-                None
+        let message = match self.memo.replay_generate(&heads, &mut session.state) {
+            Some(replayed) => replayed,
+            None => {
+                let before = session.state.clone();
+                let doc = &self.doc;
+                let state = &mut session.state;
+                match catch_unwind(AssertUnwindSafe(|| doc.generate_sync_message(state))) {
+                    Ok(message) => {
+                        let message = message.map(|m| {
+                            let heads = m.heads.clone();
+                            (m.encode(), heads)
+                        });
+                        self.memo
+                            .keep_generated(heads, before, &session.state, &message);
+                        message
+                    }
+                    Err(_) => {
+                        tracing::error!(doc = %self.id, %peer, "automerge panicked generating a sync message");
+                        self.memo.forget();
+                        return None;
+                    }
+                }
             }
-        }
+        };
+        let (bytes, sent_heads) = message?;
+        session.heads_announced = sent_heads;
+        Some(bytes)
     }
 
     /// Writes the changes made since `before` as one incremental chunk, compacting into a

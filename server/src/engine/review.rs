@@ -68,6 +68,7 @@ impl Engine {
         let writer_unit = self.writer_unit(&writer, &meta);
         let state = ready_in(&mut self.docs, &change.doc_id)
             .ok_or_else(|| Refusal::new("access", "文档未加载", "the document is not loaded"))?;
+        let known = &mut state.known_entries;
         let review = ChangeUnderReview {
             writer: &writer,
             meta: &meta,
@@ -77,7 +78,7 @@ impl Engine {
             wish,
             writer_unit,
         };
-        let verdict = rules::check(&review)?;
+        let verdict = rules::check_with(&review, known)?;
         Ok((verdict, review.wish))
     }
 

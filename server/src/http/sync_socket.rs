@@ -15,6 +15,7 @@ use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use futures_util::SinkExt;
 use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 use wish_client_core::proto::{decode, encode, WireMessage};
 
@@ -243,24 +244,52 @@ impl Connection {
         let mut ping = interval(Duration::from_millis(self.limits.ping_interval_ms.max(1)));
         ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
         ping.tick().await;
-        let join_deadline = Instant::now() + Duration::from_millis(self.limits.join_timeout_ms);
+        // Timers and the close signal live across iterations: made anew in each, they were
+        // registered with and removed from tokio's timer wheel at every frame either way.
+        let join_deadline =
+            sleep_until(Instant::now() + Duration::from_millis(self.limits.join_timeout_ms));
+        let expiry = sleep_until(self.expires);
+        let close = ends.close.clone();
+        let closed = close.closed();
+        tokio::pin!(join_deadline, expiry, closed);
         loop {
             let step = tokio::select! {
                 frame = self.socket.recv() => self.on_frame(frame).await,
                 Some(Outbound::Message(message)) = ends.outbound.recv() => {
-                    let written = self.write(&message).await;
-                    ends.queued.written(&message);
-                    written
+                    self.write_queued(message, ends).await
                 }
-                reason = ends.close.closed() => Err(Ending::violation(reason)),
+                reason = &mut closed => Err(Ending::violation(reason)),
                 _ = ping.tick() => self.keepalive().await,
-                _ = sleep_until(join_deadline), if !self.joined => Err(Ending::violation("no join message in time")),
-                _ = sleep_until(self.expires) => Err(Ending::violation("token expired")),
+                _ = &mut join_deadline, if !self.joined => Err(Ending::violation("no join message in time")),
+                _ = &mut expiry => Err(Ending::violation("token expired")),
             };
             if let Err(ending) = step {
                 return ending;
             }
         }
+    }
+
+    /// Writes `first` and whatever else is already queued, then flushes once: a peer
+    /// that is sent many messages in one engine batch costs one flush, not one each.
+    async fn write_queued(
+        &mut self,
+        first: WireMessage,
+        ends: &mut ConnEnds,
+    ) -> Result<(), Ending> {
+        let mut next = Some(first);
+        while let Some(message) = next {
+            let fed = self.feed(&message).await;
+            ends.queued.written(&message);
+            fed?;
+            next = match ends.outbound.try_recv() {
+                Ok(Outbound::Message(message)) => Some(message),
+                Err(_) => None,
+            };
+        }
+        self.socket
+            .flush()
+            .await
+            .map_err(|e| Ending::normal(format!("write failed: {e}")))
     }
 
     async fn on_frame(
@@ -323,13 +352,14 @@ impl Connection {
         Err(Ending::violation("message rate limit exceeded"))
     }
 
-    async fn write(&mut self, message: &WireMessage) -> Result<(), Ending> {
+    /// Queues one message on the socket without flushing it.
+    async fn feed(&mut self, message: &WireMessage) -> Result<(), Ending> {
         let bytes = encode(message);
         let metrics = crate::metrics::global();
         metrics.messages_sent.inc();
         metrics.bytes_sent.add(bytes.len() as u64);
         self.socket
-            .send(Message::Binary(bytes.into()))
+            .feed(Message::Binary(bytes.into()))
             .await
             .map_err(|e| Ending::normal(format!("write failed: {e}")))
     }

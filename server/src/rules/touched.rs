@@ -6,7 +6,7 @@
 //! Each patch is mapped to the entry that contains it, and each entry gets one action:
 //! added (absent before the change), edited (present before and after) or removed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use automerge::{Automerge, ChangeHash, ObjId, Patch, PatchAction, Prop, ReadDoc, ROOT};
 use wish_client_core::model::DocType;
@@ -43,25 +43,55 @@ impl Touched {
     }
 }
 
-/// The entries touched by `patches`, each once, in path order.
+/// Which entries existed at some heads, as the last review of a document found them
+/// after its change. The heads before the next change are usually those same heads, and
+/// then whether an entry existed before it is known without reading the document at
+/// older heads (`get_at`, the costliest part of finding the actions). A document's state
+/// at given heads never changes, so an answer for the same heads is always right.
+#[derive(Debug, Default)]
+pub struct KnownEntries {
+    heads: Vec<ChangeHash>,
+    exists: HashMap<Vec<String>, bool>,
+}
+
+/// The entries touched by `patches`, each once, in path order. `known` answers for the
+/// heads `before` if it can, and is left holding what the document has now.
 pub fn entries(
     doc_type: DocType,
     doc: &Automerge,
     before: &[ChangeHash],
     patches: &[Patch],
+    known: &mut KnownEntries,
 ) -> Vec<Touched> {
     let paths: BTreeSet<Vec<String>> = patches
         .iter()
         .map(|p| entry_of(doc_type, &full_path(p)))
         .filter(|path| !path.is_empty())
         .collect();
-    paths
+    let reusable = !before.is_empty() && known.heads == before;
+    let mut now_known = HashMap::with_capacity(paths.len());
+    let touched = paths
         .into_iter()
         .map(|entry| {
-            let action = action_of(doc, before, &entry);
+            let existed = if before.is_empty() {
+                false
+            } else {
+                match known.exists.get(&entry) {
+                    Some(&existed) if reusable => existed,
+                    _ => exists(doc, &entry, Some(before)),
+                }
+            };
+            let exists_now = exists(doc, &entry, None);
+            now_known.insert(entry.clone(), exists_now);
+            let action = action_of(existed, exists_now);
             Touched { entry, action }
         })
-        .collect()
+        .collect();
+    *known = KnownEntries {
+        heads: doc.get_heads(),
+        exists: now_known,
+    };
+    touched
 }
 
 /// The path of the property a patch changed: the object's path plus the key, or the
@@ -106,10 +136,9 @@ fn is_checkin(path: &[String]) -> bool {
     path.len() >= 4 && path[2] == "checkins"
 }
 
-/// Whether the entry existed before the change and exists after it.
-fn action_of(doc: &Automerge, before: &[ChangeHash], entry: &[String]) -> Action {
-    let existed = !before.is_empty() && exists(doc, entry, Some(before));
-    match (existed, exists(doc, entry, None)) {
+/// What happened to an entry, from whether it existed before the change and after it.
+fn action_of(existed: bool, exists_now: bool) -> Action {
+    match (existed, exists_now) {
         (false, _) => Action::Add,
         (true, true) => Action::Edit,
         (true, false) => Action::Remove,
@@ -135,4 +164,78 @@ fn exists(doc: &Automerge, path: &[String], heads: Option<&[ChangeHash]>) -> boo
         }
     }
     true
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)] // a failed unwrap is a failed test
+
+    use automerge::transaction::Transactable;
+    use automerge::{Automerge, ChangeHash, ROOT};
+    use wish_client_core::model::DocType;
+
+    use super::{entries, KnownEntries};
+    use crate::rules::Action;
+
+    /// Sets `title` to `value` in one change; returns the heads before it.
+    fn put_title(doc: &mut Automerge, value: &str) -> Vec<ChangeHash> {
+        let before = doc.get_heads();
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "title", value).unwrap();
+        tx.commit();
+        before
+    }
+
+    fn actions(doc: &Automerge, before: &[ChangeHash], known: &mut KnownEntries) -> Vec<Action> {
+        let patches = doc.diff(before, &doc.get_heads());
+        entries(DocType::Wish, doc, before, &patches, known)
+            .into_iter()
+            .map(|t| t.action)
+            .collect()
+    }
+
+    #[test]
+    fn the_next_change_reuses_what_the_last_review_found() {
+        let mut doc = Automerge::new();
+        put_title(&mut doc, "a");
+        let mut known = KnownEntries::default();
+        let before = put_title(&mut doc, "b");
+        assert_eq!(actions(&doc, &before, &mut known), [Action::Edit]);
+        assert_eq!(known.heads, doc.get_heads());
+        assert_eq!(known.exists.get(&vec!["title".to_owned()]), Some(&true));
+        let before = put_title(&mut doc, "c");
+        assert_eq!(actions(&doc, &before, &mut known), [Action::Edit]);
+    }
+
+    #[test]
+    fn answers_for_other_heads_are_not_used() {
+        let mut doc = Automerge::new();
+        put_title(&mut doc, "a");
+        // A wrong answer kept for other heads must not decide: the title existed.
+        let mut known = KnownEntries {
+            heads: Vec::new(),
+            exists: [(vec!["title".to_owned()], false)].into(),
+        };
+        let before = put_title(&mut doc, "b");
+        assert_eq!(actions(&doc, &before, &mut known), [Action::Edit]);
+    }
+
+    #[test]
+    fn an_entry_the_last_review_did_not_see_is_read_at_the_heads_before() {
+        let mut doc = Automerge::new();
+        put_title(&mut doc, "a");
+        let mut known = KnownEntries::default();
+        let before = put_title(&mut doc, "b");
+        actions(&doc, &before, &mut known);
+        let before = doc.get_heads();
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "area", "幸福里").unwrap();
+        tx.commit();
+        assert_eq!(actions(&doc, &before, &mut known), [Action::Add]);
+        let before = doc.get_heads();
+        let mut tx = doc.transaction();
+        tx.delete(ROOT, "area").unwrap();
+        tx.commit();
+        assert_eq!(actions(&doc, &before, &mut known), [Action::Remove]);
+    }
 }

@@ -30,6 +30,8 @@ import { starsScreen } from "./ui/screens/stars.js";
 import { storiesScreen } from "./ui/screens/stories.js";
 
 const app = document.getElementById("app") as HTMLElement;
+/** Sync redraws wait until the page has not scrolled for this long. */
+const SCROLL_QUIET_MS = 300;
 
 const TABS: [string, () => string][] = [
   ["wishes", () => t("navWishes")],
@@ -73,12 +75,13 @@ async function boot(): Promise<void> {
 /**
  * A tap moves focus to the button on press and acts on release; a sync redraw in
  * between would replace the form under the finger and the tap would act on nothing.
- * Redraws wait while a pointer is down and happen just after the tap instead. Returns
- * whether a redraw must wait now.
+ * Redraws wait while a pointer is down and happen just after the tap instead (and while
+ * the page scrolls, until it stops). Returns whether a redraw must wait now.
  */
 function holdRedrawsDuringTaps(draw: () => void): () => boolean {
   let down = false;
   let missed = false;
+  let scrolledAt = -Infinity;
   window.addEventListener("pointerdown", () => { down = true; }, true);
   const release = () => {
     down = false;
@@ -89,9 +92,21 @@ function holdRedrawsDuringTaps(draw: () => void): () => boolean {
   };
   window.addEventListener("pointerup", release, true);
   window.addEventListener("pointercancel", release, true);
+  // A redraw of a big station's list takes a few hundred ms: one while the list is being
+  // scrolled is a visible stall. Sync redraws wait until the scrolling stops.
+  window.addEventListener("scroll", () => { scrolledAt = performance.now(); }, { passive: true });
+  const afterScroll = () => {
+    const quiet = scrolledAt + SCROLL_QUIET_MS - performance.now();
+    if (quiet > 0) return void setTimeout(afterScroll, quiet);
+    if (!down) release();
+  };
   return () => {
-    if (down) missed = true;
-    return down;
+    const scrolling = performance.now() - scrolledAt < SCROLL_QUIET_MS;
+    if (down || scrolling) {
+      if (!missed && scrolling && !down) setTimeout(afterScroll, SCROLL_QUIET_MS);
+      missed = true;
+    }
+    return down || scrolling;
   };
 }
 

@@ -20,6 +20,8 @@ const DISCOVERY_MS = 10_000;
 const REFUSALS_MS = 60_000;
 /** The shortest time between two redraws caused by sync. */
 const REDRAW_MS = 300;
+/** Redraws are spaced by at least this many times the last one's duration. */
+const REDRAW_SHARE_INVERSE = 4;
 
 export class Session {
   connection = "offline";
@@ -29,6 +31,8 @@ export class Session {
   private listeners = new Set<() => void>();
   private redraw = 0;
   private lastDraw = 0;
+  /** How long the last redraw took, in ms. */
+  private drawCost = 0;
   private following = 0;
   private discovery: ReturnType<typeof setInterval> | null = null;
   private refusalPoll: ReturnType<typeof setInterval> | null = null;
@@ -57,14 +61,18 @@ export class Session {
     const client = new WishClient(identity.peerId, identity.storageId, seed);
     const session = new Session(store, identity, client);
     await session.restore();
+    // Marks for the tablet bench (tests/js/tablet-bench.mjs): where a warm start goes.
+    performance.mark("wish-station:restored");
     session.workOffline = (await store.getMeta<boolean>("work-offline")) ?? false;
     if (!session.workOffline) session.runtime.start();
     await session.runtime.run(() => session.follow());
+    performance.mark("wish-station:followed");
     return session;
   }
 
   private async restore(): Promise<void> {
     const docs = await this.store.loadDocuments();
+    performance.mark("wish-station:read");
     for (const [doc, entries] of docs) this.client.loadDocument(doc, entries);
     const heads = await this.store.metaWithPrefix<string[]>("heads:");
     for (const [key, value] of heads) {
@@ -91,15 +99,20 @@ export class Session {
   }
 
   /** Redraws at most every `REDRAW_MS` however many events arrive (a fresh tablet
-   *  receives thousands of documents in a few seconds). */
+   *  receives thousands of documents in a few seconds), and never more than a quarter of
+   *  the time: with a big station one redraw takes a few hundred ms, and redrawing every
+   *  `REDRAW_MS` would leave little time to sync. */
   changed(): void {
     if (this.redraw) return;
-    const wait = Math.max(0, this.lastDraw + REDRAW_MS - Date.now());
+    const spacing = Math.max(REDRAW_MS, REDRAW_SHARE_INVERSE * this.drawCost);
+    const wait = Math.max(0, this.lastDraw + spacing - Date.now());
     this.redraw = window.setTimeout(() => {
       requestAnimationFrame(() => {
         this.redraw = 0;
-        this.lastDraw = Date.now();
+        const started = performance.now();
         for (const listener of this.listeners) listener();
+        this.drawCost = performance.now() - started;
+        this.lastDraw = Date.now();
       });
     }, wait);
   }
