@@ -97,6 +97,8 @@ async function makeCode(flow, role, person, stations) {
   await page.getByTestId("code-make").click();
   const code = (await page.getByTestId("code-text").innerText()).trim();
   if (!/^WISH-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code)) throw new Error(`code text ${code}`);
+  // The card says for whom and where, by name.
+  (flow.seen.code_cards ??= {})[role] = (await page.getByTestId("code-card").locator(".meta").first().innerText()).trim();
   await setup.shot(flow, page, `code-${role}`);
   return code;
 }

@@ -65,6 +65,18 @@ fn an_empty_server_reaches_the_monthly_report_through_the_screens_alone() -> any
     let seen = run_script("empty-to-report.mjs", &args, PROCESS_TIMEOUT)?;
     eprintln!("empty to report, ms per step: {}", seen["timings_ms"]);
     ensure!(seen["ok"] == true, "{seen}");
+    // The 社区书记 finds the account that may enroll the stations' workers by that name.
+    let first_role = seen["first_role"].as_str().unwrap_or_default();
+    ensure!(
+        first_role.contains("社区书记"),
+        "first account: {first_role}"
+    );
+    let cards = &seen["code_cards"];
+    ensure!(
+        cards["coordinator"] == format!("赵志强 · {STATION}、{SECOND_STATION}")
+            && cards["office"] == format!("王芳 · {COMMUNITY}"),
+        "codes named by person and place: {cards}"
+    );
     check_loop(&seen)?;
     check_console(&seen)?;
     check_report(&seen)?;
