@@ -89,6 +89,11 @@ export async function setupCommunity(ctx) {
   await page.getByTestId("setup-station-kind-1").selectOption("red_station");
   await page.getByTestId("setup-station-address-1").fill("红星小区3栋架空层");
   await page.getByTestId("setup-person").fill("王芳");
+  // The first account: 驿站社工 (the default) or 街道, who can then enroll coordinators.
+  if (ctx.firstRole) {
+    await page.getByTestId("setup-role").selectOption(ctx.firstRole);
+    ctx.seen.first_role = await page.$eval("[data-testid=setup-role]", (s) => s.selectedOptions[0].textContent);
+  }
   await shot(ctx, page, "1-create-community");
   await page.getByTestId("setup-submit").click();
   await page.getByTestId("manage-list").waitFor();

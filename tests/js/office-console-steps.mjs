@@ -21,7 +21,7 @@ export async function ready(page) {
  */
 export async function shot(scene, name, { dialog = false } = {}) {
   const { page } = scene;
-  const path = join(scene.artifacts, `console-${name}.png`);
+  const path = join(scene.artifacts, `${scene.shotPrefix ?? "console-"}${name}.png`);
   if (dialog) {
     await page.screenshot({ path });
   } else {
@@ -54,7 +54,8 @@ export function overview(page) {
       unit_names: cells("ratings-units", 1),
       claimant_names: cells("ratings-claimants", 1),
       volunteer_names: cells("volunteers", 2),
-      project_leads: [...document.querySelectorAll("#projects tbody tr")].map((tr) => tr.lastElementChild.previousElementSibling.textContent.trim()),
+      // A table with no project holds one row of a single cell saying so.
+      project_leads: [...document.querySelectorAll("#projects tbody tr")].filter((tr) => tr.children.length > 1).map((tr) => tr.lastElementChild.previousElementSibling.textContent.trim()),
       lists: Object.fromEntries([...document.querySelectorAll("[data-list]")].map((l) => [l.dataset.list, Number(l.dataset.count)])),
       charts: Object.fromEntries([...document.querySelectorAll(".chart-body[id]")].map((c) => [c.id, Number(c.dataset.points)])),
       // Charts whose canvas holds no painted pixel (drawn over nothing, or never drawn).

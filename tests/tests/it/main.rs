@@ -14,6 +14,7 @@ mod coordinator_screens;
 mod crash_durability;
 mod dispatch_tasks;
 mod dispatch_to_close;
+mod empty_to_report;
 mod hostile_devices;
 mod hostile_dispatch;
 mod hostile_loop;

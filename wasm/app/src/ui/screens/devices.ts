@@ -55,7 +55,7 @@ function codeView(session: Session, code: Code, stations: string[]): HTMLElement
     h("div", {},
       h("p", {}, t("codeReady")),
       h("p", { class: "code-text", "data-testid": "code-text" }, code.code),
-      h("p", { class: "meta" }, `${who(session, code.role, code.person)} · ${stationNames(session, stations)}`),
+      h("p", { class: "meta" }, `${who(session, code.role, code.person)} · ${placeOf(session, stations)}`),
       h("p", { class: "meta" }, `${t("codeValidUntil")} ${when(code.expires_ms)}`)));
 }
 
@@ -91,7 +91,7 @@ function deviceRow(session: Session, device: DeviceRecord, list: HTMLElement): H
   return h("li", { class: "device", "data-testid": "device-row", "data-revoked": String(device.revoked) },
     h("strong", {}, who(session, device.role, device.person)), " ",
     h("span", { class: "chip" }, label(device.role)), " ",
-    h("span", { class: "meta" }, `${device.name} · ${stationNames(session, device.stations)} · ${when(device.created_ms)}`),
+    h("span", { class: "meta" }, `${device.name} · ${placeOf(session, device.stations)} · ${when(device.created_ms)}`),
     device.revoked
       ? h("span", { class: "chip status-closed" }, t("deviceRevoked"))
       : h("button", { class: "danger", "data-testid": "device-revoke", onclick: () => void stop() }, t("revokeDevice")));
@@ -169,6 +169,12 @@ function check(name: string, value: string, text: string, checked = false): HTML
 
 function checkedValues(container: HTMLElement): string[] {
   return Array.from(container.querySelectorAll<HTMLInputElement>("input[type=checkbox]:checked")).map((b) => b.value);
+}
+
+/** Where a code or device works: its stations, or for a 街道 device (no station) the
+ *  community, so the line never ends in an empty "·". */
+function placeOf(session: Session, stations: string[]): string {
+  return stations.length > 0 ? stationNames(session, stations) : session.community()?.name ?? "";
 }
 
 function stationNames(session: Session, ids: string[]): string {

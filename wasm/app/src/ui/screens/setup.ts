@@ -2,7 +2,7 @@
 // the server started, or from the QR's link), the community, its first stations and the
 // first account; the server creates them and enrolls this browser on the spot.
 
-import { label, t } from "../../i18n.js";
+import { t } from "../../i18n.js";
 import { setUp, type SetupForm } from "../../manage_api.js";
 import { randomHex, type Identity } from "../../session.js";
 import { field, formValues, h, select, toast } from "../dom.js";
@@ -54,8 +54,11 @@ function roleSelect(): HTMLSelectElement {
   return element;
 }
 
+/** The first account's roles in the words of who takes them, and what each may then do:
+ *  only the office's account makes a 驿站社工's code, so a 社区书记 who will enroll
+ *  the stations' workers takes it. */
 function labelOf(role: string): string {
-  return role === "coordinator" ? label("coordinator") : label("office");
+  return role === "coordinator" ? t("firstRoleCoordinator") : t("firstRoleOffice");
 }
 
 function stationFields(index: number): HTMLElement {
