@@ -209,8 +209,8 @@ impl Aggregates {
             completed,
             closed_other: finished.saturating_sub(completed),
             open_overdue: 0,
-            median_hours_to_claim: s.durations.to_claim.report().p50_hours,
-            median_hours_to_resolve: s.durations.to_resolve.report().p50_hours,
+            median_hours_to_claim: s.durations.to_claim.median_hours(),
+            median_hours_to_resolve: s.durations.to_resolve.median_hours(),
             average_rating: average(&RatingSum {
                 count: rated,
                 sum: points,
