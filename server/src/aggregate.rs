@@ -20,8 +20,9 @@
 //! * overdue wishes are a `BTreeMap` from (urgency, module, clock start, row) to the same
 //!   24-byte key, over open wishes only: "overdue at `now`" under any office's targets is
 //!   one range scan per (urgency, module) that never touches rows;
-//! * figures over a date range rebuild these counters from the rows created in it (one
-//!   pass over the list order's window, see [`window`]).
+//! * the same counters are kept per calendar month of creation (`months.rs`): figures over
+//!   a date range merge the whole months it covers and scan only the rows of its partial
+//!   edge months (`window.rs`), and only the counters the report reads.
 //!
 //! **Memory per wish** (64-bit): the row is 112 bytes inline plus one allocation with the
 //! document id, wish id and title (≈ 28 + 32 + 30 bytes, plus allocator overhead ≈ 16),

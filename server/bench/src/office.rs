@@ -10,8 +10,8 @@ use clap::Args;
 use serde::Serialize;
 
 use wish_server::aggregate::{
-    synthetic_party, Aggregates, CommunitySet, Members, OverdueQuery, OverdueTargets, Paging,
-    RatingNames, Window, WishFilter, SYNTHETIC_NOW_MS,
+    parse_local_date, synthetic_party, Aggregates, CommunitySet, Members, OverdueQuery,
+    OverdueTargets, Paging, RatingNames, Window, WishFilter, SYNTHETIC_NOW_MS,
 };
 
 /// The p50 every query must stay under, in milliseconds.
@@ -211,10 +211,21 @@ fn queries(a: &Aggregates) -> Vec<NamedQuery<'_>> {
 /// participation and ratings, over all wishes, and each figure over a month and a quarter
 /// (the wishes created in it), overdue under an office's own targets.
 fn console_queries<'a>(a: &'a Aggregates, party: &'a Members) -> Vec<Query<'a>> {
-    let month = Window::new(Some(last_month()), Some(SYNTHETIC_NOW_MS));
-    let quarter = Window::new(Some(SYNTHETIC_NOW_MS - 91 * DAY), Some(SYNTHETIC_NOW_MS));
+    let date = |text: &str| parse_local_date(text);
+    // The dashboard's ranges are calendar months (UTC+8) before the synthetic present,
+    // 2026-01-01; the custom one has partial months at both ends (scanned).
+    let month = Window::new(date("2025-12-01"), date("2026-01-01"));
+    let quarter = Window::new(date("2025-10-01"), date("2026-01-01"));
+    let year = Window::new(date("2025-01-01"), date("2026-01-01"));
+    let custom = Window::new(date("2025-11-20"), date("2025-12-12"));
     let mut out = Vec::new();
-    for (label, window) in [("all", Window::ALL), ("month", month), ("quarter", quarter)] {
+    for (label, window) in [
+        ("all", Window::ALL),
+        ("month", month),
+        ("quarter", quarter),
+        ("year", year),
+        ("custom 22 days", custom),
+    ] {
         let ask = Console { a, party, window };
         out.push(query(
             format!("communities: 30 rows ({label})"),
@@ -345,8 +356,6 @@ fn office_targets() -> OverdueTargets {
     let hours = [("urgent", 24), ("high", 72), ("normal", 240), ("low", 720)];
     OverdueTargets::from_hours(&hours.map(|(u, h)| (u.to_owned(), h)).into())
 }
-
-const DAY: u64 = 86_400_000;
 
 /// The 30 days before the synthetic present (the monthly report's wish figures).
 fn last_month() -> u64 {

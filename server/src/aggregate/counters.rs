@@ -107,67 +107,148 @@ pub(crate) struct Scope {
     pub volunteers: HashMap<u32, ClaimantTotals>,
 }
 
+/// Which counters a report reads: figures over a date range build (or merge) only those,
+/// since the claimant maps and the distributions cost far more than the counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Parts {
+    /// Totals, counts by field, weeks and hours.
+    pub counts: bool,
+    pub durations: bool,
+    /// Ratings overall, by module and by station.
+    pub ratings: bool,
+    pub claimant_ratings: bool,
+    pub volunteers: bool,
+}
+
+impl Parts {
+    pub const ALL: Parts = Parts {
+        counts: true,
+        durations: true,
+        ratings: true,
+        claimant_ratings: true,
+        volunteers: true,
+    };
+    pub const NONE: Parts = Parts {
+        counts: false,
+        durations: false,
+        ratings: false,
+        claimant_ratings: false,
+        volunteers: false,
+    };
+    pub const COUNTS: Parts = Parts {
+        counts: true,
+        ..Parts::NONE
+    };
+    pub const DURATIONS: Parts = Parts {
+        durations: true,
+        ..Parts::NONE
+    };
+    pub const RATINGS: Parts = Parts {
+        ratings: true,
+        ..Parts::NONE
+    };
+    pub const VOLUNTEERS: Parts = Parts {
+        volunteers: true,
+        ..Parts::NONE
+    };
+    /// The community comparison's: everything but the ratings per claimant.
+    pub const COMPARISON: Parts = Parts {
+        claimant_ratings: false,
+        ..Parts::ALL
+    };
+    /// The ratings report's.
+    pub const CLAIMANT_RATINGS: Parts = Parts {
+        ratings: true,
+        claimant_ratings: true,
+        ..Parts::NONE
+    };
+}
+
 impl Scope {
-    /// Adds the counters of `other` (a disjoint scope: another community), for figures
-    /// over a set of communities. Costs one walk of `other`'s maps, never of its wishes.
-    pub fn merge(&mut self, other: &Scope) {
+    /// Adds the counters in `parts` of `other` (a disjoint scope: another community or
+    /// month), for figures over several. Costs one walk of `other`'s maps, never of its
+    /// wishes.
+    pub fn merge_parts(&mut self, other: &Scope, parts: Parts) {
         self.total += other.total;
         self.claimed += other.claimed;
-        add_counts(&mut self.by_status, &other.by_status);
-        add_counts(&mut self.by_module, &other.by_module);
-        add_counts(&mut self.by_channel, &other.by_channel);
-        add_counts(&mut self.by_urgency, &other.by_urgency);
-        add_counts(&mut self.by_close_reason, &other.by_close_reason);
-        add_counts(&mut self.by_station, &other.by_station);
-        add_counts(&mut self.by_community, &other.by_community);
-        for (week, counts) in &other.by_week {
-            let mine = self.by_week.entry(*week).or_default();
-            mine.created += counts.created;
-            mine.resolved += counts.resolved;
-        }
         self.hours_milli += other.hours_milli;
-        for (mine, theirs) in self.ratings.iter_mut().zip(other.ratings) {
-            *mine += theirs;
+        if parts.counts {
+            add_counts(&mut self.by_status, &other.by_status);
+            add_counts(&mut self.by_module, &other.by_module);
+            add_counts(&mut self.by_channel, &other.by_channel);
+            add_counts(&mut self.by_urgency, &other.by_urgency);
+            add_counts(&mut self.by_close_reason, &other.by_close_reason);
+            add_counts(&mut self.by_station, &other.by_station);
+            add_counts(&mut self.by_community, &other.by_community);
+            for (week, counts) in &other.by_week {
+                let mine = self.by_week.entry(*week).or_default();
+                mine.created += counts.created;
+                mine.resolved += counts.resolved;
+            }
         }
-        add_ratings(&mut self.rating_by_module, &other.rating_by_module);
-        add_ratings(&mut self.rating_by_station, &other.rating_by_station);
-        add_ratings(&mut self.rating_by_claimant, &other.rating_by_claimant);
-        self.durations.merge(&other.durations);
-        for (module, durations) in &other.durations_by_module {
-            self.durations_by_module
-                .entry(*module)
-                .or_default()
-                .merge(durations);
+        if parts.ratings {
+            for (mine, theirs) in self.ratings.iter_mut().zip(other.ratings) {
+                *mine += theirs;
+            }
+            add_ratings(&mut self.rating_by_module, &other.rating_by_module);
+            add_ratings(&mut self.rating_by_station, &other.rating_by_station);
         }
-        for (claimant, totals) in &other.volunteers {
-            let mine = self.volunteers.entry(*claimant).or_default();
-            mine.wishes += totals.wishes;
-            mine.resolved += totals.resolved;
-            mine.hours_milli += totals.hours_milli;
+        if parts.claimant_ratings {
+            add_ratings(&mut self.rating_by_claimant, &other.rating_by_claimant);
+        }
+        if parts.durations {
+            self.durations.merge(&other.durations);
+            for (module, durations) in &other.durations_by_module {
+                self.durations_by_module
+                    .entry(*module)
+                    .or_default()
+                    .merge(durations);
+            }
+        }
+        if parts.volunteers {
+            for (claimant, totals) in &other.volunteers {
+                let mine = self.volunteers.entry(*claimant).or_default();
+                mine.wishes += totals.wishes;
+                mine.resolved += totals.resolved;
+                mine.hours_milli += totals.hours_milli;
+            }
         }
     }
 
     /// Adds (`delta` = 1) or removes (`delta` = -1) one wish.
     pub fn apply(&mut self, row: &Row, delta: i64) {
+        self.apply_parts(row, delta, Parts::ALL);
+    }
+
+    /// Like [`Scope::apply`], for the counters in `parts` only.
+    pub fn apply_parts(&mut self, row: &Row, delta: i64, parts: Parts) {
         self.total = self.total.saturating_add_signed(delta);
         if row.first_claim_at.is_some() {
             self.claimed = self.claimed.saturating_add_signed(delta);
         }
-        bump(&mut self.by_status, row.status, delta);
-        bump(&mut self.by_module, row.module, delta);
-        bump(&mut self.by_channel, row.channel, delta);
-        bump(&mut self.by_urgency, row.urgency, delta);
-        if row.close_reason != 0 {
-            bump(&mut self.by_close_reason, row.close_reason, delta);
-        }
-        bump(&mut self.by_station, row.station, delta);
-        bump(&mut self.by_community, row.community, delta);
         let hours = i64::from(row.hours_milli).saturating_mul(delta);
         self.hours_milli = self.hours_milli.saturating_add_signed(hours);
-        self.apply_weeks(row, delta);
-        self.apply_rating(row, delta);
-        self.apply_durations(row, delta);
-        self.apply_volunteers(row, delta);
+        if parts.counts {
+            bump(&mut self.by_status, row.status, delta);
+            bump(&mut self.by_module, row.module, delta);
+            bump(&mut self.by_channel, row.channel, delta);
+            bump(&mut self.by_urgency, row.urgency, delta);
+            if row.close_reason != 0 {
+                bump(&mut self.by_close_reason, row.close_reason, delta);
+            }
+            bump(&mut self.by_station, row.station, delta);
+            bump(&mut self.by_community, row.community, delta);
+            self.apply_weeks(row, delta);
+        }
+        if parts.ratings || parts.claimant_ratings {
+            self.apply_rating(row, delta, parts);
+        }
+        if parts.durations {
+            self.apply_durations(row, delta);
+        }
+        if parts.volunteers {
+            self.apply_volunteers(row, delta);
+        }
     }
 
     fn apply_weeks(&mut self, row: &Row, delta: i64) {
@@ -187,18 +268,23 @@ impl Scope {
         }
     }
 
-    fn apply_rating(&mut self, row: &Row, delta: i64) {
+    fn apply_rating(&mut self, row: &Row, delta: i64, parts: Parts) {
         let Some(slot) = usize::from(row.rating).checked_sub(1) else {
             return;
         };
+        // The overall distribution is cheap and the ratings report reads it too.
         if let Some(n) = self.ratings.get_mut(slot) {
             *n = n.saturating_add_signed(delta);
         }
         let score = u64::from(row.rating);
-        rate(&mut self.rating_by_module, row.module, score, delta);
-        rate(&mut self.rating_by_station, row.station, score, delta);
-        for claimant in row.claimants.iter() {
-            rate(&mut self.rating_by_claimant, *claimant, score, delta);
+        if parts.ratings {
+            rate(&mut self.rating_by_module, row.module, score, delta);
+            rate(&mut self.rating_by_station, row.station, score, delta);
+        }
+        if parts.claimant_ratings {
+            for claimant in row.claimants.iter() {
+                rate(&mut self.rating_by_claimant, *claimant, score, delta);
+            }
         }
     }
 

@@ -46,6 +46,16 @@ impl Dist {
         self.sum_minutes += other.sum_minutes;
     }
 
+    /// The median (nearest rank) in hours: a walk over the lower half only.
+    pub fn median_hours(&self) -> Option<f64> {
+        let rank = (50 * self.count).div_ceil(100).max(1);
+        let mut seen = 0u64;
+        self.minutes.iter().find_map(|(&minutes, &n)| {
+            seen += n;
+            (seen >= rank).then(|| hours(minutes))
+        })
+    }
+
     /// Percentiles (nearest rank), mean and hour buckets, in one walk.
     pub fn report(&self) -> DistReport {
         let ranks = [50u64, 90, 99].map(|p| (p * self.count).div_ceil(100).max(1));

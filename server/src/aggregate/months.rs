@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::counters::Scope;
+use super::counters::{Parts, Scope};
 use super::row::Row;
 use super::window::Window;
 use crate::calendar::{civil_from_days, days_from_civil, local_day, local_ms};
@@ -111,14 +111,16 @@ impl Plan {
     }
 }
 
-/// The merged counters of the months `[first, end)` of `months`.
+/// The merged counters (`parts` of them) of the months `[first, end)` of `months`.
 pub(crate) fn merged(
     months: &BTreeMap<MonthKey, Scope>,
     (first, end): (MonthKey, MonthKey),
+    parts: Parts,
 ) -> Scope {
-    let mut range = months.range(first..end).map(|(_, s)| s);
-    let mut scope = range.next().cloned().unwrap_or_default();
-    range.for_each(|s| scope.merge(s));
+    let mut scope = Scope::default();
+    for (_, month) in months.range(first..end) {
+        scope.merge_parts(month, parts);
+    }
     scope
 }
 

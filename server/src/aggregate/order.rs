@@ -84,6 +84,11 @@ impl ListOrder {
         self.keys.get(start..end.max(start)).unwrap_or_default()
     }
 
+    /// The creation times of the oldest and the newest wish.
+    pub fn span(&self) -> Option<(u64, u64)> {
+        Some((self.keys.first()?.created_at, self.keys.last()?.created_at))
+    }
+
     pub fn heap_bytes(&self) -> usize {
         self.keys.capacity() * std::mem::size_of::<ListKey>()
     }

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::counters::{Counts, RatingSum, Scope};
+use super::counters::{Counts, Parts, RatingSum, Scope};
 use super::dict::SmallDict;
 use super::durations::DistReport;
 use super::row::Dicts;
@@ -131,7 +131,11 @@ impl Dicts {
 impl Aggregates {
     /// The counters of a set of communities: borrowed for everything or one community,
     /// merged from each community's counters for several.
-    pub(crate) fn scope_or_empty(&self, communities: &CommunitySet) -> Cow<'_, Scope> {
+    pub(crate) fn scope_or_empty(
+        &self,
+        communities: &CommunitySet,
+        parts: Parts,
+    ) -> Cow<'_, Scope> {
         let Some(listed) = communities.listed() else {
             return Cow::Borrowed(&self.global);
         };
@@ -148,9 +152,10 @@ impl Aggregates {
             (None, _) => Cow::Owned(Scope::default()),
             (Some(one), None) => Cow::Borrowed(one),
             (Some(first), Some(second)) => {
-                let mut merged = first.clone();
-                merged.merge(second);
-                found.for_each(|s| merged.merge(s));
+                let mut merged = Scope::default();
+                merged.merge_parts(first, parts);
+                merged.merge_parts(second, parts);
+                found.for_each(|s| merged.merge_parts(s, parts));
                 Cow::Owned(merged)
             }
         }
@@ -163,7 +168,7 @@ impl Aggregates {
 
     /// Counts of the wishes of a set of communities created in `window`.
     pub fn summary_in(&self, community: &CommunitySet, window: Window) -> SummaryReport {
-        let s = self.scope_in(community, window);
+        let s = self.scope_in(community, window, Parts::COUNTS);
         let d = &self.dicts;
         let mut by_station: Vec<StationCount> = s
             .by_station
@@ -217,7 +222,7 @@ impl Aggregates {
         module: Option<&str>,
         window: Window,
     ) -> DurationReport {
-        let s = self.scope_in(community, window);
+        let s = self.scope_in(community, window, Parts::DURATIONS);
         let durations = match module {
             None => Some(&s.durations),
             Some(m) => self
@@ -243,7 +248,7 @@ impl Aggregates {
 
     /// Ratings of the wishes created in `window`.
     pub fn satisfaction_in(&self, community: &CommunitySet, window: Window) -> SatisfactionReport {
-        let s = self.scope_in(community, window);
+        let s = self.scope_in(community, window, Parts::RATINGS);
         let d = &self.dicts;
         let rated: u64 = s.ratings.iter().sum();
         let points: u64 = (1u64..).zip(s.ratings).map(|(r, n)| r * n).sum();

@@ -10,7 +10,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use super::counters::Scope;
+use super::counters::{Parts, Scope};
 use super::months::{merged, Plan};
 use super::row::Row;
 use super::{Aggregates, CommunitySet};
@@ -46,29 +46,39 @@ impl Window {
 impl Aggregates {
     /// The counters of a set of communities over the wishes created in `window`: the
     /// month buckets it covers whole, merged, plus a scan of the rows at its edges.
-    pub(crate) fn scope_in(&self, communities: &CommunitySet, window: Window) -> Cow<'_, Scope> {
+    pub(crate) fn scope_in(
+        &self,
+        communities: &CommunitySet,
+        window: Window,
+        parts: Parts,
+    ) -> Cow<'_, Scope> {
+        let window = self.effective(window);
         if window.is_all() {
-            return self.scope_or_empty(communities);
+            return self.scope_or_empty(communities, parts);
         }
         let codes = self.community_codes(communities);
         let plan = Plan::of(window);
         let mut scope = match plan.months {
             None => Scope::default(),
             Some(months) if self.covers_every_community(communities) => {
-                merged(&self.months.global, months)
+                merged(&self.months.global, months, parts)
             }
             Some(months) => {
                 let mut scope = Scope::default();
                 for code in codes.iter().flatten() {
                     if let Some(buckets) = self.months.by_community.get(code) {
-                        scope.merge(&merged(buckets, months));
+                        buckets
+                            .range(months.0..months.1)
+                            .for_each(|(_, s)| scope.merge_parts(s, parts));
                     }
                 }
                 scope
             }
         };
         for edge in &plan.edges {
-            self.scan(*edge, codes.as_deref(), |_, row| scope.apply(row, 1));
+            self.scan(*edge, codes.as_deref(), |_, row| {
+                scope.apply_parts(row, 1, parts);
+            });
         }
         Cow::Owned(scope)
     }
@@ -79,7 +89,9 @@ impl Aggregates {
         &self,
         communities: &CommunitySet,
         window: Window,
+        parts: Parts,
     ) -> Vec<(u32, Cow<'_, Scope>)> {
+        let window = self.effective(window);
         let codes = self.community_codes(communities);
         let wanted = |c: &u32| codes.as_ref().is_none_or(|codes| codes.contains(c));
         if window.is_all() {
@@ -95,13 +107,16 @@ impl Aggregates {
         if let Some(months) = plan.months {
             for (code, buckets) in &self.months.by_community {
                 if wanted(code) {
-                    scopes.insert(*code, merged(buckets, months));
+                    scopes.insert(*code, merged(buckets, months, parts));
                 }
             }
         }
         for edge in &plan.edges {
             self.scan(*edge, codes.as_deref(), |community, row| {
-                scopes.entry(community).or_default().apply(row, 1);
+                scopes
+                    .entry(community)
+                    .or_default()
+                    .apply_parts(row, 1, parts);
             });
         }
         scopes
@@ -120,6 +135,15 @@ impl Aggregates {
                     each(key.community, row);
                 }
             }
+        }
+    }
+
+    /// `window`, or every wish if it holds every wish of the index (e.g. "this year" in a
+    /// programme's first year): the counters kept for everything then answer.
+    fn effective(&self, window: Window) -> Window {
+        match self.order.span() {
+            Some((first, last)) if window.contains(first) && window.contains(last) => Window::ALL,
+            _ => window,
         }
     }
 

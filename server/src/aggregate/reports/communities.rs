@@ -8,7 +8,7 @@ use serde::Serialize;
 use wish_client_core::model::{CloseReason, WishStatus};
 
 use super::{average, hours, round2};
-use crate::aggregate::counters::{RatingSum, Scope};
+use crate::aggregate::counters::{Parts, RatingSum, Scope};
 use crate::aggregate::{Aggregates, CommunitySet, OverdueTargets, Window};
 
 /// Some of each community's people or units by id, from the directory: the party
@@ -165,7 +165,7 @@ impl Aggregates {
     ) -> ComparisonReport {
         let overdue = self.overdue_by_community(communities, window, now, targets);
         let mut rows: Vec<CommunityRow> = self
-            .scopes_by_community(communities, window)
+            .scopes_by_community(communities, window, Parts::COMPARISON)
             .iter()
             .map(|(code, scope)| {
                 let mut row = self.community_row(*code, scope, party);
@@ -209,8 +209,8 @@ impl Aggregates {
             completed,
             closed_other: finished.saturating_sub(completed),
             open_overdue: 0,
-            median_hours_to_claim: s.durations.to_claim.report().p50_hours,
-            median_hours_to_resolve: s.durations.to_resolve.report().p50_hours,
+            median_hours_to_claim: s.durations.to_claim.median_hours(),
+            median_hours_to_resolve: s.durations.to_resolve.median_hours(),
             average_rating: average(&RatingSum {
                 count: rated,
                 sum: points,

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::communities::{Claims, Members};
 use super::{average, hours, round2};
-use crate::aggregate::counters::RatingSum;
+use crate::aggregate::counters::{Parts, RatingSum};
 use crate::aggregate::query::Paging;
 use crate::aggregate::{Aggregates, CommunitySet, Window};
 
@@ -102,7 +102,7 @@ impl Aggregates {
     ) -> ParticipationReport {
         let mut overall = Claims::default();
         let mut by_community: Vec<ParticipationRow> = self
-            .scopes_by_community(communities, window)
+            .scopes_by_community(communities, window, Parts::VOLUNTEERS)
             .iter()
             .map(|(code, scope)| {
                 let community = self.community_id(*code).to_owned();
@@ -136,7 +136,8 @@ impl Aggregates {
         let mut total = RatingSum::default();
         let mut all: Vec<(u32, u32, RatingSum)> = Vec::new();
         let mut by_unit = Vec::new();
-        for (code, scope) in self.scopes_by_community(communities, window) {
+        for (code, scope) in self.scopes_by_community(communities, window, Parts::CLAIMANT_RATINGS)
+        {
             let community = self.community_id(code);
             total.count += scope.ratings.iter().sum::<u64>();
             total.sum += (1u64..).zip(scope.ratings).map(|(r, n)| r * n).sum::<u64>();

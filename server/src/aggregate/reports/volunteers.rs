@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::hours;
-use crate::aggregate::counters::ClaimantTotals;
+use crate::aggregate::counters::{ClaimantTotals, Parts};
 use crate::aggregate::query::Paging;
 use crate::aggregate::{Aggregates, CommunitySet, Window};
 
@@ -45,7 +45,7 @@ impl Aggregates {
         paging: Paging,
         window: Window,
     ) -> VolunteerReport {
-        let s = self.scope_in(community, window);
+        let s = self.scope_in(community, window, Parts::VOLUNTEERS);
         let d = &self.dicts;
         let mut all: Vec<_> = s.volunteers.iter().collect();
         let claimants = all.len();
