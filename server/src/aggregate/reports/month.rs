@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use wish_client_core::model::WishStatus;
 
-use super::super::row::{Row, UNTRIAGED};
-use super::super::{Aggregates, CommunitySet};
+use crate::aggregate::row::{Row, UNTRIAGED};
+use crate::aggregate::{Aggregates, CommunitySet};
 
 /// Statuses of a wish still waiting for help (需求清单).
 const OPEN: [WishStatus; 6] = [

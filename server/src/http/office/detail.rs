@@ -14,10 +14,10 @@ use wish_client_core::model::wish::{Event, TimelineStep, WishView};
 use wish_client_core::model::{ClaimKind, CommunityView, WishStatus};
 use wish_client_core::proto::DocumentId;
 
-use super::super::api::{blocking, ApiError};
 use super::names::{self, Names};
 use super::{caller, outside};
 use crate::aggregate::CommunitySet;
+use crate::http::api::{blocking, ApiError};
 use crate::http::AppState;
 
 /// What the server's own steps (arbitration) show as their author.

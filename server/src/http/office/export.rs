@@ -19,12 +19,12 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
 
-use super::super::api::ApiError;
 use super::handlers::{shared_index, with_index};
 use super::names::{self, Names};
 use super::params::Params;
 use super::scope;
 use crate::aggregate::{OfficeIndex, SharedAggregates};
+use crate::http::api::ApiError;
 use crate::http::AppState;
 
 use self::columns::{Cell, HEADERS};
@@ -131,7 +131,7 @@ async fn table_xlsx(
     rows: Vec<Vec<Cell>>,
     name: &'static str,
 ) -> Result<Response, ApiError> {
-    let bytes = super::super::api::blocking(move || xlsx::table(sheet, headers, &rows)).await?;
+    let bytes = crate::http::api::blocking(move || xlsx::table(sheet, headers, &rows)).await?;
     Ok(download(Body::from(bytes), XLSX, name))
 }
 
@@ -151,7 +151,7 @@ pub async fn xlsx(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
     let (shared, rows, names) = selection(&state, &index, &headers, query).await?;
-    let bytes = super::super::api::blocking(move || xlsx::workbook(&shared, &rows, &names)).await?;
+    let bytes = crate::http::api::blocking(move || xlsx::workbook(&shared, &rows, &names)).await?;
     Ok(download(Body::from(bytes), XLSX, "wishes.xlsx"))
 }
 

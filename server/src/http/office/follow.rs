@@ -14,11 +14,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use serde::Serialize;
 
-use super::super::api::{bearer, blocking, ApiError};
 use super::handlers::with_index;
 use crate::access::{Principal, Role};
 use crate::aggregate::{CommunitySet, OfficeIndex, WishFilter};
 use crate::domain::office_rows::{LedgerSummary, LEDGER_PREFIX};
+use crate::http::api::{bearer, blocking, ApiError};
 use crate::http::AppState;
 
 /// Statuses of wishes on the wall (`model::on_wall`).

@@ -6,7 +6,6 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 
-use super::super::api::{blocking, ApiError};
 use super::names;
 use super::params::Params;
 use super::{caller, scope, targets};
@@ -14,6 +13,7 @@ use crate::aggregate::{
     Aggregates, CommunitySet, DurationReport, OfficeIndex, OverdueQuery, OverdueReport,
     SatisfactionReport, SharedAggregates, SummaryReport, VolunteerReport, WishPage,
 };
+use crate::http::api::{blocking, ApiError};
 use crate::http::AppState;
 
 /// A request's parts every handler needs.

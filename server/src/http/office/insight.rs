@@ -10,7 +10,6 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::{Extension, Json};
 
-use super::super::api::ApiError;
 use super::handlers::with_index;
 use super::names::{self, Names};
 use super::params::Params;
@@ -18,6 +17,7 @@ use super::{caller, targets};
 use crate::aggregate::{
     CommunityRow, ComparisonReport, OfficeIndex, ParticipationReport, RatingNames, RatingsReport,
 };
+use crate::http::api::ApiError;
 use crate::http::AppState;
 
 type Args = (

@@ -13,7 +13,6 @@ use axum::{Extension, Json};
 use serde::Serialize;
 use wish_client_core::model::Module;
 
-use super::super::api::ApiError;
 use super::handlers::with_index;
 use super::params::Params;
 use super::{rows, scope};
@@ -21,6 +20,7 @@ use crate::aggregate::{CommunitySet, OfficeIndex, Paging, WishFilter, UNTRIAGED}
 use crate::domain::office_rows::{
     CommunitySummary, OfferSummary, ProjectSummary, COMMUNITY_PREFIX,
 };
+use crate::http::api::ApiError;
 use crate::http::AppState;
 
 /// Statuses of a wish still waiting for help (not resolved, rated, closed or rejected).

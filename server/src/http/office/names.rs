@@ -14,11 +14,11 @@ use axum::http::HeaderMap;
 use axum::Json;
 use serde::Serialize;
 
-use super::super::api::ApiError;
 use super::params::Params;
 use super::{rows, scope};
 use crate::aggregate::{CommunitySet, ItemNames, Members, WishItem};
 use crate::domain::office_rows::{CommunitySummary, DirectoryNames, COMMUNITY_PREFIX};
+use crate::http::api::ApiError;
 use crate::http::AppState;
 
 /// The mark after an id the directory does not know.

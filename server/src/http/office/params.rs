@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use axum::http::StatusCode;
 
-use super::super::api::ApiError;
 use crate::aggregate::{parse_local_date, CommunitySet, Paging, Window, WishFilter};
+use crate::http::api::ApiError;
 
 const DAY_MS: u64 = 86_400_000;
 

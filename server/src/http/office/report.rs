@@ -20,10 +20,10 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 
-use super::super::api::{blocking, ApiError};
 use super::params::Params;
 use super::scope;
 use crate::aggregate::OfficeIndex;
+use crate::http::api::{blocking, ApiError};
 use crate::http::AppState;
 
 pub use self::figures::MonthReport;

@@ -9,11 +9,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Serialize;
 
-use super::super::api::ApiError;
 use super::params::Params;
 use super::{rows, scope};
 use crate::aggregate::{format_local, CommunitySet};
 use crate::domain::office_rows::{ShiftSummary, StationSummary, STATION_PREFIX};
+use crate::http::api::ApiError;
 use crate::http::AppState;
 
 /// A shift as the report lists it.

@@ -4,8 +4,8 @@
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use super::super::api::{blocking, ApiError};
 use crate::aggregate::CommunitySet;
+use crate::http::api::{blocking, ApiError};
 use crate::http::AppState;
 
 /// Every row under `prefix` as `(document id, value)`, off the async threads; unreadable

@@ -16,12 +16,12 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use wish_client_core::ops::{self, Stamp};
 
-use super::super::api::{require, ApiError};
 use super::detail::{is_finished, load_in_scope, supervision, Supervision};
 use super::names;
 use crate::access::Role;
 use crate::aggregate::CommunitySet;
 use crate::engine::{DocWrite, WriteError};
+use crate::http::api::{require, ApiError};
 use crate::http::AppState;
 
 /// The longest note, in characters.

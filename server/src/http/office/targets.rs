@@ -13,9 +13,9 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use wish_client_core::model::Urgency;
 
-use super::super::api::{blocking, require, ApiError};
 use crate::access::{Principal, Role};
 use crate::aggregate::OverdueTargets;
+use crate::http::api::{blocking, require, ApiError};
 use crate::http::AppState;
 
 /// The storage key prefix of the offices' targets.

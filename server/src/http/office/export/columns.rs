@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use wish_client_core::model::{Channel, CloseReason, Module, Urgency, WishStatus};
 
-use super::super::names::Names;
 use crate::aggregate::{format_local, WishItem};
+use crate::http::office::names::Names;
 
 pub const HEADERS: [&str; 22] = [
     "标题",

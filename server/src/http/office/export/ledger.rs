@@ -10,14 +10,14 @@ use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::super::super::api::ApiError;
-use super::super::names::{self, Names};
-use super::super::params::Params;
-use super::super::{rows, scope};
 use super::columns::Cell;
 use super::{table_csv, table_xlsx};
 use crate::aggregate::format_local;
 use crate::domain::office_rows::{LedgerSummary, PostingSummary, LEDGER_PREFIX};
+use crate::http::api::ApiError;
+use crate::http::office::names::{self, Names};
+use crate::http::office::params::Params;
+use crate::http::office::{rows, scope};
 use crate::http::AppState;
 
 /// The columns, in Chinese as the other exports.

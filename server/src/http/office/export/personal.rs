@@ -20,14 +20,14 @@ use axum::Extension;
 use wish_client_core::model::{ContactView, WishView};
 use wish_client_core::proto::DocumentId;
 
-use super::super::super::api::{blocking, require, ApiError};
-use super::super::names::Names;
 use super::columns::{self, Cell};
 use super::csv_out::CsvOut;
 use super::{download, selection};
 use crate::access::Role;
 use crate::aggregate::CommunitySet;
 use crate::aggregate::{OfficeIndex, WishItem};
+use crate::http::api::{blocking, require, ApiError};
+use crate::http::office::names::Names;
 use crate::http::AppState;
 use crate::storage::documents::load_doc;
 use crate::storage::Storage;

@@ -12,15 +12,15 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::Extension;
 
-use super::super::super::api::ApiError;
-use super::super::handlers::with_index;
-use super::super::names::{self, NameCache};
-use super::super::params::Params;
-use super::super::{rows, scope};
 use super::columns::Cell;
 use super::{table_csv, table_xlsx};
 use crate::aggregate::{format_local, CommunitySet, OfficeIndex, WishFilter};
 use crate::domain::office_rows::{EarnSummary, LedgerSummary, LEDGER_PREFIX};
+use crate::http::api::ApiError;
+use crate::http::office::handlers::with_index;
+use crate::http::office::names::{self, NameCache};
+use crate::http::office::params::Params;
+use crate::http::office::{rows, scope};
 use crate::http::AppState;
 
 /// The columns the civil-affairs volunteer record rules ask for, plus ids to trace a row.

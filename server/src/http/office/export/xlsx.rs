@@ -6,11 +6,11 @@ use std::sync::PoisonError;
 use axum::http::StatusCode;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use super::super::names::Names;
 use super::columns::{cells, Cell, HEADERS};
 use super::CHUNK;
 use crate::aggregate::SharedAggregates;
 use crate::http::api::ApiError;
+use crate::http::office::names::Names;
 
 /// Excel's row limit less the header row.
 const MAX_ROWS: usize = 1_048_575;

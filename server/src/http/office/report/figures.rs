@@ -6,12 +6,6 @@ use std::sync::Arc;
 use serde::Serialize;
 use wish_client_core::model::Module;
 
-use super::super::export::records::earns_in_scope;
-use super::super::handlers::with_index;
-use super::super::lists::offers_and_projects;
-use super::super::names::{self, Names};
-use super::super::roster::coverage_of;
-use super::super::rows;
 use super::month::Month;
 use crate::aggregate::{
     format_local, Aggregates, CommunitySet, OfficeIndex, OverdueQuery, Paging, ServiceTotals,
@@ -21,6 +15,12 @@ use crate::domain::office_rows::{
     CommunitySummary, EarnSummary, StationSummary, COMMUNITY_PREFIX, STATION_PREFIX,
 };
 use crate::http::api::ApiError;
+use crate::http::office::export::records::earns_in_scope;
+use crate::http::office::handlers::with_index;
+use crate::http::office::lists::offers_and_projects;
+use crate::http::office::names::{self, Names};
+use crate::http::office::roster::coverage_of;
+use crate::http::office::rows;
 use crate::http::AppState;
 
 /// Volunteers listed in the report.
