@@ -76,7 +76,14 @@ async fn cover(state: &Arc<AppState>, who: &Principal, community: &str) -> Resul
     // Live connections of the device (its tablet's sync) reach the new community at once.
     let principal = Some(record.principal());
     let device_id = record.device_id;
-    tell_engine(state, Input::PrincipalChanged { device_id, principal }).await;
+    tell_engine(
+        state,
+        Input::PrincipalChanged {
+            device_id,
+            principal,
+        },
+    )
+    .await;
     audit(state, "covers-extended", &who.device_id, community).await;
     Ok(())
 }
