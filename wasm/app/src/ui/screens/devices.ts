@@ -77,7 +77,7 @@ function who(session: Session, role: string, person: string): string {
  *  (the server refuses any other: scope.rs). Hidden unless the role is office. */
 function coverChecks(session: Session): HTMLElement {
   const own = session.device.community;
-  const box = h("div", { class: "field" }, h("span", {}, t("codeCovers")),
+  const box = field(t("codeCovers"),
     h("div", { class: "checks", "data-testid": "code-covers" }, check("code-cover", own, session.community()?.name ?? own, true)));
   if (session.device.role === "office") void fillCovers(session, box);
   return box;
