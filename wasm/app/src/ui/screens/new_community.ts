@@ -9,7 +9,9 @@ import { field, formValues, h, toast } from "../dom.js";
 import { communityFieldset, stationsFieldset, stationsOf } from "./setup.js";
 
 export function newCommunityScreen(session: Session): HTMLElement {
-  const form = h("form", { class: "card form", "data-testid": "new-community-form" },
+  // Once typing starts, sync must not redraw the screen and lose what was typed.
+  const keep = (e: Event) => (e.target as HTMLElement).closest("main")?.setAttribute("data-keep", "");
+  const form = h("form", { class: "card form", "data-testid": "new-community-form", oninput: keep },
     h("h1", {}, t("manageNewCommunity")),
     h("p", { class: "help" }, t("newCommunityHelp")),
     communityFieldset(),
