@@ -202,6 +202,18 @@ impl Directory {
         })
     }
 
+    /// Adds `community` to what an office device covers (the community it has just
+    /// created); the new scope applies to its next request.
+    pub fn add_cover(
+        &self,
+        device_id: &str,
+        community: &str,
+    ) -> Result<DeviceRecord, DirectoryError> {
+        self.update(device_id, |record| {
+            record.covers.insert(community.to_owned());
+        })
+    }
+
     fn update(
         &self,
         device_id: &str,

@@ -190,6 +190,7 @@ pub fn app(state: Arc<AppState>) -> Router {
             "/api/v1/setup",
             get(api::setup::status).post(api::setup::create),
         )
+        .route("/api/v1/communities", post(api::communities::create))
         .merge(api::import::routes())
         .route("/api/v1/devices", get(api::devices::list))
         .route("/api/v1/devices/{id}/revoke", post(api::devices::revoke))

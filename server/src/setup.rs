@@ -8,6 +8,8 @@
 //! (`build.rs`) through the engine (`engine/server_write.rs`), then enrolls the browser
 //! that asked as that person's coordinator or office device. The code is then spent: the
 //! file is deleted, and a server that holds a community never opens setup again.
+//! Later communities are added by a 街道 (office device) or the administrator with the
+//! same form and builder, without a code (`http/api/communities.rs`).
 //!
 //! ```text
 //! serve (empty DATA) -> DATA/setup-code  ->  browser: 创建社区 + code

@@ -7,6 +7,8 @@
 // with a 回访, closed as 已圆梦 with a story) and a second stays open; an office code made
 // on 设备 signs in at /office, which shows the community by name with the wish's figures,
 // opens the closed wish, marks the open one 督办; the coordinator's tablet shows 街道督办;
+// before the console, the 街道 adds a second community (管理 → 新增社区) and its office
+// code covers both by name, so the console compares both and the report names both;
 // the month's report is printed to PDF and its text read back. It chains the setup,
 // coordinator, loop and console step modules; the steps of its own are the code-making
 // and the checks. Prints one JSON line; the first failing step is named in the error.
@@ -33,6 +35,10 @@ const VOLUNTEER = FIVE[1].name;
 const CLOSED_WISH = "测试：家里路由器坏了";
 const OPEN_WISH = "测试：楼道灯不亮";
 const SUPERVISION_NOTE = "请本周内上门查看";
+/** The community the 街道 adds on screen (新增社区), its station and its lead. */
+const SECOND_COMMUNITY = "幸福社区";
+const SECOND_COMMUNITY_STATION = "幸福里心愿驿站";
+const SECOND_COMMUNITY_LEAD = "李书记";
 /** Words no screen of a community worker may show. */
 const DEVELOPER_WORDS = /令牌|文档|undefined|NaN|null|token|community-|station-|person-/;
 
@@ -79,9 +85,28 @@ async function addPeople(flow) {
   await coordinator.addPeople({ ...flow, page: flow.office }, FIVE);
 }
 
+/** 管理 → 新增社区 on the 街道's tablet: a second community with one station; the 街道
+ *  then covers it (its 设备 lists it by name). */
+async function addSecondCommunity(flow) {
+  const page = flow.office;
+  await setup.go(page, "#/manage");
+  await page.getByTestId("manage-new-community").click();
+  await page.getByTestId("new-community-form").waitFor();
+  await page.getByTestId("setup-community").fill(SECOND_COMMUNITY);
+  await page.getByTestId("setup-district").fill("和平街道");
+  await page.getByTestId("setup-station-name-0").fill(SECOND_COMMUNITY_STATION);
+  await page.getByTestId("setup-station-address-0").fill("幸福路8号");
+  await page.getByTestId("setup-person").fill(SECOND_COMMUNITY_LEAD);
+  await setup.shot(flow, page, "new-community");
+  await page.getByTestId("new-community-submit").click();
+  await page.getByTestId("manage-list").waitFor();
+  flow.seen.community_added = (await page.getByTestId("toast").last().innerText()).trim();
+}
+
 /** 设备 on the office's screen: a code for `role`, for `person` (by name) and stations
- *  (by name); returns the code's text. */
-async function makeCode(flow, role, person, stations) {
+ *  (by name), for a 街道 code also the communities it covers (by name); returns the
+ *  code's text. */
+async function makeCode(flow, role, person, stations, communities = []) {
   const page = flow.office;
   // A fresh 设备 screen: the last code's card must not be read as this one.
   await setup.go(page, "#/manage");
@@ -94,6 +119,7 @@ async function makeCode(flow, role, person, stations) {
   }
   await page.getByTestId("code-role").selectOption(role);
   for (const name of stations) await page.getByTestId("code-station").getByLabel(name, { exact: true }).check();
+  for (const name of communities) await page.getByTestId("code-covers").getByLabel(name, { exact: true }).check();
   await page.getByTestId("code-make").click();
   const code = (await page.getByTestId("code-text").innerText()).trim();
   if (!/^WISH-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code)) throw new Error(`code text ${code}`);
@@ -143,9 +169,10 @@ async function confirmHours(flow, doc) {
   await page.waitForSelector("[data-testid=status-pill][data-state=online][data-pending='0']");
 }
 
-/** An office code made on 设备 signs the console in at /office. */
+/** An office code made on 设备, covering both communities by name, signs the console
+ *  in at /office. */
 async function officeSignsIn(flow) {
-  const code = await makeCode(flow, "office", FIRST_PERSON, []);
+  const code = await makeCode(flow, "office", FIRST_PERSON, [], [SECOND_COMMUNITY]);
   const context = await flow.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "zh-CN", timezoneId: flow.timezoneId });
   const page = await context.newPage();
   page.setDefaultTimeout(flow.args.timeoutMs);
@@ -210,7 +237,7 @@ function noDeveloperWords(where, text) {
 }
 
 const STEPS = [
-  createCommunity, addPeople, enrollCoordinator, enrollVolunteer, wishLoop, officeSignsIn,
+  createCommunity, addPeople, enrollCoordinator, enrollVolunteer, wishLoop, addSecondCommunity, officeSignsIn,
   detailAndSupervise, tabletShowsSupervision, printReport,
 ];
 

@@ -146,3 +146,34 @@ fn a_shared_station_tablet_is_enrolled_for_exactly_one_station() {
     let who = d.authenticate(Some(&token), 3_000).unwrap();
     assert_eq!(who.role, Role::StationTablet);
 }
+
+#[test]
+fn an_added_cover_is_the_devices_own_and_survives_a_reload() {
+    let storage: Arc<dyn crate::storage::Storage> = Arc::new(RedbStore::in_memory().unwrap());
+    let d = Directory::load("boot", storage.clone()).unwrap();
+    let request = NewEnrollment {
+        covers: Vec::new(),
+        role: Role::Office,
+        person: "p-wang".into(),
+        community: "c1".into(),
+        stations: Vec::new(),
+        expires_in_minutes: Some(10),
+        token_days: Some(1),
+        created_by: "test".into(),
+    };
+    let (code, _) = d.create_enrollment(request, 0).unwrap();
+    let (token, device) = d.redeem(&code, "office", 0).unwrap();
+    let (other_token, _) = d.redeem(&volunteer_code(&d, 0), "tablet", 0).unwrap();
+    d.add_cover(&device.device_id, "c2").unwrap();
+    assert!(d
+        .authenticate(Some(&token), 1)
+        .unwrap()
+        .in_community(Some("c2")));
+    assert!(!d
+        .authenticate(Some(&other_token), 1)
+        .unwrap()
+        .in_community(Some("c2")));
+    let reloaded = Directory::load("boot", storage).unwrap();
+    let who = reloaded.authenticate(Some(&token), 1).unwrap();
+    assert_eq!(who.communities().collect::<Vec<_>>(), ["c1", "c2"]);
+}

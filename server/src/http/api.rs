@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod bulk_codes;
+pub mod communities;
 pub mod devices;
 pub mod import;
 pub mod people;

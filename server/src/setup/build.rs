@@ -24,6 +24,9 @@ const MAX_TEXT: usize = 100;
 /// account (a coordinator of every station, or the community's office).
 #[derive(Debug, Clone, Deserialize)]
 pub struct SetupRequest {
+    /// The setup code (`POST /api/v1/setup`); absent for `POST /api/v1/communities`,
+    /// whose credential is the caller's token.
+    #[serde(default)]
     pub code: String,
     pub community: CommunityInput,
     pub stations: Vec<StationInput>,

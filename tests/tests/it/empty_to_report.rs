@@ -8,7 +8,9 @@
 //! office code made on 设备 signs in at `/office`, which shows the community by name
 //! with that wish's figures, opens its detail and marks the open wish 督办; the
 //! coordinator's tablet shows 街道督办; the month's report printed with `page.pdf` and its
-//! text read back. No curl, no CLI, no bootstrap token. Screenshots go to
+//! text read back; before the console, the 街道 adds 幸福社区 on screen (管理 → 新增社区)
+//! and its office code covers both communities by name, so the console compares both
+//! and the report is titled with both. No curl, no CLI, no bootstrap token. Screenshots go to
 //! `tests/artifacts/e2e-report-*.png`.
 //!
 //! Requirements as for `tablet_app.rs`: the built app (`scripts/build-app.sh`), `node`
@@ -31,6 +33,8 @@ const PROCESS_TIMEOUT: Duration = Duration::from_secs(300);
 const COMMUNITY: &str = "和谐社区";
 const STATION: &str = "和平里心愿驿站";
 const SECOND_STATION: &str = "红星红色驿站";
+/** The community the 街道 adds on screen (新增社区). */
+const SECOND_COMMUNITY: &str = "幸福社区";
 
 fn app_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../wasm/app/dist")
@@ -74,8 +78,13 @@ fn an_empty_server_reaches_the_monthly_report_through_the_screens_alone() -> any
     let cards = &seen["code_cards"];
     ensure!(
         cards["coordinator"] == format!("赵志强 · {STATION}、{SECOND_STATION}")
-            && cards["office"] == format!("王芳 · {COMMUNITY}"),
+            && cards["office"] == format!("王芳 · {COMMUNITY}、{SECOND_COMMUNITY}"),
         "codes named by person and place: {cards}"
+    );
+    let added = seen["community_added"].as_str().unwrap_or_default();
+    ensure!(
+        added.contains("已新增社区") && added.contains(SECOND_COMMUNITY),
+        "新增社区: {added}"
     );
     check_loop(&seen)?;
     check_console(&seen)?;
@@ -114,7 +123,7 @@ fn check_loop(seen: &Value) -> anyhow::Result<()> {
 fn check_console(seen: &Value) -> anyhow::Result<()> {
     let console = &seen["console"];
     ensure!(
-        console["communities"] == serde_json::json!([COMMUNITY]),
+        console["communities"] == serde_json::json!([COMMUNITY, SECOND_COMMUNITY]),
         "{console}"
     );
     ensure!(console["failed_panels"] == 0, "{console}");
@@ -151,7 +160,14 @@ fn check_report(seen: &Value) -> anyhow::Result<()> {
         ensure!(figures[figure] == value, "{figure}: {figures}");
     }
     let text = report["text"].as_str().unwrap_or_default();
-    for words in [COMMUNITY, STATION, SECOND_STATION, "新收集心愿2", "已销号1"] {
+    for words in [
+        COMMUNITY,
+        SECOND_COMMUNITY,
+        STATION,
+        SECOND_STATION,
+        "新收集心愿2",
+        "已销号1",
+    ] {
         ensure!(
             text.contains(words),
             "the printed report lacks {words}: {text}"

@@ -7,6 +7,7 @@ mod access_control;
 mod bad_input;
 mod cli_demo_import;
 mod close_loop;
+mod communities_api;
 mod community_end_to_end;
 mod community_setup;
 mod contact_deletion;

@@ -22,6 +22,7 @@ import { setupOpen } from "./manage_api.js";
 import { devicesScreen } from "./ui/screens/devices.js";
 import { importScreen } from "./ui/screens/import.js";
 import { MANAGE_SCREENS, manageScreen } from "./ui/screens/manage.js";
+import { newCommunityScreen } from "./ui/screens/new_community.js";
 import { setupScreen } from "./ui/screens/setup.js";
 import { listsScreen } from "./ui/screens/lists.js";
 import { tasksBadge, tasksScreen } from "./ui/screens/tasks.js";
@@ -183,6 +184,7 @@ function manageRoutes(session: Session, arg: string | undefined): Record<string,
     manage: () => manageScreen(session.device.role),
     devices: () => devicesScreen(session),
     import: () => importScreen(session, arg === "people" ? "people" : "wishes"),
+    ...(session.device.role === "office" ? { "new-community": () => newCommunityScreen(session) } : {}),
   };
 }
 

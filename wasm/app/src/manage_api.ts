@@ -49,6 +49,23 @@ export function setUp(form: SetupForm): Promise<{ token: string; device: Device 
   return call("/api/v1/setup", json(null, form));
 }
 
+/** The setup form without its code: what a 街道 sends to add a community. */
+export type CommunityForm = Omit<SetupForm, "code" | "device_name">;
+
+/** Adds a community (a 街道's or the administrator's token); the calling 街道 then
+ *  covers it. Returns its id and name. */
+export function addCommunity(token: string, form: CommunityForm): Promise<{ community: string; name: string }> {
+  return call("/api/v1/communities", json(token, form));
+}
+
+/** The communities this device covers, id → name (a 街道's office scope). */
+export async function coveredCommunities(token: string): Promise<Record<string, string>> {
+  const names = await call<{ communities: Record<string, string> }>("/api/v1/office/names", {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return names.communities;
+}
+
 // ---- devices and enrollment codes ----
 
 export interface DeviceRecord extends Device {
@@ -61,6 +78,8 @@ export interface NewCode {
   person: string;
   community: string;
   stations: string[];
+  /** The other communities an office (街道) code covers. */
+  covers?: string[];
   expires_in_minutes?: number;
 }
 

@@ -64,7 +64,7 @@ pub async fn create(
         .build(&state.server_actor, now_ms())
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
     let first = first_account(&request, &docs);
-    write_documents(&state, &request, &first, docs.docs).await?;
+    write_documents(&state, "setup", &request, &first, docs.docs).await?;
     if let Some(spent) = gate.take() {
         spent.spend();
     }
@@ -98,14 +98,15 @@ fn first_account(request: &SetupRequest, docs: &SetupDocs) -> Principal {
     }
 }
 
-async fn write_documents(
+pub(super) async fn write_documents(
     state: &Arc<AppState>,
+    action: &str,
     request: &SetupRequest,
     by: &Principal,
     docs: Vec<(wish_client_core::proto::DocumentId, automerge::Automerge)>,
 ) -> Result<(), ApiError> {
     let what = format!(
-        "setup: community {:?} with {} stations, first account {:?}",
+        "{action}: community {:?} with {} stations, first account {:?}",
         request.community.name,
         request.stations.len(),
         request.person

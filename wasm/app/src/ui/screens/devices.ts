@@ -3,7 +3,7 @@
 // Scope is the server's: a coordinator is offered the roles and stations it may give.
 
 import { label, t, when } from "../../i18n.js";
-import { createCode, createCodes, devices, revoke, type Code, type DeviceRecord } from "../../manage_api.js";
+import { coveredCommunities, createCode, createCodes, devices, revoke, type Code, type DeviceRecord } from "../../manage_api.js";
 import type { Session } from "../../session.js";
 import { field, h, select, toast } from "../dom.js";
 import { namesPerson, rolesFor } from "./device_roles.js";
@@ -26,16 +26,24 @@ function codeCard(session: Session): HTMLElement {
   const roles = select("role", rolesFor(session.device.role).map((r) => [r, label(r)]), "volunteer");
   roles.setAttribute("data-testid", "code-role");
   const stations = stationChecks(session, "code-station");
+  const covers = coverChecks(session);
+  const showCovers = () => covers.toggleAttribute("hidden", roles.value !== "office");
+  roles.addEventListener("change", showCovers);
+  showCovers();
   const make = async () => {
     const picked = checkedValues(stations);
+    const covered = roles.value === "office" ? checkedValues(covers) : [];
+    if (roles.value === "office" && covered.length === 0) return toast(t("pickCovers"), "error");
     const forPerson = namesPerson(roles.value);
     if (forPerson && !people.value) return toast(t("pickPerson"), "error");
     if (picked.length === 0 && roles.value !== "office" && roles.value !== "partner") return toast(t("pickStation"), "error");
     if (!forPerson && picked.length !== 1) return toast(t("pickOneStation"), "error");
     try {
       const person = forPerson ? people.value : "";
-      const code = await createCode(session.identity.token, { role: roles.value, person, community: session.device.community, stations: picked });
-      result.replaceChildren(codeView(session, code, picked));
+      const community = session.device.community;
+      const others = covered.filter((c) => c !== community);
+      const code = await createCode(session.identity.token, { role: roles.value, person, community, stations: picked, covers: others });
+      result.replaceChildren(codeView(session, code, picked, coverNames(covers, covered)));
       keep(result);
     } catch (error) {
       toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
@@ -45,23 +53,50 @@ function codeCard(session: Session): HTMLElement {
     h("h2", {}, t("newCode")),
     h("div", { class: "row" }, field(t("codePerson"), people), field(t("codeRole"), roles)),
     field(t("codeStations"), stations),
+    covers,
     h("button", { type: "button", class: "primary", "data-testid": "code-make", onclick: () => void make() }, t("makeCode")),
     result);
 }
 
-function codeView(session: Session, code: Code, stations: string[]): HTMLElement {
+function codeView(session: Session, code: Code, stations: string[], communities: string): HTMLElement {
   return h("div", { class: "code-card", "data-testid": "code-card" },
     h("img", { class: "qr", alt: code.code, src: svgUrl(code.qr_svg) }),
     h("div", {},
       h("p", {}, t("codeReady")),
       h("p", { class: "code-text", "data-testid": "code-text" }, code.code),
-      h("p", { class: "meta" }, `${who(session, code.role, code.person)} · ${placeOf(session, stations)}`),
+      h("p", { class: "meta" }, `${who(session, code.role, code.person)} · ${communities || placeOf(session, stations)}`),
       h("p", { class: "meta" }, `${t("codeValidUntil")} ${when(code.expires_ms)}`)));
 }
 
 /** A person's name, or for a shared station tablet the words for it. */
 function who(session: Session, role: string, person: string): string {
   return namesPerson(role) ? session.personName(person) : label("station_tablet");
+}
+
+/** For a 街道 code: the communities the issuing device covers, by name, its own ticked
+ *  (the server refuses any other: scope.rs). Hidden unless the role is office. */
+function coverChecks(session: Session): HTMLElement {
+  const own = session.device.community;
+  const box = field(t("codeCovers"),
+    h("div", { class: "checks", "data-testid": "code-covers" }, check("code-cover", own, session.community()?.name ?? own, true)));
+  if (session.device.role === "office") void fillCovers(session, box);
+  return box;
+}
+
+async function fillCovers(session: Session, box: HTMLElement): Promise<void> {
+  try {
+    const names = await coveredCommunities(session.identity.token);
+    const own = session.device.community;
+    const ids = Object.keys(names).sort((a, b) => (a === own ? -1 : b === own ? 1 : names[a].localeCompare(names[b], "zh-CN")));
+    box.querySelector(".checks")?.replaceChildren(...ids.map((id) => check("code-cover", id, names[id], id === own)));
+  } catch (error) {
+    toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");
+  }
+}
+
+/** The ticked communities' names, joined. */
+function coverNames(covers: HTMLElement, ids: string[]): string {
+  return ids.map((id) => covers.querySelector<HTMLInputElement>(`input[value="${CSS.escape(id)}"]`)?.dataset.name ?? "").filter(Boolean).join("、");
 }
 
 // ---- the devices of my stations ----

@@ -13,11 +13,13 @@ export const MANAGE_SCREENS: [string, keyof Strings, keyof Strings][] = [
   ["devices", "manageDevices", "manageDevicesHelp"],
   ["import/wishes", "manageImportWishes", "manageImportWishesHelp"],
   ["import/people", "manageImportPeople", "manageImportPeopleHelp"],
+  ["new-community", "manageNewCommunity", "manageNewCommunityHelp"],
 ];
 
 /** Screens the server would refuse to a role: the office reads residents' contacts but
- *  does not write them, so it imports no wish cards (scope.rs). */
-const NOT_FOR: Record<string, string[]> = { office: ["import/wishes"] };
+ *  does not write them, so it imports no wish cards (scope.rs); only a 街道 adds a
+ *  community (http/api/communities.rs). */
+const NOT_FOR: Record<string, string[]> = { office: ["import/wishes"], coordinator: ["new-community"] };
 
 export function manageScreen(role: string): HTMLElement {
   const screens = MANAGE_SCREENS.filter(([route]) => !(NOT_FOR[role] ?? []).includes(route));

@@ -21,19 +21,12 @@ export function setupScreen(
   code: string,
   toEnrollment: () => void,
 ): HTMLElement {
-  const stations = h("div", { class: "stations", "data-testid": "setup-stations" });
-  const addStation = () => stations.appendChild(stationFields(stations.children.length));
-  addStation();
   const form = h("form", { class: "card form", "data-testid": "setup-form" },
     h("h1", {}, t("setupTitle")),
     h("p", { class: "help" }, t("setupHelp")),
     field(t("setupCode"), h("input", { name: "code", required: true, value: code, autocomplete: "off", "data-testid": "setup-code" })),
-    h("fieldset", {}, h("legend", {}, t("communityName")),
-      h("div", { class: "row" },
-        field(t("communityName"), h("input", { name: "community", required: true, "data-testid": "setup-community" })),
-        field(t("district"), h("input", { name: "district", "data-testid": "setup-district" })))),
-    h("fieldset", {}, h("legend", {}, t("stationsSection")), stations,
-      h("button", { type: "button", "data-testid": "setup-add-station", onclick: addStation }, t("addStation"))),
+    communityFieldset(),
+    stationsFieldset(),
     h("fieldset", {}, h("legend", {}, t("firstAccount")),
       h("div", { class: "row" },
         field(t("yourName"), h("input", { name: "person", required: true, "data-testid": "setup-person" })),
@@ -43,7 +36,7 @@ export function setupScreen(
   ) as HTMLFormElement;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    void submit(form, stations, onEnrolled);
+    void submit(form, onEnrolled);
   });
   return h("main", { class: "screen narrow" }, form);
 }
@@ -61,6 +54,33 @@ function labelOf(role: string): string {
   return role === "coordinator" ? t("firstRoleCoordinator") : t("firstRoleOffice");
 }
 
+/** The stations part of the form (one station row, a button for more): shared with
+ *  新增社区. */
+export function stationsFieldset(): HTMLElement {
+  const stations = h("div", { class: "stations", "data-testid": "setup-stations" });
+  const addStation = () => stations.appendChild(stationFields(stations.children.length));
+  addStation();
+  return h("fieldset", {}, h("legend", {}, t("stationsSection")), stations,
+    h("button", { type: "button", "data-testid": "setup-add-station", onclick: addStation }, t("addStation")));
+}
+
+/** The stations as filled in. */
+export function stationsOf(form: HTMLElement): SetupForm["stations"] {
+  return Array.from(form.querySelectorAll<HTMLElement>(".station-fields")).map((row) => ({
+    name: (row.querySelector("[name=station-name]") as HTMLInputElement).value,
+    kind: (row.querySelector("[name=kind]") as HTMLSelectElement).value,
+    address: (row.querySelector("[name=address]") as HTMLInputElement).value,
+  }));
+}
+
+/** Community name and district. */
+export function communityFieldset(): HTMLElement {
+  return h("fieldset", {}, h("legend", {}, t("communityName")),
+    h("div", { class: "row" },
+      field(t("communityName"), h("input", { name: "community", required: true, "data-testid": "setup-community" })),
+      field(t("district"), h("input", { name: "district", "data-testid": "setup-district" }))));
+}
+
 function stationFields(index: number): HTMLElement {
   const kinds = select("kind", STATION_KINDS.map(([value, text]) => [value, text()]), "station");
   kinds.setAttribute("data-testid", `setup-station-kind-${index}`);
@@ -74,16 +94,12 @@ function stationFields(index: number): HTMLElement {
   return row;
 }
 
-async function submit(form: HTMLFormElement, stations: HTMLElement, onEnrolled: (identity: Identity) => Promise<void>): Promise<void> {
+async function submit(form: HTMLFormElement, onEnrolled: (identity: Identity) => Promise<void>): Promise<void> {
   const values = formValues(form);
   const request: SetupForm = {
     code: String(values.code),
     community: { name: String(values.community), district: String(values.district) },
-    stations: Array.from(stations.querySelectorAll<HTMLElement>(".station-fields")).map((row) => ({
-      name: (row.querySelector("[name=station-name]") as HTMLInputElement).value,
-      kind: (row.querySelector("[name=kind]") as HTMLSelectElement).value,
-      address: (row.querySelector("[name=address]") as HTMLInputElement).value,
-    })),
+    stations: stationsOf(form),
     person: String(values.person),
     role: String(values.role),
     device_name: t("deviceNameDefault"),
