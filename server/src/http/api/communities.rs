@@ -16,9 +16,9 @@ use super::devices::{audit, tell_engine};
 use super::setup::write_documents;
 use super::{blocking, require, ApiError};
 use crate::access::{Principal, Role};
+use crate::clock::now_ms;
 use crate::engine::Input;
 use crate::http::AppState;
-use crate::runtime::now_ms;
 use crate::setup::SetupRequest;
 
 /// Adds the community, audited; the answer names it and its stations.
