@@ -1,9 +1,9 @@
 //! The office's in-memory aggregate index over every wish's summary row.
 //!
-//! [`Aggregates`] is loaded from the `["summary", wishDocId]` rows with one range scan
-//! ([`Aggregates::load`]) and kept current with [`Aggregates::upsert`], called with each
+//! [`OfficeIndex`] is loaded from the `["summary", wishDocId]` rows with one range scan
+//! ([`OfficeIndex::load`]) and kept current with [`OfficeIndex::upsert`], called with each
 //! summary the engine commits (see [`feed`] for a helper that keeps the engine thread from
-//! ever waiting on a query). Share it as [`SharedAggregates`] (`Arc<RwLock<_>>`): queries
+//! ever waiting on a query). Share it as [`SharedIndex`] (`Arc<RwLock<_>>`): queries
 //! take the read lock for a few milliseconds, updates the write lock for microseconds.
 //!
 //! Every query over a million wishes answers in well under 100 ms because nothing scans
@@ -29,21 +29,19 @@
 //! 4 bytes per claimant; the list key 24 bytes; the document index ≈ 17–34 bytes (a
 //! hashed id, not the id); an open wish's deadline entry ≈ 56 bytes; distributions and
 //! counters grow with distinct minutes, stations and claimants, not with wishes. About
-//! 300 bytes a wish: ≈ 0.3 GB for a million wishes ([`Aggregates::heap_bytes`] estimates
+//! 300 bytes a wish: ≈ 0.3 GB for a million wishes ([`OfficeIndex::heap_bytes`] estimates
 //! it). Loading also holds every summary row's JSON once, briefly (`load_range`).
 
 mod communities;
 mod counters;
 mod dict;
 mod durations;
-pub mod feed;
-mod months;
+pub mod months;
 mod order;
 mod overdue;
 mod query;
 mod reports;
 mod row;
-mod source;
 mod synthetic;
 mod window;
 
@@ -64,7 +62,6 @@ use self::row::{Dicts, Row};
 
 pub use self::communities::CommunitySet;
 pub use self::durations::{Bucket, DistReport, BUCKET_EDGES_HOURS};
-pub use self::feed::{summary_puts, SummaryFeed};
 pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
 pub use self::reports::{
@@ -74,22 +71,21 @@ pub use self::reports::{
     SummaryReport, TargetRow, VolunteerHours, VolunteerReport, VolunteerRow, WeekRow, WindowSteps,
 };
 pub use self::row::{ItemNames, WishItem, UNTRIAGED, WISH_STATUSES};
-pub use self::source::OfficeIndex;
 pub use self::synthetic::{synthetic_party, SYNTHETIC_NOW_MS};
 pub use self::window::Window;
 pub use crate::calendar::{format_local, parse_local_date, LOCAL_OFFSET_MS};
 
 /// The index as the server shares it between the engine thread and the HTTP handlers.
-pub type SharedAggregates = Arc<RwLock<Aggregates>>;
+pub type SharedIndex = Arc<RwLock<OfficeIndex>>;
 
 /// Wraps an index for sharing.
-pub fn shared(aggregates: Aggregates) -> SharedAggregates {
+pub fn shared(aggregates: OfficeIndex) -> SharedIndex {
     Arc::new(RwLock::new(aggregates))
 }
 
 /// Counters, distributions and compact rows of every wish; see the module documentation.
 #[derive(Debug, Default)]
-pub struct Aggregates {
+pub struct OfficeIndex {
     dicts: Dicts,
     rows: Vec<Row>,
     docs: DocIndex,
@@ -102,7 +98,7 @@ pub struct Aggregates {
     targets: OverdueTargets,
 }
 
-impl Aggregates {
+impl OfficeIndex {
     /// An empty index with these overdue targets.
     pub fn new(targets: OverdueTargets) -> Self {
         Self {
@@ -261,6 +257,6 @@ pub fn parse_row(key: &[String], bytes: &[u8]) -> Option<(String, WishSummary)> 
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 mod tests_window;

@@ -88,7 +88,7 @@ pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub limits: Limits,
     /// The office index kept current by the engine thread (`None`: reloaded on demand).
-    pub office: Option<crate::aggregate::OfficeIndex>,
+    pub office: Option<crate::runtime::IndexSource>,
     /// The built tablet app served at `/` (`None`: a page says how to build it).
     pub app_dir: Option<std::path::PathBuf>,
     /// Upgrades, by device.
@@ -163,7 +163,7 @@ impl AppState {
     }
 
     /// Serves the office API from an index the engine thread keeps current.
-    pub fn with_office(mut self, office: crate::aggregate::OfficeIndex) -> Self {
+    pub fn with_office(mut self, office: crate::runtime::IndexSource) -> Self {
         self.office = Some(office);
         self
     }
@@ -180,7 +180,6 @@ pub fn app(state: Arc<AppState>) -> Router {
             Some(index) => office::routes_with(index.clone()),
             None => office::routes(),
         })
-        .route("/api/v1/summary", get(api::summary))
         .route("/api/v1/enrollments", post(api::devices::create_enrollment))
         .route("/api/v1/enrollments/qr.svg", get(api::devices::qr_svg))
         .route("/api/v1/enrollments/qr.png", get(api::devices::qr_png))

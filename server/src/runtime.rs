@@ -9,9 +9,15 @@
 
 mod conn_handle;
 mod engine_thread;
+mod index_source;
+#[cfg(test)]
+mod index_tests;
+mod summary_feed;
 
 pub use conn_handle::{CloseSignal, ConnEnds, ConnHandle, Outbound};
 pub use engine_thread::{spawn_engine_thread, EngineStats};
+pub use index_source::IndexSource;
+pub use summary_feed::{summary_puts, SummaryFeed};
 
 use tokio::sync::{mpsc, oneshot};
 use wish_client_core::proto::WireMessage;

@@ -11,11 +11,13 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use wish_client_core::proto::{PeerId, StorageId};
 
-use crate::aggregate::{self, Aggregates, OfficeIndex, SummaryFeed};
+use crate::aggregate::{self, OfficeIndex};
 use crate::directory::Directory;
 use crate::domain::{server_actor, DomainHook};
 use crate::engine::{ActorBindings, Engine, EngineConfig, ACTOR_PREFIX};
 use crate::http::{app, AppState, Limits};
+use crate::runtime::IndexSource;
+use crate::runtime::SummaryFeed;
 use crate::runtime::{spawn_engine_thread, Hub, HubInput};
 use crate::storage::{key, RedbStore, Storage, StorageError, WriteBatch};
 
@@ -107,7 +109,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     )
     .with_hook(Box::new(hook))
     .with_actor_bindings(actor_bindings(storage.as_ref())?);
-    let aggregates = aggregate::shared(Aggregates::load(storage.as_ref())?);
+    let aggregates = aggregate::shared(OfficeIndex::load(storage.as_ref())?);
     let feed = SummaryFeed::spawn(aggregates.clone())?;
     let (hub, engine_thread) = spawn_engine_thread(engine, storage.clone(), 4096, Some(feed))?;
     let directory = Directory::load(&config.bootstrap_token, storage.clone())?;
@@ -122,7 +124,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
         storage.clone(),
         config.limits.clone(),
     )
-    .with_office(OfficeIndex::live(aggregates))
+    .with_office(IndexSource::live(aggregates))
     .with_app_dir(config.app_dir.clone())
     .with_server_actor(server_actor(storage_id.as_str()));
     let announce_setup = gate.as_ref().map(|g| g.file().to_owned());

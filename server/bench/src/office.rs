@@ -1,5 +1,5 @@
 //! `wish-bench office`: times every office query over a synthetic index of N
-//! wishes (`Aggregates::synthetic`), in process, without HTTP. The target is a p50 under
+//! wishes (`OfficeIndex::synthetic`), in process, without HTTP. The target is a p50 under
 //! 100 ms for each query; the command fails if one is over.
 
 use std::hint::black_box;
@@ -10,7 +10,7 @@ use clap::Args;
 use serde::Serialize;
 
 use wish_server::aggregate::{
-    parse_local_date, synthetic_party, Aggregates, CommunitySet, Members, OverdueQuery,
+    parse_local_date, synthetic_party, CommunitySet, Members, OfficeIndex, OverdueQuery,
     OverdueTargets, Paging, RatingNames, Window, WishFilter, SYNTHETIC_NOW_MS,
 };
 
@@ -65,7 +65,7 @@ struct OfficeReport {
 
 pub fn run(args: OfficeArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let index = Aggregates::synthetic_in(args.wishes, Some(args.communities), args.seed);
+    let index = OfficeIndex::synthetic_in(args.wishes, Some(args.communities), args.seed);
     let build_ms = ms(started.elapsed());
     eprintln!(
         "built an index of {} wishes in {build_ms:.0} ms",
@@ -102,7 +102,7 @@ type Query<'a> = (String, Box<dyn Fn() -> String + 'a>);
 /// The same, named by a literal.
 type NamedQuery<'a> = (&'static str, Box<dyn Fn() -> String + 'a>);
 
-fn time_queries(index: &Aggregates, repeat: usize) -> Vec<QueryTiming> {
+fn time_queries(index: &OfficeIndex, repeat: usize) -> Vec<QueryTiming> {
     let party = synthetic_party(index);
     let mut all: Vec<Query<'_>> = queries(index)
         .into_iter()
@@ -133,7 +133,7 @@ fn time(query: String, repeat: usize, run: &dyn Fn() -> String) -> QueryTiming {
 
 /// Every query the office API serves, with the parameters a dashboard would use. Each
 /// JSON report is also serialized, as the handler does.
-fn queries(a: &Aggregates) -> Vec<NamedQuery<'_>> {
+fn queries(a: &OfficeIndex) -> Vec<NamedQuery<'_>> {
     let community = CommunitySet::from_option(first_community(a).as_deref());
     let street = CommunitySet::of(communities(a).into_iter().take(10));
     let street_2 = street.clone();
@@ -210,7 +210,7 @@ fn queries(a: &Aggregates) -> Vec<NamedQuery<'_>> {
 /// The console's queries (issue 15): the comparison of every community, party
 /// participation and ratings, over all wishes, and each figure over a month and a quarter
 /// (the wishes created in it), overdue under an office's own targets.
-fn console_queries<'a>(a: &'a Aggregates, party: &'a Members) -> Vec<Query<'a>> {
+fn console_queries<'a>(a: &'a OfficeIndex, party: &'a Members) -> Vec<Query<'a>> {
     let date = |text: &str| parse_local_date(text);
     // The dashboard's ranges are calendar months (UTC+8) before the synthetic present,
     // 2026-01-01; the custom one has partial months at both ends (scanned).
@@ -268,7 +268,7 @@ fn query<'a>(name: String, run: impl Fn() -> String + 'a) -> Query<'a> {
 /// The console's questions about every community over one window.
 #[derive(Clone, Copy)]
 struct Console<'a> {
-    a: &'a Aggregates,
+    a: &'a OfficeIndex,
     party: &'a Members,
     window: Window,
 }
@@ -375,16 +375,16 @@ fn deep_filter() -> WishFilter {
 }
 
 /// The middle page of a filtered list, 50 a page.
-fn middle_page(a: &Aggregates, filter: &WishFilter) -> Paging {
+fn middle_page(a: &OfficeIndex, filter: &WishFilter) -> Paging {
     let pages = a.list(filter, Paging::new(Some(1), Some(50))).pages;
     Paging::new(Some((pages / 2).max(1)), Some(50))
 }
 
-fn first_community(a: &Aggregates) -> Option<String> {
+fn first_community(a: &OfficeIndex) -> Option<String> {
     communities(a).into_iter().next()
 }
 
-fn communities(a: &Aggregates) -> Vec<String> {
+fn communities(a: &OfficeIndex) -> Vec<String> {
     let all = a.summary(&CommunitySet::all()).by_community;
     all.into_keys().collect()
 }
@@ -411,13 +411,13 @@ fn rows(n: usize) -> String {
 }
 
 /// The first rows of an export of everything: what the CSV renders per lock hold.
-fn first_chunk(a: &Aggregates) -> Vec<u32> {
+fn first_chunk(a: &OfficeIndex) -> Vec<u32> {
     let mut rows = a.select(&WishFilter::default());
     rows.truncate(EXPORT_CHUNK);
     rows
 }
 
-fn items(a: &Aggregates, rows: &[u32]) -> String {
+fn items(a: &OfficeIndex, rows: &[u32]) -> String {
     format!("{} items", a.items(rows).len())
 }
 

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::order::ListKey;
 use super::row::{Dicts, WishItem};
-use super::{Aggregates, CommunitySet};
+use super::{CommunitySet, OfficeIndex};
 
 /// Which wishes to list. Each list holds alternatives (empty: no filter on that field);
 /// `from` is inclusive and `to` exclusive, on the creation time in milliseconds.
@@ -120,7 +120,7 @@ impl Codes {
     }
 }
 
-impl Aggregates {
+impl OfficeIndex {
     /// One page of the wishes that match `filter`, newest first.
     pub fn list(&self, filter: &WishFilter, paging: Paging) -> WishPage {
         let codes = Codes::new(filter, &self.dicts);
@@ -146,7 +146,7 @@ impl Aggregates {
 
     /// Every matching row, newest first (for exports, rendered in chunks by [`items`]).
     ///
-    /// [`items`]: Aggregates::items
+    /// [`items`]: OfficeIndex::items
     pub fn select(&self, filter: &WishFilter) -> Vec<u32> {
         let codes = Codes::new(filter, &self.dicts);
         let window = self.order.window(filter.from, filter.to);

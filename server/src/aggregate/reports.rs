@@ -17,7 +17,7 @@ use super::counters::{Counts, Parts, RatingSum, Scope};
 use super::dict::SmallDict;
 use super::durations::DistReport;
 use super::row::Dicts;
-use super::{Aggregates, CommunitySet, Window};
+use super::{CommunitySet, OfficeIndex, Window};
 use crate::calendar::week_label;
 
 pub use communities::{CommunityRow, ComparisonReport, Members};
@@ -128,7 +128,7 @@ impl Dicts {
     }
 }
 
-impl Aggregates {
+impl OfficeIndex {
     /// The counters of a set of communities: borrowed for everything or one community,
     /// merged from each community's counters for several.
     pub(crate) fn scope_or_empty(

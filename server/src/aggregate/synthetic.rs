@@ -1,4 +1,4 @@
-//! Synthetic summaries for benchmarks and tests: `Aggregates::synthetic(n, seed)` builds
+//! Synthetic summaries for benchmarks and tests: `OfficeIndex::synthetic(n, seed)` builds
 //! an index of `n` wishes shaped like a district a year into the programme.
 
 use std::collections::BTreeSet;
@@ -9,7 +9,7 @@ use wish_client_core::model::wish::WishSummary;
 use wish_client_core::model::{Channel, Module, Urgency};
 use wish_client_core::proto::DocumentId;
 
-use super::{Aggregates, Members, OverdueTargets};
+use super::{Members, OfficeIndex, OverdueTargets};
 use crate::calendar::{DAY_MS, HOUR_MS, MINUTE_MS};
 
 /// The "now" of synthetic data (2026-01-01 00:00 UTC+8), so a seed always gives the same
@@ -45,13 +45,13 @@ const STAGES: [(&str, u32); 10] = [
     ("rejected", 4),
 ];
 
-impl Aggregates {
+impl OfficeIndex {
     /// An index of `n` synthetic wishes; the same `(n, seed)` always gives the same index.
     pub fn synthetic(n: usize, seed: u64) -> Self {
         Self::synthetic_in(n, None, seed)
     }
 
-    /// Like [`Aggregates::synthetic`], over `communities` communities (by default one per
+    /// Like [`OfficeIndex::synthetic`], over `communities` communities (by default one per
     /// 25,000 wishes).
     pub fn synthetic_in(n: usize, communities: Option<usize>, seed: u64) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
@@ -157,7 +157,7 @@ fn community_ids(count: usize) -> Vec<String> {
 
 /// The synthetic claimants who are party members (双报到党员) in each community: every
 /// fifth of the first 10,000 people (2,000 a community, a large directory).
-pub fn synthetic_party(a: &Aggregates) -> Members {
+pub fn synthetic_party(a: &OfficeIndex) -> Members {
     let people: BTreeSet<String> = (0..10_000)
         .step_by(5)
         .map(|p| format!("person-{p:06}"))

@@ -3,9 +3,9 @@ use wish_client_core::model::wish::WishSummary;
 use super::*;
 use crate::calendar::{DAY_MS, HOUR_MS};
 
-const T0: u64 = 1_767_196_800_000;
+pub(crate) const T0: u64 = 1_767_196_800_000;
 
-fn wish(id: &str, community: &str, station: &str, created: u64) -> WishSummary {
+pub(crate) fn wish(id: &str, community: &str, station: &str, created: u64) -> WishSummary {
     WishSummary {
         id: id.into(),
         community: community.into(),
@@ -47,7 +47,7 @@ fn resolved(mut s: WishSummary, claimants: &[&str], hours: f64, rating: Option<u
 
 #[test]
 fn an_update_moves_a_wish_between_counters() {
-    let mut a = Aggregates::default();
+    let mut a = OfficeIndex::default();
     a.upsert("doc1", wish("w1", "c1", "s1", T0));
     a.upsert("doc2", wish("w2", "c1", "s2", T0 + 1));
     a.upsert(
@@ -71,7 +71,7 @@ fn an_update_moves_a_wish_between_counters() {
 
 #[test]
 fn the_list_is_newest_first_filtered_and_paged() {
-    let mut a = Aggregates::default();
+    let mut a = OfficeIndex::default();
     for i in 0..30u64 {
         let station = if i % 3 == 0 { "s0" } else { "s1" };
         a.upsert(
@@ -106,7 +106,7 @@ fn the_list_is_newest_first_filtered_and_paged() {
 #[test]
 fn overdue_follows_targets_by_urgency_and_module() {
     let targets = OverdueTargets::default().with(Some("law"), "urgent", 1.0);
-    let mut a = Aggregates::new(targets);
+    let mut a = OfficeIndex::new(targets);
     let mut urgent_law = wish("w1", "c1", "s1", T0);
     urgent_law.urgency = "urgent".into();
     urgent_law.module = Some("law".into());
@@ -136,7 +136,7 @@ fn overdue_follows_targets_by_urgency_and_module() {
 
 #[test]
 fn volunteers_share_hours_and_rank_by_them() {
-    let mut a = Aggregates::default();
+    let mut a = OfficeIndex::default();
     a.upsert(
         "d1",
         resolved(wish("w1", "c1", "s", T0), &["p1", "p2"], 3.0, None),
@@ -156,7 +156,7 @@ fn volunteers_share_hours_and_rank_by_them() {
 
 #[test]
 fn communities_are_separate_scopes() {
-    let mut a = Aggregates::default();
+    let mut a = OfficeIndex::default();
     a.upsert("d1", wish("w1", "c1", "center", T0));
     a.upsert("d2", wish("w2", "c2", "center", T0));
     assert_eq!(a.summary(&CommunitySet::of(["c1"])).total, 1);
@@ -177,8 +177,8 @@ fn communities_are_separate_scopes() {
 
 #[test]
 fn synthetic_indexes_are_deterministic_and_consistent() {
-    let a = Aggregates::synthetic(5_000, 7);
-    let b = Aggregates::synthetic(5_000, 7);
+    let a = OfficeIndex::synthetic(5_000, 7);
+    let b = OfficeIndex::synthetic(5_000, 7);
     assert_eq!(
         a.summary(&CommunitySet::all()),
         b.summary(&CommunitySet::all())
@@ -209,10 +209,10 @@ fn synthetic_indexes_are_deterministic_and_consistent() {
 
 #[test]
 fn incremental_and_bulk_builds_agree() {
-    let bulk = Aggregates::synthetic(2_000, 3);
+    let bulk = OfficeIndex::synthetic(2_000, 3);
     let rows = bulk.select(&WishFilter::default());
     let items = bulk.items(&rows);
-    let mut incremental = Aggregates::default();
+    let mut incremental = OfficeIndex::default();
     for item in items.iter().rev() {
         incremental.upsert(&item.doc_id, summary_of(item));
     }
@@ -252,73 +252,11 @@ fn summary_of(w: &WishItem) -> WishSummary {
     }
 }
 
-#[test]
-fn the_feed_applies_committed_summary_rows() {
-    use crate::domain::summary_key;
-    use crate::storage::WriteBatch;
-
-    let index = shared(Aggregates::default());
-    let feed = SummaryFeed::spawn(index.clone()).expect("spawn the updater");
-    let mut batch = WriteBatch::default();
-    let summary = serde_json::to_vec(&wish("w1", "c1", "s1", T0)).expect("json");
-    batch.put(summary_key("doc1"), summary);
-    batch.put(vec!["doc1".into(), "snapshot".into(), "h".into()], vec![1]);
-    batch.put(summary_key("doc2"), b"not json".to_vec());
-    let puts = summary_puts(&batch);
-    assert_eq!(puts.len(), 2);
-    feed.send(puts);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-    while index.read().map(|a| a.len()).unwrap_or(0) == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the feed never applied"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(5));
-    }
-    let a = index.read().expect("lock");
-    assert_eq!(
-        a.summary(&CommunitySet::all()).total,
-        1,
-        "the unreadable row is skipped"
-    );
-}
-
-#[tokio::test]
-async fn a_snapshot_index_loads_on_first_use() {
-    use crate::domain::summary_key;
-    use crate::storage::{RedbStore, Storage, WriteBatch};
-
-    let store = RedbStore::in_memory().expect("store");
-    let mut batch = WriteBatch::default();
-    for i in 0..3u64 {
-        let s = wish(&format!("w{i}"), "c1", "s1", T0 + i);
-        batch.put(
-            summary_key(&format!("doc{i}")),
-            serde_json::to_vec(&s).expect("json"),
-        );
-    }
-    store.commit(batch).expect("commit");
-    let storage: std::sync::Arc<dyn Storage> = std::sync::Arc::new(store);
-    let index = OfficeIndex::snapshot(OverdueTargets::default());
-    let shared = index.get(&storage).await.expect("load");
-    assert_eq!(shared.read().expect("lock").len(), 3);
-    let live = OfficeIndex::live(shared.clone());
-    assert_eq!(
-        live.get(&storage)
-            .await
-            .expect("live")
-            .read()
-            .expect("lock")
-            .len(),
-        3
-    );
-}
-
 /// A 街道's figures over several communities are the sum of each community's, and
 /// equal the global ones once the set holds every community.
 #[test]
 fn figures_of_a_set_of_communities_add_up_their_communities() {
-    let mut a = Aggregates::default();
+    let mut a = OfficeIndex::default();
     a.upsert(
         "d1",
         resolved(wish("w1", "c1", "s1", T0), &["p1"], 2.0, Some(5)),

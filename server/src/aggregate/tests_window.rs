@@ -53,8 +53,8 @@ fn done(
     s
 }
 
-fn index(wishes: &[(&str, WishSummary)]) -> Aggregates {
-    Aggregates::from_summaries(
+fn index(wishes: &[(&str, WishSummary)]) -> OfficeIndex {
+    OfficeIndex::from_summaries(
         wishes.iter().map(|(d, w)| ((*d).to_owned(), w.clone())),
         OverdueTargets::default(),
     )
@@ -294,7 +294,7 @@ fn month_buckets_and_edges_give_the_wishes_of_the_window() {
             (format!("d{k}"), w)
         })
         .collect();
-    let mut whole = Aggregates::default();
+    let mut whole = OfficeIndex::default();
     for (doc, w) in &wishes {
         whole.upsert(doc, w.clone());
     }
@@ -320,7 +320,7 @@ fn month_buckets_and_edges_give_the_wishes_of_the_window() {
             !inside.is_empty() && inside.len() < wishes.len(),
             "{window:?}"
         );
-        let only = Aggregates::from_summaries(inside, OverdueTargets::default());
+        let only = OfficeIndex::from_summaries(inside, OverdueTargets::default());
         for set in [CommunitySet::all(), CommunitySet::of(["c1", "c3"])] {
             assert_eq!(
                 whole.summary_in(&set, window),

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use super::counters::{Parts, Scope};
 use super::months::{merged, Plan};
 use super::row::Row;
-use super::{Aggregates, CommunitySet};
+use super::{CommunitySet, OfficeIndex};
 
 /// A creation-time window in milliseconds: `from` inclusive, `to` exclusive; `None` on
 /// either side leaves it open.
@@ -43,7 +43,7 @@ impl Window {
     }
 }
 
-impl Aggregates {
+impl OfficeIndex {
     /// The counters of a set of communities over the wishes created in `window`: the
     /// month buckets it covers whole, merged, plus a scan of the rows at its edges.
     pub(crate) fn scope_in(

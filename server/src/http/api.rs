@@ -16,11 +16,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
-use wish_client_core::model::wish::WishSummary;
 
 use super::AppState;
 use crate::access::{Principal, Role};
-use crate::domain::{SummaryCounts, SUMMARY_PREFIX};
 
 /// An error shown to the client as a plain message; details go to the log.
 pub struct ApiError {
@@ -90,33 +88,4 @@ pub async fn healthz(State(state): State<Arc<AppState>>) -> Response {
         Ok(stats) => Json(serde_json::json!({ "status": "ok", "engine": stats })).into_response(),
         Err(_) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "engine stopped").into_response(),
     }
-}
-
-/// `GET /api/v1/summary`: wish counts in total and by status, module and station, from
-/// the summary rows (never by loading documents), of the caller's community (every
-/// community for the administrator).
-pub async fn summary(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-) -> Result<Json<SummaryCounts>, ApiError> {
-    let who = require(&state, &headers, &[Role::Office, Role::Coordinator])?;
-    let community = crate::scope::community_scope(&who);
-    let storage = state.storage.clone();
-    let rows =
-        tokio::task::spawn_blocking(move || storage.load_range(&[SUMMARY_PREFIX.to_owned()]))
-            .await
-            .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "query was interrupted"))?
-            .map_err(|e| {
-                tracing::error!(error = %e, "reading summaries failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage error")
-            })?;
-    let mut counts = SummaryCounts::default();
-    for (_, bytes) in rows {
-        match serde_json::from_slice::<WishSummary>(&bytes) {
-            Ok(summary) if community.contains(&summary.community) => counts.add(&summary),
-            Ok(_) => {}
-            Err(error) => tracing::warn!(%error, "unreadable summary row skipped"),
-        }
-    }
-    Ok(Json(counts))
 }

@@ -3,7 +3,7 @@
 //! XLSX exports, roster coverage, the three lists (needs, offers, projects), volunteer
 //! service records, and the OpenAPI document at `/api/v1/openapi.json`.
 //!
-//! Every answer comes from the in-memory [`Aggregates`](crate::aggregate::Aggregates)
+//! Every answer comes from the in-memory [`OfficeIndex`](crate::aggregate::OfficeIndex)
 //! index or from the office rows of stations, communities and ledgers
 //! ([`crate::domain::office_rows`]), never from documents. Coordinators see their own community, office devices the
 //! communities they cover (a 街道 or a district), the administrator every community; each
@@ -33,20 +33,22 @@ use axum::{Extension, Router};
 use super::api::{require, ApiError};
 use super::AppState;
 use crate::access::{Principal, Role};
-use crate::aggregate::{CommunitySet, OfficeIndex, OverdueTargets};
+use crate::aggregate::{CommunitySet, OverdueTargets};
+use crate::runtime::IndexSource;
 
 /// The office routes, with an index loaded on first use from the summary rows and
 /// reloaded in the background while no engine feed keeps it current (see
-/// [`OfficeIndex::snapshot`]).
+/// [`IndexSource::snapshot`]).
 pub fn routes() -> Router<Arc<AppState>> {
-    routes_with(OfficeIndex::snapshot(OverdueTargets::default()))
+    routes_with(IndexSource::snapshot(OverdueTargets::default()))
 }
 
-/// The office routes over a given index (e.g. [`OfficeIndex::live`]).
-pub fn routes_with(index: OfficeIndex) -> Router<Arc<AppState>> {
+/// The office routes over a given index (e.g. [`IndexSource::live`]).
+pub fn routes_with(index: IndexSource) -> Router<Arc<AppState>> {
     Router::new()
         .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/documents", get(follow::documents))
+        .route("/api/v1/summary", get(handlers::counts))
         .route("/api/v1/office/summary", get(handlers::summary))
         .route("/api/v1/office/wishes", get(handlers::wishes))
         .route("/api/v1/office/durations", get(handlers::durations))

@@ -10,10 +10,10 @@ use wish_client_core::proto::{DocumentId, WireMessage};
 
 use super::conn_handle::QueueError;
 use super::{ConnHandle, Hub, HubInput};
-use crate::aggregate::{summary_puts, SummaryFeed};
 use crate::clock::now_ms;
 use crate::engine::{ConnId, DeleteRequest, Effect, Engine, Input};
 use crate::metrics;
+use crate::runtime::{summary_puts, SummaryFeed};
 use crate::storage::{Key, Storage, WriteBatch, WriteOp};
 
 /// Inputs handled before one group commit, at most.

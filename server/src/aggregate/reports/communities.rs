@@ -9,7 +9,7 @@ use wish_client_core::model::{CloseReason, WishStatus};
 
 use super::{average, hours, round2};
 use crate::aggregate::counters::{Parts, RatingSum, Scope};
-use crate::aggregate::{Aggregates, CommunitySet, OverdueTargets, Window};
+use crate::aggregate::{CommunitySet, OfficeIndex, OverdueTargets, Window};
 
 /// Some of each community's people or units by id, from the directory: the party
 /// members (双报到党员), or the partner units (共建单位).
@@ -27,7 +27,7 @@ impl Members {
 
     /// The index's claimant codes of a community's members (ids that never claimed
     /// have none), so that a report tests membership with an integer.
-    pub(crate) fn codes(&self, a: &Aggregates, community: &str) -> HashSet<u32> {
+    pub(crate) fn codes(&self, a: &OfficeIndex, community: &str) -> HashSet<u32> {
         self.0
             .get(community)
             .into_iter()
@@ -112,7 +112,7 @@ pub(crate) struct Claims {
 }
 
 impl Claims {
-    pub fn of(a: &Aggregates, community: &str, scope: &Scope, party: &Members) -> Self {
+    pub fn of(a: &OfficeIndex, community: &str, scope: &Scope, party: &Members) -> Self {
         let party = party.codes(a, community);
         let mut out = Self::default();
         for (claimant, totals) in &scope.volunteers {
@@ -152,7 +152,7 @@ pub(crate) fn share(part: u64, whole: u64) -> Option<f64> {
     (whole > 0).then(|| (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0)
 }
 
-impl Aggregates {
+impl OfficeIndex {
     /// One row per community of the set with wishes created in `window`, by id (the
     /// handler names and sorts them). `now` and `targets` decide what is overdue.
     pub fn community_comparison(

@@ -8,7 +8,7 @@ use serde::Serialize;
 use wish_client_core::model::WishStatus;
 
 use crate::aggregate::row::{Row, UNTRIAGED};
-use crate::aggregate::{Aggregates, CommunitySet};
+use crate::aggregate::{CommunitySet, OfficeIndex};
 
 /// Statuses of a wish still waiting for help (需求清单).
 const OPEN: [WishStatus; 6] = [
@@ -45,7 +45,7 @@ pub struct WindowSteps {
     pub by_station: BTreeMap<String, BTreeMap<String, Steps>>,
 }
 
-impl Aggregates {
+impl OfficeIndex {
     /// The steps of every wish of the communities in `[from, to)`.
     pub fn window_steps(&self, community: &CommunitySet, from: u64, to: u64) -> WindowSteps {
         let mut steps = WindowSteps::default();
@@ -161,7 +161,7 @@ mod tests {
             ("d2", wish("w2", "c1", 110, None)),
             ("d3", wish("w3", "c2", 110, Some(130))),
         ];
-        let index = Aggregates::from_summaries(
+        let index = OfficeIndex::from_summaries(
             summaries.map(|(d, w)| (d.to_owned(), w)),
             OverdueTargets::default(),
         );

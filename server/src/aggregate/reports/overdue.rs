@@ -8,7 +8,7 @@ use super::StationCount;
 use crate::aggregate::order::ListKey;
 use crate::aggregate::query::{Codes, Paging, WishFilter};
 use crate::aggregate::row::WishItem;
-use crate::aggregate::{Aggregates, CommunitySet, OverdueTargets, Window};
+use crate::aggregate::{CommunitySet, OfficeIndex, OverdueTargets, Window};
 use crate::calendar::HOUR_MS;
 
 /// Which overdue wishes to report: `filter.from`/`filter.to` select by creation time;
@@ -51,7 +51,7 @@ pub struct OverdueItem {
     pub overdue_hours: f64,
 }
 
-impl Aggregates {
+impl OfficeIndex {
     /// Open wishes whose target passed before `query.now`, most overdue first.
     pub fn overdue(&self, query: &OverdueQuery) -> OverdueReport {
         let codes = Codes::new(&query.filter, &self.dicts);

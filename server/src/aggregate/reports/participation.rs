@@ -9,7 +9,7 @@ use super::communities::{Claims, Members};
 use super::{average, hours, round2};
 use crate::aggregate::counters::{Parts, RatingSum};
 use crate::aggregate::query::Paging;
-use crate::aggregate::{Aggregates, CommunitySet, Window};
+use crate::aggregate::{CommunitySet, OfficeIndex, Window};
 
 /// Claims and hours, and the party members' part of them.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, utoipa::ToSchema)]
@@ -92,7 +92,7 @@ pub struct RatingsReport {
     pub by_claimant: Vec<ClaimantRating>,
 }
 
-impl Aggregates {
+impl OfficeIndex {
     /// Party members' share of the claims and hours of the wishes created in `window`.
     pub fn participation(
         &self,

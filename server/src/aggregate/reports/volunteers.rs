@@ -5,7 +5,7 @@ use serde::Serialize;
 use super::hours;
 use crate::aggregate::counters::{ClaimantTotals, Parts};
 use crate::aggregate::query::Paging;
-use crate::aggregate::{Aggregates, CommunitySet, Window};
+use crate::aggregate::{CommunitySet, OfficeIndex, Window};
 
 /// `GET /api/v1/office/volunteers`: claimants by hours, most first.
 #[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
@@ -32,7 +32,7 @@ pub struct VolunteerRow {
     pub resolved: u64,
 }
 
-impl Aggregates {
+impl OfficeIndex {
     /// Claimants by hours (then resolved wishes, then id), one page.
     pub fn volunteers(&self, community: &CommunitySet, paging: Paging) -> VolunteerReport {
         self.volunteers_in(community, paging, Window::ALL)

@@ -23,9 +23,10 @@ use super::handlers::{shared_index, with_index};
 use super::names::{self, Names};
 use super::params::Params;
 use super::scope;
-use crate::aggregate::{OfficeIndex, SharedAggregates};
+use crate::aggregate::SharedIndex;
 use crate::http::api::ApiError;
 use crate::http::AppState;
+use crate::runtime::IndexSource;
 
 use self::columns::{Cell, HEADERS};
 use self::csv_out::CsvOut;
@@ -46,10 +47,10 @@ const BOM: &str = "\u{feff}";
 /// The matching rows, the index they come from and the names of the caller's scope.
 async fn selection(
     state: &AppState,
-    index: &OfficeIndex,
+    index: &IndexSource,
     headers: &HeaderMap,
     query: Vec<(String, String)>,
-) -> Result<(SharedAggregates, Vec<u32>, Arc<Names>), ApiError> {
+) -> Result<(SharedIndex, Vec<u32>, Arc<Names>), ApiError> {
     let params = Params(query);
     let community = scope(state, headers, params.one("community"))?;
     let names = Arc::new(names::load(state, &community).await?);
@@ -69,7 +70,7 @@ async fn selection(
 )]
 pub async fn csv(
     State(state): State<Arc<AppState>>,
-    Extension(index): Extension<OfficeIndex>,
+    Extension(index): Extension<IndexSource>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
@@ -97,7 +98,7 @@ pub async fn csv(
     Ok(download(body, "text/csv; charset=utf-8", "wishes.csv"))
 }
 
-fn csv_chunk(shared: &SharedAggregates, rows: &[u32], names: &Names) -> Vec<u8> {
+fn csv_chunk(shared: &SharedIndex, rows: &[u32], names: &Names) -> Vec<u8> {
     let items = shared
         .read()
         .unwrap_or_else(PoisonError::into_inner)
@@ -146,7 +147,7 @@ async fn table_xlsx(
 )]
 pub async fn xlsx(
     State(state): State<Arc<AppState>>,
-    Extension(index): Extension<OfficeIndex>,
+    Extension(index): Extension<IndexSource>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {

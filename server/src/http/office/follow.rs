@@ -16,10 +16,11 @@ use serde::Serialize;
 
 use super::handlers::with_index;
 use crate::access::{Principal, Role};
-use crate::aggregate::{CommunitySet, OfficeIndex, WishFilter};
+use crate::aggregate::{CommunitySet, WishFilter};
 use crate::domain::office_rows::{LedgerSummary, LEDGER_PREFIX};
 use crate::http::api::{bearer, blocking, ApiError};
 use crate::http::AppState;
+use crate::runtime::IndexSource;
 
 /// Statuses of wishes on the wall (`model::on_wall`).
 const WALL: [&str; 4] = ["published", "claimed", "assigned", "in_progress"];
@@ -36,7 +37,7 @@ pub struct Followed {
 /// `GET /api/v1/documents` (any enrolled device; the administrator passes `community=`).
 pub async fn documents(
     State(state): State<Arc<AppState>>,
-    Extension(index): Extension<OfficeIndex>,
+    Extension(index): Extension<IndexSource>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Followed>, ApiError> {

@@ -9,26 +9,29 @@ use axum::{Extension, Json};
 use super::names;
 use super::params::Params;
 use super::{caller, scope, targets};
+use crate::access::Role;
 use crate::aggregate::{
-    Aggregates, CommunitySet, DurationReport, OfficeIndex, OverdueQuery, OverdueReport,
-    SatisfactionReport, SharedAggregates, SummaryReport, VolunteerReport, WishPage,
+    CommunitySet, DurationReport, OfficeIndex, OverdueQuery, OverdueReport, SatisfactionReport,
+    SharedIndex, SummaryReport, VolunteerReport, WishPage,
 };
-use crate::http::api::{blocking, ApiError};
+use crate::domain::SummaryCounts;
+use crate::http::api::{blocking, require, ApiError};
 use crate::http::AppState;
+use crate::runtime::IndexSource;
 
 /// A request's parts every handler needs.
 type Args = (
     State<Arc<AppState>>,
-    Extension<OfficeIndex>,
+    Extension<IndexSource>,
     HeaderMap,
     Query<Vec<(String, String)>>,
 );
 
 /// Runs `work` on the index under its read lock, off the async threads.
 pub async fn with_index<T: Send + 'static>(
-    index: &OfficeIndex,
+    index: &IndexSource,
     state: &AppState,
-    work: impl FnOnce(&Aggregates) -> T + Send + 'static,
+    work: impl FnOnce(&OfficeIndex) -> T + Send + 'static,
 ) -> Result<T, ApiError> {
     let shared = shared_index(index, state).await?;
     blocking(move || {
@@ -39,10 +42,7 @@ pub async fn with_index<T: Send + 'static>(
 }
 
 /// The index, loaded or refreshed as needed.
-pub async fn shared_index(
-    index: &OfficeIndex,
-    state: &AppState,
-) -> Result<SharedAggregates, ApiError> {
+pub async fn shared_index(index: &IndexSource, state: &AppState) -> Result<SharedIndex, ApiError> {
     index.get(&state.storage).await.map_err(|error| {
         tracing::error!(%error, "loading the office index failed");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "storage error")
@@ -193,4 +193,36 @@ pub async fn volunteers(
         };
     }
     Ok(Json(report))
+}
+
+/// `GET /api/v1/summary`: wish counts in total and by status, module and station of the
+/// caller's communities (every community for the administrator), from the office index.
+pub async fn counts(
+    (State(state), Extension(index), headers, _): Args,
+) -> Result<Json<SummaryCounts>, ApiError> {
+    let who = require(&state, &headers, &[Role::Office, Role::Coordinator])?;
+    let community = crate::scope::community_scope(&who);
+    let report = with_index(&index, &state, move |a| a.summary(&community)).await?;
+    Ok(Json(counts_of(&report)))
+}
+
+/// The counts `/api/v1/summary` has always answered, read off the office summary: keys
+/// only where there are wishes, stations by id across communities.
+fn counts_of(report: &SummaryReport) -> SummaryCounts {
+    let present = |map: &std::collections::BTreeMap<String, u64>| {
+        map.iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(k, n)| (k.clone(), *n))
+            .collect()
+    };
+    let mut by_station = std::collections::BTreeMap::new();
+    for row in report.by_station.iter().filter(|r| r.count > 0) {
+        *by_station.entry(row.station.clone()).or_default() += row.count;
+    }
+    SummaryCounts {
+        total: report.total,
+        by_status: present(&report.by_status),
+        by_module: present(&report.by_module),
+        by_station,
+    }
 }

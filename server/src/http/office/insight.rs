@@ -15,14 +15,15 @@ use super::names::{self, Names};
 use super::params::Params;
 use super::{caller, targets};
 use crate::aggregate::{
-    CommunityRow, ComparisonReport, OfficeIndex, ParticipationReport, RatingNames, RatingsReport,
+    CommunityRow, ComparisonReport, ParticipationReport, RatingNames, RatingsReport,
 };
 use crate::http::api::ApiError;
 use crate::http::AppState;
+use crate::runtime::IndexSource;
 
 type Args = (
     State<Arc<AppState>>,
-    Extension<OfficeIndex>,
+    Extension<IndexSource>,
     HeaderMap,
     Query<Vec<(String, String)>>,
 );

@@ -16,12 +16,13 @@ use wish_client_core::model::Module;
 use super::handlers::with_index;
 use super::params::Params;
 use super::{rows, scope};
-use crate::aggregate::{CommunitySet, OfficeIndex, Paging, WishFilter, UNTRIAGED};
+use crate::aggregate::{CommunitySet, Paging, WishFilter, UNTRIAGED};
 use crate::domain::office_rows::{
     CommunitySummary, OfferSummary, ProjectSummary, COMMUNITY_PREFIX,
 };
 use crate::http::api::ApiError;
 use crate::http::AppState;
+use crate::runtime::IndexSource;
 
 /// Statuses of a wish still waiting for help (not resolved, rated, closed or rejected).
 pub const OPEN_STATUSES: [&str; 6] = [
@@ -107,7 +108,7 @@ pub struct ListsReport {
 )]
 pub async fn lists(
     State(state): State<Arc<AppState>>,
-    Extension(index): Extension<OfficeIndex>,
+    Extension(index): Extension<IndexSource>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<ListsReport>, ApiError> {

@@ -22,9 +22,9 @@ use axum::{Extension, Json};
 
 use super::params::Params;
 use super::scope;
-use crate::aggregate::OfficeIndex;
 use crate::http::api::{blocking, ApiError};
 use crate::http::AppState;
+use crate::runtime::IndexSource;
 
 pub use self::figures::MonthReport;
 use self::month::Month;
@@ -40,7 +40,7 @@ use self::month::Month;
 )]
 pub async fn json(
     State(state): State<Arc<AppState>>,
-    Extension(index): Extension<OfficeIndex>,
+    Extension(index): Extension<IndexSource>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<MonthReport>, ApiError> {
@@ -58,7 +58,7 @@ pub async fn json(
 )]
 pub async fn xlsx(
     State(state): State<Arc<AppState>>,
-    Extension(index): Extension<OfficeIndex>,
+    Extension(index): Extension<IndexSource>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
@@ -80,7 +80,7 @@ pub async fn xlsx(
 
 async fn report(
     state: &Arc<AppState>,
-    index: &OfficeIndex,
+    index: &IndexSource,
     headers: &HeaderMap,
     query: Vec<(String, String)>,
 ) -> Result<MonthReport, ApiError> {

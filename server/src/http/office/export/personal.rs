@@ -25,10 +25,11 @@ use super::csv_out::CsvOut;
 use super::{download, selection};
 use crate::access::Role;
 use crate::aggregate::CommunitySet;
-use crate::aggregate::{OfficeIndex, WishItem};
+use crate::aggregate::WishItem;
 use crate::http::api::{blocking, require, ApiError};
 use crate::http::office::names::Names;
 use crate::http::AppState;
+use crate::runtime::IndexSource;
 use crate::storage::documents::load_doc;
 use crate::storage::Storage;
 
@@ -61,7 +62,7 @@ pub const HEADERS: [&str; 12] = [
 )]
 pub async fn contacts_csv(
     State(state): State<Arc<AppState>>,
-    Extension(index): Extension<OfficeIndex>,
+    Extension(index): Extension<IndexSource>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {

@@ -14,7 +14,7 @@ use axum::Extension;
 
 use super::columns::Cell;
 use super::{table_csv, table_xlsx};
-use crate::aggregate::{format_local, CommunitySet, OfficeIndex, WishFilter};
+use crate::aggregate::{format_local, CommunitySet, WishFilter};
 use crate::domain::office_rows::{EarnSummary, LedgerSummary, LEDGER_PREFIX};
 use crate::http::api::ApiError;
 use crate::http::office::handlers::with_index;
@@ -22,6 +22,7 @@ use crate::http::office::names::{self, NameCache};
 use crate::http::office::params::Params;
 use crate::http::office::{rows, scope};
 use crate::http::AppState;
+use crate::runtime::IndexSource;
 
 /// The columns the civil-affairs volunteer record rules ask for, plus ids to trace a row.
 pub const HEADERS: [&str; 12] = [
@@ -61,7 +62,7 @@ const CHUNK: usize = 4096;
 )]
 pub async fn csv(
     State(state): State<Arc<AppState>>,
-    Extension(index): Extension<OfficeIndex>,
+    Extension(index): Extension<IndexSource>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
@@ -80,7 +81,7 @@ pub async fn csv(
 )]
 pub async fn xlsx(
     State(state): State<Arc<AppState>>,
-    Extension(index): Extension<OfficeIndex>,
+    Extension(index): Extension<IndexSource>,
     headers: HeaderMap,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Response, ApiError> {
@@ -91,7 +92,7 @@ pub async fn xlsx(
 /// The records in scope, oldest first, as export cells.
 async fn rows_of(
     state: &Arc<AppState>,
-    index: &OfficeIndex,
+    index: &IndexSource,
     headers: &HeaderMap,
     query: Vec<(String, String)>,
 ) -> Result<Vec<Vec<Cell>>, ApiError> {

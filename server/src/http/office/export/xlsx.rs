@@ -8,7 +8,7 @@ use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::columns::{cells, Cell, HEADERS};
 use super::CHUNK;
-use crate::aggregate::SharedAggregates;
+use crate::aggregate::SharedIndex;
 use crate::http::api::ApiError;
 use crate::http::office::names::Names;
 
@@ -20,11 +20,7 @@ const WIDTHS: [f64; 22] = [
     6.0, 34.0, 30.0, 12.0, 14.0, 30.0,
 ];
 
-pub fn workbook(
-    shared: &SharedAggregates,
-    rows: &[u32],
-    names: &Names,
-) -> Result<Vec<u8>, ApiError> {
+pub fn workbook(shared: &SharedIndex, rows: &[u32], names: &Names) -> Result<Vec<u8>, ApiError> {
     if rows.len() > MAX_ROWS {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -43,7 +39,7 @@ pub fn workbook(
     })
 }
 
-fn build(shared: &SharedAggregates, rows: &[u32], names: &Names) -> Result<Vec<u8>, XlsxError> {
+fn build(shared: &SharedIndex, rows: &[u32], names: &Names) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     let sheet = workbook.add_worksheet_with_constant_memory()?;
     sheet.set_name("心愿清单")?;

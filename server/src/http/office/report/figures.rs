@@ -8,8 +8,8 @@ use wish_client_core::model::Module;
 
 use super::month::Month;
 use crate::aggregate::{
-    format_local, Aggregates, CommunitySet, OfficeIndex, OverdueQuery, Paging, ServiceTotals,
-    Steps, Window, WindowSteps, WishFilter, UNTRIAGED,
+    format_local, CommunitySet, OfficeIndex, OverdueQuery, Paging, ServiceTotals, Steps, Window,
+    WindowSteps, WishFilter, UNTRIAGED,
 };
 use crate::domain::office_rows::{
     CommunitySummary, EarnSummary, StationSummary, COMMUNITY_PREFIX, STATION_PREFIX,
@@ -22,6 +22,7 @@ use crate::http::office::names::{self, Names};
 use crate::http::office::roster::coverage_of;
 use crate::http::office::rows;
 use crate::http::AppState;
+use crate::runtime::IndexSource;
 
 /// Volunteers listed in the report.
 const TOP_VOLUNTEERS: usize = 20;
@@ -112,7 +113,7 @@ pub struct VolunteerRow {
 /// Gathers the month's report for the communities in `community`.
 pub async fn gather(
     state: &Arc<AppState>,
-    index: &OfficeIndex,
+    index: &IndexSource,
     community: CommunitySet,
     month: Month,
 ) -> Result<MonthReport, ApiError> {
@@ -169,14 +170,14 @@ struct WishCounts {
 
 async fn wish_counts(
     state: &AppState,
-    index: &OfficeIndex,
+    index: &IndexSource,
     community: CommunitySet,
     month: Month,
 ) -> Result<WishCounts, ApiError> {
     with_index(index, state, move |a| count_wishes(a, community, &month)).await
 }
 
-fn count_wishes(a: &Aggregates, community: CommunitySet, month: &Month) -> WishCounts {
+fn count_wishes(a: &OfficeIndex, community: CommunitySet, month: &Month) -> WishCounts {
     let steps = a.window_steps(&community, month.from, month.to);
     let overdue = OverdueQuery {
         now: crate::clock::now_ms().min(month.to),

@@ -11,7 +11,7 @@ use std::sync::PoisonError;
 
 use wish_client_core::model::wish::WishSummary;
 
-use super::{parse_row, SharedAggregates};
+use crate::aggregate::{parse_row, SharedIndex};
 use crate::domain::SUMMARY_PREFIX;
 use crate::storage::{WriteBatch, WriteOp};
 
@@ -37,7 +37,7 @@ pub struct SummaryFeed {
 
 impl SummaryFeed {
     /// Starts the updater thread for `shared`.
-    pub fn spawn(shared: SharedAggregates) -> std::io::Result<Self> {
+    pub fn spawn(shared: SharedIndex) -> std::io::Result<Self> {
         let (tx, rx) = channel();
         std::thread::Builder::new()
             .name("office-aggregates".into())
@@ -53,7 +53,7 @@ impl SummaryFeed {
     }
 }
 
-fn run(shared: &SharedAggregates, rx: &Receiver<Vec<(String, Vec<u8>)>>) {
+fn run(shared: &SharedIndex, rx: &Receiver<Vec<(String, Vec<u8>)>>) {
     while let Ok(first) = rx.recv() {
         let mut parsed = parse(first);
         while let Ok(more) = rx.try_recv() {

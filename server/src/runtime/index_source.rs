@@ -7,14 +7,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
 use std::time::{Duration, Instant};
 
-use super::{parse_row, shared, Aggregates, OverdueTargets, SharedAggregates};
+use crate::aggregate::{parse_row, shared, OfficeIndex, OverdueTargets, SharedIndex};
 use crate::domain::SUMMARY_PREFIX;
 use crate::storage::{Storage, StorageError};
 
 /// The index behind the office routes; cheap to clone.
 #[derive(Clone)]
-pub struct OfficeIndex {
-    shared: SharedAggregates,
+pub struct IndexSource {
+    shared: SharedIndex,
     snapshot: Option<Arc<Snapshot>>,
 }
 
@@ -36,10 +36,10 @@ impl Loaded {
     }
 }
 
-impl OfficeIndex {
+impl IndexSource {
     /// An index someone else keeps current (the engine thread, through
-    /// [`SummaryFeed`](super::SummaryFeed)).
-    pub fn live(shared: SharedAggregates) -> Self {
+    /// [`SummaryFeed`](crate::runtime::SummaryFeed)).
+    pub fn live(shared: SharedIndex) -> Self {
         Self {
             shared,
             snapshot: None,
@@ -50,7 +50,7 @@ impl OfficeIndex {
     /// when stale; requests meanwhile see the previous load.
     pub fn snapshot(targets: OverdueTargets) -> Self {
         Self {
-            shared: shared(Aggregates::new(targets.clone())),
+            shared: shared(OfficeIndex::new(targets.clone())),
             snapshot: Some(Arc::new(Snapshot {
                 targets,
                 loaded: tokio::sync::Mutex::new(None),
@@ -60,7 +60,7 @@ impl OfficeIndex {
     }
 
     /// The index, loading or refreshing it first from `storage` if this is a snapshot.
-    pub async fn get(&self, storage: &Arc<dyn Storage>) -> Result<SharedAggregates, StorageError> {
+    pub async fn get(&self, storage: &Arc<dyn Storage>) -> Result<SharedIndex, StorageError> {
         let Some(snapshot) = &self.snapshot else {
             return Ok(self.shared.clone());
         };
@@ -111,11 +111,11 @@ impl OfficeIndex {
 /// replaces); the empty one is dropped outside the lock.
 fn first_load(
     storage: &dyn Storage,
-    shared: &SharedAggregates,
+    shared: &SharedIndex,
     targets: OverdueTargets,
 ) -> Result<Duration, StorageError> {
     let started = Instant::now();
-    let fresh = Aggregates::load_with(storage, targets)?;
+    let fresh = OfficeIndex::load_with(storage, targets)?;
     let old = {
         let mut guard = shared.write().unwrap_or_else(PoisonError::into_inner);
         std::mem::replace(&mut *guard, fresh)
@@ -130,7 +130,7 @@ const REFRESH_CHUNK: usize = 8192;
 /// Re-reads every summary row and upserts it into the live index, a chunk at a time:
 /// rows keep their numbers (an export in progress stays valid), unchanged rows cost a
 /// comparison, and queries run between chunks.
-fn refresh(storage: &dyn Storage, shared: &SharedAggregates) -> Result<Duration, StorageError> {
+fn refresh(storage: &dyn Storage, shared: &SharedIndex) -> Result<Duration, StorageError> {
     let started = Instant::now();
     let rows = storage.load_range(&[SUMMARY_PREFIX.to_owned()])?;
     for chunk in rows.chunks(REFRESH_CHUNK) {
