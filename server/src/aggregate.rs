@@ -2,7 +2,7 @@
 //!
 //! [`OfficeIndex`] is loaded from the `["summary", wishDocId]` rows with one range scan
 //! ([`OfficeIndex::load`]) and kept current with [`OfficeIndex::upsert`], called with each
-//! summary the engine commits (see [`feed`] for a helper that keeps the engine thread from
+//! summary the engine commits (see [`crate::runtime::SummaryFeed`] for a helper that keeps the engine thread from
 //! ever waiting on a query). Share it as [`SharedIndex`] (`Arc<RwLock<_>>`): queries
 //! take the read lock for a few milliseconds, updates the write lock for microseconds.
 //!
