@@ -35,7 +35,7 @@ export async function connectRepo(url, role, prefix = "hostile") {
  * the script stalled in (scripts set `script.step` as they go); `connect` is
  * [`connectRepo`] that records the step.
  */
-export function hostileScript(name, { options = {}, timeout = "30", peerPrefix = "hostile" } = {}) {
+export function hostileScript(name, { options = {}, timeout = "60", peerPrefix = "hostile" } = {}) {
   const script = { step: "starting" }
   script.fail = (message, code = 1) => {
     process.stderr.write(`${name}: ${message}\n`)
