@@ -17,9 +17,11 @@
 //! ```
 
 mod client;
+mod effects;
 mod fs_store;
 mod link;
 
 pub use client::{NativeClient, NativeConfig, NativeError};
+pub use effects::{carry_out, Effects};
 pub use fs_store::FsStore;
 pub use link::{now_ms, Incoming, Link, READ_BUFFER_BYTES};

@@ -1,17 +1,17 @@
 //! The native client task: owns the driver, the socket and the local store.
 
-use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use automerge::Automerge;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
+use super::effects::{carry_out, Effects};
 use super::fs_store::FsStore;
 use super::link::{now_ms, Incoming, Link};
 use crate::proto::{DocumentId, PeerId, StorageId};
 use crate::sync::{
-    ClientConfig, ClientDriver, ClientEffect, ClientError, ClientEvent, ClientInput,
+    ClientConfig, ClientDriver, ClientEffect, ClientError, ClientEvent, ClientInput, StoreOp,
 };
 
 /// How long a connection attempt may take.
@@ -268,38 +268,12 @@ impl Task {
         self.execute(effects).await;
     }
 
-    /// Carries out effects in order; effects caused by them are appended.
     async fn execute(&mut self, effects: Vec<ClientEffect>) {
-        let mut queue: VecDeque<ClientEffect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            let follow_up = self.execute_one(effect).await;
-            queue.extend(follow_up);
-        }
+        carry_out(self, effects).await;
     }
+}
 
-    async fn execute_one(&mut self, effect: ClientEffect) -> Vec<ClientEffect> {
-        match effect {
-            ClientEffect::Connect => self.connect().await,
-            ClientEffect::Send(bytes) => self.send(bytes).await,
-            ClientEffect::CloseSocket => {
-                self.link.close().await;
-                Vec::new()
-            }
-            ClientEffect::Store(op) => {
-                if let Some(store) = &self.store {
-                    if let Err(e) = store.apply(&op) {
-                        tracing::error!(error = %e, "local storage write failed");
-                    }
-                }
-                Vec::new()
-            }
-            ClientEffect::Event(event) => {
-                let _ = self.events.send(event);
-                Vec::new()
-            }
-        }
-    }
-
+impl Effects for Task {
     async fn connect(&mut self) -> Vec<ClientEffect> {
         let input = self.link.connect(&self.url, CONNECT_TIMEOUT).await;
         self.driver.handle(now_ms(), input)
@@ -310,5 +284,21 @@ impl Task {
             Some(lost) => self.driver.handle(now_ms(), lost),
             None => Vec::new(),
         }
+    }
+
+    async fn close_socket(&mut self) {
+        self.link.close().await;
+    }
+
+    fn store(&mut self, op: StoreOp) {
+        if let Some(store) = &self.store {
+            if let Err(e) = store.apply(&op) {
+                tracing::error!(error = %e, "local storage write failed");
+            }
+        }
+    }
+
+    fn event(&mut self, event: ClientEvent) {
+        let _ = self.events.send(event);
     }
 }

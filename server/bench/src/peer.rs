@@ -2,7 +2,6 @@
 //! no local storage. A [`Behaviour`] sees every message and event inside the task, so
 //! timestamps are taken where the driver applies a change, not after a channel hop.
 
-use std::collections::VecDeque;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,10 +10,10 @@ use anyhow::{anyhow, bail};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::time::Instant;
 pub use wish_client_core::native::now_ms;
-use wish_client_core::native::{Incoming, Link};
+use wish_client_core::native::{carry_out, Effects, Incoming, Link};
 use wish_client_core::proto::{decode, PeerId, StorageId, WireMessage};
 use wish_client_core::sync::{
-    ClientConfig, ClientDriver, ClientEffect, ClientEvent, ClientInput, ConnectionState,
+    ClientConfig, ClientDriver, ClientEffect, ClientEvent, ClientInput, ConnectionState, StoreOp,
 };
 
 type Job<B> = Box<dyn FnOnce(&mut ClientDriver, &mut B) + Send>;
@@ -215,31 +214,8 @@ impl<B: Behaviour> Task<B> {
         self.drain(queued).await;
     }
 
-    /// Carries out effects in order; effects caused by them are appended.
     async fn drain(&mut self, effects: Vec<ClientEffect>) {
-        let mut queue: VecDeque<ClientEffect> = effects.into();
-        while let Some(effect) = queue.pop_front() {
-            let follow_up = self.execute_one(effect).await;
-            queue.extend(follow_up);
-        }
-    }
-
-    async fn execute_one(&mut self, effect: ClientEffect) -> Vec<ClientEffect> {
-        match effect {
-            ClientEffect::Connect => self.connect().await,
-            ClientEffect::Send(bytes) => self.send(bytes).await,
-            ClientEffect::CloseSocket => {
-                self.link.close().await;
-                Vec::new()
-            }
-            ClientEffect::Store(_) => Vec::new(),
-            ClientEffect::Event(event) => {
-                self.note_trouble(&event);
-                self.behaviour
-                    .on_event(&self.driver, &event, Instant::now());
-                Vec::new()
-            }
-        }
+        carry_out(self, effects).await;
     }
 
     fn note_trouble(&self, event: &ClientEvent) {
@@ -256,7 +232,9 @@ impl<B: Behaviour> Task<B> {
             _ => {}
         }
     }
+}
 
+impl<B: Behaviour> Effects for Task<B> {
     async fn connect(&mut self) -> Vec<ClientEffect> {
         let input = self.link.connect(&self.url, CONNECT_TIMEOUT).await;
         self.driver.handle(now_ms(), input)
@@ -271,5 +249,18 @@ impl<B: Behaviour> Task<B> {
             Some(lost) => self.driver.handle(now_ms(), lost),
             None => Vec::new(),
         }
+    }
+
+    async fn close_socket(&mut self) {
+        self.link.close().await;
+    }
+
+    // The load generator keeps nothing on disk.
+    fn store(&mut self, _op: StoreOp) {}
+
+    fn event(&mut self, event: ClientEvent) {
+        self.note_trouble(&event);
+        self.behaviour
+            .on_event(&self.driver, &event, Instant::now());
     }
 }

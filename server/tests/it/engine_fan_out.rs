@@ -8,8 +8,8 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use automerge::transaction::Transactable;
-use automerge::{ObjType, ReadDoc, ROOT};
+use crate::sim::append_item;
+use automerge::{ReadDoc, ROOT};
 use wish_client_core::proto::{decode, encode, DocumentId, PeerId, StorageId, WireMessage};
 use wish_client_core::sync::{ClientConfig, ClientDriver, ClientEffect, ClientInput};
 use wish_server::engine::{ConnId, Effect, Engine, EngineConfig, Input};
@@ -179,16 +179,7 @@ impl Batched {
     fn push(&mut self, i: usize, doc: DocumentId, item: &str) {
         let item = item.to_owned();
         self.clients[i]
-            .change(doc, move |d| {
-                let mut tx = d.transaction();
-                let list = match tx.get(ROOT, "items").unwrap() {
-                    Some((_, id)) => id,
-                    None => tx.put_object(ROOT, "items", ObjType::List).unwrap(),
-                };
-                let len = tx.length(&list);
-                tx.insert(&list, len, item).unwrap();
-                tx.commit();
-            })
+            .change(doc, move |d| append_item(d, &item))
             .unwrap();
         let effects = self.clients[i].take_effects();
         self.queue(i, effects);

@@ -318,16 +318,7 @@ impl Sim {
     pub fn push(&mut self, i: usize, doc: DocumentId, item: &str) {
         let item = item.to_owned();
         self.clients[i]
-            .change(doc, move |d| {
-                let mut tx = d.transaction();
-                let list = match tx.get(ROOT, "items").unwrap() {
-                    Some((_, id)) => id,
-                    None => tx.put_object(ROOT, "items", ObjType::List).unwrap(),
-                };
-                let len = tx.length(&list);
-                tx.insert(&list, len, item).unwrap();
-                tx.commit();
-            })
+            .change(doc, move |d| append_item(d, &item))
             .unwrap();
         let effects = self.clients[i].take_effects();
         self.client_effects(i, effects);
@@ -421,4 +412,16 @@ impl Sim {
             }
         }
     }
+}
+
+/// Appends `item` to the document's `items` list (made on first use), in one change.
+pub fn append_item(d: &mut Automerge, item: &str) {
+    let mut tx = d.transaction();
+    let list = match tx.get(ROOT, "items").unwrap() {
+        Some((_, id)) => id,
+        None => tx.put_object(ROOT, "items", ObjType::List).unwrap(),
+    };
+    let len = tx.length(&list);
+    tx.insert(&list, len, item).unwrap();
+    tx.commit();
 }
