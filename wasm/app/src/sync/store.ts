@@ -98,6 +98,17 @@ export class Store {
     return this.write(META, (store) => store.delete(key));
   }
 
+  /** Sets (or, for `undefined`, deletes) many meta entries in one transaction. */
+  setMetas(entries: Map<string, unknown>): Promise<void> {
+    if (entries.size === 0) return Promise.resolve();
+    return this.write(META, (store) => {
+      for (const [key, value] of entries) {
+        if (value === undefined) store.delete(key);
+        else store.put(value, key);
+      }
+    });
+  }
+
   /** Forgets everything (leaving a device that was revoked or reassigned). */
   clear(): Promise<void> {
     return Promise.all([
