@@ -28,6 +28,10 @@ const REDRAW_SHARE_INVERSE = 4;
 const ROWS_KEY = "wish-rows";
 /** How long after a change the kept rows are rewritten (at most once per this). */
 const KEEP_ROWS_MS = 2_000;
+/** While sync keeps changing documents, rows a redraw computed this recently are kept
+ *  as they are (computing them costs a big station ~150 ms; they are refreshed anyway once
+ *  the documents load at the next start). */
+const ROWS_FRESH_MS = 10_000;
 /** Documents loaded into the wasm client between two yields to the page. */
 const LOAD_CHUNK = 250;
 
@@ -56,6 +60,7 @@ export class Session {
   private keptRows: WishRow[] | null = null;
   /** The last rows the wasm client computed, and whether a change may have outdated them. */
   private rowsJson: string | null = null;
+  private rowsAt = 0;
   private rowsDirty = true;
   private keptJson: string | null = null;
   private keepTimer = 0;
@@ -77,7 +82,7 @@ export class Session {
     this.meta = new MetaQueue(store, (e) => console.error(e));
     // The tab may be closed or frozen soon: keep the rows as they are now.
     document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") this.keepRows();
+      if (document.visibilityState === "hidden") this.keepRows(true);
     });
     // The browser saw the network come back: retry now rather than at the next backoff.
     window.addEventListener("online", () => {
@@ -285,10 +290,14 @@ export class Session {
 
   wishes(): WishRow[] {
     if (this.loading) return this.keptRows ?? [];
-    const json = this.client.wishList(this.device.person);
-    this.rowsJson = json;
+    return JSON.parse(this.computeRows()) as WishRow[];
+  }
+
+  private computeRows(): string {
+    this.rowsJson = this.client.wishList(this.device.person);
+    this.rowsAt = Date.now();
     this.rowsDirty = false;
-    return JSON.parse(json) as WishRow[];
+    return this.rowsJson;
   }
 
   /** Rewrites the kept rows a little after a change (once per `KEEP_ROWS_MS` during a
@@ -301,11 +310,17 @@ export class Session {
     }, KEEP_ROWS_MS);
   }
 
-  private keepRows(): void {
+  private keepRows(exact = false): void {
     if (this.loading) return;
-    const json = this.rowsDirty || this.rowsJson === null ? this.client.wishList(this.device.person) : this.rowsJson;
-    this.rowsJson = json;
-    this.rowsDirty = false;
+    const recent = this.rowsJson !== null && Date.now() - this.rowsAt < ROWS_FRESH_MS;
+    let json: string;
+    if (this.rowsJson !== null && (!this.rowsDirty || (recent && !exact))) {
+      json = this.rowsJson;
+      // Still changing: write the settled rows later.
+      if (this.rowsDirty) this.keepRowsSoon();
+    } else {
+      json = this.computeRows();
+    }
     if (json === this.keptJson) return;
     this.keptJson = json;
     this.meta.set(ROWS_KEY, { person: this.device.person, rows: json } satisfies KeptRows);
