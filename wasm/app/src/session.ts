@@ -26,11 +26,12 @@ const REDRAW_SHARE_INVERSE = 4;
 /** The wish list rows as the wasm client last computed them, kept in IndexedDB so a warm
  *  start draws the list before every document is loaded (see `keepRowsSoon`). */
 const ROWS_KEY = "wish-rows";
-/** How long after a change the kept rows are rewritten (at most once per this). */
+/** The kept rows are rewritten once nothing changed for this long… */
 const KEEP_ROWS_MS = 2_000;
-/** While sync keeps changing documents, rows a redraw computed this recently are kept
- *  as they are (computing them costs a big station ~150 ms; they are refreshed anyway once
- *  the documents load at the next start). */
+/** …or, while sync keeps changing documents, this long after the first change (a big
+ *  station's rows are ~2.5 MB: writing them every few seconds slowed a cold sync by a
+ *  quarter). Rows a redraw computed this recently are reused rather than computed again
+ *  (~150 ms); the kept rows are refreshed from the documents at the next start anyway. */
 const ROWS_FRESH_MS = 10_000;
 /** Documents loaded into the wasm client between two yields to the page. */
 const LOAD_CHUNK = 250;
@@ -61,6 +62,8 @@ export class Session {
   /** The last rows the wasm client computed, and whether a change may have outdated them. */
   private rowsJson: string | null = null;
   private rowsAt = 0;
+  /** When the first change not yet in the kept rows happened (0: none). */
+  private unkeptSince = 0;
   private rowsDirty = true;
   private keptJson: string | null = null;
   private keepTimer = 0;
@@ -303,17 +306,22 @@ export class Session {
   /** Rewrites the kept rows a little after a change (once per `KEEP_ROWS_MS` during a
    *  burst of sync), reusing the rows the last redraw computed when nothing changed since. */
   private keepRowsSoon(): void {
-    if (this.keepTimer || this.loading) return;
+    if (this.loading) return;
+    const now = Date.now();
+    this.unkeptSince ||= now;
+    if (this.keepTimer) window.clearTimeout(this.keepTimer);
+    const wait = Math.min(KEEP_ROWS_MS, this.unkeptSince + ROWS_FRESH_MS - now);
     this.keepTimer = window.setTimeout(() => {
       this.keepTimer = 0;
       this.keepRows();
-    }, KEEP_ROWS_MS);
+    }, Math.max(0, wait));
   }
 
   private keepRows(exact = false): void {
     if (this.loading) return;
     const recent = this.rowsJson !== null && Date.now() - this.rowsAt < ROWS_FRESH_MS;
     let json: string;
+    this.unkeptSince = 0;
     if (this.rowsJson !== null && (!this.rowsDirty || (recent && !exact))) {
       json = this.rowsJson;
       // Still changing: write the settled rows later.

@@ -98,7 +98,9 @@ export class Store {
     return this.write(META, (store) => store.delete(key));
   }
 
-  /** Sets (or, for `undefined`, deletes) many meta entries in one transaction. */
+  /** Sets (or, for `undefined`, deletes) many meta entries in one transaction, not
+   *  flushed to disk at once: what goes through here may be lost in a crash (server heads,
+   *  kept rows; the tablet then shows less as saved, or redraws the list a moment later). */
   setMetas(entries: Map<string, unknown>): Promise<void> {
     if (entries.size === 0) return Promise.resolve();
     return this.write(META, (store) => {
@@ -106,7 +108,7 @@ export class Store {
         if (value === undefined) store.delete(key);
         else store.put(value, key);
       }
-    });
+    }, "relaxed");
   }
 
   /** Forgets everything (leaving a device that was revoked or reassigned). */
@@ -117,11 +119,15 @@ export class Store {
     ]).then(() => undefined);
   }
 
-  private write(name: string, fill: (store: IDBObjectStore) => void): Promise<void> {
+  private write(
+    name: string,
+    fill: (store: IDBObjectStore) => void,
+    durability: IDBTransactionDurability = "strict",
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
-      // "strict": the transaction completes only once the data is flushed to disk, since
-      // the next step may tell the server (and the volunteer) that the card is kept.
-      const tx = this.db.transaction(name, "readwrite", { durability: "strict" });
+      // "strict" (unless told): the transaction completes only once the data is flushed to
+      // disk, since the next step may tell the server (and the volunteer) the card is kept.
+      const tx = this.db.transaction(name, "readwrite", { durability });
       fill(tx.objectStore(name));
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
