@@ -3,7 +3,6 @@
 
 import init, { WishClient } from "../pkg/wish_wasm.js";
 import { followed, refusals, type Device } from "./api.js";
-import { MetaQueue } from "./sync/meta_queue.js";
 import { SyncRuntime, type SyncEvent } from "./sync/runtime.js";
 import type { Store } from "./sync/store.js";
 import type { Community, Contact, Standing, Station, WallFilter, WishDetail, WishRow } from "./views.js";
@@ -67,7 +66,6 @@ export class Session {
   private rowsDirty = true;
   private keptJson: string | null = null;
   private keepTimer = 0;
-  readonly meta: MetaQueue;
   private discovery: ReturnType<typeof setInterval> | null = null;
   private refusalPoll: ReturnType<typeof setInterval> | null = null;
   readonly runtime: SyncRuntime;
@@ -82,7 +80,6 @@ export class Session {
       return `${scheme}://${location.host}/sync?token=${encodeURIComponent(identity.token)}`;
     };
     this.runtime = new SyncRuntime(client, store, url, (e) => this.onEvent(e), (e) => console.error(e));
-    this.meta = new MetaQueue(store, (e) => console.error(e));
     // The tab may be closed or frozen soon: keep the rows as they are now.
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.keepRows(true);
@@ -202,12 +199,15 @@ export class Session {
         void this.keepRefusals();
         break;
       case "forgotten":
-        this.meta.delete(`heads:${event.doc}`);
+        void this.store.deleteMeta(`heads:${event.doc}`);
         break;
       case "saved":
         this.lastSavedAt = Date.now();
-        this.meta.set(`heads:${event.doc}`, event.heads);
-        this.meta.set("last-saved", this.lastSavedAt);
+        // One transaction each: batching these removed the ~5 s IndexedDB lag after a cold
+        // sync but slowed the sync itself by ~3 s in every run (BENCHMARKS.md, issue 17
+        // third round), so they stay as they were.
+        void this.store.setMeta(`heads:${event.doc}`, event.heads);
+        void this.store.setMeta("last-saved", this.lastSavedAt);
         break;
       case "doc-changed":
         this.followSoon();
@@ -331,7 +331,7 @@ export class Session {
     }
     if (json === this.keptJson) return;
     this.keptJson = json;
-    this.meta.set(ROWS_KEY, { person: this.device.person, rows: json } satisfies KeptRows);
+    void this.store.setMeta(ROWS_KEY, { person: this.device.person, rows: json } satisfies KeptRows);
   }
 
   /** The wall, narrowed by a `WallFilter` (see `client-core/src/model/wall.rs`). */

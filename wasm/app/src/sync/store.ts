@@ -98,19 +98,6 @@ export class Store {
     return this.write(META, (store) => store.delete(key));
   }
 
-  /** Sets (or, for `undefined`, deletes) many meta entries in one transaction, not
-   *  flushed to disk at once: what goes through here may be lost in a crash (server heads,
-   *  kept rows; the tablet then shows less as saved, or redraws the list a moment later). */
-  setMetas(entries: Map<string, unknown>): Promise<void> {
-    if (entries.size === 0) return Promise.resolve();
-    return this.write(META, (store) => {
-      for (const [key, value] of entries) {
-        if (value === undefined) store.delete(key);
-        else store.put(value, key);
-      }
-    }, "relaxed");
-  }
-
   /** Forgets everything (leaving a device that was revoked or reassigned). */
   clear(): Promise<void> {
     return Promise.all([
@@ -119,15 +106,11 @@ export class Store {
     ]).then(() => undefined);
   }
 
-  private write(
-    name: string,
-    fill: (store: IDBObjectStore) => void,
-    durability: IDBTransactionDurability = "strict",
-  ): Promise<void> {
+  private write(name: string, fill: (store: IDBObjectStore) => void): Promise<void> {
     return new Promise((resolve, reject) => {
-      // "strict" (unless told): the transaction completes only once the data is flushed to
-      // disk, since the next step may tell the server (and the volunteer) the card is kept.
-      const tx = this.db.transaction(name, "readwrite", { durability });
+      // "strict": the transaction completes only once the data is flushed to disk, since
+      // the next step may tell the server (and the volunteer) that the card is kept.
+      const tx = this.db.transaction(name, "readwrite", { durability: "strict" });
       fill(tx.objectStore(name));
       tx.oncomplete = () => resolve();
       tx.onerror = () => reject(tx.error);
