@@ -70,6 +70,8 @@ async function boot(): Promise<void> {
     draw();
   });
   draw();
+  // The stored records failed to load: say so rather than show the kept rows forever.
+  session.ready.catch(bootFailed);
 }
 
 /**
@@ -220,7 +222,9 @@ function activeTab(route: string): string {
   return managing ? "manage" : route;
 }
 
-boot().catch((error) => {
+function bootFailed(error: unknown): void {
   console.error(error);
   mount(app, h("p", { class: "boot error" }, `${t("actionFailed")}: ${(error as Error).message}`));
-});
+}
+
+boot().catch(bootFailed);

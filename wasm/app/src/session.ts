@@ -28,9 +28,9 @@ const ROWS_KEY = "wish-rows";
 /** The kept rows are rewritten once nothing changed for this long… */
 const KEEP_ROWS_MS = 2_000;
 /** …or, while sync keeps changing documents, this long after the first change (a big
- *  station's rows are ~2.5 MB: writing them every few seconds slowed a cold sync by a
- *  quarter). Rows a redraw computed this recently are reused rather than computed again
- *  (~150 ms); the kept rows are refreshed from the documents at the next start anyway. */
+ *  station's rows are ~2.5 MB). Rows a redraw computed this recently are reused rather
+ *  than computed again (~150 ms); the kept rows are refreshed from the documents at the
+ *  next start anyway. */
 const ROWS_FRESH_MS = 10_000;
 /** Documents loaded into the wasm client between two yields to the page. */
 const LOAD_CHUNK = 250;
