@@ -158,6 +158,40 @@ class Tablet {
   }
 }
 
+/**
+ * Once the tablet has kept its current wish rows, rewrites the kept row of `doc` with an
+ * older title, and records (from the next page load on) every wish card title drawn.
+ */
+async function keepStaleRow(tablet, doc, oldTitle) {
+  const meta = (fn, arg) => tablet.page.evaluate(fn, arg);
+  await tablet.waitUntil("the tablet has kept its wish rows", () => new Promise((resolve) => {
+    const s = window.wishStation;
+    const open = indexedDB.open("wish-station");
+    open.onsuccess = () => {
+      const get = open.result.transaction("meta").objectStore("meta").get("wish-rows");
+      get.onsuccess = () => resolve(get.result?.rows === s.client.wishList(s.device.person));
+    };
+  }));
+  await meta(([doc, oldTitle]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open("wish-station");
+    open.onsuccess = () => {
+      const store = open.result.transaction("meta", "readwrite").objectStore("meta");
+      const get = store.get("wish-rows");
+      get.onsuccess = () => {
+        const rows = JSON.parse(get.result.rows).map((r) => (r.doc === doc ? { ...r, title: oldTitle } : r));
+        store.put({ ...get.result, rows: JSON.stringify(rows) }, "wish-rows").onsuccess = () => resolve();
+      };
+      get.onerror = () => reject(get.error);
+    };
+  }), [doc, oldTitle]);
+  await tablet.context.addInitScript(() => {
+    window.__titlesSeen = new Set();
+    new MutationObserver(() => {
+      for (const card of document.querySelectorAll("[data-testid=wish-card]")) window.__titlesSeen.add(card.dataset.title);
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
+
 async function run(args) {
   mkdirSync(args.artifacts, { recursive: true });
   const problems = [];
@@ -219,10 +253,19 @@ async function run(args) {
     shots.push(await a.screenshot("wishes-offline"));
 
     // A reloads with no network: the service worker serves the app, IndexedDB the data.
+    // The list is drawn first from the rows kept in IndexedDB; here they are made to lag
+    // behind the offline edit (a tablet closed before it rewrote them): the stale row must
+    // be drawn, then replaced once its document is loaded.
+    await keepStaleRow(a, sharedDoc, shared);
     await a.page.reload();
     await a.page.waitForSelector("[data-testid=status-pill]");
     await a.go("wishes");
     await a.card(fromA).locator("[data-testid=sync-badge][data-saved=false]").waitFor();
+    await a.card(`${shared}（A）`).waitFor();
+    const seen = await a.page.evaluate(() => [...window.__titlesSeen]);
+    if (!seen.includes(shared)) throw new Error(`A: the kept rows were not drawn first (titles seen: ${seen.join(", ")})`);
+    if ((await a.card(shared).count()) !== 0) throw new Error("A: the stale kept row was not replaced by its document");
+    timings.kept_row_replaced = true;
     await a.openWish(sharedDoc);
     await a.page.waitForSelector(`[data-testid=detail-title]:text-is("${shared}（A）")`);
     await a.go("wall");

@@ -71,6 +71,8 @@ async function boot(): Promise<void> {
     draw();
   });
   draw();
+  // The stored records failed to load: say so rather than show the kept rows forever.
+  session.ready.catch(bootFailed);
 }
 
 /**
@@ -174,8 +176,11 @@ function render(session: Session, store: Store): void {
   const tabs = shared ? STATION_TABLET_TABS : session.isCoordinator ? [...TABS, MANAGE_TAB] : TABS;
   const allowed = shared ? tabs.map(([r]) => r) : Object.keys(screens);
   const current = allowed.includes(route) ? route : tabs[0][0];
-  const badges: Record<string, HTMLElement | null> = shared ? {} : { tasks: tasksBadge(session) };
-  mount(app, header(session), nav(activeTab(current), tabs, badges), screens[current]());
+  const badges: Record<string, HTMLElement | null> = shared || session.loading ? {} : { tasks: tasksBadge(session) };
+  // While the stored records load, only the wish list (from the kept rows) is drawn.
+  const opening = session.loading && (current !== "wishes" || !session.listReady);
+  const screen = opening ? h("main", { class: "screen" }, h("p", { class: "empty", "data-testid": "opening" }, t("opening"))) : screens[current]();
+  mount(app, header(session), nav(activeTab(current), tabs, badges), screen);
 }
 
 /** The management screens of coordinators and the office (the 管理 tab). */
@@ -202,7 +207,8 @@ function header(session: Session | null): HTMLElement {
 }
 
 function statusPill(session: Session): HTMLElement {
-  const pending = session.pendingCount();
+  // Counted once every stored record is loaded.
+  const pending = session.loading ? 0 : session.pendingCount();
   return h("a", { href: "#/sync", class: `pill pill-${session.connection}`, "data-testid": "status-pill", "data-state": session.connection, "data-pending": pending },
     connectionText(session.connection), pending ? ` · ${pending} ${t("pending")}` : "");
 }
@@ -218,7 +224,9 @@ function activeTab(route: string): string {
   return managing ? "manage" : route;
 }
 
-boot().catch((error) => {
+function bootFailed(error: unknown): void {
   console.error(error);
   mount(app, h("p", { class: "boot error" }, `${t("actionFailed")}: ${(error as Error).message}`));
-});
+}
+
+boot().catch(bootFailed);

@@ -22,6 +22,23 @@ const REFUSALS_MS = 60_000;
 const REDRAW_MS = 300;
 /** Redraws are spaced by at least this many times the last one's duration. */
 const REDRAW_SHARE_INVERSE = 4;
+/** The wish list rows as the wasm client last computed them, kept in IndexedDB so a warm
+ *  start draws the list before every document is loaded (see `keepRowsSoon`). */
+const ROWS_KEY = "wish-rows";
+/** The kept rows are rewritten once nothing changed for this long… */
+const KEEP_ROWS_MS = 2_000;
+/** …or, while sync keeps changing documents, this long after the first change (a big
+ *  station's rows are ~2.5 MB). Rows a redraw computed this recently are reused rather
+ *  than computed again (~150 ms); the kept rows are refreshed from the documents at the
+ *  next start anyway. */
+const ROWS_FRESH_MS = 10_000;
+/** Documents loaded into the wasm client between two yields to the page. */
+const LOAD_CHUNK = 250;
+
+interface KeptRows {
+  person: string;
+  rows: string;
+}
 
 export class Session {
   connection = "offline";
@@ -34,6 +51,21 @@ export class Session {
   /** How long the last redraw took, in ms. */
   private drawCost = 0;
   private following = 0;
+  /** Stored documents are still being loaded: screens wait (the wish list shows the kept
+   *  rows meanwhile), sync has not started. */
+  loading = true;
+  /** Resolves once every stored document is loaded and sync started. */
+  ready: Promise<void> = Promise.resolve();
+  /** The rows kept at the last run, shown until the documents are loaded. */
+  private keptRows: WishRow[] | null = null;
+  /** The last rows the wasm client computed, and whether a change may have outdated them. */
+  private rowsJson: string | null = null;
+  private rowsAt = 0;
+  /** When the first change not yet in the kept rows happened (0: none). */
+  private unkeptSince = 0;
+  private rowsDirty = true;
+  private keptJson: string | null = null;
+  private keepTimer = 0;
   private discovery: ReturnType<typeof setInterval> | null = null;
   private refusalPoll: ReturnType<typeof setInterval> | null = null;
   readonly runtime: SyncRuntime;
@@ -48,32 +80,61 @@ export class Session {
       return `${scheme}://${location.host}/sync?token=${encodeURIComponent(identity.token)}`;
     };
     this.runtime = new SyncRuntime(client, store, url, (e) => this.onEvent(e), (e) => console.error(e));
+    // The tab may be closed or frozen soon: keep the rows as they are now.
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden") this.keepRows(true);
+    });
     // The browser saw the network come back: retry now rather than at the next backoff.
     window.addEventListener("online", () => {
       if (!this.workOffline) this.runtime.start();
     });
   }
 
-  /** Loads the wasm client and every stored document, then starts syncing. */
+  /** Loads the wasm client and the kept wish rows; the stored documents load in the
+   *  background (`ready`), then sync starts. A big station's tablet holds ~10,000
+   *  documents: loading them takes seconds, the kept rows draw its list at once. */
   static async open(store: Store, identity: Identity): Promise<Session> {
     await init({ module_or_path: new URL("./wish_wasm_bg.wasm", document.baseURI) });
     const seed = crypto.getRandomValues(new Uint32Array(1))[0];
     const client = new WishClient(identity.peerId, identity.storageId, seed);
     const session = new Session(store, identity, client);
-    await session.restore();
+    const kept = await store.getMeta<KeptRows>(ROWS_KEY);
+    if (kept?.person === identity.device.person) {
+      session.keptRows = JSON.parse(kept.rows) as WishRow[];
+      session.keptJson = kept.rows;
+    }
+    session.ready = session.load();
+    return session;
+  }
+
+  private async load(): Promise<void> {
+    await this.restore();
     // Marks for the tablet bench (tests/js/tablet-bench.mjs): where a warm start goes.
     performance.mark("wish-station:restored");
-    session.workOffline = (await store.getMeta<boolean>("work-offline")) ?? false;
-    if (!session.workOffline) session.runtime.start();
-    await session.runtime.run(() => session.follow());
+    this.workOffline = (await this.store.getMeta<boolean>("work-offline")) ?? false;
+    this.loading = false;
+    this.keptRows = null;
+    if (!this.workOffline) this.runtime.start();
+    await this.runtime.run(() => this.follow());
     performance.mark("wish-station:followed");
-    return session;
+    // Every row now comes from its document.
+    this.changed();
+  }
+
+  /** Whether the wish list can be drawn now (from the documents, or the kept rows). */
+  get listReady(): boolean {
+    return !this.loading || this.keptRows !== null;
   }
 
   private async restore(): Promise<void> {
     const docs = await this.store.loadDocuments();
     performance.mark("wish-station:read");
-    for (const [doc, entries] of docs) this.client.loadDocument(doc, entries);
+    let loaded = 0;
+    for (const [doc, entries] of docs) {
+      this.client.loadDocument(doc, entries);
+      // Let the page draw and take taps between chunks.
+      if (++loaded % LOAD_CHUNK === 0) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
     const heads = await this.store.metaWithPrefix<string[]>("heads:");
     for (const [key, value] of heads) {
       const doc = key.slice("heads:".length);
@@ -103,6 +164,7 @@ export class Session {
    *  the time: with a big station one redraw takes a few hundred ms, and redrawing every
    *  `REDRAW_MS` would leave little time to sync. */
   changed(): void {
+    this.rowsChanged();
     if (this.redraw) return;
     const spacing = Math.max(REDRAW_MS, REDRAW_SHARE_INVERSE * this.drawCost);
     const wait = Math.max(0, this.lastDraw + spacing - Date.now());
@@ -141,6 +203,9 @@ export class Session {
         break;
       case "saved":
         this.lastSavedAt = Date.now();
+        // One transaction each: batching these removed the ~5 s IndexedDB lag after a cold
+        // sync but slowed the sync itself by ~3 s in every run (BENCHMARKS.md, issue 17
+        // third round), so they stay as they were.
         void this.store.setMeta(`heads:${event.doc}`, event.heads);
         void this.store.setMeta("last-saved", this.lastSavedAt);
         break;
@@ -227,7 +292,46 @@ export class Session {
   // ---- reading ----
 
   wishes(): WishRow[] {
-    return JSON.parse(this.client.wishList(this.device.person)) as WishRow[];
+    if (this.loading) return this.keptRows ?? [];
+    return JSON.parse(this.computeRows()) as WishRow[];
+  }
+
+  private computeRows(): string {
+    this.rowsJson = this.client.wishList(this.device.person);
+    this.rowsAt = Date.now();
+    this.rowsDirty = false;
+    return this.rowsJson;
+  }
+
+  /** Rewrites the kept rows a little after a change (once per `KEEP_ROWS_MS` during a
+   *  burst of sync), reusing the rows the last redraw computed when nothing changed since. */
+  private keepRowsSoon(): void {
+    if (this.loading) return;
+    const now = Date.now();
+    this.unkeptSince ||= now;
+    if (this.keepTimer) window.clearTimeout(this.keepTimer);
+    const wait = Math.min(KEEP_ROWS_MS, this.unkeptSince + ROWS_FRESH_MS - now);
+    this.keepTimer = window.setTimeout(() => {
+      this.keepTimer = 0;
+      this.keepRows();
+    }, Math.max(0, wait));
+  }
+
+  private keepRows(exact = false): void {
+    if (this.loading) return;
+    const recent = this.rowsJson !== null && Date.now() - this.rowsAt < ROWS_FRESH_MS;
+    let json: string;
+    this.unkeptSince = 0;
+    if (this.rowsJson !== null && (!this.rowsDirty || (recent && !exact))) {
+      json = this.rowsJson;
+      // Still changing: write the settled rows later.
+      if (this.rowsDirty) this.keepRowsSoon();
+    } else {
+      json = this.computeRows();
+    }
+    if (json === this.keptJson) return;
+    this.keptJson = json;
+    void this.store.setMeta(ROWS_KEY, { person: this.device.person, rows: json } satisfies KeptRows);
   }
 
   /** The wall, narrowed by a `WallFilter` (see `client-core/src/model/wall.rs`). */
@@ -296,7 +400,15 @@ export class Session {
   }
 
   act(doc: string, action: Record<string, unknown>): Promise<void> {
-    return this.runtime.run(() => this.client.wishAction(doc, this.stamp(), JSON.stringify(action)));
+    return this.runtime
+      .run(() => this.client.wishAction(doc, this.stamp(), JSON.stringify(action)))
+      .finally(() => this.rowsChanged());
+  }
+
+  /** A local change (sync reports only received ones): the kept rows are rewritten soon. */
+  private rowsChanged(): void {
+    this.rowsDirty = true;
+    this.keepRowsSoon();
   }
 
   async collect(card: Record<string, unknown>): Promise<{ wish_doc: string; contact_doc: string | null }> {
@@ -311,9 +423,9 @@ export class Session {
     };
     const wishBytes = crypto.getRandomValues(new Uint8Array(16));
     const contactBytes = crypto.getRandomValues(new Uint8Array(16));
-    const json = await this.runtime.run(() =>
-      this.client.collectWish(JSON.stringify(input), wishBytes, contactBytes),
-    );
+    const json = await this.runtime
+      .run(() => this.client.collectWish(JSON.stringify(input), wishBytes, contactBytes))
+      .finally(() => this.rowsChanged());
     return JSON.parse(json);
   }
 
