@@ -65,6 +65,10 @@ pub use self::durations::{Bucket, DistReport, BUCKET_EDGES_HOURS};
 pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
 pub use self::reports::{
+    offers_and_projects, suggestions, ListsReport, Needs, OfferItem, Offers, ProjectItem, Projects,
+    Suggestion, OPEN_STATUSES,
+};
+pub use self::reports::{
     ClaimantRating, CommunityRow, ComparisonReport, DurationReport, Members, OverdueItem,
     OverdueQuery, OverdueReport, ParticipationReport, ParticipationRow, RatingNames, RatingRow,
     RatingsReport, SatisfactionReport, ServiceTotals, Shares, StationCount, StationRating, Steps,

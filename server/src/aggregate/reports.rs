@@ -2,6 +2,7 @@
 //! satisfaction and volunteers. Overdue wishes are in `reports/overdue.rs`.
 
 mod communities;
+mod lists;
 mod month;
 mod overdue;
 mod participation;
@@ -21,6 +22,10 @@ use super::{CommunitySet, OfficeIndex, Window};
 use crate::calendar::week_label;
 
 pub use communities::{CommunityRow, ComparisonReport, Members};
+pub use lists::{
+    offers_and_projects, suggestions, ListsReport, Needs, OfferItem, Offers, ProjectItem, Projects,
+    Suggestion, OPEN_STATUSES,
+};
 pub use month::{Steps, WindowSteps};
 pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};
 pub use participation::{

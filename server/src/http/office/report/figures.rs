@@ -17,7 +17,6 @@ use crate::domain::office_rows::{
 use crate::http::api::ApiError;
 use crate::http::office::export::records::earns_in_scope;
 use crate::http::office::handlers::with_index;
-use crate::http::office::lists::offers_and_projects;
 use crate::http::office::names::{self, Names};
 use crate::http::office::roster::coverage_of;
 use crate::http::office::rows;
@@ -228,7 +227,7 @@ async fn add_lists(
     month: &Month,
 ) -> Result<(), ApiError> {
     let communities: Vec<(String, CommunitySummary)> = rows::load(state, COMMUNITY_PREFIX).await?;
-    let (offers, projects) = offers_and_projects(communities, scope);
+    let (offers, projects) = crate::aggregate::offers_and_projects(communities, scope);
     let f = &mut report.figures;
     f.offers = offers.total;
     f.offers_active = offers.active;
