@@ -1,5 +1,7 @@
 //! [`Storage`] on redb: one table keyed by the key path joined with NUL, so a prefix of
-//! whole parts is a contiguous key range.
+//! whole parts is a contiguous key range. One process is the only writer, so
+//! `subscribe` has nothing to say and this process is always the claim arbiter (the
+//! trait's defaults).
 
 use std::path::Path;
 
@@ -113,6 +115,13 @@ impl Storage for RedbStore {
                             .retain_in(start.as_str()..end.as_str(), |_, _| false)
                             .map_err(backend)?;
                     }
+                    WriteOp::Take { key } => {
+                        // Returning before `commit` drops (aborts) the whole transaction.
+                        let removed = table.remove(encode_key(key)?.as_str()).map_err(backend)?;
+                        if removed.is_none() {
+                            return Err(StorageError::Conflict(key.clone()));
+                        }
+                    }
                 }
             }
         }
@@ -173,6 +182,74 @@ mod tests {
             store.load(&key(["d", "snapshot", "s"])).unwrap(),
             Some(vec![2])
         );
+    }
+
+    #[test]
+    fn take_deletes_an_existing_key() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(key(["code", "1234"]), vec![1]);
+        store.commit(batch).unwrap();
+        let mut batch = WriteBatch::default();
+        batch.take(key(["code", "1234"]));
+        batch.put(key(["device", "d1"]), vec![2]);
+        store.commit(batch).unwrap();
+        assert_eq!(store.load(&key(["code", "1234"])).unwrap(), None);
+        assert_eq!(store.load(&key(["device", "d1"])).unwrap(), Some(vec![2]));
+    }
+
+    #[test]
+    fn take_of_a_missing_key_fails_the_whole_batch() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(key(["code", "1234"]), vec![1]);
+        store.commit(batch).unwrap();
+        let redeem = || {
+            let mut batch = WriteBatch::default();
+            batch.put(key(["device", "d1"]), vec![2]);
+            batch.take(key(["code", "1234"]));
+            batch
+        };
+        store.commit(redeem()).unwrap();
+        let mut forget = WriteBatch::default();
+        forget.delete(key(["device", "d1"]));
+        store.commit(forget).unwrap();
+        let second = store.commit(redeem());
+        assert!(
+            matches!(&second, Err(StorageError::Conflict(k)) if *k == key(["code", "1234"])),
+            "{second:?}"
+        );
+        assert_eq!(
+            store.load(&key(["device", "d1"])).unwrap(),
+            None,
+            "the put before the failed take is rolled back"
+        );
+    }
+
+    #[test]
+    fn redb_is_always_the_arbiter_and_has_no_notices() {
+        let store = RedbStore::in_memory().unwrap();
+        assert!(store.is_arbiter());
+        assert!(store.subscribe().unwrap().is_none());
+        let mut batch = WriteBatch::default();
+        batch.put(key(["wish", "w1", "claim-order"]), vec![1]);
+        batch.require_arbiter();
+        assert!(batch.requires_arbiter());
+        store.commit(batch).unwrap();
+        assert_eq!(
+            store.load(&key(["wish", "w1", "claim-order"])).unwrap(),
+            Some(vec![1])
+        );
+    }
+
+    #[test]
+    fn extending_a_batch_keeps_the_arbiter_mark() {
+        let mut marked = WriteBatch::default();
+        marked.require_arbiter();
+        let mut batch = WriteBatch::default();
+        assert!(!batch.requires_arbiter());
+        batch.extend(marked);
+        assert!(batch.requires_arbiter());
     }
 
     #[test]

@@ -263,7 +263,7 @@ fn apply_to_model(model: &mut BTreeMap<Key, Vec<u8>>, batch: &WriteBatch) {
             WriteOp::Put { key, value } => {
                 model.insert(key.clone(), value.clone());
             }
-            WriteOp::Delete { key } => {
+            WriteOp::Delete { key } | WriteOp::Take { key } => {
                 model.remove(key);
             }
             WriteOp::DeletePrefix { prefix } => {
