@@ -4,8 +4,11 @@
 //! community and stations; the code expires and can be redeemed once, by a tablet, for a
 //! **device token**. Codes and tokens are stored only as SHA-256 hashes:
 //! `["enrollment", sha256(code)]` and `["device-token", sha256(token)]`, each a JSON
-//! record. Records are cached in memory so that authenticating an upgrade never touches
-//! the disk on the async threads; writes go to storage first, then to the cache.
+//! record; redeeming takes the code key (once-only even across processes) and keeps the
+//! redeemed record at `["enrollment-redeemed", sha256(code)]`. Records are cached in
+//! memory so that authenticating an upgrade never touches the disk on the async threads;
+//! writes go to storage first, then to the cache (and, on a store several processes share,
+//! other processes refresh theirs from the store's notices: `runtime/shared_store.rs`).
 
 mod codes;
 mod records;
@@ -80,6 +83,27 @@ impl Directory {
         })
     }
 
+    /// Re-reads one device record another process wrote (a store several processes
+    /// share); returns it, or `None` if it is not stored.
+    pub fn refresh(&self, token_hash: &str) -> Result<Option<DeviceRecord>, DirectoryError> {
+        let k = key(["device-token", token_hash]);
+        let record: Option<DeviceRecord> = self.get(&k)?;
+        if let Some(record) = &record {
+            self.cache(token_hash.to_owned(), record.clone());
+        }
+        Ok(record)
+    }
+
+    /// Re-reads every device record (after notices of other processes were lost).
+    pub fn reload(&self) -> Result<(), StorageError> {
+        let fresh = Self::load("", self.storage.clone())?;
+        let devices = fresh.devices.into_inner().unwrap_or_default();
+        if let Ok(mut cached) = self.devices.write() {
+            *cached = devices;
+        }
+        Ok(())
+    }
+
     /// The principal a token stands for at `now_ms`.
     pub fn authenticate(&self, token: Option<&str>, now_ms: u64) -> Result<Principal, AuthError> {
         self.authenticate_until(token, now_ms).map(|(who, _)| who)
@@ -151,10 +175,16 @@ impl Directory {
         let token = new_token();
         let device = DeviceRecord::from_enrollment(&enrollment, device_name, now_ms);
         enrollment.redeemed_by = Some(device.device_id.clone());
+        // Taking the code key makes the redemption once-only across processes sharing
+        // the store: the second commit finds the key gone and writes nothing.
         let mut batch = WriteBatch::default();
-        batch.put(code_key, to_json(&enrollment)?);
+        batch.take(code_key.clone());
+        batch.put(redeemed_key(&code_key), to_json(&enrollment)?);
         batch.put(token_key(&token), to_json(&device)?);
-        self.storage.commit(batch)?;
+        match self.storage.commit(batch) {
+            Err(StorageError::Conflict(_)) => return Err(DirectoryError::UnknownCode),
+            other => other?,
+        }
         self.cache(sha256_hex(&token), device.clone());
         Ok((token, device))
     }
@@ -262,6 +292,12 @@ impl Directory {
         self.storage.commit(batch)?;
         Ok(())
     }
+}
+
+/// Where a redeemed code's record is kept (the code key itself is taken).
+fn redeemed_key(code_key: &[String]) -> Vec<String> {
+    let hash = code_key.get(1).cloned().unwrap_or_default();
+    key(["enrollment-redeemed".to_owned(), hash])
 }
 
 fn token_key(token: &str) -> Vec<String> {

@@ -12,7 +12,7 @@
 //! Decisions are written with the server's own actor and committed together with the
 //! change that caused them.
 
-mod arbitration;
+pub mod arbitration;
 pub mod earn_repair;
 pub mod office_rows;
 mod summary;
@@ -31,15 +31,19 @@ use crate::storage::WriteBatch;
 pub struct DomainHook {
     actor: ActorId,
     ledgers: earn_repair::LedgerIndex,
+    /// Whether this process assigns claims, or only queues them for the arbiter.
+    arbiter: arbitration::Role,
 }
 
 impl DomainHook {
     /// `actor` is the server's Automerge actor id, stable across restarts. Without
     /// [`DomainHook::with_ledgers`] the hook learns ledgers as they change.
     pub fn new(actor: ActorId) -> Self {
+        let arbiter = arbitration::Role::arbiter(&actor);
         Self {
             actor,
             ledgers: Default::default(),
+            arbiter,
         }
     }
 
@@ -55,7 +59,7 @@ impl DocHook for DomainHook {
     fn after_change(&mut self, mut ctx: HookContext<'_>) {
         let read = match doc_type(ctx.doc) {
             Some(DocType::Wish) => {
-                arbitration::arbitrate(&mut ctx, &self.actor);
+                arbitration::arbitrate(&mut ctx, &self.actor, &mut self.arbiter);
                 let wish = wish_view(&mut ctx);
                 if let Some(wish) = &wish {
                     earn_repair::repair_earns(&mut ctx, &self.ledgers, wish);
@@ -72,6 +76,18 @@ impl DocHook for DomainHook {
             _ => Read::Nothing,
         };
         write_derived_rows(&ctx.doc_id, ctx.doc, read, ctx.writes);
+    }
+
+    fn set_arbiter(&mut self, is_arbiter: bool) {
+        self.arbiter.is_arbiter = is_arbiter;
+    }
+
+    fn observe(&mut self, doc_id: DocumentId, doc: &Automerge) {
+        if matches!(doc_type(doc), Some(DocType::Ledger)) {
+            if let Ok(ledger) = LedgerView::read(doc) {
+                self.ledgers.learn(doc_id, &ledger);
+            }
+        }
     }
 }
 
@@ -118,6 +134,24 @@ fn write_office_row(id: &DocumentId, doc: &Automerge, writes: &mut WriteBatch) {
     if let Some((key, bytes)) = office_rows::office_row(&id.to_string(), doc) {
         writes.put(key, bytes);
     }
+}
+
+/// The server's actor on a store several processes share: the first 8 bytes of
+/// [`server_actor`] (devices still cannot write as the server: see [`is_server_actor`])
+/// and 8 bytes unique to this process start. Two processes writing with one actor would
+/// give Automerge two different changes with the same sequence number.
+pub fn process_actor(storage_id: &str, nonce: [u8; 8]) -> ActorId {
+    let stable = server_actor(storage_id);
+    let mut bytes = stable.to_bytes()[..8].to_vec();
+    bytes.extend_from_slice(&nonce);
+    ActorId::from(bytes)
+}
+
+/// Whether `actor` (hex) is one of the server's actors: [`server_actor`] or any
+/// [`process_actor`] of the same store, which share its first 8 bytes.
+pub fn is_server_actor(server: &ActorId, actor: &str) -> bool {
+    let server = server.to_hex_string();
+    actor.len() == server.len() && actor.get(..16) == server.get(..16)
 }
 
 /// The server's actor id, derived from its storage id so it survives restarts.

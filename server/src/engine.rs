@@ -16,6 +16,7 @@
 //! before any message that could reveal the change.
 
 mod access_check;
+mod arbiter;
 mod audit;
 mod authorship;
 mod connection;
@@ -31,6 +32,7 @@ mod loading;
 mod review;
 mod server_write;
 mod session;
+mod store_notice;
 mod sync_memo;
 
 use std::collections::HashMap;
@@ -38,7 +40,8 @@ use std::collections::HashMap;
 use wish_client_core::proto::{DocumentId, PeerId, StorageId, WireMessage};
 
 use crate::access::Principal;
-use crate::storage::{Key, WriteBatch};
+use crate::storage::{Key, StoreNotice, WriteBatch};
+pub use arbiter::PENDING_PREFIX;
 pub use audit::{audit_key, AuditRecord};
 pub use authorship::{ActorBindings, ACTOR_PREFIX};
 pub use connection::ConnId;
@@ -50,6 +53,7 @@ pub use inflation::{inflated_size, InflationError};
 pub use limits::EngineLimits;
 use loading::DocSlot;
 pub use server_write::{DocWrite, EditFn, ServerWrite, WriteError};
+pub use store_notice::{ReadRequest, SWEEP_EVERY_MS};
 
 /// Limits and timings of the engine.
 #[derive(Debug, Clone)]
@@ -113,6 +117,20 @@ pub enum Input {
     EndOfBatch,
     /// The server is shutting down: persist every sync state.
     Shutdown,
+    /// Another process committed to the store this one shares (PostgreSQL): held
+    /// documents catch up (see `store_notice.rs`).
+    StoreNotice(StoreNotice),
+    /// The answer to [`Effect::Read`].
+    ReadDone {
+        request: ReadRequest,
+        entries: Vec<(Key, Vec<u8>)>,
+    },
+    /// The answer to [`Effect::ScanPendingArbitrations`]: every key under
+    /// `["arbitration-pending"]`.
+    PendingArbitrations(Vec<Key>),
+    /// This process became (`true`) or stopped being the claim arbiter (see
+    /// `arbiter.rs`). Alone on its store, the engine is always the arbiter.
+    ArbiterChanged(bool),
 }
 
 /// Something the runtime must do, in the order given.
@@ -138,6 +156,12 @@ pub enum Effect {
         request: u64,
         outcome: Result<(), WriteError>,
     },
+    /// Read keys another process committed (with this batch's uncommitted writes laid
+    /// over them) and answer with [`Input::ReadDone`].
+    Read(ReadRequest),
+    /// Read every key under `["arbitration-pending"]` and answer with
+    /// [`Input::PendingArbitrations`].
+    ScanPendingArbitrations,
 }
 
 /// A request to delete a contact document.
@@ -175,6 +199,10 @@ pub struct Engine {
     fan_out: fan_out::FanOut,
     /// Fan-out waits for [`Input::EndOfBatch`] instead of ending each input.
     coalesce: bool,
+    /// Other processes write the same store: held documents are swept periodically.
+    shared_store: bool,
+    last_sweep_ms: u64,
+    arbiter: arbiter::ArbiterState,
 }
 
 impl Engine {
@@ -197,6 +225,9 @@ impl Engine {
             counters: EngineCounters::default(),
             fan_out: Default::default(),
             coalesce: false,
+            shared_store: false,
+            last_sweep_ms: 0,
+            arbiter: Default::default(),
         }
     }
 
@@ -204,6 +235,13 @@ impl Engine {
     /// document changed in the batch is then offered once to each of its peers.
     pub fn coalesce_batches(mut self) -> Self {
         self.coalesce = true;
+        self
+    }
+
+    /// Writes the server's own changes with `actor` instead of the one derived from the
+    /// storage id (`domain::process_actor`: one per process on a shared store).
+    pub fn with_server_actor(mut self, actor: automerge::ActorId) -> Self {
+        self.server_actor = actor;
         self
     }
 
@@ -231,14 +269,23 @@ impl Engine {
             Input::Loaded { doc, entries } => self.on_loaded(doc, entries),
             Input::LoadFailed { doc } => self.on_load_failed(doc),
             Input::CommitFailed { docs } => self.on_commit_failed(docs),
-            Input::Tick => self.unload_idle_documents(),
+            Input::Tick => self.on_tick(),
             Input::Shutdown => self.persist_all_sync_states(),
             Input::EndOfBatch => {}
+            Input::StoreNotice(notice) => self.on_store_notice(notice),
+            Input::ReadDone { request, entries } => self.on_read_done(request, entries),
+            Input::PendingArbitrations(keys) => self.on_pending_arbitrations(keys),
+            Input::ArbiterChanged(is_arbiter) => self.on_arbiter_changed(is_arbiter),
         }
         if !self.coalesce || end_of_batch {
             self.flush_fan_out();
         }
         std::mem::take(&mut self.effects)
+    }
+
+    fn on_tick(&mut self) {
+        self.unload_idle_documents();
+        self.sweep_if_due();
     }
 
     /// Number of documents held in memory.

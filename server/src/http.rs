@@ -83,7 +83,8 @@ impl Default for Limits {
 /// Shared state of the HTTP handlers.
 pub struct AppState {
     pub hub: Hub,
-    pub directory: Directory,
+    /// Shared with the thread that refreshes it from other processes' commits.
+    pub directory: Arc<Directory>,
     /// Read-only use from the API (summaries); documents are written only by the engine.
     pub storage: Arc<dyn Storage>,
     pub limits: Limits,
@@ -111,10 +112,15 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(hub: Hub, directory: Directory, storage: Arc<dyn Storage>, limits: Limits) -> Self {
+    pub fn new(
+        hub: Hub,
+        directory: impl Into<Arc<Directory>>,
+        storage: Arc<dyn Storage>,
+        limits: Limits,
+    ) -> Self {
         Self {
             hub,
-            directory,
+            directory: directory.into(),
             storage,
             address_limiter: RateLimiter::new(
                 f64::from(limits.upgrades_per_minute) / 6.0,

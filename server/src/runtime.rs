@@ -12,6 +12,7 @@ mod engine_thread;
 mod index_source;
 #[cfg(test)]
 mod index_tests;
+pub mod shared_store;
 mod summary_feed;
 
 pub use conn_handle::{CloseSignal, ConnEnds, ConnHandle, Outbound};
@@ -79,6 +80,18 @@ impl Hub {
     /// connection that sends it).
     pub async fn send(&self, input: HubInput) -> Result<(), HubStopped> {
         self.tx.send(input).await.map_err(|_| HubStopped)
+    }
+
+    /// Sends an engine input from a plain (non-async) thread, waiting while the queue is
+    /// full. False once the engine thread has stopped.
+    pub fn blocking_input(&self, input: crate::engine::Input) -> bool {
+        self.tx.blocking_send(HubInput::Engine(input)).is_ok()
+    }
+
+    /// Queues an engine input without waiting (from async code at start-up, while the
+    /// queue is empty). False if the queue is full or the engine thread has stopped.
+    pub fn try_input(&self, input: crate::engine::Input) -> bool {
+        self.tx.try_send(HubInput::Engine(input)).is_ok()
     }
 
     /// Asks the engine for its counters.

@@ -82,6 +82,16 @@ fn actor_bindings(storage: &dyn Storage) -> Result<ActorBindings, StorageError> 
         .collect())
 }
 
+/// The actor this process writes its own changes with: the stable one of the storage id
+/// alone on its store, one of its own on a store several processes share (two processes
+/// must never write with one actor).
+fn actor_of_process(storage_id: &StorageId, shared: bool) -> automerge::ActorId {
+    if !shared {
+        return server_actor(storage_id.as_str());
+    }
+    crate::domain::process_actor(storage_id.as_str(), rand::random())
+}
+
 /// A stable peer id derived from the storage id, so it survives restarts.
 pub fn server_peer_id(storage_id: &StorageId) -> PeerId {
     let short: String = storage_id
@@ -101,18 +111,36 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     let storage_id = storage_id(storage.as_ref())?;
     people_backfill::fill_person_ids(storage.as_ref())?;
     let ledgers = crate::domain::earn_repair::LedgerIndex::load(storage.as_ref())?;
-    let hook = DomainHook::new(server_actor(storage_id.as_str())).with_ledgers(ledgers);
-    let engine = Engine::new(
+    // Notices of other processes' commits: `Some` only on a store several share.
+    let notices = storage.subscribe()?;
+    let actor = actor_of_process(&storage_id, notices.is_some());
+    let hook = DomainHook::new(actor.clone()).with_ledgers(ledgers);
+    let mut engine = Engine::new(
         server_peer_id(&storage_id),
         storage_id.clone(),
         config.engine.clone(),
     )
+    .with_server_actor(actor.clone())
     .with_hook(Box::new(hook))
     .with_actor_bindings(actor_bindings(storage.as_ref())?);
+    if notices.is_some() {
+        engine = engine.with_shared_store();
+    }
     let aggregates = aggregate::shared(OfficeIndex::load(storage.as_ref())?);
     let feed = SummaryFeed::spawn(aggregates.clone())?;
-    let (hub, engine_thread) = spawn_engine_thread(engine, storage.clone(), 4096, Some(feed))?;
-    let directory = Directory::load(&config.bootstrap_token, storage.clone())?;
+    let (hub, engine_thread) =
+        spawn_engine_thread(engine, storage.clone(), 4096, Some(feed.clone()))?;
+    let directory = Arc::new(Directory::load(&config.bootstrap_token, storage.clone())?);
+    if let Some(notices) = notices {
+        let targets = crate::runtime::shared_store::NoticeTargets {
+            hub: hub.clone(),
+            storage: storage.clone(),
+            directory: directory.clone(),
+            feed,
+            office: aggregates.clone(),
+        };
+        crate::runtime::shared_store::start(notices, targets)?;
+    }
     let setup = crate::setup::SetupGate::open(storage.as_ref(), &config.data_dir)?;
     let (gate, setup_code) = setup.map_or((None, None), |(g, c)| (Some(g), Some(c)));
     if let Some(gate) = &gate {
@@ -126,7 +154,7 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     )
     .with_office(IndexSource::live(aggregates))
     .with_app_dir(config.app_dir.clone())
-    .with_server_actor(server_actor(storage_id.as_str()));
+    .with_server_actor(actor);
     let announce_setup = gate.as_ref().map(|g| g.file().to_owned());
     let state = Arc::new(state.with_setup(gate));
     tokio::spawn(tick(hub.clone()));

@@ -5,17 +5,50 @@
 //! ids): claims not seen before are appended, those first seen in the same change ordered
 //! by `(at, id)`. A crash cannot reorder them: the record is committed together with the
 //! change that carried the claims.
+//!
+//! On a store several processes share only the arbiter assigns (`engine/arbiter.rs`); its
+//! assigning commits are fenced with `require_arbiter`. Another process that commits a
+//! wish with pending claims and free places writes a queue key
+//! `["arbitration-pending", W, token]` instead, and the arbiter arbitrates W once the
+//! key's notice (or its scan) reaches it. The received order is then the order in which
+//! the arbiter first saw the claims.
 
 use automerge::ActorId;
 use wish_client_core::model::wish::WishView;
 use wish_client_core::ops;
 
-use crate::engine::HookContext;
+use crate::engine::{HookContext, PENDING_PREFIX};
 
 const CLAIM_ORDER: &str = "claim-order";
 
-/// Assigns pending claims up to the wish's capacity.
-pub fn arbitrate(ctx: &mut HookContext<'_>, actor: &ActorId) {
+/// Whether this process arbitrates, and how it names the queue keys it writes otherwise.
+pub struct Role {
+    pub is_arbiter: bool,
+    /// Makes queue keys unique: the process's actor (one per process on a shared store)
+    /// and a sequence number.
+    token_prefix: String,
+    queued: u64,
+}
+
+impl Role {
+    /// The arbiter (alone on its store, a process always is).
+    pub fn arbiter(actor: &ActorId) -> Self {
+        Self {
+            is_arbiter: true,
+            token_prefix: actor.to_hex_string(),
+            queued: 0,
+        }
+    }
+
+    fn next_token(&mut self, now_ms: u64) -> String {
+        self.queued += 1;
+        format!("{}-{now_ms}-{}", self.token_prefix, self.queued)
+    }
+}
+
+/// Assigns pending claims up to the wish's capacity (the arbiter), or queues the wish for
+/// the arbiter when there is something to assign.
+pub fn arbitrate(ctx: &mut HookContext<'_>, actor: &ActorId, role: &mut Role) {
     let read = ctx
         .wish
         .take()
@@ -28,6 +61,9 @@ pub fn arbitrate(ctx: &mut HookContext<'_>, actor: &ActorId) {
             return;
         }
     };
+    if !role.is_arbiter {
+        return queue_for_arbiter(ctx, view, role);
+    }
     let order = updated_order(ctx, &view);
     let free = (view.capacity as usize).saturating_sub(view.active_assignments());
     let pending: Vec<&str> = view
@@ -44,6 +80,8 @@ pub fn arbitrate(ctx: &mut HookContext<'_>, actor: &ActorId) {
         ctx.wish = Some(view);
         return;
     }
+    // Fenced: a process that lost the arbiter lock cannot commit these assignments.
+    ctx.writes.require_arbiter();
     ctx.doc.set_actor(actor.clone());
     for claim in winners {
         match ops::wish::assign(ctx.doc, &claim, "server", true, ctx.now_ms) {
@@ -53,6 +91,17 @@ pub fn arbitrate(ctx: &mut HookContext<'_>, actor: &ActorId) {
             }
         }
     }
+}
+
+/// Writes a queue key for the arbiter if the wish has pending claims and free places.
+fn queue_for_arbiter(ctx: &mut HookContext<'_>, view: WishView, role: &mut Role) {
+    let free = (view.capacity as usize).saturating_sub(view.active_assignments());
+    if free > 0 && !view.pending_claims().is_empty() {
+        let token = role.next_token(ctx.now_ms);
+        let key = vec![PENDING_PREFIX.to_owned(), ctx.doc_id.to_string(), token];
+        ctx.writes.put(key, Vec::new());
+    }
+    ctx.wish = Some(view);
 }
 
 /// The received order of claims, with claims seen for the first time appended.

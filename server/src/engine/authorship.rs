@@ -46,9 +46,9 @@ impl Engine {
             ));
         };
         let (device, may_relay) = (peer.principal.device_id.clone(), peer.principal.may_relay());
-        let server_actor = self.server_actor.to_hex_string();
+        let server_actor = self.server_actor.clone();
         for actor in self.new_actors(doc_id, before) {
-            if actor == server_actor {
+            if crate::domain::is_server_actor(&server_actor, &actor) {
                 return Err(Refusal::new(
                     "server-actor",
                     "不能以服务器的名义写入",

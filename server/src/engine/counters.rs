@@ -53,6 +53,12 @@ pub struct EngineCounters {
     pub documents_unloaded: u64,
     /// Claims assigned by the server's arbitration.
     pub arbitration_decisions: u64,
+    /// Queued wishes the arbiter caught up and arbitrated (shared stores).
+    pub arbitration_catch_ups: u64,
+    /// Times this process became or stopped being the claim arbiter.
+    pub arbiter_changes: u64,
+    /// Held documents that caught up with changes another process committed.
+    pub committed_elsewhere_applied: u64,
     /// Refusals, indexed like [`Refusal::ALL`].
     refused: [u64; 5],
 }

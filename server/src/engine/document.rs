@@ -121,6 +121,41 @@ impl DocState {
         }
     }
 
+    /// Applies what another process committed under this document (`whole`: every key
+    /// under `[doc]` was read, so chunks missing from `entries` were compacted away by
+    /// it). Chunks already held are skipped; the new ones count as persisted (they are on
+    /// disk: this process never writes them again). Returns whether the heads changed.
+    pub fn absorb_committed(&mut self, entries: Vec<(Key, Vec<u8>)>, whole: bool) -> bool {
+        let heads = self.doc.get_heads();
+        if whole {
+            self.chunks.retain(|k| entries.iter().any(|(e, _)| e == k));
+        }
+        for (key, bytes) in entries {
+            match (chunk_kind(&key), key.get(1).map(String::as_str)) {
+                (Some(ChunkKind::Snapshot | ChunkKind::Incremental), _)
+                    if !self.chunks.contains(&key) =>
+                {
+                    self.load_chunk(&key, &bytes);
+                    self.chunks.push(key);
+                }
+                (None, Some("tombstone")) => self.meta.deleted = true,
+                (None, Some("aux")) => self.absorb_entry(key, bytes),
+                _ => {}
+            }
+        }
+        let changed = self.doc.get_heads() != heads;
+        if changed {
+            self.memo.forget();
+            self.refresh_meta();
+        }
+        changed
+    }
+
+    /// Forgets chunks another process deleted (it compacted them into a snapshot).
+    pub fn forget_chunks(&mut self, deleted: &[Key]) {
+        self.chunks.retain(|k| !deleted.contains(k));
+    }
+
     fn load_chunk(&mut self, key: &Key, bytes: &[u8]) {
         let doc = &mut self.doc;
         match catch_unwind(AssertUnwindSafe(|| doc.load_incremental(bytes))) {

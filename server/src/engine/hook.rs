@@ -61,6 +61,14 @@ impl HookContext<'_> {
 /// Server-side domain logic run after every change a peer makes.
 pub trait DocHook: Send {
     fn after_change(&mut self, ctx: HookContext<'_>);
+
+    /// This process became (`true`) or stopped being the claim arbiter of a store
+    /// several processes share. A hook that is not the arbiter must not assign claims.
+    fn set_arbiter(&mut self, _is_arbiter: bool) {}
+
+    /// Another process changed `doc` (already reviewed and committed by it): the hook may
+    /// update what it knows, but writes nothing.
+    fn observe(&mut self, _doc_id: DocumentId, _doc: &Automerge) {}
 }
 
 /// The storage key of a document's auxiliary record.

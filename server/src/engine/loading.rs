@@ -20,6 +20,8 @@ pub(super) enum Deferred {
     ServerWrite(Box<super::ServerWrite>),
     /// An edit the domain hook asked for after a change to another document.
     FollowUp(super::FollowUp),
+    /// Catch this wish up and arbitrate it (the arbiter, for a queued wish).
+    CatchUpArbitration,
 }
 
 /// A document is either being loaded (work for it waits) or ready.
@@ -138,6 +140,7 @@ impl Engine {
             Deferred::UnlinkContact => self.unlink_contact(doc),
             Deferred::ServerWrite(write) => self.on_server_write(*write),
             Deferred::FollowUp(follow_up) => self.follow_up(follow_up),
+            Deferred::CatchUpArbitration => self.request_catch_up(doc),
         }
     }
 

@@ -11,10 +11,10 @@ use wish_client_core::proto::{DocumentId, WireMessage};
 use super::conn_handle::QueueError;
 use super::{ConnHandle, Hub, HubInput};
 use crate::clock::now_ms;
-use crate::engine::{ConnId, DeleteRequest, Effect, Engine, Input};
+use crate::engine::{ConnId, DeleteRequest, Effect, Engine, Input, ReadRequest, PENDING_PREFIX};
 use crate::metrics;
 use crate::runtime::{summary_puts, SummaryFeed};
-use crate::storage::{Key, Storage, WriteBatch, WriteOp};
+use crate::storage::{Key, Storage, StorageError, WriteBatch, WriteOp};
 
 /// Inputs handled before one group commit, at most.
 const MAX_BATCH: usize = 512;
@@ -188,6 +188,16 @@ impl EngineThread {
                     let input = self.load(doc, &pending.batch);
                     self.feed(input, pending);
                 }
+                Effect::Read(request) => {
+                    if let Some(input) = self.read(request, &pending.batch) {
+                        self.feed(input, pending);
+                    }
+                }
+                Effect::ScanPendingArbitrations => {
+                    if let Some(input) = self.scan_pending_arbitrations() {
+                        self.feed(input, pending);
+                    }
+                }
                 Effect::Persist(batch) => pending.batch.extend(batch),
                 Effect::DocChanged(doc) => pending.changed.push(doc),
                 other => pending.outgoing.push(other),
@@ -210,6 +220,32 @@ impl EngineThread {
         }
     }
 
+    /// Reads what another process committed (see `engine/store_notice.rs`), as the engine
+    /// would see it after the pending commit. `None` after an error: the document stays
+    /// behind until the next sweep.
+    fn read(&self, request: ReadRequest, uncommitted: &WriteBatch) -> Option<Input> {
+        let mut entries = Vec::new();
+        for range in &request.ranges {
+            let found = self.storage.load_range(range).map_err(read_failed).ok()?;
+            entries.extend(overlay(found, range, uncommitted));
+        }
+        for key in &request.keys {
+            let found = self.storage.load(key).map_err(read_failed).ok()?;
+            let found = found.map(|v| (key.clone(), v)).into_iter().collect();
+            entries.extend(overlay(found, key, uncommitted));
+        }
+        Some(Input::ReadDone { request, entries })
+    }
+
+    /// Every queued arbitration key (the arbiter's scan).
+    fn scan_pending_arbitrations(&self) -> Option<Input> {
+        let prefix = vec![PENDING_PREFIX.to_owned()];
+        let found = self.storage.load_range(&prefix).map_err(read_failed).ok()?;
+        Some(Input::PendingArbitrations(
+            found.into_iter().map(|(k, _)| k).collect(),
+        ))
+    }
+
     fn finish_batch(&mut self, mut pending: Pending) {
         if !pending.batch.is_empty() {
             let batch = std::mem::take(&mut pending.batch);
@@ -217,7 +253,16 @@ impl EngineThread {
             let started = Instant::now();
             if let Err(error) = self.storage.commit(batch) {
                 tracing::error!(%error, "commit failed; affected peers are disconnected");
-                return self.abandon(pending);
+                let lost_arbiter = matches!(error, StorageError::NotArbiter);
+                self.abandon(pending);
+                if lost_arbiter {
+                    // Fenced: stop arbitrating now rather than at the next poll.
+                    let is_arbiter = self.storage.is_arbiter();
+                    let mut after = Pending::default();
+                    self.feed(Input::ArbiterChanged(is_arbiter), &mut after);
+                    self.finish_batch(after);
+                }
+                return;
             }
             metrics::global().commit_seconds.observe(started.elapsed());
             metrics::global().commits.inc();
@@ -325,6 +370,10 @@ impl EngineThread {
             ..self.stats.clone()
         }
     }
+}
+
+fn read_failed(error: StorageError) {
+    tracing::error!(%error, "reading what another process committed failed; the sweep retries");
 }
 
 /// Applies uncommitted writes under `prefix` on top of what storage returned.

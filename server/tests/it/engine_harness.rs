@@ -45,7 +45,10 @@ impl Harness {
                 | Effect::Close { .. }
                 | Effect::DocChanged(_)
                 | Effect::DeleteAnswered { .. }
-                | Effect::WriteAnswered { .. } => {}
+                | Effect::WriteAnswered { .. }
+                // Only engines on a store other processes share read these.
+                | Effect::Read(_)
+                | Effect::ScanPendingArbitrations => {}
             }
         }
     }

@@ -13,6 +13,8 @@ mod engine_robustness;
 mod engine_server_write;
 mod engine_simulation;
 mod lossy_network;
+mod multi_engine;
+mod multi_sim;
 mod roster_rules_properties;
 mod rules_properties;
 mod sans_io;

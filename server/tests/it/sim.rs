@@ -196,7 +196,10 @@ impl Sim {
                 }
                 Effect::DocChanged(_)
                 | Effect::DeleteAnswered { .. }
-                | Effect::WriteAnswered { .. } => {}
+                | Effect::WriteAnswered { .. }
+                // Only engines on a store other processes share read these.
+                | Effect::Read(_)
+                | Effect::ScanPendingArbitrations => {}
             }
         }
         if !self.commit(pending) {
