@@ -160,3 +160,24 @@ pub fn server_actor(storage_id: &str) -> ActorId {
     let digest = Sha256::digest(format!("wish-station-server:{storage_id}").as_bytes());
     ActorId::from(&digest[..16])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_process_actor_of_a_store_is_reserved_and_distinct() {
+        let stable = server_actor("store");
+        let a = process_actor("store", [1; 8]);
+        let b = process_actor("store", [2; 8]);
+        assert_ne!(a, b, "two processes never share an actor");
+        for actor in [&stable, &a, &b] {
+            assert!(is_server_actor(&stable, &actor.to_hex_string()));
+            assert!(is_server_actor(&a, &actor.to_hex_string()));
+        }
+        let other_store = process_actor("another store", [1; 8]);
+        assert!(!is_server_actor(&stable, &other_store.to_hex_string()));
+        let device = ActorId::from(&[9u8; 16][..]);
+        assert!(!is_server_actor(&a, &device.to_hex_string()));
+    }
+}

@@ -128,6 +128,9 @@ pub enum Input {
     /// The answer to [`Effect::ScanPendingArbitrations`]: every key under
     /// `["arbitration-pending"]`.
     PendingArbitrations(Vec<Key>),
+    /// Another process bound an Automerge actor to a device (`["actor", hex]`): this
+    /// engine's authorship checks follow the stored binding.
+    ActorBound { actor: String, device: String },
     /// This process became (`true`) or stopped being the claim arbiter (see
     /// `arbiter.rs`). Alone on its store, the engine is always the arbiter.
     ArbiterChanged(bool),
@@ -276,6 +279,9 @@ impl Engine {
             Input::ReadDone { request, entries } => self.on_read_done(request, entries),
             Input::PendingArbitrations(keys) => self.on_pending_arbitrations(keys),
             Input::ArbiterChanged(is_arbiter) => self.on_arbiter_changed(is_arbiter),
+            Input::ActorBound { actor, device } => {
+                self.actors.insert(actor, device);
+            }
         }
         if !self.coalesce || end_of_batch {
             self.flush_fan_out();

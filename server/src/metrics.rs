@@ -123,6 +123,10 @@ pub struct Metrics {
     /// By [`Refusal::label`], every kind present from the start.
     pub refused: Family<RefusalKind, prometheus_client::metrics::counter::Counter>,
     pub arbitration_decisions: Counter,
+    /// 1 while this process is the claim arbiter (always, alone on its store).
+    pub arbiter: Gauge,
+    pub arbitration_catch_ups: Counter,
+    pub committed_elsewhere_applied: Counter,
     pub slow_peers_closed: Counter,
     registry: Registry,
 }
@@ -144,6 +148,9 @@ impl Metrics {
             relay_seconds: Histogram::default(),
             refused: Family::default(),
             arbitration_decisions: Counter::default(),
+            arbiter: Gauge::default(),
+            arbitration_catch_ups: Counter::default(),
+            committed_elsewhere_applied: Counter::default(),
             slow_peers_closed: Counter::default(),
             registry: Registry::default(),
         };
@@ -162,6 +169,10 @@ impl Metrics {
             .set(counters.documents_unloaded);
         self.arbitration_decisions
             .set(counters.arbitration_decisions);
+        self.arbitration_catch_ups
+            .set(counters.arbitration_catch_ups);
+        self.committed_elsewhere_applied
+            .set(counters.committed_elsewhere_applied);
         for refusal in Refusal::ALL {
             let counter = self.refused.get_or_create(&refusal_kind(refusal));
             counter

@@ -21,6 +21,11 @@ pub fn registry(m: &Metrics) -> Registry {
             "Documents held in memory.",
             &m.documents_loaded,
         ),
+        (
+            "wish_claim_arbiter",
+            "1 while this process assigns claims (several processes on one store: one does).",
+            &m.arbiter,
+        ),
     ];
     for (name, help, gauge) in gauges {
         r.register(name, help, gauge.0.clone());
@@ -65,6 +70,16 @@ pub fn registry(m: &Metrics) -> Registry {
             "wish_arbitration_decisions",
             "Claims assigned by the server's arbitration.",
             &m.arbitration_decisions,
+        ),
+        (
+            "wish_arbitration_catch_ups",
+            "Wishes queued by another process that this arbiter caught up and arbitrated.",
+            &m.arbitration_catch_ups,
+        ),
+        (
+            "wish_committed_elsewhere_applied",
+            "Held documents caught up with changes another process committed.",
+            &m.committed_elsewhere_applied,
         ),
         (
             "wish_slow_peers_closed",

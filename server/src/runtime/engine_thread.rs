@@ -285,6 +285,7 @@ impl EngineThread {
         m.documents_loaded
             .set(self.engine.loaded_documents() as i64);
         m.publish_engine(self.engine.counters());
+        m.arbiter.set(i64::from(self.engine.is_arbiter()));
     }
 
     /// A failed commit: nothing of this batch may reach a peer.

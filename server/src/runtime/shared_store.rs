@@ -6,7 +6,8 @@
 //!
 //! * the notice thread takes each [`StoreNotice`] from `Storage::subscribe`, refreshes the
 //!   device records it names (a revoked device's sockets close here too), the office
-//!   index's summary rows, and hands the notice to the engine thread;
+//!   index's summary rows and the actor bindings, and hands the notice to the engine
+//!   thread;
 //! * the arbiter thread polls `Storage::is_arbiter` every second and tells the engine when
 //!   it changes (the first answer before any connection is accepted).
 
@@ -17,7 +18,7 @@ use std::time::Duration;
 use crate::aggregate::{OfficeIndex, SharedIndex};
 use crate::directory::Directory;
 use crate::domain::SUMMARY_PREFIX;
-use crate::engine::Input;
+use crate::engine::{Input, ACTOR_PREFIX};
 use crate::runtime::{Hub, SummaryFeed};
 use crate::storage::{Key, Storage, StoreNotice};
 
@@ -70,6 +71,7 @@ fn run_notices(notices: &Receiver<StoreNotice>, targets: &NoticeTargets) {
             StoreNotice::Committed { puts, .. } => {
                 refresh_devices(targets, puts);
                 refresh_summaries(targets, puts);
+                refresh_actor_bindings(targets, puts);
             }
             StoreNotice::Resync => reload_caches(targets),
         }
@@ -125,8 +127,42 @@ fn refresh_summaries(targets: &NoticeTargets, puts: &[Key]) {
     targets.feed.send(rows);
 }
 
-/// After lost notices: the device directory and the office index are read again.
+/// Hands the engine the actor bindings another process stored, so a device cannot use
+/// another device's actor by connecting to this process.
+fn refresh_actor_bindings(targets: &NoticeTargets, puts: &[Key]) {
+    for key in puts {
+        let [table, actor] = key.as_slice() else {
+            continue;
+        };
+        if table != ACTOR_PREFIX {
+            continue;
+        }
+        match targets.storage.load(key) {
+            Ok(Some(device)) => {
+                let Ok(device) = String::from_utf8(device) else {
+                    continue;
+                };
+                let actor = actor.clone();
+                targets
+                    .hub
+                    .blocking_input(Input::ActorBound { actor, device });
+            }
+            Ok(None) => {}
+            Err(error) => tracing::error!(%error, "reading an actor binding failed"),
+        }
+    }
+}
+
+/// After lost notices: the device directory, the actor bindings and the office index are
+/// read again.
 fn reload_caches(targets: &NoticeTargets) {
+    match targets.storage.load_range(&[ACTOR_PREFIX.to_owned()]) {
+        Ok(rows) => {
+            let keys: Vec<Key> = rows.into_iter().map(|(k, _)| k).collect();
+            refresh_actor_bindings(targets, &keys);
+        }
+        Err(error) => tracing::error!(%error, "reloading the actor bindings failed"),
+    }
     if let Err(error) = targets.directory.reload() {
         tracing::error!(%error, "reloading the device directory failed");
     }
