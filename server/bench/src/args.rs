@@ -27,6 +27,11 @@ pub struct TargetArgs {
 pub struct CommonArgs {
     #[command(flatten)]
     pub target: TargetArgs,
+    /// With --spawn-ours: start this many `wish-station serve` processes on one store
+    /// (give it with `--server-arg=--storage=postgres://…`), each with its own data
+    /// directory under DATA_DIR, and spread the clients over them in turn.
+    #[arg(long, default_value_t = 1)]
+    pub processes: usize,
     /// An extra argument for a spawned `wish-station serve` (repeatable), e.g.
     /// `--server-arg=--idle-unload-secs=5`.
     #[arg(long = "server-arg", value_name = "ARG", allow_hyphen_values = true)]

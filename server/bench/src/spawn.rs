@@ -37,6 +37,23 @@ pub struct ServerUsage {
     pub cpu_secs: Option<f64>,
 }
 
+impl ServerUsage {
+    /// The usage of two processes together (memory and CPU summed).
+    pub fn plus(self, other: ServerUsage) -> ServerUsage {
+        fn sum<T: std::ops::Add<Output = T>>(a: Option<T>, b: Option<T>) -> Option<T> {
+            match (a, b) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            }
+        }
+        ServerUsage {
+            peak_rss_kib: sum(self.peak_rss_kib, other.peak_rss_kib),
+            rss_kib: sum(self.rss_kib, other.rss_kib),
+            cpu_secs: sum(self.cpu_secs, other.cpu_secs),
+        }
+    }
+}
+
 /// A running server process; killed if dropped without [`Spawned::stop`].
 pub struct Spawned {
     child: Child,

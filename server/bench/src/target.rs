@@ -1,5 +1,7 @@
 //! The server a run loads: one given by URL, or one this process starts and stops.
 
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,9 +15,15 @@ use crate::peer::{Peer, PeerConfig};
 use crate::spawn::{ServerKind, ServerUsage, Spawned};
 
 pub struct Target {
+    /// The first server's URL (several with `--processes`: see [`Target::peer`]).
     pub url: String,
     pub kind: ServerKind,
     spawned: Option<Spawned>,
+    /// The other processes on the same store (`--processes`), and their URLs.
+    others: Vec<Spawned>,
+    urls: Vec<String>,
+    /// Clients are spread over `urls` in turn.
+    next: AtomicUsize,
 }
 
 impl Target {
@@ -30,11 +38,7 @@ impl Target {
     fn start(args: &CommonArgs) -> anyhow::Result<Self> {
         let target = &args.target;
         if let Some(dir) = &target.spawn_ours {
-            return Ok(Self::spawned(Spawned::ours(
-                &args.server_bin()?,
-                dir,
-                &args.server_args,
-            )?));
+            return Self::spawn_ours(args, dir);
         }
         if let Some(dir) = &target.spawn_reference {
             return Ok(Self::spawned(Spawned::reference(
@@ -48,18 +52,45 @@ impl Target {
             .context("one of --url, --spawn-ours, --spawn-reference is required")?;
         check_url(&url, args.allow_remote)?;
         Ok(Self {
+            urls: vec![url.clone()],
             url,
             kind: ServerKind::External,
             spawned: None,
+            others: Vec::new(),
+            next: AtomicUsize::new(0),
         })
     }
 
     fn spawned(spawned: Spawned) -> Self {
         Self {
             url: spawned.url.clone(),
+            urls: vec![spawned.url.clone()],
             kind: spawned.kind,
             spawned: Some(spawned),
+            others: Vec::new(),
+            next: AtomicUsize::new(0),
         }
+    }
+
+    /// One `wish-station serve`, or `--processes` of them on one store (each in its own
+    /// data directory `DATA_DIR/pK`).
+    fn spawn_ours(args: &CommonArgs, dir: &Path) -> anyhow::Result<Self> {
+        let bin = args.server_bin()?;
+        if args.processes <= 1 {
+            return Ok(Self::spawned(Spawned::ours(&bin, dir, &args.server_args)?));
+        }
+        let mut all = Vec::new();
+        for k in 0..args.processes {
+            all.push(Spawned::ours(
+                &bin,
+                &dir.join(format!("p{k}")),
+                &args.server_args,
+            )?);
+        }
+        let mut target = Self::spawned(all.remove(0));
+        target.urls.extend(all.iter().map(|s| s.url.clone()));
+        target.others = all;
+        Ok(target)
     }
 
     /// Waits until a throwaway client completes the handshake. The JS reference server
@@ -99,8 +130,9 @@ impl Target {
 
     /// Settings of a client of this server.
     pub fn peer(&self, name: String, args: &CommonArgs, counters: &Arc<Counters>) -> PeerConfig {
+        let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.urls.len();
         PeerConfig {
-            url: self.url.clone(),
+            url: self.urls[turn].clone(),
             name,
             with_storage_id: !args.ephemeral_clients,
             counters: counters.clone(),
@@ -118,14 +150,33 @@ impl Target {
         self.wait_serving(args.timeout()).await
     }
 
-    /// Current memory and CPU use of a spawned server.
+    /// Current memory and CPU use of a spawned server (summed over `--processes`).
     pub fn usage(&self) -> Option<ServerUsage> {
-        self.spawned.as_ref().map(Spawned::usage)
+        let first = self.spawned.as_ref().map(Spawned::usage)?;
+        Some(
+            self.others
+                .iter()
+                .map(Spawned::usage)
+                .fold(first, ServerUsage::plus),
+        )
     }
 
-    /// Stops a spawned server; returns its usage.
+    /// Stops a spawned server; returns its usage (summed over `--processes`, each
+    /// process's own logged).
     pub fn finish(self) -> anyhow::Result<Option<ServerUsage>> {
-        self.spawned.map(Spawned::stop).transpose()
+        let Some(first) = self.spawned.map(Spawned::stop).transpose()? else {
+            return Ok(None);
+        };
+        let mut total = first.clone();
+        if !self.others.is_empty() {
+            tracing::info!(process = 0, cpu_secs = ?first.cpu_secs, peak_rss_kib = ?first.peak_rss_kib, "server process usage");
+        }
+        for (k, other) in self.others.into_iter().enumerate() {
+            let usage = other.stop()?;
+            tracing::info!(process = k + 1, cpu_secs = ?usage.cpu_secs, peak_rss_kib = ?usage.peak_rss_kib, "server process usage");
+            total = total.plus(usage);
+        }
+        Ok(Some(total))
     }
 }
 
