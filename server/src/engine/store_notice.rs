@@ -80,7 +80,7 @@ impl Engine {
         let mut by_doc: std::collections::BTreeMap<DocumentId, Vec<Key>> = Default::default();
         for key in puts {
             self.note_pending_arbitration(&key);
-            let Some(doc) = key.first().and_then(|d| d.parse::<DocumentId>().ok()) else {
+            let Some(doc) = document_of_content(&key) else {
                 continue;
             };
             if ready_in(&mut self.docs, &doc).is_some() {
@@ -209,6 +209,17 @@ impl Engine {
         tracing::info!(%doc, "document deleted by another process: unloaded");
     }
 }
+
+/// The document whose contents `key` is part of: chunks, auxiliary records, tombstone
+/// (not sync states, which only the process serving that peer reads).
+fn document_of_content(key: &[String]) -> Option<DocumentId> {
+    match key {
+        [doc, kind, _] if CONTENT_KINDS.contains(&kind.as_str()) => doc.parse().ok(),
+        _ => None,
+    }
+}
+
+const CONTENT_KINDS: [&str; 4] = ["snapshot", "incremental", "aux", "tombstone"];
 
 fn state_touched(state: &mut DocState, now_ms: u64) {
     state.last_active_ms = now_ms;

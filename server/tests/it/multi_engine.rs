@@ -14,7 +14,7 @@ use wish_client_core::ops::Stamp;
 use wish_client_core::proto::DocumentId;
 use wish_server::access::Principal;
 use wish_server::engine::{DeleteRequest, Input};
-use wish_server::storage::Storage;
+use wish_server::storage::{Storage, StoreNotice};
 
 use crate::multi_sim::MultiSim;
 
@@ -85,6 +85,33 @@ fn clients_on_two_processes_converge() {
                 "seed {seed}: client {i} saved"
             );
         }
+    }
+}
+
+#[test]
+fn lost_notices_cost_latency_not_changes() {
+    let mut sim = MultiSim::new(2, 2, 1);
+    sim.connect_all();
+    let doc = sim.clients[0].create_document([9; 16]).unwrap();
+    sim.change(0, doc, |d| append(d, "first"));
+    sim.run_until_quiet();
+    sim.open(1, doc);
+    sim.run_until_quiet();
+    // Each way of catching up: the periodic sweep, and a resync after a reconnect.
+    for (round, resync) in [(1, false), (2, true)] {
+        sim.change(0, doc, |d| append(d, &format!("lost-{round}")));
+        sim.run_frames_only();
+        sim.lose_notices();
+        sim.run_until_quiet();
+        assert_eq!(items(sim.clients[1].document(&doc).unwrap()).len(), round);
+        if resync {
+            sim.server_input(1, Input::StoreNotice(StoreNotice::Resync));
+        } else {
+            sim.advance(wish_server::engine::SWEEP_EVERY_MS + 1);
+        }
+        sim.run_until_quiet();
+        let seen = items(sim.clients[1].document(&doc).unwrap());
+        assert_eq!(seen.len(), round + 1, "round {round}: caught up ({seen:?})");
     }
 }
 

@@ -280,6 +280,18 @@ impl MultiSim {
         panic!("the simulated processes never went quiet");
     }
 
+    /// The notice stream loses every notice now on its way.
+    pub fn lose_notices(&mut self) {
+        self.notices.clear();
+    }
+
+    /// Delivers frames until none are left; notices wait.
+    pub fn run_frames_only(&mut self) {
+        while !self.frames.is_empty() {
+            self.run_one_frame();
+        }
+    }
+
     /// Delivers the next frame only (notices wait).
     pub fn run_one_frame(&mut self) {
         self.now += 1;
