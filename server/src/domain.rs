@@ -82,11 +82,20 @@ impl DocHook for DomainHook {
         self.arbiter.is_arbiter = is_arbiter;
     }
 
-    fn observe(&mut self, doc_id: DocumentId, doc: &Automerge) {
+    fn observe(
+        &mut self,
+        doc_id: DocumentId,
+        doc: &Automerge,
+        concurrent: bool,
+        writes: &mut WriteBatch,
+    ) {
         if matches!(doc_type(doc), Some(DocType::Ledger)) {
             if let Ok(ledger) = LedgerView::read(doc) {
                 self.ledgers.learn(doc_id, &ledger);
             }
+        }
+        if concurrent {
+            write_derived_rows(&doc_id, doc, Read::Nothing, writes);
         }
     }
 }

@@ -55,6 +55,16 @@ pub(super) struct DocState {
     pub known_entries: crate::rules::KnownEntries,
 }
 
+/// What applying another process's commits did to a held document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Absorbed {
+    Unchanged,
+    /// The new changes build on everything this process held.
+    Ahead,
+    /// This process held changes the new ones do not build on.
+    Concurrent,
+}
+
 /// The key that marks a deleted document.
 pub fn tombstone_key(doc: &DocumentId) -> Key {
     key([doc.to_string(), "tombstone".into(), "deleted".into()])
@@ -124,8 +134,8 @@ impl DocState {
     /// Applies what another process committed under this document (`whole`: every key
     /// under `[doc]` was read, so chunks missing from `entries` were compacted away by
     /// it). Chunks already held are skipped; the new ones count as persisted (they are on
-    /// disk: this process never writes them again). Returns whether the heads changed.
-    pub fn absorb_committed(&mut self, entries: Vec<(Key, Vec<u8>)>, whole: bool) -> bool {
+    /// disk: this process never writes them again).
+    pub fn absorb_committed(&mut self, entries: Vec<(Key, Vec<u8>)>, whole: bool) -> Absorbed {
         let heads = self.doc.get_heads();
         if whole {
             self.chunks.retain(|k| entries.iter().any(|(e, _)| e == k));
@@ -143,12 +153,18 @@ impl DocState {
                 _ => {}
             }
         }
-        let changed = self.doc.get_heads() != heads;
-        if changed {
-            self.memo.forget();
-            self.refresh_meta();
+        let after = self.doc.get_heads();
+        if after == heads {
+            return Absorbed::Unchanged;
         }
-        changed
+        self.memo.forget();
+        self.refresh_meta();
+        // A head of ours that survives is a change the other process did not build on.
+        if after.iter().any(|h| heads.contains(h)) {
+            Absorbed::Concurrent
+        } else {
+            Absorbed::Ahead
+        }
     }
 
     /// Forgets chunks another process deleted (it compacted them into a snapshot).

@@ -67,8 +67,17 @@ pub trait DocHook: Send {
     fn set_arbiter(&mut self, _is_arbiter: bool) {}
 
     /// Another process changed `doc` (already reviewed and committed by it): the hook may
-    /// update what it knows, but writes nothing.
-    fn observe(&mut self, _doc_id: DocumentId, _doc: &Automerge) {}
+    /// update what it knows. When this process had changes the other did not
+    /// (`concurrent`), the rows the other process derived from the document missed them:
+    /// the hook writes them again into `writes`.
+    fn observe(
+        &mut self,
+        _doc_id: DocumentId,
+        _doc: &Automerge,
+        _concurrent: bool,
+        _writes: &mut WriteBatch,
+    ) {
+    }
 }
 
 /// The storage key of a document's auxiliary record.

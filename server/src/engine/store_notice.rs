@@ -19,7 +19,7 @@
 
 use wish_client_core::proto::DocumentId;
 
-use super::document::{tombstone_key, DocState};
+use super::document::{tombstone_key, Absorbed, DocState};
 use super::loading::{ready_in, DocSlot};
 use super::{Effect, Engine};
 use crate::storage::{Key, StoreNotice, WriteBatch};
@@ -155,18 +155,22 @@ impl Engine {
             return;
         };
         let was_deleted = state.meta.deleted;
-        let changed = state.absorb_committed(entries, whole);
+        let absorbed = state.absorb_committed(entries, whole);
         if state.meta.deleted && !was_deleted {
             return self.unload_deleted(doc, false);
         }
-        if changed {
-            self.counters.committed_elsewhere_applied += 1;
-            state_touched(state, self.now_ms);
-            if let Some(hook) = self.hook.as_mut() {
-                hook.observe(doc, &state.doc);
-            }
-            self.fan_out_all(doc);
+        if absorbed == Absorbed::Unchanged {
+            return;
         }
+        self.counters.committed_elsewhere_applied += 1;
+        state.last_active_ms = self.now_ms;
+        let mut rows = WriteBatch::default();
+        if let Some(hook) = self.hook.as_mut() {
+            let concurrent = absorbed == Absorbed::Concurrent;
+            hook.observe(doc, &state.doc, concurrent, &mut rows);
+        }
+        self.persist(rows);
+        self.fan_out_all(doc);
     }
 
     /// Another process deleted these documents (contacts): every held one is unloaded
@@ -220,7 +224,3 @@ fn document_of_content(key: &[String]) -> Option<DocumentId> {
 }
 
 const CONTENT_KINDS: [&str; 4] = ["snapshot", "incremental", "aux", "tombstone"];
-
-fn state_touched(state: &mut DocState, now_ms: u64) {
-    state.last_active_ms = now_ms;
-}

@@ -211,12 +211,38 @@ fn a_claim_race_across_processes_is_arbitrated_exactly_once() {
             );
         }
         assert!(sim.pending_keys().is_empty(), "seed {seed}: queue emptied");
+        let (stored_row, derived_row) = sim.summary_rows(wish_id);
+        assert_eq!(
+            stored_row, derived_row,
+            "seed {seed}: the office row is current"
+        );
         queued += sim.nodes[0].engine.counters().arbitration_catch_ups;
     }
     assert!(
         queued > 0,
         "claims through the non-arbiter went through the queue"
     );
+}
+
+#[test]
+fn office_rows_stay_current_when_two_processes_change_a_wish_at_once() {
+    for seed in 0..16 {
+        let mut sim = MultiSim::new(2, 4, seed);
+        sim.connect_all();
+        let (wish_id, _) = published_wish(&mut sim, 1, false);
+        claim(&mut sim, 0, wish_id, 4_000);
+        sim.run_until_quiet();
+        // No place is free: both claims wait, nothing is arbitrated, and each process
+        // writes the summary row from what it holds.
+        claim(&mut sim, 1, wish_id, 5_000);
+        claim(&mut sim, 2, wish_id, 5_000);
+        sim.run_until_quiet();
+        let (stored_row, derived_row) = sim.summary_rows(wish_id);
+        assert_eq!(
+            stored_row, derived_row,
+            "seed {seed}: the office row is current"
+        );
+    }
 }
 
 #[test]

@@ -15,7 +15,7 @@ use rand::{Rng, SeedableRng};
 use wish_client_core::proto::{decode, encode, DocumentId, PeerId, StorageId};
 use wish_client_core::sync::{ClientConfig, ClientDriver, ClientEffect, ClientEvent, ClientInput};
 use wish_server::access::Principal;
-use wish_server::domain::{process_actor, DomainHook};
+use wish_server::domain::{process_actor, DomainHook, Read};
 use wish_server::engine::PENDING_PREFIX;
 use wish_server::engine::{ConnId, Effect, Engine, EngineConfig, Input, ReadRequest};
 use wish_server::storage::{RedbStore, Storage, StoreNotice, WriteBatch, WriteOp};
@@ -362,6 +362,21 @@ impl MultiSim {
         self.clients[i].open_document(doc);
         let effects = self.clients[i].take_effects();
         self.client_effects(i, effects);
+    }
+
+    /// The summary row stored for a wish, and the one derived from the stored wish now.
+    pub fn summary_rows(&self, wish: DocumentId) -> (Option<String>, Option<String>) {
+        let key = wish_server::domain::summary_key(&wish.to_string());
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap();
+        let stored = self.store.load(&key).unwrap().map(text);
+        let mut batch = WriteBatch::default();
+        let doc = self.stored(wish);
+        wish_server::domain::write_derived_rows(&wish, &doc, Read::Nothing, &mut batch);
+        let derived = batch.ops.into_iter().find_map(|op| match op {
+            WriteOp::Put { key: k, value } if k == key => Some(text(value)),
+            _ => None,
+        });
+        (stored, derived)
     }
 
     /// The document as the shared store holds it.
