@@ -177,3 +177,28 @@ fn an_added_cover_is_the_devices_own_and_survives_a_reload() {
     let who = reloaded.authenticate(Some(&token), 1).unwrap();
     assert_eq!(who.communities().collect::<Vec<_>>(), ["c1", "c2"]);
 }
+
+/// Two processes on one store: each has its own directory cache; a device enrolled or
+/// revoked through one is seen by the other once it refreshes the record a notice names.
+#[test]
+fn another_processs_enrollment_and_revocation_are_seen_after_a_refresh() {
+    let store: Arc<dyn Storage> = Arc::new(RedbStore::in_memory().unwrap());
+    let (here, there) = (
+        Directory::load("boot", store.clone()).unwrap(),
+        Directory::load("boot", store.clone()).unwrap(),
+    );
+    let code = volunteer_code(&here, 0);
+    let (token, device) = here.redeem(&code, "tablet", 0).unwrap();
+    assert_eq!(there.authenticate(Some(&token), 1), Err(AuthError::Unknown));
+    let hash = sha256_hex(&token);
+    there.refresh(&hash).unwrap();
+    assert!(there.authenticate(Some(&token), 1).is_ok());
+    assert!(matches!(
+        there.redeem(&code, "second tablet", 1),
+        Err(DirectoryError::UnknownCode)
+    ));
+    here.revoke(&device.device_id).unwrap();
+    let seen = there.refresh(&hash).unwrap().unwrap();
+    assert!(seen.revoked);
+    assert_eq!(there.authenticate(Some(&token), 2), Err(AuthError::Revoked));
+}
