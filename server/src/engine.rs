@@ -204,7 +204,8 @@ pub struct Engine {
     coalesce: bool,
     /// Other processes write the same store: held documents are swept periodically.
     shared_store: bool,
-    last_sweep_ms: u64,
+    /// The last second whose share of held documents the sweep re-read.
+    last_sweep_slot: u64,
     arbiter: arbiter::ArbiterState,
 }
 
@@ -229,7 +230,7 @@ impl Engine {
             fan_out: Default::default(),
             coalesce: false,
             shared_store: false,
-            last_sweep_ms: 0,
+            last_sweep_slot: 0,
             arbiter: Default::default(),
         }
     }

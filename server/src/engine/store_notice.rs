@@ -25,7 +25,9 @@ use super::{Effect, Engine};
 use crate::storage::{Key, StoreNotice, WriteBatch};
 
 /// How often held documents with peers are re-read from a shared store.
-pub const SWEEP_EVERY_MS: u64 = 30_000;
+pub const SWEEP_EVERY_MS: u64 = SWEEP_SLOTS * SWEEP_SLOT_MS;
+const SWEEP_SLOTS: u64 = 30;
+const SWEEP_SLOT_MS: u64 = 1_000;
 
 /// Keys to read for one document, answered with [`super::Input::ReadDone`]: every key
 /// under each of `ranges` (in this order), then each of `keys` that exists.
@@ -61,7 +63,7 @@ impl Engine {
 
     pub(super) fn on_store_notice(&mut self, notice: StoreNotice) {
         match notice {
-            StoreNotice::Resync => self.reread_held(false),
+            StoreNotice::Resync => self.reread_held(),
             StoreNotice::Committed {
                 puts,
                 deletes,
@@ -108,32 +110,45 @@ impl Engine {
         }
     }
 
-    /// Re-reads held documents: all of them (`with_peers_only` false, after lost
-    /// notices), or those with peers (the periodic sweep).
-    fn reread_held(&mut self, with_peers_only: bool) {
+    /// Re-reads every held document (after lost notices).
+    fn reread_held(&mut self) {
+        self.reread_where(|_, _| true);
+        self.scan_pending_arbitrations();
+    }
+
+    /// Re-reads the held documents `pick` selects.
+    fn reread_where(&mut self, pick: impl Fn(&DocumentId, &DocState) -> bool) {
         let docs: Vec<DocumentId> = self
             .docs
             .iter()
             .filter_map(|(doc, slot)| match slot {
-                DocSlot::Ready(state) if !with_peers_only || !state.sessions.is_empty() => {
-                    Some(*doc)
-                }
+                DocSlot::Ready(state) if pick(doc, state) => Some(*doc),
                 _ => None,
             })
             .collect();
         for doc in docs {
             self.effects.push(Effect::Read(ReadRequest::whole(doc)));
         }
-        self.scan_pending_arbitrations();
     }
 
-    /// The periodic sweep, from [`super::Input::Tick`].
+    /// The periodic sweep, from [`super::Input::Tick`]: each second re-reads its share
+    /// of the held documents that have peers, so each is re-read every
+    /// [`SWEEP_EVERY_MS`] without a burst of reads; the arbiter scans its queue once a
+    /// round.
     pub(super) fn sweep_if_due(&mut self) {
-        if !self.shared_store || self.now_ms < self.last_sweep_ms + SWEEP_EVERY_MS {
+        let slot = self.now_ms / SWEEP_SLOT_MS;
+        let from = self.last_sweep_slot.max(slot.saturating_sub(SWEEP_SLOTS));
+        if !self.shared_store || slot <= from {
             return;
         }
-        self.last_sweep_ms = self.now_ms;
-        self.reread_held(true);
+        self.last_sweep_slot = slot;
+        let due: Vec<u64> = (from + 1..=slot).map(|s| s % SWEEP_SLOTS).collect();
+        self.reread_where(|doc, state| {
+            !state.sessions.is_empty() && due.contains(&sweep_slot_of(doc))
+        });
+        if due.contains(&0) {
+            self.scan_pending_arbitrations();
+        }
     }
 
     /// Applies what was read for a held document, then arbitrates it if asked.
@@ -212,6 +227,11 @@ impl Engine {
         }
         tracing::info!(%doc, "document deleted by another process: unloaded");
     }
+}
+
+/// The second of the sweep's round in which `doc` is re-read.
+fn sweep_slot_of(doc: &DocumentId) -> u64 {
+    doc.as_bytes().iter().map(|b| u64::from(*b)).sum::<u64>() % SWEEP_SLOTS
 }
 
 /// The document whose contents `key` is part of: chunks, auxiliary records, tombstone
