@@ -14,8 +14,10 @@
 use std::sync::mpsc::Receiver;
 
 pub mod documents;
+mod postgres_store;
 mod redb_store;
 
+pub use postgres_store::PostgresStore;
 pub use redb_store::{RedbStore, DEFAULT_CACHE_BYTES};
 
 /// A storage key: a path of string parts, none containing `\0`.
@@ -134,6 +136,14 @@ pub trait Storage: Send + Sync + 'static {
     fn load(&self, key: &[String]) -> Result<Option<Vec<u8>>, StorageError>;
     /// Loads every key that starts with `prefix` (whole parts), in key order.
     fn load_range(&self, prefix: &[String]) -> Result<Vec<(Key, Vec<u8>)>, StorageError>;
+    /// Every entry whose key sorts after `after` (from the first key when `None`), in key
+    /// order, stopping after the entry that brings the values' bytes past `max_bytes` (so
+    /// at least one entry when any is left). Paging through the whole store: `migrate`.
+    fn load_page(
+        &self,
+        after: Option<&[String]>,
+        max_bytes: usize,
+    ) -> Result<Vec<(Key, Vec<u8>)>, StorageError>;
     /// Applies `batch` in one durable transaction: all of it or (on any error) none of it.
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError>;
 

@@ -3,6 +3,7 @@
 //! `subscribe` has nothing to say and this process is always the claim arbiter (the
 //! trait's defaults).
 
+use std::ops::Bound;
 use std::path::Path;
 
 use redb::{backends::InMemoryBackend, Database, ReadableDatabase, TableDefinition};
@@ -95,6 +96,34 @@ impl Storage for RedbStore {
             .collect()
     }
 
+    fn load_page(
+        &self,
+        after: Option<&[String]>,
+        max_bytes: usize,
+    ) -> Result<Vec<(Key, Vec<u8>)>, StorageError> {
+        let after = after.map(encode_key).transpose()?;
+        let txn = self.db.begin_read().map_err(backend)?;
+        let table = txn.open_table(KV).map_err(backend)?;
+        let start = match &after {
+            Some(k) => Bound::Excluded(k.as_str()),
+            None => Bound::Unbounded,
+        };
+        let range = table
+            .range::<&str>((start, Bound::Unbounded))
+            .map_err(backend)?;
+        let mut page = Vec::new();
+        let mut bytes = 0;
+        for entry in range {
+            let (k, v) = entry.map_err(backend)?;
+            bytes += v.value().len();
+            page.push((decode_key(k.value()), v.value().to_vec()));
+            if bytes > max_bytes {
+                break;
+            }
+        }
+        Ok(page)
+    }
+
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
         let txn = self.db.begin_write().map_err(backend)?;
         {
@@ -182,6 +211,22 @@ mod tests {
             store.load(&key(["d", "snapshot", "s"])).unwrap(),
             Some(vec![2])
         );
+    }
+
+    #[test]
+    fn pages_walk_every_key_in_order() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        for n in 0..10 {
+            batch.put(key(["k", &format!("{n:02}")]), vec![n; 100]);
+        }
+        store.commit(batch).unwrap();
+        let first = store.load_page(None, 250).unwrap();
+        assert_eq!(first.len(), 3, "stops after passing 250 bytes");
+        let last = &first[2].0;
+        let rest = store.load_page(Some(last), usize::MAX).unwrap();
+        assert_eq!(rest.len(), 7);
+        assert_eq!(rest[0].0, key(["k", "03"]));
     }
 
     #[test]
