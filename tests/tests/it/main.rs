@@ -40,3 +40,4 @@ mod rest_scope;
 mod sync_convergence;
 mod tablet_app;
 mod tablet_refusals;
+mod two_processes;
