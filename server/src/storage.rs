@@ -13,6 +13,7 @@
 
 use std::sync::mpsc::Receiver;
 
+pub mod copy;
 pub mod documents;
 mod postgres_store;
 mod redb_store;

@@ -80,8 +80,19 @@ impl Cluster {
         format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
     }
 
-    /// Creates an empty database with a random name and returns its URL.
+    /// Creates an empty database with a random name and returns its URL. Callable from
+    /// async tests too: the synchronous client runs on a thread of its own, since it
+    /// panics inside a tokio runtime.
     pub fn create_database(&self) -> Result<String, ClusterError> {
+        std::thread::scope(|scope| {
+            scope
+                .spawn(|| self.create_database_here())
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })
+    }
+
+    fn create_database_here(&self) -> Result<String, ClusterError> {
         let name = format!(
             "t_{}",
             Alphanumeric

@@ -61,6 +61,10 @@ impl PostgresStore {
     /// Connects to `url` (`postgres://user@host:port/database`), creates the table if the
     /// database has none, and tries to become the claim arbiter.
     pub fn open(url: &str) -> Result<Self, StorageError> {
+        outside_runtime(|| Self::open_here(url))
+    }
+
+    fn open_here(url: &str) -> Result<Self, StorageError> {
         let config = connection_config(url)?;
         let arbiter = Arc::new(AtomicBool::new(false));
         writer::create_schema(&config)?;
@@ -77,7 +81,11 @@ impl PostgresStore {
         })
     }
 
-    fn writer(&self) -> MutexGuard<'_, Writer> {
+    fn writer(&mut self) -> &mut Writer {
+        self.writer.get_mut().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lock_writer(&self) -> MutexGuard<'_, Writer> {
         // A panic while committing leaves nothing half-done in the Writer that the next
         // call cannot handle (an open transaction is rolled back when dropped).
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
@@ -85,19 +93,26 @@ impl PostgresStore {
 }
 
 impl Drop for PostgresStore {
+    /// Stops the listener and closes the connections, off any tokio runtime: closing a
+    /// synchronous `postgres` client blocks on its own runtime.
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        let closed = Writer::new(self.config.clone(), self.arbiter.clone());
+        let writer = std::mem::replace(self.writer(), closed);
+        let readers = self.readers.close();
+        outside_runtime(move || drop((writer, readers)));
     }
 }
 
 impl Storage for PostgresStore {
     fn load(&self, key: &[String]) -> Result<Option<Vec<u8>>, StorageError> {
-        self.readers.load(&encode_key(key)?)
+        let key = encode_key(key)?;
+        outside_runtime(|| self.readers.load(&key))
     }
 
     fn load_range(&self, prefix: &[String]) -> Result<Vec<(Key, Vec<u8>)>, StorageError> {
         let (start, end) = prefix_bounds(prefix)?;
-        self.readers.load_range(&start, &end)
+        outside_runtime(|| self.readers.load_range(&start, &end))
     }
 
     fn load_page(
@@ -106,27 +121,47 @@ impl Storage for PostgresStore {
         max_bytes: usize,
     ) -> Result<Vec<(Key, Vec<u8>)>, StorageError> {
         let after = after.map(encode_key).transpose()?.unwrap_or_default();
-        self.readers.load_page(&after, max_bytes)
+        outside_runtime(|| self.readers.load_page(&after, max_bytes))
     }
 
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
         let payloads = notices::payloads(&self.process, &batch);
-        self.writer().commit(batch, &payloads)
+        outside_runtime(|| self.lock_writer().commit(batch, &payloads))
     }
 
     fn subscribe(&self) -> Result<Option<Receiver<StoreNotice>>, StorageError> {
-        let receiver =
-            listener::spawn(self.config.clone(), self.process.clone(), self.stop.clone())?;
+        let (config, process, stop) =
+            (self.config.clone(), self.process.clone(), self.stop.clone());
+        let receiver = outside_runtime(|| listener::spawn(config, process, stop))?;
         Ok(Some(receiver))
     }
 
     fn is_arbiter(&self) -> bool {
         match self.writer.try_lock() {
-            Ok(mut writer) => writer.check_arbiter(),
+            Ok(mut writer) => {
+                let writer = &mut *writer;
+                outside_runtime(|| writer.check_arbiter())
+            }
             // A commit is running: it fails on its own if the session is gone.
             Err(_) => self.arbiter.load(Ordering::Relaxed),
         }
     }
+}
+
+/// Runs `work` where the synchronous `postgres` client may block. That client drives its
+/// connection with a runtime of its own and panics on a thread inside a tokio runtime
+/// (the server's start-up, an async handler); such calls run on a short-lived scoped
+/// thread instead. The engine thread and the command line call directly.
+fn outside_runtime<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    if tokio::runtime::Handle::try_current().is_err() {
+        return work();
+    }
+    std::thread::scope(|scope| {
+        scope
+            .spawn(work)
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// The URL's settings, with a connect timeout and TCP keepalives when it sets none, so a

@@ -37,6 +37,7 @@ mod office_sign_in_report;
 mod office_wish_detail;
 mod openapi_responses;
 mod rest_scope;
+mod storage_migrate;
 mod sync_convergence;
 mod tablet_app;
 mod tablet_refusals;

@@ -16,7 +16,8 @@ const POOL_SIZE: u32 = 4;
 const PAGE_ROWS: i64 = 1000;
 
 pub(super) struct Readers {
-    pool: Pool<Manager>,
+    /// `None` once the store is closing.
+    pool: Option<Pool<Manager>>,
 }
 
 pub(super) struct Manager {
@@ -41,7 +42,7 @@ impl Readers {
             .connection_timeout(Duration::from_secs(15))
             .build(Manager { config })
             .map_err(|e| StorageError::Backend(format!("PostgreSQL reader pool: {e}")))?;
-        Ok(Self { pool })
+        Ok(Self { pool: Some(pool) })
     }
 
     pub(super) fn load(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
@@ -96,9 +97,17 @@ impl Readers {
         }
     }
 
+    /// Takes the pool out, for the store to close it off the async threads.
+    pub(super) fn close(&mut self) -> Option<Pool<Manager>> {
+        self.pool.take()
+    }
+
     fn checkout(&self) -> Result<PooledConnection<Manager>, StorageError> {
-        self.pool
-            .get()
+        let pool = self
+            .pool
+            .as_ref()
+            .ok_or_else(|| StorageError::Backend("the store is closed".into()))?;
+        pool.get()
             .map_err(|e| StorageError::Backend(format!("PostgreSQL reader connection: {e}")))
     }
 }

@@ -333,3 +333,15 @@ fn a_commit_after_a_restart_succeeds_after_reconnecting() {
         || matches!(notices.try_recv(), Ok(StoreNotice::Committed { puts, .. }) if puts == vec![key(["later"])]),
     );
 }
+
+#[tokio::test]
+async fn the_store_works_and_closes_inside_a_tokio_runtime() {
+    let Some(url) = database() else { return };
+    let store = PostgresStore::open(&url).unwrap();
+    put(&store, key(["k"]), &[1]);
+    assert_eq!(store.load(&key(["k"])).unwrap(), Some(vec![1]));
+    assert!(store.is_arbiter());
+    let notices = store.subscribe().unwrap();
+    assert!(notices.is_some());
+    drop(store);
+}
