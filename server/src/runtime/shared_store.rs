@@ -154,19 +154,20 @@ fn refresh_actor_bindings(targets: &NoticeTargets, puts: &[Key]) {
 }
 
 /// After lost notices: the device directory, the actor bindings and the office index are
-/// read again.
+/// read again (a few tries: the store may only just be back).
 fn reload_caches(targets: &NoticeTargets) {
-    match targets.storage.load_range(&[ACTOR_PREFIX.to_owned()]) {
+    let bindings = retried(|| targets.storage.load_range(&[ACTOR_PREFIX.to_owned()]));
+    match bindings {
         Ok(rows) => {
             let keys: Vec<Key> = rows.into_iter().map(|(k, _)| k).collect();
             refresh_actor_bindings(targets, &keys);
         }
         Err(error) => tracing::error!(%error, "reloading the actor bindings failed"),
     }
-    if let Err(error) = targets.directory.reload() {
+    if let Err(error) = retried(|| targets.directory.reload()) {
         tracing::error!(%error, "reloading the device directory failed");
     }
-    match OfficeIndex::load(targets.storage.as_ref()) {
+    match retried(|| OfficeIndex::load(targets.storage.as_ref())) {
         Ok(index) => {
             *targets
                 .office
@@ -175,4 +176,17 @@ fn reload_caches(targets: &NoticeTargets) {
         }
         Err(error) => tracing::error!(%error, "reloading the office index failed"),
     }
+}
+
+/// `read`, tried up to three times half a second apart.
+fn retried<T, E>(read: impl Fn() -> Result<T, E>) -> Result<T, E> {
+    let mut result = read();
+    for _ in 0..2 {
+        if result.is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        result = read();
+    }
+    result
 }
