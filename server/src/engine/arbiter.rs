@@ -159,7 +159,9 @@ impl Engine {
     /// Arbitrates a caught-up wish with the domain hook and deletes the queue keys read,
     /// in one fenced commit.
     pub(super) fn arbitrate_caught_up(&mut self, wish: DocumentId, pending: Vec<Key>) {
-        if !self.arbiter.is_arbiter || pending.is_empty() {
+        // Not held (discarded meanwhile): the keys stay for the next scan.
+        let held = ready_in(&mut self.docs, &wish).is_some();
+        if !self.arbiter.is_arbiter || pending.is_empty() || !held {
             return;
         }
         let mut batch = WriteBatch::default();
