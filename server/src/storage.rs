@@ -9,7 +9,13 @@
 //! engine thread, never from the async executor. Every call is fallible.
 //!
 //! [`Storage::commit`] applies a [`WriteBatch`] in one durable transaction: when it returns
-//! `Ok`, every write in it survives `kill -9` and power loss (redb `Durability::Immediate`).
+//! `Ok`, every write in it survives `kill -9` and power loss (redb `Durability::Immediate`;
+//! PostgreSQL `synchronous_commit = on`).
+//!
+//! Two backends: [`RedbStore`], one file in the data directory and one process (the
+//! default), and [`PostgresStore`], one table that several processes may share
+//! (docs/scale-out.md); for those, [`Storage::subscribe`] tells a process what the others
+//! committed and [`Storage::is_arbiter`] which one arbitrates claims.
 
 use std::sync::mpsc::Receiver;
 
@@ -130,8 +136,8 @@ pub enum StoreNotice {
     Resync,
 }
 
-/// The storage interface of the server. A second implementation (PostgreSQL, for a city
-/// deployment) implements this trait; nothing else in the server touches redb.
+/// The storage interface of the server, implemented by [`RedbStore`] and
+/// [`PostgresStore`]; nothing else in the server touches redb or PostgreSQL.
 pub trait Storage: Send + Sync + 'static {
     /// Loads one value.
     fn load(&self, key: &[String]) -> Result<Option<Vec<u8>>, StorageError>;

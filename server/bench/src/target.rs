@@ -77,14 +77,14 @@ impl Target {
     fn spawn_ours(args: &CommonArgs, dir: &Path) -> anyhow::Result<Self> {
         let bin = args.server_bin()?;
         if args.processes <= 1 {
-            return Ok(Self::spawned(Spawned::ours(&bin, dir, &args.server_args)?));
+            return Ok(Self::spawned(Spawned::ours(&bin, dir, &args.spawn_args())?));
         }
         let mut all = Vec::new();
         for k in 0..args.processes {
             all.push(Spawned::ours(
                 &bin,
                 &dir.join(format!("p{k}")),
-                &args.server_args,
+                &args.spawn_args(),
             )?);
         }
         let mut target = Self::spawned(all.remove(0));

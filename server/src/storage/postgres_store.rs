@@ -207,10 +207,18 @@ fn decode_key(encoded: Vec<u8>) -> Result<Key, StorageError> {
 
 /// The error with PostgreSQL's own message (its `Display` alone says only "db error").
 fn backend(error: postgres::Error) -> StorageError {
-    let detail = match (error.as_db_error(), std::error::Error::source(&error)) {
+    StorageError::Backend(format!("postgres: {}", detail(&error)))
+}
+
+/// A failed connection attempt, with its cause ("connection refused", a bad password).
+fn connect_failed(error: postgres::Error) -> StorageError {
+    StorageError::Backend(format!("connecting to PostgreSQL: {}", detail(&error)))
+}
+
+fn detail(error: &postgres::Error) -> String {
+    match (error.as_db_error(), std::error::Error::source(error)) {
         (Some(db), _) => format!("{} ({})", db.message(), db.code().code()),
         (None, Some(source)) => format!("{error}: {source}"),
         (None, None) => error.to_string(),
-    };
-    StorageError::Backend(format!("postgres: {detail}"))
+    }
 }

@@ -11,7 +11,7 @@ use std::time::Duration;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::{Client, NoTls};
 
-use super::{backend, notices, CHANNEL};
+use super::{backend, connect_failed, notices, CHANNEL};
 use crate::storage::{StorageError, StoreNotice};
 
 /// How long one wait for a notification lasts before checking whether to stop.
@@ -56,7 +56,7 @@ pub(super) fn spawn(
 }
 
 fn connect(config: &postgres::Config) -> Result<Client, StorageError> {
-    let mut client = config.connect(NoTls).map_err(backend)?;
+    let mut client = config.connect(NoTls).map_err(connect_failed)?;
     client
         .batch_execute(&format!("LISTEN {CHANNEL}"))
         .map_err(backend)?;

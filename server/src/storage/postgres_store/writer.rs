@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 
 use postgres::{Client, NoTls, Statement, Transaction};
 
-use super::{backend, encode_key, prefix_bounds, ARBITER_LOCK, CHANNEL, LOCK_SPACE, SCHEMA_LOCK};
+use super::{
+    backend, connect_failed, encode_key, prefix_bounds, ARBITER_LOCK, CHANNEL, LOCK_SPACE,
+    SCHEMA_LOCK,
+};
 use crate::storage::{Key, StorageError, WriteBatch, WriteOp};
 
 /// How often a process that is not the arbiter tries to take the lock again.
@@ -130,9 +133,7 @@ impl Writer {
 
 impl Connection {
     fn open(config: &postgres::Config) -> Result<Self, StorageError> {
-        let mut client = config
-            .connect(NoTls)
-            .map_err(|e| StorageError::Backend(format!("connecting to PostgreSQL: {e}")))?;
+        let mut client = config.connect(NoTls).map_err(connect_failed)?;
         // Nothing is acknowledged before it is durable, whatever the server's default.
         client
             .batch_execute("SET synchronous_commit = on")
@@ -189,9 +190,7 @@ impl Statements {
 /// Creates `kv` unless it exists, on a connection of its own (the writer's statements
 /// need the table), under a lock so two processes starting together do not both try.
 pub(super) fn create_schema(config: &postgres::Config) -> Result<(), StorageError> {
-    let mut client = config
-        .connect(NoTls)
-        .map_err(|e| StorageError::Backend(format!("connecting to PostgreSQL: {e}")))?;
+    let mut client = config.connect(NoTls).map_err(connect_failed)?;
     let mut tx = client.transaction().map_err(backend)?;
     tx.execute(
         "SELECT pg_advisory_xact_lock($1, $2)",
