@@ -3,6 +3,7 @@
 
 import init, { WishClient } from "../pkg/wish_wasm.js";
 import { followed, refusals, type Device } from "./api.js";
+import { coveredCommunities } from "./manage_api.js";
 import { SyncRuntime, type SyncEvent } from "./sync/runtime.js";
 import type { Store } from "./sync/store.js";
 import type { Community, Contact, Standing, Station, WallFilter, WishDetail, WishRow } from "./views.js";
@@ -34,6 +35,8 @@ const KEEP_ROWS_MS = 2_000;
 const ROWS_FRESH_MS = 10_000;
 /** Documents loaded into the wasm client between two yields to the page. */
 const LOAD_CHUNK = 250;
+/** The community a 街道 last chose to work in (see `communityId`). */
+const WORKING_KEY = "working-community";
 
 interface KeptRows {
   person: string;
@@ -45,6 +48,11 @@ export class Session {
   lastSavedAt: number | null = null;
   ledger: string | null = null;
   workOffline = false;
+  /** The communities a 街道 (office) device covers, id → name, once asked (管理). */
+  covered: Record<string, string> | null = null;
+  private askingCovered: Promise<void> | null = null;
+  /** The community a 街道 works in now when not its own (chosen on 管理). */
+  private working: string | null = null;
   private listeners = new Set<() => void>();
   private redraw = 0;
   private lastDraw = 0;
@@ -144,10 +152,40 @@ export class Session {
     if (kept) this.client.addRefusals(kept);
     this.lastSavedAt = (await this.store.getMeta<number>("last-saved")) ?? null;
     this.ledger = (await this.store.getMeta<string>("ledger")) ?? null;
+    this.working = (await this.store.getMeta<string>(WORKING_KEY)) ?? null;
   }
 
   get device(): Device {
     return this.identity.device;
+  }
+
+  /** The community the screens show and write: a 街道's chosen one of those it covers
+   *  (管理 → 当前社区), otherwise the device's own. The points ledger stays the own
+   *  community's (`standing`). */
+  get communityId(): string {
+    return this.device.role === "office" && this.working ? this.working : this.device.community;
+  }
+
+  /** A 街道 starts working in `community` (one it covers): its directory, stations and
+   *  wishes are followed, and every screen shows and writes that community. */
+  async workIn(community: string): Promise<void> {
+    this.working = community === this.device.community ? null : community;
+    await this.store.setMeta(WORKING_KEY, this.working);
+    await this.runtime.run(() => this.follow());
+    this.changed();
+  }
+
+  /** Asks the server once which communities this 街道 covers (`forget` after adding one). */
+  askCovered(forget = false): Promise<void> {
+    if (forget) this.askingCovered = null;
+    this.askingCovered ??= coveredCommunities(this.identity.token).then((names) => {
+      this.covered = names;
+      this.changed();
+    }, (error) => {
+      this.askingCovered = null;
+      console.warn("covered communities not available", error);
+    });
+    return this.askingCovered;
   }
 
   get isCoordinator(): boolean {
@@ -237,8 +275,8 @@ export class Session {
     const all = this.device.role === "office" ? Object.keys(this.community()?.stations ?? {}) : this.device.stations;
     const stations = JSON.stringify(all);
     return this.device.role === "station_tablet"
-      ? this.client.followStations(this.device.community, stations)
-      : this.client.followLinks(this.device.community, stations);
+      ? this.client.followStations(this.communityId, stations)
+      : this.client.followLinks(this.communityId, stations);
   }
 
   /** Asks the server which wishes this tablet should hold, and follows the new ones. */
@@ -348,7 +386,7 @@ export class Session {
   }
 
   community(): Community | null {
-    return this.read<Community>(() => this.client.communityView(this.device.community));
+    return this.read<Community>(() => this.client.communityView(this.communityId));
   }
 
   station(doc: string): Station | null {
@@ -415,7 +453,7 @@ export class Session {
     const input = {
       ...card,
       wish_id: randomHex(16),
-      community: this.device.community,
+      community: this.communityId,
       collected_by: this.device.person,
       device: this.device.device_id,
       event_id: randomHex(16),
