@@ -110,7 +110,10 @@ fn check_second_community(seen: &Value) -> anyhow::Result<()> {
     ensure!(
         lead["lead_role"] == "coordinator"
             && lead["lead_stations"] == 1
-            && lead["shown"].as_str().unwrap_or_default().contains(SECOND_COMMUNITY),
+            && lead["shown"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(SECOND_COMMUNITY),
         "the new community's lead enrolled: {lead}"
     );
     Ok(())
