@@ -6,6 +6,7 @@ mod lists;
 mod month;
 mod overdue;
 mod participation;
+mod roster;
 pub(crate) mod service;
 mod volunteers;
 
@@ -31,6 +32,7 @@ pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};
 pub use participation::{
     ClaimantRating, ParticipationReport, ParticipationRow, RatingNames, RatingsReport, Shares,
 };
+pub use roster::{coverage_of, CoverageReport, CoverageTotals, ShiftRef, StationCoverage};
 pub use service::{ServiceTotals, VolunteerHours};
 pub use volunteers::{VolunteerReport, VolunteerRow};
 
