@@ -8,6 +8,7 @@ mod overdue;
 mod participation;
 mod roster;
 pub(crate) mod service;
+mod unit_ratings;
 mod volunteers;
 
 use std::borrow::Cow;
@@ -34,6 +35,7 @@ pub use participation::{
 };
 pub use roster::{coverage_of, CoverageReport, CoverageTotals, ShiftRef, StationCoverage};
 pub use service::{ServiceTotals, VolunteerHours};
+pub use unit_ratings::UnitMembers;
 pub use volunteers::{VolunteerReport, VolunteerRow};
 
 /// `GET /api/v1/office/summary`.
