@@ -151,8 +151,8 @@ export class Session {
     const kept = await this.store.getMeta<string>("refusals");
     if (kept) this.client.addRefusals(kept);
     this.lastSavedAt = (await this.store.getMeta<number>("last-saved")) ?? null;
-    this.ledger = (await this.store.getMeta<string>("ledger")) ?? null;
     this.working = (await this.store.getMeta<string>(WORKING_KEY)) ?? null;
+    this.ledger = await this.keptLedger();
   }
 
   get device(): Device {
@@ -160,8 +160,7 @@ export class Session {
   }
 
   /** The community the screens show and write: a 街道's chosen one of those it covers
-   *  (管理 → 当前社区), otherwise the device's own. The points ledger stays the own
-   *  community's (`standing`). */
+   *  (管理 → 当前社区), otherwise the device's own; `ledger` is that community's. */
   get communityId(): string {
     return this.device.role === "office" && this.working ? this.working : this.device.community;
   }
@@ -171,8 +170,17 @@ export class Session {
   async workIn(community: string): Promise<void> {
     this.working = community === this.device.community ? null : community;
     await this.store.setMeta(WORKING_KEY, this.working);
+    this.ledger = await this.keptLedger();
     await this.runtime.run(() => this.follow());
     this.changed();
+    void this.discover();
+  }
+
+  /** The ledger kept for the community shown (the own one's under its old key too). */
+  private async keptLedger(): Promise<string | null> {
+    const kept = await this.store.getMeta<string>(`ledger:${this.communityId}`);
+    if (kept || this.communityId !== this.device.community) return kept ?? null;
+    return (await this.store.getMeta<string>("ledger")) ?? null;
   }
 
   /** Asks the server once which communities this 街道 covers (`forget` after adding one). */
@@ -282,10 +290,11 @@ export class Session {
   /** Asks the server which wishes this tablet should hold, and follows the new ones. */
   async discover(): Promise<void> {
     try {
-      const found = await followed(this.identity.token);
-      if (found.ledger && found.ledger !== this.ledger) {
+      const found = await followed(this.identity.token, this.communityId);
+      const shown = found.community === this.communityId;
+      if (found.ledger && shown && found.ledger !== this.ledger) {
         this.ledger = found.ledger;
-        await this.store.setMeta("ledger", found.ledger);
+        await this.store.setMeta(`ledger:${found.community}`, found.ledger);
       }
       const docs = found.ledger ? [...found.wishes, found.ledger] : found.wishes;
       await this.runtime.run(() => this.client.openDocuments(JSON.stringify(docs)));
@@ -399,7 +408,7 @@ export class Session {
 
   standing(): Standing | null {
     return this.read<Standing>(() =>
-      this.client.standing(this.device.community, this.ledger ?? undefined, this.device.person),
+      this.client.standing(this.communityId, this.ledger ?? undefined, this.device.person),
     );
   }
 
