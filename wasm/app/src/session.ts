@@ -203,10 +203,11 @@ export class Session {
         break;
       case "saved":
         this.lastSavedAt = Date.now();
-        // Not flushed to disk (lost, they cost a re-sync, not data): thousands of flushed
-        // transactions after a cold sync held the documents' own writes back by ~5 s
-        // (BENCHMARKS.md, issue 17). One transaction per event: batching them across
-        // events slowed the cold sync in every run of the third round.
+        // Not flushed to disk (lost, they cost a re-sync, not data): two flushed
+        // transactions per document of a cold sync added ~0.8 s to the time IndexedDB
+        // takes to hold every document (BENCHMARKS.md, issue 17 fourth round). One
+        // transaction per event: batching them across events slowed the cold sync in
+        // every run of the third round.
         void this.store.setHints([
           [`heads:${event.doc}`, event.heads],
           ["last-saved", this.lastSavedAt],

@@ -100,8 +100,8 @@ export class Store {
 
   /** Writes meta entries whose loss costs only a little sync (the server's heads of a
    *  document, the last save time): one transaction, not flushed to disk ("relaxed"). A
-   *  cold sync reports thousands of documents saved within seconds; one disk flush each
-   *  queued the documents' own (flushed) writes behind them for seconds. */
+   *  cold sync reports thousands of documents saved within seconds, and a disk flush for
+   *  each delayed the documents' own (flushed) writes. */
   setHints(entries: [string, unknown][]): Promise<void> {
     return this.write(META, (store) => {
       for (const [key, value] of entries) store.put(value, key);
