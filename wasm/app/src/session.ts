@@ -249,11 +249,15 @@ export class Session {
         break;
       case "saved":
         this.lastSavedAt = Date.now();
-        // One transaction each: batching these removed the ~5 s IndexedDB lag after a cold
-        // sync but slowed the sync itself by ~3 s in every run (BENCHMARKS.md, issue 17
-        // third round), so they stay as they were.
-        void this.store.setMeta(`heads:${event.doc}`, event.heads);
-        void this.store.setMeta("last-saved", this.lastSavedAt);
+        // Not flushed to disk (lost, they cost a re-sync, not data): two flushed
+        // transactions per document of a cold sync added ~0.8 s to the time IndexedDB
+        // takes to hold every document (BENCHMARKS.md, issue 17 fourth round). One
+        // transaction per event: batching them across events slowed the cold sync in
+        // every run of the third round.
+        void this.store.setHints([
+          [`heads:${event.doc}`, event.heads],
+          ["last-saved", this.lastSavedAt],
+        ]);
         break;
       case "doc-changed":
         this.followSoon();
