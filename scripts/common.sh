@@ -23,3 +23,17 @@ ensure_npm_packages() {
     (cd "$1" && npm ci --no-audit --no-fund >&2)
   fi
 }
+
+ensure_postgres() {
+  # PostgreSQL's server binaries for the tests of the PostgreSQL backend: each test binary
+  # starts its own throwaway cluster in a temporary directory (server/pg-cluster), so
+  # Debian's own cluster is neither needed nor started.
+  if compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then return; fi
+  log "installing PostgreSQL (Debian packages) for the PostgreSQL backend's tests"
+  apt-get update -qq
+  # policy-rc.d 101: the package must not start Debian's default cluster as a service.
+  local policy=/usr/sbin/policy-rc.d created=""
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  if [ -n "$created" ]; then rm -f "$policy"; fi
+}

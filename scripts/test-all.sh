@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: installs what the tests need
-# (Node.js packages for the JS interop tests, the wasm target through rust-toolchain.toml),
+# (Node.js packages for the JS interop tests, the wasm target through rust-toolchain.toml,
+# PostgreSQL for the PostgreSQL backend's tests),
 # then formatting, lints, the tablet app build, the whole test suite and a short fuzzing run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,7 @@ rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
 
 ensure_node
 ensure_chromium
+ensure_postgres
 ensure_npm_packages tests/js
 
 log "cargo fmt --check"

@@ -6,6 +6,7 @@ mod demo;
 mod device;
 pub(crate) mod doc_writer;
 mod import;
+mod migrate;
 mod serve;
 
 use std::io::IsTerminal;
@@ -38,6 +39,8 @@ enum Command {
     Contact(contact::ContactArgs),
     /// Show the audit log (server stopped; use the API while it runs).
     Audit(contact::AuditArgs),
+    /// Copy a whole store between a data directory and PostgreSQL (servers stopped).
+    Migrate(migrate::MigrateArgs),
 }
 
 /// Parses the arguments, runs the command and returns the process exit code.
@@ -51,6 +54,7 @@ pub fn main() -> ExitCode {
         Command::Device(args) => device::run(args),
         Command::Contact(args) => contact::run(args),
         Command::Audit(args) => contact::run_audit(args),
+        Command::Migrate(args) => migrate::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -19,7 +19,7 @@ use crate::http::{app, AppState, Limits};
 use crate::runtime::IndexSource;
 use crate::runtime::SummaryFeed;
 use crate::runtime::{spawn_engine_thread, Hub, HubInput};
-use crate::storage::{key, RedbStore, Storage, StorageError, WriteBatch};
+use crate::storage::{key, PostgresStore, RedbStore, Storage, StorageError, WriteBatch};
 
 /// Everything `serve` needs.
 #[derive(Debug, Clone)]
@@ -33,6 +33,49 @@ pub struct ServerConfig {
     pub app_dir: PathBuf,
     /// Bytes redb may cache in memory.
     pub storage_cache_bytes: usize,
+    /// Where the store is: the data directory's redb file, or a PostgreSQL database.
+    pub storage: StoreLocation,
+}
+
+/// Where a server keeps its store: the redb file in a data directory (the default, one
+/// process), or a PostgreSQL database that several processes may share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreLocation {
+    DataDir(PathBuf),
+    Postgres(String),
+}
+
+impl StoreLocation {
+    /// A `postgres://` or `postgresql://` URL is a database; anything else a data directory.
+    pub fn parse(text: &str) -> Self {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            Self::Postgres(text.to_owned())
+        } else {
+            Self::DataDir(PathBuf::from(text))
+        }
+    }
+
+    /// Opens (creating if needed) the store; redb caches up to `cache_bytes`.
+    pub fn open(&self, cache_bytes: usize) -> anyhow::Result<Arc<dyn Storage>> {
+        Ok(match self {
+            Self::DataDir(dir) => open_store_with_cache(dir, cache_bytes)?,
+            Self::Postgres(url) => Arc::new(
+                PostgresStore::open(url)
+                    .map_err(|e| anyhow::anyhow!("opening {}: {e}", self.describe()))?,
+            ),
+        })
+    }
+
+    /// For logs and messages: a database URL without its user and password.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::DataDir(dir) => database_path(dir).display().to_string(),
+            Self::Postgres(url) => match url.split_once("://").zip(url.rsplit_once('@')) {
+                Some(((scheme, _), (_, host))) => format!("{scheme}://…@{host}"),
+                None => url.clone(),
+            },
+        }
+    }
 }
 
 /// The redb file inside a data directory.
@@ -96,8 +139,8 @@ pub fn server_peer_id(storage_id: &StorageId) -> PeerId {
 /// Runs the server until SIGINT or SIGTERM. Prints `listening on ADDR` on stdout once the
 /// socket is bound (tests and scripts read it).
 pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
-    let store = open_store_with_cache(&config.data_dir, config.storage_cache_bytes)?;
-    let storage: Arc<dyn Storage> = store;
+    std::fs::create_dir_all(&config.data_dir)?;
+    let storage = config.storage.open(config.storage_cache_bytes)?;
     let storage_id = storage_id(storage.as_ref())?;
     people_backfill::fill_person_ids(storage.as_ref())?;
     let ledgers = crate::domain::earn_repair::LedgerIndex::load(storage.as_ref())?;
@@ -137,7 +180,13 @@ pub async fn serve(config: ServerConfig) -> anyhow::Result<()> {
     if let (Some(file), Some(code)) = (announce_setup, setup_code) {
         crate::setup::code::announce(&file, &code, addr);
     }
-    tracing::info!(%addr, storage_id = %storage_id, data = %config.data_dir.display(), "serving");
+    tracing::info!(
+        %addr,
+        storage_id = %storage_id,
+        data = %config.data_dir.display(),
+        store = %config.storage.describe(),
+        "serving"
+    );
     let shutdown_hub = hub.clone();
     let header_timeout = Duration::from_millis(config.limits.header_read_timeout_ms.max(1));
     crate::http::serve(listener, app(state), header_timeout, async move {

@@ -15,6 +15,42 @@ use std::time::Duration;
 /// The token every test server accepts as its bootstrap (administrator) token.
 pub const TEST_TOKEN: &str = "test-bootstrap-token";
 
+/// The storage backend a test server runs on: each engine suite runs its main cases on
+/// both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Redb,
+    Postgres,
+}
+
+/// A test server's store: its data directory's redb file, or a database of the test
+/// binary's throwaway PostgreSQL cluster (`wish-pg-cluster`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TestStore {
+    Redb,
+    Postgres(String),
+}
+
+impl Backend {
+    /// A fresh store on this backend; `None` when `WISH_SKIP_POSTGRES=1` skips PostgreSQL.
+    pub fn store(self) -> Option<TestStore> {
+        match self {
+            Self::Redb => Some(TestStore::Redb),
+            Self::Postgres => wish_pg_cluster::test_database().map(TestStore::Postgres),
+        }
+    }
+}
+
+impl TestStore {
+    /// The `serve` arguments that choose this store.
+    fn args(&self) -> Vec<&str> {
+        match self {
+            Self::Redb => Vec::new(),
+            Self::Postgres(url) => vec!["--storage", url],
+        }
+    }
+}
+
 /// A `wish-station serve` process on a free loopback port, killed when dropped.
 pub struct TestServer {
     child: Child,
@@ -51,12 +87,29 @@ impl TestServer {
         })
     }
 
+    /// Starts the server binary on `data_dir` with its store on `store`.
+    pub fn start_on(binary: &str, data_dir: &Path, store: &TestStore) -> anyhow::Result<Self> {
+        Self::start_with_args(binary, data_dir, &store.args())
+    }
+
     /// Restarts a server on the same data directory and address as a stopped one.
     pub fn restart(binary: &str, data_dir: &Path, addr: &str) -> anyhow::Result<Self> {
+        Self::restart_on(binary, data_dir, addr, &TestStore::Redb)
+    }
+
+    /// Restarts a server on the same data directory, store and address as a stopped one.
+    pub fn restart_on(
+        binary: &str,
+        data_dir: &Path,
+        addr: &str,
+        store: &TestStore,
+    ) -> anyhow::Result<Self> {
         let mut last_error = None;
+        let mut args = vec!["--listen", addr];
+        args.extend(store.args());
         // The old socket may linger for a moment after a kill.
         for _ in 0..50 {
-            match Self::start_with_args(binary, data_dir, &["--listen", addr]) {
+            match Self::start_with_args(binary, data_dir, &args) {
                 Ok(server) => return Ok(server),
                 Err(e) => last_error = Some(e),
             }

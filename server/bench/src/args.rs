@@ -31,6 +31,11 @@ pub struct CommonArgs {
     /// `--server-arg=--idle-unload-secs=5`.
     #[arg(long = "server-arg", value_name = "ARG", allow_hyphen_values = true)]
     pub server_args: Vec<String>,
+    /// The store of a --spawn-ours server when not its data directory's redb file: a
+    /// PostgreSQL URL, passed on as `serve --storage URL` (the database must be empty or
+    /// hold what the run expects).
+    #[arg(long, value_name = "URL", requires = "spawn_ours")]
+    pub storage: Option<String>,
     /// The `wish-station` executable for --spawn-ours; by default the one next to this
     /// `wish-bench` (cargo builds both into the same target directory).
     #[arg(long, env = "WISH_STATION_BIN", value_name = "PATH")]
@@ -68,6 +73,15 @@ impl CommonArgs {
             sibling.display()
         );
         Ok(sibling)
+    }
+
+    /// The extra `serve` arguments of a --spawn-ours server: --storage, then --server-arg.
+    pub fn spawn_args(&self) -> Vec<String> {
+        let storage = self
+            .storage
+            .iter()
+            .flat_map(|url| ["--storage".to_owned(), url.clone()]);
+        storage.chain(self.server_args.iter().cloned()).collect()
     }
 
     pub fn timeout(&self) -> Duration {

@@ -33,7 +33,7 @@ impl Target {
             return Ok(Self::spawned(Spawned::ours(
                 &args.server_bin()?,
                 dir,
-                &args.server_args,
+                &args.spawn_args(),
             )?));
         }
         if let Some(dir) = &target.spawn_reference {

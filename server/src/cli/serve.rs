@@ -7,16 +7,21 @@ use clap::Args;
 
 use crate::engine::{EngineConfig, EngineLimits};
 use crate::http::Limits;
-use crate::server::{serve, ServerConfig};
+use crate::server::{serve, ServerConfig, StoreLocation};
 
 #[derive(Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Data directory (holds the redb database).
+    /// Data directory (holds the redb database unless --storage names another store, and
+    /// the files: bootstrap token, setup code).
     #[arg(long, default_value = "./data")]
     data: PathBuf,
+    /// The store, when not the data directory's redb file: a PostgreSQL database URL,
+    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (several processes may share it).
+    #[arg(long, env = "WISH_STATION_STORAGE", hide_env_values = true)]
+    storage: Option<String>,
     /// Administrator token (at least 16 characters); clients connect to /sync?token=TOKEN.
     /// Without it, the token in DATA/bootstrap-token is used, generated on first start.
     #[arg(long, env = "WISH_STATION_BOOTSTRAP_TOKEN", hide_env_values = true)]
@@ -71,6 +76,13 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let storage = store_location(args.storage.as_deref(), &args.data)?;
+    if args.demo && storage != StoreLocation::DataDir(args.data.clone()) {
+        anyhow::bail!(
+            "--demo seeds the data directory's own store: seed one with `wish-station demo`, \
+             then copy it with `wish-station migrate --from DIR --to URL`"
+        );
+    }
     if args.demo {
         super::demo::seed_for_serve(&args.data)?;
     }
@@ -103,6 +115,18 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         engine,
         app_dir: args.app_dir.unwrap_or_else(crate::http::default_app_dir),
         storage_cache_bytes: args.storage_cache_mib.saturating_mul(1024 * 1024),
+        storage,
     };
     super::tokio_runtime()?.block_on(serve(config))
+}
+
+/// The data directory's redb file, or the PostgreSQL database `--storage` names.
+fn store_location(storage: Option<&str>, data: &std::path::Path) -> anyhow::Result<StoreLocation> {
+    match storage.map(StoreLocation::parse) {
+        None => Ok(StoreLocation::DataDir(data.to_owned())),
+        Some(location @ StoreLocation::Postgres(_)) => Ok(location),
+        Some(StoreLocation::DataDir(_)) => anyhow::bail!(
+            "--storage takes a PostgreSQL URL (postgres://…); a redb store is the --data directory"
+        ),
+    }
 }

@@ -1,6 +1,9 @@
 //! [`Storage`] on redb: one table keyed by the key path joined with NUL, so a prefix of
-//! whole parts is a contiguous key range.
+//! whole parts is a contiguous key range. One process is the only writer, so
+//! `subscribe` has nothing to say and this process is always the claim arbiter (the
+//! trait's defaults).
 
+use std::ops::Bound;
 use std::path::Path;
 
 use redb::{backends::InMemoryBackend, Database, ReadableDatabase, TableDefinition};
@@ -93,6 +96,34 @@ impl Storage for RedbStore {
             .collect()
     }
 
+    fn load_page(
+        &self,
+        after: Option<&[String]>,
+        max_bytes: usize,
+    ) -> Result<Vec<(Key, Vec<u8>)>, StorageError> {
+        let after = after.map(encode_key).transpose()?;
+        let txn = self.db.begin_read().map_err(backend)?;
+        let table = txn.open_table(KV).map_err(backend)?;
+        let start = match &after {
+            Some(k) => Bound::Excluded(k.as_str()),
+            None => Bound::Unbounded,
+        };
+        let range = table
+            .range::<&str>((start, Bound::Unbounded))
+            .map_err(backend)?;
+        let mut page = Vec::new();
+        let mut bytes = 0;
+        for entry in range {
+            let (k, v) = entry.map_err(backend)?;
+            bytes += v.value().len();
+            page.push((decode_key(k.value()), v.value().to_vec()));
+            if bytes > max_bytes {
+                break;
+            }
+        }
+        Ok(page)
+    }
+
     fn commit(&self, batch: WriteBatch) -> Result<(), StorageError> {
         let txn = self.db.begin_write().map_err(backend)?;
         {
@@ -112,6 +143,13 @@ impl Storage for RedbStore {
                         table
                             .retain_in(start.as_str()..end.as_str(), |_, _| false)
                             .map_err(backend)?;
+                    }
+                    WriteOp::Take { key } => {
+                        // Returning before `commit` drops (aborts) the whole transaction.
+                        let removed = table.remove(encode_key(key)?.as_str()).map_err(backend)?;
+                        if removed.is_none() {
+                            return Err(StorageError::Conflict(key.clone()));
+                        }
                     }
                 }
             }
@@ -173,6 +211,90 @@ mod tests {
             store.load(&key(["d", "snapshot", "s"])).unwrap(),
             Some(vec![2])
         );
+    }
+
+    #[test]
+    fn pages_walk_every_key_in_order() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        for n in 0..10 {
+            batch.put(key(["k", &format!("{n:02}")]), vec![n; 100]);
+        }
+        store.commit(batch).unwrap();
+        let first = store.load_page(None, 250).unwrap();
+        assert_eq!(first.len(), 3, "stops after passing 250 bytes");
+        let last = &first[2].0;
+        let rest = store.load_page(Some(last), usize::MAX).unwrap();
+        assert_eq!(rest.len(), 7);
+        assert_eq!(rest[0].0, key(["k", "03"]));
+    }
+
+    #[test]
+    fn take_deletes_an_existing_key() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(key(["code", "1234"]), vec![1]);
+        store.commit(batch).unwrap();
+        let mut batch = WriteBatch::default();
+        batch.take(key(["code", "1234"]));
+        batch.put(key(["device", "d1"]), vec![2]);
+        store.commit(batch).unwrap();
+        assert_eq!(store.load(&key(["code", "1234"])).unwrap(), None);
+        assert_eq!(store.load(&key(["device", "d1"])).unwrap(), Some(vec![2]));
+    }
+
+    #[test]
+    fn take_of_a_missing_key_fails_the_whole_batch() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        batch.put(key(["code", "1234"]), vec![1]);
+        store.commit(batch).unwrap();
+        let redeem = || {
+            let mut batch = WriteBatch::default();
+            batch.put(key(["device", "d1"]), vec![2]);
+            batch.take(key(["code", "1234"]));
+            batch
+        };
+        store.commit(redeem()).unwrap();
+        let mut forget = WriteBatch::default();
+        forget.delete(key(["device", "d1"]));
+        store.commit(forget).unwrap();
+        let second = store.commit(redeem());
+        assert!(
+            matches!(&second, Err(StorageError::Conflict(k)) if *k == key(["code", "1234"])),
+            "{second:?}"
+        );
+        assert_eq!(
+            store.load(&key(["device", "d1"])).unwrap(),
+            None,
+            "the put before the failed take is rolled back"
+        );
+    }
+
+    #[test]
+    fn redb_is_always_the_arbiter_and_has_no_notices() {
+        let store = RedbStore::in_memory().unwrap();
+        assert!(store.is_arbiter());
+        assert!(store.subscribe().unwrap().is_none());
+        let mut batch = WriteBatch::default();
+        batch.put(key(["wish", "w1", "claim-order"]), vec![1]);
+        batch.require_arbiter();
+        assert!(batch.requires_arbiter());
+        store.commit(batch).unwrap();
+        assert_eq!(
+            store.load(&key(["wish", "w1", "claim-order"])).unwrap(),
+            Some(vec![1])
+        );
+    }
+
+    #[test]
+    fn extending_a_batch_keeps_the_arbiter_mark() {
+        let mut marked = WriteBatch::default();
+        marked.require_arbiter();
+        let mut batch = WriteBatch::default();
+        assert!(!batch.requires_arbiter());
+        batch.extend(marked);
+        assert!(batch.requires_arbiter());
     }
 
     #[test]

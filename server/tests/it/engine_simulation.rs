@@ -1,17 +1,25 @@
 //! Deterministic simulated-network tests: the sans-IO engine and sans-IO client drivers,
-//! wired together in memory with a virtual clock and an in-memory redb (`sim.rs`).
+//! wired together in memory with a virtual clock and a store (`sim.rs`): the cases that
+//! touch storage run on redb and on PostgreSQL.
 
 #![allow(clippy::unwrap_used)] // a test harness: a failed unwrap is a failed test
 
 use wish_client_core::proto::{decode, DocumentId, PeerId};
 use wish_server::engine::{ConnId, Effect, EngineConfig, Input};
-use wish_server::storage::Storage;
 
-use crate::sim::Sim;
+use crate::sim::{Backend, Sim};
 
-#[test]
-fn offline_edits_converge_after_reconnect_with_persisted_sync_states() {
-    let mut sim = Sim::new(3);
+on_both_backends!(
+    offline_edits_converge_after_reconnect_with_persisted_sync_states,
+    idle_documents_are_unloaded_and_reload_from_storage,
+    every_change_is_persisted_before_any_message_that_reveals_it,
+    a_denied_peer_cannot_tell_an_existing_document_from_an_absent_one,
+);
+
+fn offline_edits_converge_after_reconnect_with_persisted_sync_states(backend: Backend) {
+    let Some(mut sim) = Sim::on(backend, 3) else {
+        return;
+    };
     for i in 0..3 {
         sim.connect(i);
     }
@@ -41,9 +49,10 @@ fn offline_edits_converge_after_reconnect_with_persisted_sync_states() {
     }
 }
 
-#[test]
-fn idle_documents_are_unloaded_and_reload_from_storage() {
-    let mut sim = Sim::new(2);
+fn idle_documents_are_unloaded_and_reload_from_storage(backend: Backend) {
+    let Some(mut sim) = Sim::on(backend, 2) else {
+        return;
+    };
     sim.connect(0);
     sim.run_until_quiet();
     let doc = sim.clients[0].create_document([3; 16]).unwrap();
@@ -60,9 +69,10 @@ fn idle_documents_are_unloaded_and_reload_from_storage() {
     assert_eq!(sim.items(1, doc), vec!["kept"]);
 }
 
-#[test]
-fn every_change_is_persisted_before_any_message_that_reveals_it() {
-    let mut sim = Sim::new(2);
+fn every_change_is_persisted_before_any_message_that_reveals_it(backend: Backend) {
+    let Some(mut sim) = Sim::on(backend, 2) else {
+        return;
+    };
     for i in 0..2 {
         sim.connect(i);
     }
@@ -152,12 +162,13 @@ fn ephemeral_messages_are_relayed_unchanged_except_the_target() {
     );
 }
 
-#[test]
-fn a_denied_peer_cannot_tell_an_existing_document_from_an_absent_one() {
+fn a_denied_peer_cannot_tell_an_existing_document_from_an_absent_one(backend: Backend) {
     use std::collections::BTreeSet;
     use wish_client_core::proto::WireMessage;
     use wish_server::access::{Principal, Role};
-    let mut sim = Sim::new(1);
+    let Some(mut sim) = Sim::on(backend, 1) else {
+        return;
+    };
     sim.connect(0);
     sim.run_until_quiet();
     // A document only the administrator may see (it has no @type).

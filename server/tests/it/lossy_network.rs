@@ -8,7 +8,7 @@
 use proptest::prelude::*;
 use wish_client_core::proto::DocumentId;
 
-use crate::sim::{Faults, Sim};
+use crate::sim::{Backend, Faults, Sim};
 
 /// One thing that happens between deliveries.
 #[derive(Debug, Clone)]
@@ -101,6 +101,34 @@ fn converged(sim: &Sim, docs: &[DocumentId]) {
     }
 }
 
+/// One run: random steps on a faulty network, the promises checked after each, then
+/// healing and convergence.
+fn lossy_run(
+    backend: Backend,
+    seed: u64,
+    faults: Faults,
+    steps: &[Step],
+) -> Result<(), TestCaseError> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
+    let mut sim = Sim::with_store(CLIENTS, store, seed);
+    let docs = start(&mut sim);
+    sim.faults = faults;
+    for (n, step) in steps.iter().enumerate() {
+        apply(&mut sim, &docs, step, n);
+        sim.assert_promises_kept(&docs, &format!("after step {n} ({step:?})"));
+    }
+    heal(&mut sim);
+    prop_assert!(
+        sim.online.iter().all(Option::is_some),
+        "a client never reconnected"
+    );
+    sim.assert_promises_kept(&docs, "after healing");
+    converged(&sim, &docs);
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
 
@@ -111,16 +139,21 @@ proptest! {
         interleave in any::<bool>(),
         steps in prop::collection::vec(step(), 1..60),
     ) {
-        let mut sim = Sim::with_store(CLIENTS, wish_server::storage::RedbStore::in_memory().unwrap(), seed);
-        let docs = start(&mut sim);
-        sim.faults = Faults { reset, interleave };
-        for (n, step) in steps.iter().enumerate() {
-            apply(&mut sim, &docs, step, n);
-            sim.assert_promises_kept(&docs, &format!("after step {n} ({step:?})"));
-        }
-        heal(&mut sim);
-        prop_assert!(sim.online.iter().all(Option::is_some), "a client never reconnected");
-        sim.assert_promises_kept(&docs, "after healing");
-        converged(&sim, &docs);
+        lossy_run(Backend::Redb, seed, Faults { reset, interleave }, &steps)?;
+    }
+}
+
+proptest! {
+    // Fewer cases on PostgreSQL: each commit is a real, fsynced transaction.
+    #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+
+    #[test]
+    fn lossy_network_keeps_promises_and_converges_on_postgres(
+        seed in any::<u64>(),
+        reset in 0.0f64..0.15,
+        interleave in any::<bool>(),
+        steps in prop::collection::vec(step(), 1..60),
+    ) {
+        lossy_run(Backend::Postgres, seed, Faults { reset, interleave }, &steps)?;
     }
 }

@@ -1,6 +1,6 @@
 //! The one simulation harness of the server's tests: the sans-IO engine and sans-IO client
-//! drivers wired together in memory, with a virtual clock, a redb store (in memory or on a
-//! crashing disk) and a seeded network that can reset connections, deliver connections'
+//! drivers wired together in memory, with a virtual clock, a store (redb in memory or on a
+//! crashing disk, or PostgreSQL: [`Backend`]) and a seeded network that can reset connections, deliver connections'
 //! frames in any interleaving, and cut clients off (partition).
 //!
 //! Like the runtime (`runtime/engine_thread.rs`), the messages of one engine input go out
@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used)] // a test harness: a failed unwrap is a failed test
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjType, ReadDoc, ROOT};
@@ -19,7 +20,7 @@ use wish_client_core::proto::{decode, encode, DocumentId, PeerId, StorageId};
 use wish_client_core::sync::{ClientConfig, ClientDriver, ClientEffect, ClientInput};
 use wish_server::access::Principal;
 use wish_server::engine::{ConnId, Effect, Engine, EngineConfig, Input};
-use wish_server::storage::{RedbStore, Storage, WriteBatch};
+use wish_server::storage::{PostgresStore, RedbStore, Storage, WriteBatch};
 
 /// What the network does wrong, each a probability per delivered frame.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,9 +41,30 @@ struct Frame {
     bytes: Vec<u8>,
 }
 
+/// The storage backend a case runs on: each engine suite runs its main cases on both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Redb,
+    Postgres,
+}
+
+impl Backend {
+    /// A fresh, empty store: redb in memory, or a new database on the test binary's
+    /// throwaway PostgreSQL cluster. `None` when `WISH_SKIP_POSTGRES=1` skips PostgreSQL.
+    pub fn store(self) -> Option<Arc<dyn Storage>> {
+        match self {
+            Self::Redb => Some(Arc::new(RedbStore::in_memory().unwrap())),
+            Self::Postgres => {
+                let url = wish_pg_cluster::test_database()?;
+                Some(Arc::new(PostgresStore::open(&url).unwrap()))
+            }
+        }
+    }
+}
+
 pub struct Sim {
     pub engine: Engine,
-    pub store: Option<RedbStore>,
+    pub store: Option<Arc<dyn Storage>>,
     pub clients: Vec<ClientDriver>,
     pub online: Vec<Option<ConnId>>,
     /// Clients cut off: their connection attempts fail until healed.
@@ -66,10 +88,15 @@ pub fn new_engine() -> Engine {
 impl Sim {
     /// `clients` administrator clients, an in-memory store, a perfect network.
     pub fn new(clients: usize) -> Self {
-        Self::with_store(clients, RedbStore::in_memory().unwrap(), 0)
+        Self::on(Backend::Redb, clients).unwrap()
     }
 
-    pub fn with_store(clients: usize, store: RedbStore, seed: u64) -> Self {
+    /// Like [`Sim::new`] on `backend`; `None` when that backend's tests are skipped.
+    pub fn on(backend: Backend, clients: usize) -> Option<Self> {
+        Some(Self::with_store(clients, backend.store()?, 0))
+    }
+
+    pub fn with_store(clients: usize, store: Arc<dyn Storage>, seed: u64) -> Self {
         let clients: Vec<ClientDriver> = (0..clients)
             .map(|i| {
                 ClientDriver::new(ClientConfig::new(
@@ -366,7 +393,7 @@ impl Sim {
     }
 
     /// A fresh server process on `store`.
-    pub fn restart(&mut self, store: RedbStore) {
+    pub fn restart(&mut self, store: Arc<dyn Storage>) {
         self.store = Some(store);
         self.engine = new_engine();
         self.server_dead = false;

@@ -263,7 +263,7 @@ fn apply_to_model(model: &mut BTreeMap<Key, Vec<u8>>, batch: &WriteBatch) {
             WriteOp::Put { key, value } => {
                 model.insert(key.clone(), value.clone());
             }
-            WriteOp::Delete { key } => {
+            WriteOp::Delete { key } | WriteOp::Take { key } => {
                 model.remove(key);
             }
             WriteOp::DeletePrefix { prefix } => {
@@ -455,7 +455,7 @@ impl CrashSim {
     fn new(clients: usize, seed: u64) -> Self {
         let disk = DiskHandle::default();
         let store = RedbStore::with_backend(disk.backend()).unwrap();
-        let sim = Sim::with_store(clients, store, seed);
+        let sim = Sim::with_store(clients, std::sync::Arc::new(store), seed);
         Self { sim, disk }
     }
 
@@ -468,8 +468,9 @@ impl CrashSim {
         );
         self.sim.kill_server();
         self.disk.lose_power(loss, rng);
-        self.sim
-            .restart(RedbStore::with_backend(self.disk.backend()).unwrap());
+        self.sim.restart(std::sync::Arc::new(
+            RedbStore::with_backend(self.disk.backend()).unwrap(),
+        ));
     }
 }
 

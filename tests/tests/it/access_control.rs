@@ -13,9 +13,19 @@ use wish_client_core::sync::ClientEvent;
 use wish_tests::clients::{client, upload, SYNC_TIMEOUT};
 use wish_tests::fixtures::{collected_on, enroll, wish_with_contact};
 use wish_tests::http::request;
-use wish_tests::{temp_dir, TestServer, TEST_TOKEN};
+use wish_tests::{temp_dir, Backend, TestServer, TEST_TOKEN};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
+
+// Each case on redb and on PostgreSQL.
+on_both_backends!(async:
+    revoked_and_expired_tokens_get_401_and_revoking_closes_live_connections,
+    volunteers_get_doc_unavailable_for_contacts_they_may_not_see,
+    a_read_only_peers_changes_are_neither_stored_nor_relayed,
+    a_deleted_contact_cannot_be_uploaded_again_and_holders_are_told,
+    changes_by_another_devices_actor_are_refused_unless_the_device_may_relay,
+    a_role_change_applies_to_a_live_connection_without_reconnecting,
+);
 
 /// Opens a document and waits for the server's answer: true if it arrived, false if the
 /// server said it is unavailable.
@@ -69,11 +79,14 @@ async fn expect_401(url: &str) -> anyhow::Result<String> {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revoked_and_expired_tokens_get_401_and_revoking_closes_live_connections(
+    backend: Backend,
 ) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let server = TestServer::start_on(BIN, &data.path().join("server"), &store)?;
     let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let (mut socket, _) = connect_async(server.ws_url_for(&token)).await?;
     let revoked = request(
@@ -105,10 +118,14 @@ async fn revoked_and_expired_tokens_get_401_and_revoking_closes_live_connections
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn volunteers_get_doc_unavailable_for_contacts_they_may_not_see() -> anyhow::Result<()> {
+async fn volunteers_get_doc_unavailable_for_contacts_they_may_not_see(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let server = TestServer::start_on(BIN, &data.path().join("server"), &store)?;
     let admin_dir = temp_dir();
     let admin = client(&server.ws_url(), admin_dir.path(), false).await?;
     let mut contacts = Vec::new();
@@ -137,11 +154,15 @@ async fn volunteers_get_doc_unavailable_for_contacts_they_may_not_see() -> anyho
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_read_only_peers_changes_are_neither_stored_nor_relayed() -> anyhow::Result<()> {
+async fn a_read_only_peers_changes_are_neither_stored_nor_relayed(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
     let server_dir = data.path().join("server");
-    let server = TestServer::start(BIN, &server_dir)?;
+    let server = TestServer::start_on(BIN, &server_dir, &store)?;
     let admin_dir = temp_dir();
     let admin = client(&server.ws_url(), admin_dir.path(), false).await?;
     // The ledger is read-only for volunteers.
@@ -178,7 +199,7 @@ async fn a_read_only_peers_changes_are_neither_stored_nor_relayed() -> anyhow::R
         "a read-only change was acknowledged"
     );
     server.kill()?;
-    let server = TestServer::start(BIN, &server_dir)?;
+    let server = TestServer::start_on(BIN, &server_dir, &store)?;
     let fresh_dir = temp_dir();
     let fresh = client(&server.ws_url(), fresh_dir.path(), false).await?;
     assert!(opens(&fresh, ledger).await?);
@@ -194,10 +215,14 @@ async fn a_read_only_peers_changes_are_neither_stored_nor_relayed() -> anyhow::R
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_deleted_contact_cannot_be_uploaded_again_and_holders_are_told() -> anyhow::Result<()> {
+async fn a_deleted_contact_cannot_be_uploaded_again_and_holders_are_told(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let server = TestServer::start_on(BIN, &data.path().join("server"), &store)?;
     let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let tablet_dir = temp_dir();
     let tablet = client(&server.ws_url_for(&token), tablet_dir.path(), false).await?;
@@ -270,11 +295,14 @@ fn forged_change(original: &Automerge, note: &str) -> anyhow::Result<Vec<u8>> {
     Ok(doc.save())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn changes_by_another_devices_actor_are_refused_unless_the_device_may_relay(
+    backend: Backend,
 ) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let server = TestServer::start_on(BIN, &data.path().join("server"), &store)?;
     let (li, li_device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let (wang, wang_device) = enroll(&server, "volunteer", "p-wang", &["A"], 30)?;
     let (zhou, _) = enroll(&server, "coordinator", "p-zhou", &["A"], 30)?;
@@ -312,10 +340,14 @@ async fn changes_by_another_devices_actor_are_refused_unless_the_device_may_rela
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_role_change_applies_to_a_live_connection_without_reconnecting() -> anyhow::Result<()> {
+async fn a_role_change_applies_to_a_live_connection_without_reconnecting(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let server = TestServer::start_on(BIN, &data.path().join("server"), &store)?;
     let (token, device) = enroll(&server, "volunteer", "p-li", &["A"], 30)?;
     let tablet_dir = temp_dir();
     let tablet = client(&server.ws_url_for(&token), tablet_dir.path(), false).await?;

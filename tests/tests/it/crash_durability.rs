@@ -7,15 +7,26 @@ use rand::{Rng, SeedableRng};
 use wish_tests::clients::{
     client, create_list_doc, items, push_item, wait_for_items, SYNC_TIMEOUT,
 };
-use wish_tests::{temp_dir, TestServer};
+use wish_tests::{temp_dir, Backend, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn changes_seen_by_another_client_survive_sigkill_during_a_burst() -> anyhow::Result<()> {
+// Each case on redb and on PostgreSQL.
+on_both_backends!(async:
+    changes_seen_by_another_client_survive_sigkill_during_a_burst,
+    a_graceful_stop_keeps_every_saved_change_and_exits_cleanly,
+    a_tablet_that_was_offline_during_a_crash_still_uploads_its_changes,
+);
+
+async fn changes_seen_by_another_client_survive_sigkill_during_a_burst(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
     let server_dir = data.path().join("server");
-    let mut server = TestServer::start(BIN, &server_dir)?;
+    let mut server = TestServer::start_on(BIN, &server_dir, &store)?;
     let addr = server.addr.clone();
     let mut rng = rand::rngs::StdRng::seed_from_u64(11);
     let setup_dir = temp_dir();
@@ -61,7 +72,7 @@ async fn changes_seen_by_another_client_survive_sigkill_during_a_burst() -> anyh
             "round {round}: the reader had seen {} items before the kill",
             seen_by_reader.len()
         );
-        server = TestServer::restart(BIN, &server_dir, &addr)?;
+        server = TestServer::restart_on(BIN, &server_dir, &addr, &store)?;
         let fresh_dir = temp_dir();
         let fresh = client(&server.ws_url(), fresh_dir.path(), false).await?;
         fresh.open(doc).await?;
@@ -90,11 +101,15 @@ async fn changes_seen_by_another_client_survive_sigkill_during_a_burst() -> anyh
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_graceful_stop_keeps_every_saved_change_and_exits_cleanly() -> anyhow::Result<()> {
+async fn a_graceful_stop_keeps_every_saved_change_and_exits_cleanly(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
     let server_dir = data.path().join("server");
-    let server = TestServer::start(BIN, &server_dir)?;
+    let server = TestServer::start_on(BIN, &server_dir, &store)?;
     let addr = server.addr.clone();
     let local = temp_dir();
     let writer = client(&server.ws_url(), local.path(), false).await?;
@@ -108,7 +123,7 @@ async fn a_graceful_stop_keeps_every_saved_change_and_exits_cleanly() -> anyhow:
     writer.wait_saved(doc, SYNC_TIMEOUT).await?;
     let status = server.terminate()?;
     assert!(status.success(), "server exited with {status}");
-    let server = TestServer::restart(BIN, &server_dir, &addr)?;
+    let server = TestServer::restart_on(BIN, &server_dir, &addr, &store)?;
     let fresh_dir = temp_dir();
     let fresh = client(&server.ws_url(), fresh_dir.path(), false).await?;
     fresh.open(doc).await?;
@@ -116,12 +131,15 @@ async fn a_graceful_stop_keeps_every_saved_change_and_exits_cleanly() -> anyhow:
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_tablet_that_was_offline_during_a_crash_still_uploads_its_changes() -> anyhow::Result<()>
-{
+async fn a_tablet_that_was_offline_during_a_crash_still_uploads_its_changes(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
     let server_dir = data.path().join("server");
-    let server = TestServer::start(BIN, &server_dir)?;
+    let server = TestServer::start_on(BIN, &server_dir, &store)?;
     let addr = server.addr.clone();
     let tablet_dir = temp_dir();
     let tablet = client(&server.ws_url(), tablet_dir.path(), false).await?;
@@ -131,7 +149,7 @@ async fn a_tablet_that_was_offline_during_a_crash_still_uploads_its_changes() ->
     tablet.go_offline().await?;
     push_item(&tablet, doc, "in the stairwell".into()).await?;
     server.kill()?;
-    let server = TestServer::restart(BIN, &server_dir, &addr)?;
+    let server = TestServer::restart_on(BIN, &server_dir, &addr, &store)?;
     tablet.go_online().await?;
     tablet.wait_saved(doc, SYNC_TIMEOUT).await?;
     let fresh_dir = temp_dir();

@@ -20,9 +20,17 @@ use std::time::Duration;
 use anyhow::{anyhow, ensure, Context};
 use serde_json::{json, Value};
 use wish_tests::node::{ensure_node_env, js_dir, run_script};
-use wish_tests::{temp_dir, TestServer};
+use wish_tests::{temp_dir, Backend, TestServer, TestStore};
 
 const SERVER_BINARY: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
+
+// These cases on redb and on PostgreSQL.
+on_both_backends!(sync:
+    js_clients_in_separate_processes_share_a_document_both_ways,
+    js_concurrent_offline_edits_converge_through_our_server,
+    js_offline_claims_on_a_capacity_one_wish_settle_on_one_assignment,
+    js_document_survives_server_sigkill_and_restart,
+);
 
 /// Upper bound for one scenario process. The scripts time out by themselves after 20 s;
 /// this only guards against a Node process that hangs regardless.
@@ -130,16 +138,25 @@ impl Drop for ReferenceServer {
 /// Starts our server after making sure Node.js and the node modules are ready, so that a
 /// missing `node` is reported first and `npm ci` does not run while a server waits.
 fn start_our_server(data_dir: &Path) -> anyhow::Result<TestServer> {
+    start_our_server_on(data_dir, &TestStore::Redb)
+}
+
+/// Like [`start_our_server`], with the server's store on `store`.
+fn start_our_server_on(data_dir: &Path, store: &TestStore) -> anyhow::Result<TestServer> {
     ensure_node_env()?;
-    TestServer::start(SERVER_BINARY, data_dir)
+    TestServer::start_on(SERVER_BINARY, data_dir, store)
 }
 
 /// A document created by one JS process is read by another, edited by a third and the
 /// edit is seen by a fourth: every hop goes through the server.
-#[test]
-fn js_clients_in_separate_processes_share_a_document_both_ways() -> anyhow::Result<()> {
+fn js_clients_in_separate_processes_share_a_document_both_ways(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = start_our_server(data.path())?;
+    let server = start_our_server_on(data.path(), &store)?;
     let url = server.ws_url();
 
     let created = interop(
@@ -193,10 +210,12 @@ fn js_clients_in_separate_processes_share_a_document_both_ways() -> anyhow::Resu
 }
 
 /// Two JS peers edit the same map and list while offline and converge through our server.
-#[test]
-fn js_concurrent_offline_edits_converge_through_our_server() -> anyhow::Result<()> {
+fn js_concurrent_offline_edits_converge_through_our_server(backend: Backend) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = start_our_server(data.path())?;
+    let server = start_our_server_on(data.path(), &store)?;
     let result = interop("concurrent", &server.ws_url(), &[])?;
     assert_concurrent_converged(&result);
     Ok(())
@@ -214,10 +233,14 @@ fn js_concurrent_text_splices_converge_through_our_server() -> anyhow::Result<()
 
 /// Two JS partners claim a capacity-1 wish (docs/schema.md) concurrently while offline;
 /// the server assigns exactly one claim and both replicas end with the same decision.
-#[test]
-fn js_offline_claims_on_a_capacity_one_wish_settle_on_one_assignment() -> anyhow::Result<()> {
+fn js_offline_claims_on_a_capacity_one_wish_settle_on_one_assignment(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = start_our_server(data.path())?;
+    let server = start_our_server_on(data.path(), &store)?;
     let result = interop("claim-race", &server.ws_url(), &[])?;
     assert_eq!(result["settled"], json!(true), "{result}");
     assert_eq!(
@@ -241,10 +264,12 @@ fn js_request_for_unknown_document_is_answered_unavailable() -> anyhow::Result<(
 
 /// A document acknowledged to a JS client survives SIGKILL of the server: a restarted
 /// server on the same data directory serves it to a fresh client.
-#[test]
-fn js_document_survives_server_sigkill_and_restart() -> anyhow::Result<()> {
+fn js_document_survives_server_sigkill_and_restart(backend: Backend) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = start_our_server(data.path())?;
+    let server = start_our_server_on(data.path(), &store)?;
     let created = interop(
         "create",
         &server.ws_url(),
@@ -253,7 +278,7 @@ fn js_document_survives_server_sigkill_and_restart() -> anyhow::Result<()> {
     let doc = doc_url(&created)?;
     server.kill()?;
 
-    let restarted = start_our_server(data.path())?;
+    let restarted = start_our_server_on(data.path(), &store)?;
     let read = interop(
         "read",
         &restarted.ws_url(),

@@ -4,15 +4,24 @@
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use wish_tests::clients::{client, create_list_doc, push_item, wait_for_items};
-use wish_tests::{temp_dir, TestServer};
+use wish_tests::{temp_dir, Backend, TestServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wish-station-test-server");
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn offline_edits_on_many_replicas_converge_whatever_the_reconnect_order() -> anyhow::Result<()>
-{
+// Each case on redb and on PostgreSQL.
+on_both_backends!(async:
+    offline_edits_on_many_replicas_converge_whatever_the_reconnect_order,
+    a_restarted_client_resumes_from_its_local_store,
+);
+
+async fn offline_edits_on_many_replicas_converge_whatever_the_reconnect_order(
+    backend: Backend,
+) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let server = TestServer::start_on(BIN, &data.path().join("server"), &store)?;
     let url = server.ws_url();
     let dirs: Vec<_> = (0..4).map(|_| temp_dir()).collect();
     let mut clients = Vec::new();
@@ -68,10 +77,12 @@ async fn offline_edits_on_many_replicas_converge_whatever_the_reconnect_order() 
     Ok(())
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_restarted_client_resumes_from_its_local_store() -> anyhow::Result<()> {
+async fn a_restarted_client_resumes_from_its_local_store(backend: Backend) -> anyhow::Result<()> {
+    let Some(store) = backend.store() else {
+        return Ok(());
+    };
     let data = temp_dir();
-    let server = TestServer::start(BIN, &data.path().join("server"))?;
+    let server = TestServer::start_on(BIN, &data.path().join("server"), &store)?;
     let url = server.ws_url();
     let local = temp_dir();
     let doc = {
