@@ -64,6 +64,8 @@ pub use self::communities::CommunitySet;
 pub use self::durations::{Bucket, DistReport, BUCKET_EDGES_HOURS};
 pub use self::overdue::OverdueTargets;
 pub use self::query::{Paging, WishFilter, WishPage};
+pub use self::reports::UnitMembers;
+pub use self::reports::{coverage_of, CoverageReport, CoverageTotals, ShiftRef, StationCoverage};
 pub use self::reports::{
     offers_and_projects, suggestions, ListsReport, Needs, OfferItem, Offers, ProjectItem, Projects,
     Suggestion, OPEN_STATUSES,

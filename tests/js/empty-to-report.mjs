@@ -39,6 +39,10 @@ const SUPERVISION_NOTE = "请本周内上门查看";
 const SECOND_COMMUNITY = "幸福社区";
 const SECOND_COMMUNITY_STATION = "幸福里心愿驿站";
 const SECOND_COMMUNITY_LEAD = "李书记";
+/** The first community's name (community-setup-steps.mjs fills it in). */
+const FIRST_COMMUNITY = "和谐社区";
+/** A volunteer the 街道 adds to the second community by hand. */
+const SECOND_COMMUNITY_VOLUNTEER = { name: "陈志愿", role: "volunteer", skills: "陪老人聊天" };
 /** Words no screen of a community worker may show. */
 const DEVELOPER_WORDS = /令牌|文档|undefined|NaN|null|token|community-|station-|person-/;
 
@@ -103,10 +107,55 @@ async function addSecondCommunity(flow) {
   flow.seen.community_added = (await page.getByTestId("toast").last().innerText()).trim();
 }
 
+/** 管理 → 当前社区 on the 街道's tablet: it works in the second community (by name),
+ *  adds a volunteer there on 人员 and makes its lead's 驿站社工 code on 设备; the lead's
+ *  browser redeems it and shows that community with the volunteer; then the 街道 goes
+ *  back to its first community. */
+async function staffSecondCommunity(flow) {
+  const page = flow.office;
+  await workIn(flow, SECOND_COMMUNITY);
+  const station = await stationId(page, SECOND_COMMUNITY_STATION);
+  await coordinator.addPeople({ ...flow, page, station, people: {}, shotPrefix: `${PREFIX}second-` }, [SECOND_COMMUNITY_VOLUNTEER]);
+  const code = await makeCode(flow, "coordinator", SECOND_COMMUNITY_LEAD, [SECOND_COMMUNITY_STATION], [], "second_coordinator");
+  const lead = await setup.newTablet(flow);
+  await coordinator.enroll(lead, flow.base, code, "幸福社区驿站平板");
+  await lead.waitForSelector(`.brand small:has-text('${SECOND_COMMUNITY}')`);
+  await coordinator.go(lead, "people");
+  await lead.locator(`[data-testid=person][data-name="${SECOND_COMMUNITY_VOLUNTEER.name}"]`).waitFor();
+  await setup.shot(flow, lead, "second-community-lead");
+  noDeveloperWords("second community's people", await lead.locator("main").innerText());
+  const device = await lead.evaluate(() => window.wishStation.device);
+  flow.seen.second_community = {
+    lead_role: device.role,
+    lead_stations: device.stations.length,
+    shown: (await lead.locator(".brand small").innerText()).trim(),
+  };
+  await workIn(flow, FIRST_COMMUNITY);
+}
+
+/** Picks the 街道's 当前社区 on 管理 by name and waits until its directory is shown. */
+async function workIn(flow, name) {
+  const page = flow.office;
+  await setup.go(page, "#/manage");
+  await page.waitForSelector(`[data-testid=manage-community] option:text-is("${name}")`, { state: "attached" });
+  await page.getByTestId("manage-community").selectOption({ label: name });
+  await page.waitForSelector(`.brand small:has-text('${name}')`);
+  await setup.shot(flow, page, `working-in-${name === FIRST_COMMUNITY ? "first" : "second"}`);
+}
+
+/** A station's id in the shown community, by name, once it reached the page. */
+async function stationId(page, name) {
+  const id = await page.waitForFunction((wanted) => {
+    const stations = window.wishStation.community()?.stations ?? {};
+    return Object.entries(stations).find(([, s]) => s.name === wanted)?.[0];
+  }, name, { polling: 100 });
+  return id.jsonValue();
+}
+
 /** 设备 on the office's screen: a code for `role`, for `person` (by name) and stations
  *  (by name), for a 街道 code also the communities it covers (by name); returns the
- *  code's text. */
-async function makeCode(flow, role, person, stations, communities = []) {
+ *  code's text. The card's line is kept under `card` (default: the role). */
+async function makeCode(flow, role, person, stations, communities = [], card = role) {
   const page = flow.office;
   // A fresh 设备 screen: the last code's card must not be read as this one.
   await setup.go(page, "#/manage");
@@ -124,7 +173,7 @@ async function makeCode(flow, role, person, stations, communities = []) {
   const code = (await page.getByTestId("code-text").innerText()).trim();
   if (!/^WISH-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code)) throw new Error(`code text ${code}`);
   // The card says for whom and where, by name.
-  (flow.seen.code_cards ??= {})[role] = (await page.getByTestId("code-card").locator(".meta").first().innerText()).trim();
+  (flow.seen.code_cards ??= {})[card] = (await page.getByTestId("code-card").locator(".meta").first().innerText()).trim();
   await setup.shot(flow, page, `code-${role}`);
   return code;
 }
@@ -237,7 +286,8 @@ function noDeveloperWords(where, text) {
 }
 
 const STEPS = [
-  createCommunity, addPeople, enrollCoordinator, enrollVolunteer, wishLoop, addSecondCommunity, officeSignsIn,
+  createCommunity, addPeople, enrollCoordinator, enrollVolunteer, wishLoop, addSecondCommunity, staffSecondCommunity,
+  officeSignsIn,
   detailAndSupervise, tabletShowsSupervision, printReport,
 ];
 

@@ -301,6 +301,7 @@ impl Console<'_> {
         let names = RatingNames {
             party: self.party.clone(),
             units: Members::default(),
+            unit_of: Default::default(),
         };
         json(
             &self

@@ -157,6 +157,11 @@ struct Task<B> {
 impl<B: Behaviour> Task<B> {
     async fn run(mut self, mut jobs: mpsc::Receiver<Job<B>>) {
         self.input(ClientInput::Start).await;
+        // One timer for the task's life, moved at every turn: a new `sleep` per frame
+        // registered and removed a timer in tokio's shared wheel each time (500 readers
+        // contend for it); moving a registered timer later does not touch the wheel.
+        let tick = tokio::time::sleep(MAX_TICK);
+        tokio::pin!(tick);
         loop {
             let wake = self
                 .driver
@@ -164,6 +169,7 @@ impl<B: Behaviour> Task<B> {
                 .map(|at| Duration::from_millis(at.saturating_sub(now_ms())))
                 .unwrap_or(MAX_TICK)
                 .clamp(Duration::from_millis(1), MAX_TICK);
+            tick.as_mut().reset(Instant::now() + wake);
             tokio::select! {
                 job = jobs.recv() => match job {
                     Some(job) => {
@@ -177,7 +183,7 @@ impl<B: Behaviour> Task<B> {
                     self.on_incoming(incoming).await;
                     self.handled.send_modify(|n| *n += 1);
                 }
-                _ = tokio::time::sleep(wake) => {
+                _ = &mut tick => {
                     self.input(ClientInput::Tick).await;
                     self.handled.send_modify(|n| *n += 1);
                 }

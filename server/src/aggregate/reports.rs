@@ -6,7 +6,9 @@ mod lists;
 mod month;
 mod overdue;
 mod participation;
+mod roster;
 pub(crate) mod service;
+mod unit_ratings;
 mod volunteers;
 
 use std::borrow::Cow;
@@ -31,7 +33,9 @@ pub use overdue::{OverdueItem, OverdueQuery, OverdueReport, TargetRow};
 pub use participation::{
     ClaimantRating, ParticipationReport, ParticipationRow, RatingNames, RatingsReport, Shares,
 };
+pub use roster::{coverage_of, CoverageReport, CoverageTotals, ShiftRef, StationCoverage};
 pub use service::{ServiceTotals, VolunteerHours};
+pub use unit_ratings::UnitMembers;
 pub use volunteers::{VolunteerReport, VolunteerRow};
 
 /// `GET /api/v1/office/summary`.

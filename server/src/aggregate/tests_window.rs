@@ -209,6 +209,7 @@ fn participation_and_ratings_add_up_per_community() {
     let directory = RatingNames {
         party: party.clone(),
         units: members(&[("c1", "u1")]),
+        unit_of: Default::default(),
     };
     let page = Paging::new(None, None);
     let r = a.ratings(&CommunitySet::all(), Window::ALL, &directory, page);
@@ -345,4 +346,65 @@ fn month_buckets_and_edges_give_the_wishes_of_the_window() {
             assert_eq!(p, only.participation(&set, Window::ALL, &party).overall);
         }
     }
+}
+
+#[test]
+fn a_units_ratings_include_the_people_registered_under_it() {
+    let a = index(&[
+        (
+            "d1",
+            done(wish("w1", "c1", T0), &["u1"], 1.0, 3, "fulfilled"),
+        ),
+        (
+            "d2",
+            done(wish("w2", "c1", T0 + 1), &["p2"], 1.0, 5, "fulfilled"),
+        ),
+        // Not registered under any unit.
+        (
+            "d3",
+            done(wish("w3", "c1", T0 + 2), &["p3"], 1.0, 1, "fulfilled"),
+        ),
+        // The same id in another community is another person, of no unit there.
+        (
+            "d4",
+            done(wish("w4", "c2", T0 + 3), &["p2"], 1.0, 1, "fulfilled"),
+        ),
+        // A unit that never claimed itself, through its person.
+        (
+            "d5",
+            done(wish("w5", "c1", T0 + 4), &["p4"], 1.0, 4, "fulfilled"),
+        ),
+    ]);
+    let unit_of = [("p2", "u1"), ("p4", "u2")]
+        .map(|(p, u)| (p.to_owned(), u.to_owned()))
+        .into();
+    let directory = RatingNames {
+        party: members(&[]),
+        units: members(&[("c1", "u1"), ("c1", "u2")]),
+        unit_of: UnitMembers::new([("c1".to_owned(), unit_of)].into()),
+    };
+    let r = a.ratings(
+        &CommunitySet::all(),
+        Window::ALL,
+        &directory,
+        Paging::new(None, None),
+    );
+    let units: Vec<_> = r
+        .by_unit
+        .iter()
+        .map(|u| (u.claimant.as_str(), u.kind.as_str(), u.rated, u.average))
+        .collect();
+    assert_eq!(
+        units,
+        [("u1", "unit", 2, Some(4.0)), ("u2", "unit", 1, Some(4.0))]
+    );
+    let p2 = r
+        .by_claimant
+        .iter()
+        .find(|c| c.claimant == "p2" && c.community == "c1");
+    assert_eq!(
+        p2.map(|c| c.kind.as_str()),
+        Some("person"),
+        "people stay listed as themselves"
+    );
 }

@@ -102,6 +102,11 @@ pub struct DirectoryNames {
     pub stations: BTreeMap<String, String>,
     /// People registered as party members (双报到党员), for participation figures.
     pub party_members: BTreeSet<String>,
+    /// The partner unit (共建单位) of each person registered under one, by id: a unit's
+    /// ratings include its people's claims. Empty in rows written before it was kept,
+    /// until the community's next change.
+    #[serde(default)]
+    pub unit_of: BTreeMap<String, String>,
 }
 
 /// An `earn` entry of a ledger: confirmed service hours of one claimant for one wish.
@@ -271,6 +276,12 @@ fn directory_names(view: &CommunityView) -> DirectoryNames {
             .iter()
             .filter(|(_, p)| p.party_member)
             .map(|(id, _)| id.clone())
+            .collect(),
+        unit_of: view
+            .people
+            .iter()
+            .filter_map(|(id, p)| Some((id.clone(), p.unit.clone()?)))
+            .filter(|(_, unit)| view.units.contains_key(unit))
             .collect(),
     }
 }

@@ -29,14 +29,14 @@ impl Engine {
         self
     }
 
-    /// Checks the actors of the changes made since `before`: none may be the server's
-    /// own (reserved at start), and none may be bound to another device unless this one
-    /// may relay.
+    /// Checks `actors` (of the changes made since the heads before, [`Self::new_actors`]):
+    /// none may be the server's own (reserved at start), and none may be bound to another
+    /// device unless this one may relay.
     pub(super) fn authorship(
         &mut self,
         conn: ConnId,
         doc_id: DocumentId,
-        before: &[ChangeHash],
+        actors: &[String],
     ) -> Result<(), Refusal> {
         let Some(peer) = self.conns.peer(conn) else {
             return Err(Refusal::new(
@@ -47,15 +47,15 @@ impl Engine {
         };
         let (device, may_relay) = (peer.principal.device_id.clone(), peer.principal.may_relay());
         let server_actor = self.server_actor.clone();
-        for actor in self.new_actors(doc_id, before) {
-            if crate::domain::is_server_actor(&server_actor, &actor) {
+        for actor in actors {
+            if crate::domain::is_server_actor(&server_actor, actor) {
                 return Err(Refusal::new(
                     "server-actor",
                     "不能以服务器的名义写入",
                     "changes by the server's actor are reserved to the server",
                 ));
             }
-            match self.actors.get(&actor) {
+            match self.actors.get(actor) {
                 Some(owner) if *owner != device && !may_relay => {
                     let detail = format!("{doc_id} actor {actor} belongs to {owner}");
                     self.audit("refused-foreign-actor", &device, &detail);
@@ -72,10 +72,13 @@ impl Engine {
     }
 
     /// Binds the actors of an accepted change that no device owns yet to the sender.
-    pub(super) fn bind_actors(&mut self, conn: ConnId, doc_id: DocumentId, before: &[ChangeHash]) {
+    pub(super) fn bind_actors(&mut self, conn: ConnId, actors: Vec<String>) {
+        if actors.iter().all(|actor| self.actors.contains_key(actor)) {
+            return;
+        }
         let device = self.device_of(conn);
         let mut batch = WriteBatch::default();
-        for actor in self.new_actors(doc_id, before) {
+        for actor in actors {
             if self.actors.contains_key(&actor) {
                 continue;
             }
@@ -88,15 +91,18 @@ impl Engine {
         self.persist(batch);
     }
 
-    fn new_actors(&mut self, doc_id: DocumentId, before: &[ChangeHash]) -> Vec<String> {
+    /// The actors of the changes made since `before`, sorted, each once. Read from the
+    /// change graph's metadata (`get_changes_meta`): `get_changes` would rebuild each
+    /// change's operations, which authorship does not need.
+    pub(super) fn new_actors(&mut self, doc_id: DocumentId, before: &[ChangeHash]) -> Vec<String> {
         let Some(state) = ready_in(&mut self.docs, &doc_id) else {
             return Vec::new();
         };
         let mut actors: Vec<String> = state
             .doc
-            .get_changes(before)
+            .get_changes_meta(before)
             .iter()
-            .map(|c| c.actor_id().to_hex_string())
+            .map(|c| c.actor.to_hex_string())
             .collect();
         actors.sort();
         actors.dedup();

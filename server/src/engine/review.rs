@@ -34,13 +34,14 @@ impl Engine {
     pub(super) fn review_change(&mut self, change: Applied<'_>) -> Option<Option<WishView>> {
         // Authorship first: a change by the server's or another device's actor is refused
         // whatever it does.
+        let actors = self.new_actors(change.doc_id, change.before);
         let verdict = self
-            .authorship(change.conn, change.doc_id, change.before)
+            .authorship(change.conn, change.doc_id, &actors)
             .and_then(|()| self.judge(&change));
         match verdict {
             Ok((verdict, wish)) => {
                 self.audit_on_behalf(change.conn, change.doc_id, verdict);
-                self.bind_actors(change.conn, change.doc_id, change.before);
+                self.bind_actors(change.conn, actors);
                 Some(wish)
             }
             Err(refusal) => {

@@ -20,7 +20,7 @@ pub(crate) mod openapi;
 mod params;
 mod report;
 mod roster;
-mod rows;
+pub(crate) mod rows;
 mod supervise;
 mod targets;
 

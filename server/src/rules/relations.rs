@@ -57,8 +57,13 @@ fn is_staff(who: &Principal, meta: &DocMeta, doc_type: DocType) -> bool {
     }
 }
 
-/// The wish's `created_by` or the contact's `collected_by`.
+/// The wish's `created_by` or the contact's `collected_by`. A wish already read after the
+/// change holds the same string (`WishView::read` reads it as `read_string_at` does, and
+/// fails without it), so the document is not read again.
 fn collected_by(change: &ChangeUnderReview<'_>, doc_type: DocType) -> Option<String> {
+    if let (DocType::Wish, Some(wish)) = (doc_type, &change.wish) {
+        return Some(wish.created_by.clone());
+    }
     let key = match doc_type {
         DocType::Wish => "created_by",
         DocType::Contact => "collected_by",

@@ -242,3 +242,41 @@ fn a_bad_form_is_refused_with_a_message() -> anyhow::Result<()> {
     assert_eq!(community_names(&street, &street.office)?, ["和谐社区"]);
     Ok(())
 }
+
+#[test]
+fn a_second_community_of_the_same_name_in_the_same_street_is_refused() -> anyhow::Result<()> {
+    let street = street()?;
+    let first = add(
+        &street,
+        &street.office,
+        &community_body("幸福社区", &["幸福驿站"]),
+    )?;
+    assert_eq!(first.status, 200, "{}", first.text());
+
+    let again = add(
+        &street,
+        &street.office,
+        &community_body(" 幸福社区 ", &["另一驿站"]),
+    )?;
+    assert_eq!(again.status, 409, "{}", again.text());
+    assert!(
+        again.text().contains("已经有一个幸福社区"),
+        "{}",
+        again.text()
+    );
+    let mut elsewhere = community_body("幸福社区", &["幸福驿站"]);
+    elsewhere["community"]["district"] = json!("光明街道");
+    let elsewhere = add(&street, &street.office, &elsewhere)?;
+    assert_eq!(
+        elsewhere.status,
+        200,
+        "the same name in another street: {}",
+        elsewhere.text()
+    );
+    assert_eq!(
+        community_names(&street, &street.office)?,
+        ["和谐社区", "幸福社区", "幸福社区"],
+        "nothing was added by the refused request"
+    );
+    Ok(())
+}

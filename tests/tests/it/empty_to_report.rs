@@ -86,12 +86,35 @@ fn an_empty_server_reaches_the_monthly_report_through_the_screens_alone() -> any
         added.contains("已新增社区") && added.contains(SECOND_COMMUNITY),
         "新增社区: {added}"
     );
+    check_second_community(&seen)?;
     check_loop(&seen)?;
     check_console(&seen)?;
     check_report(&seen)?;
     ensure!(
         seen["screenshots"].as_array().map_or(0, Vec::len) >= 15,
         "a screenshot of each screen: {seen}"
+    );
+    Ok(())
+}
+
+/// The 街道 staffed the community it added, on its own tablet (管理 → 当前社区): the
+/// lead's code names the lead and the new station, and the lead's browser shows the new
+/// community with the volunteer the 街道 added there.
+fn check_second_community(seen: &Value) -> anyhow::Result<()> {
+    let card = &seen["code_cards"]["second_coordinator"];
+    ensure!(
+        card == "李书记 · 幸福里心愿驿站",
+        "the new community's lead code: {card}"
+    );
+    let lead = &seen["second_community"];
+    ensure!(
+        lead["lead_role"] == "coordinator"
+            && lead["lead_stations"] == 1
+            && lead["shown"]
+                .as_str()
+                .unwrap_or_default()
+                .contains(SECOND_COMMUNITY),
+        "the new community's lead enrolled: {lead}"
     );
     Ok(())
 }

@@ -41,8 +41,11 @@ export function enroll(code: string, name: string): Promise<{ token: string; dev
 }
 
 /** The documents this device should follow. */
-export function followed(token: string): Promise<Followed> {
-  return call("/api/v1/documents", { headers: { authorization: `Bearer ${token}` } });
+/** The documents to follow in `community` (the device's own unless a 街道 covering
+ *  several works in another). */
+export function followed(token: string, community: string): Promise<Followed> {
+  const query = new URLSearchParams({ community });
+  return call(`/api/v1/documents?${query}`, { headers: { authorization: `Bearer ${token}` } });
 }
 
 /** A change of this device the server refused (`GET /api/v1/refusals`). */

@@ -186,7 +186,7 @@ function render(session: Session, store: Store): void {
 /** The management screens of coordinators and the office (the 管理 tab). */
 function manageRoutes(session: Session, arg: string | undefined): Record<string, () => HTMLElement> {
   return {
-    manage: () => manageScreen(session.device.role),
+    manage: () => manageScreen(session),
     devices: () => devicesScreen(session),
     import: () => importScreen(session, arg === "people" ? "people" : "wishes"),
     ...(session.device.role === "office" ? { "new-community": () => newCommunityScreen(session) } : {}),

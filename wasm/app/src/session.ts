@@ -3,6 +3,7 @@
 
 import init, { WishClient } from "../pkg/wish_wasm.js";
 import { followed, refusals, type Device } from "./api.js";
+import { coveredCommunities } from "./manage_api.js";
 import { SyncRuntime, type SyncEvent } from "./sync/runtime.js";
 import type { Store } from "./sync/store.js";
 import type { Community, Contact, Standing, Station, WallFilter, WishDetail, WishRow } from "./views.js";
@@ -34,6 +35,8 @@ const KEEP_ROWS_MS = 2_000;
 const ROWS_FRESH_MS = 10_000;
 /** Documents loaded into the wasm client between two yields to the page. */
 const LOAD_CHUNK = 250;
+/** The community a 街道 last chose to work in (see `communityId`). */
+const WORKING_KEY = "working-community";
 
 interface KeptRows {
   person: string;
@@ -45,6 +48,11 @@ export class Session {
   lastSavedAt: number | null = null;
   ledger: string | null = null;
   workOffline = false;
+  /** The communities a 街道 (office) device covers, id → name, once asked (管理). */
+  covered: Record<string, string> | null = null;
+  private askingCovered: Promise<void> | null = null;
+  /** The community a 街道 works in now when not its own (chosen on 管理). */
+  private working: string | null = null;
   private listeners = new Set<() => void>();
   private redraw = 0;
   private lastDraw = 0;
@@ -143,11 +151,49 @@ export class Session {
     const kept = await this.store.getMeta<string>("refusals");
     if (kept) this.client.addRefusals(kept);
     this.lastSavedAt = (await this.store.getMeta<number>("last-saved")) ?? null;
-    this.ledger = (await this.store.getMeta<string>("ledger")) ?? null;
+    this.working = (await this.store.getMeta<string>(WORKING_KEY)) ?? null;
+    this.ledger = await this.keptLedger();
   }
 
   get device(): Device {
     return this.identity.device;
+  }
+
+  /** The community the screens show and write: a 街道's chosen one of those it covers
+   *  (管理 → 当前社区), otherwise the device's own; `ledger` is that community's. */
+  get communityId(): string {
+    return this.device.role === "office" && this.working ? this.working : this.device.community;
+  }
+
+  /** A 街道 starts working in `community` (one it covers): its directory, stations and
+   *  wishes are followed, and every screen shows and writes that community. */
+  async workIn(community: string): Promise<void> {
+    this.working = community === this.device.community ? null : community;
+    await this.store.setMeta(WORKING_KEY, this.working);
+    this.ledger = await this.keptLedger();
+    await this.runtime.run(() => this.follow());
+    this.changed();
+    void this.discover();
+  }
+
+  /** The ledger kept for the community shown (the own one's under its old key too). */
+  private async keptLedger(): Promise<string | null> {
+    const kept = await this.store.getMeta<string>(`ledger:${this.communityId}`);
+    if (kept || this.communityId !== this.device.community) return kept ?? null;
+    return (await this.store.getMeta<string>("ledger")) ?? null;
+  }
+
+  /** Asks the server once which communities this 街道 covers (`forget` after adding one). */
+  askCovered(forget = false): Promise<void> {
+    if (forget) this.askingCovered = null;
+    this.askingCovered ??= coveredCommunities(this.identity.token).then((names) => {
+      this.covered = names;
+      this.changed();
+    }, (error) => {
+      this.askingCovered = null;
+      console.warn("covered communities not available", error);
+    });
+    return this.askingCovered;
   }
 
   get isCoordinator(): boolean {
@@ -203,11 +249,15 @@ export class Session {
         break;
       case "saved":
         this.lastSavedAt = Date.now();
-        // One transaction each: batching these removed the ~5 s IndexedDB lag after a cold
-        // sync but slowed the sync itself by ~3 s in every run (BENCHMARKS.md, issue 17
-        // third round), so they stay as they were.
-        void this.store.setMeta(`heads:${event.doc}`, event.heads);
-        void this.store.setMeta("last-saved", this.lastSavedAt);
+        // Not flushed to disk (lost, they cost a re-sync, not data): two flushed
+        // transactions per document of a cold sync added ~0.8 s to the time IndexedDB
+        // takes to hold every document (BENCHMARKS.md, issue 17 fourth round). One
+        // transaction per event: batching them across events slowed the cold sync in
+        // every run of the third round.
+        void this.store.setHints([
+          [`heads:${event.doc}`, event.heads],
+          ["last-saved", this.lastSavedAt],
+        ]);
         break;
       case "doc-changed":
         this.followSoon();
@@ -237,17 +287,18 @@ export class Session {
     const all = this.device.role === "office" ? Object.keys(this.community()?.stations ?? {}) : this.device.stations;
     const stations = JSON.stringify(all);
     return this.device.role === "station_tablet"
-      ? this.client.followStations(this.device.community, stations)
-      : this.client.followLinks(this.device.community, stations);
+      ? this.client.followStations(this.communityId, stations)
+      : this.client.followLinks(this.communityId, stations);
   }
 
   /** Asks the server which wishes this tablet should hold, and follows the new ones. */
   async discover(): Promise<void> {
     try {
-      const found = await followed(this.identity.token);
-      if (found.ledger && found.ledger !== this.ledger) {
+      const found = await followed(this.identity.token, this.communityId);
+      const shown = found.community === this.communityId;
+      if (found.ledger && shown && found.ledger !== this.ledger) {
         this.ledger = found.ledger;
-        await this.store.setMeta("ledger", found.ledger);
+        await this.store.setMeta(`ledger:${found.community}`, found.ledger);
       }
       const docs = found.ledger ? [...found.wishes, found.ledger] : found.wishes;
       await this.runtime.run(() => this.client.openDocuments(JSON.stringify(docs)));
@@ -348,7 +399,7 @@ export class Session {
   }
 
   community(): Community | null {
-    return this.read<Community>(() => this.client.communityView(this.device.community));
+    return this.read<Community>(() => this.client.communityView(this.communityId));
   }
 
   station(doc: string): Station | null {
@@ -361,7 +412,7 @@ export class Session {
 
   standing(): Standing | null {
     return this.read<Standing>(() =>
-      this.client.standing(this.device.community, this.ledger ?? undefined, this.device.person),
+      this.client.standing(this.communityId, this.ledger ?? undefined, this.device.person),
     );
   }
 
@@ -415,7 +466,7 @@ export class Session {
     const input = {
       ...card,
       wish_id: randomHex(16),
-      community: this.device.community,
+      community: this.communityId,
       collected_by: this.device.person,
       device: this.device.device_id,
       event_id: randomHex(16),

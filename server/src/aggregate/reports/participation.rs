@@ -6,6 +6,7 @@
 use serde::Serialize;
 
 use super::communities::{Claims, Members};
+use super::unit_ratings::{UnitMembers, UnitSums};
 use super::{average, hours, round2};
 use crate::aggregate::counters::{Parts, RatingSum};
 use crate::aggregate::query::Paging;
@@ -82,7 +83,8 @@ pub struct RatingsReport {
     /// Rated wishes and their average stars.
     pub rated: u64,
     pub average: Option<f64>,
-    /// Claimants that are partner units (共建单位), most rated first.
+    /// Partner units (共建单位), most rated first: the wishes a unit claimed itself and
+    /// those its registered people claimed.
     pub by_unit: Vec<ClaimantRating>,
     /// Claimants with ratings, people and units; `by_claimant` is one page of them,
     /// most rated first, then best rated.
@@ -141,13 +143,13 @@ impl OfficeIndex {
             let community = self.community_id(code);
             total.count += scope.ratings.iter().sum::<u64>();
             total.sum += (1u64..).zip(scope.ratings).map(|(r, n)| r * n).sum::<u64>();
-            let units = directory.units.codes(self, community);
+            let mut units = UnitSums::new(self, community, directory);
             for (claimant, sum) in &scope.rating_by_claimant {
                 all.push((code, *claimant, *sum));
-                if units.contains(claimant) {
-                    by_unit.push(self.claimant_rating(code, *claimant, sum, directory));
-                }
+                units.add(*claimant, sum);
             }
+            by_unit
+                .extend(units.rows(|unit, sum| self.rating_row(community, unit, &sum, directory)));
         }
         let claimants = all.len();
         let order = |a: &(u32, u32, RatingSum), b: &(u32, u32, RatingSum)| {
@@ -190,6 +192,16 @@ impl OfficeIndex {
             self.community_id(community),
             self.dicts.claimant.name(claimant),
         );
+        self.rating_row(community, claimant, sum, directory)
+    }
+
+    fn rating_row(
+        &self,
+        community: &str,
+        claimant: &str,
+        sum: &RatingSum,
+        directory: &RatingNames,
+    ) -> ClaimantRating {
         let unit = directory.units.contains(community, claimant);
         ClaimantRating {
             name: String::new(),
@@ -209,4 +221,6 @@ impl OfficeIndex {
 pub struct RatingNames {
     pub party: Members,
     pub units: Members,
+    /// The unit of each person registered under one (`DirectoryNames::unit_of`).
+    pub unit_of: UnitMembers,
 }

@@ -17,7 +17,9 @@ use super::setup::write_documents;
 use super::{blocking, require, ApiError};
 use crate::access::{Principal, Role};
 use crate::clock::now_ms;
+use crate::domain::office_rows::{CommunitySummary, COMMUNITY_PREFIX};
 use crate::engine::Input;
+use crate::http::office::rows;
 use crate::http::AppState;
 use crate::setup::SetupRequest;
 
@@ -31,6 +33,7 @@ pub async fn create(
     request
         .validate()
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.both()))?;
+    refuse_same_name(&state, &request).await?;
     let docs = request
         .build(&state.server_actor, now_ms())
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
@@ -47,6 +50,28 @@ pub async fn create(
         "name": request.community.name.trim(),
         "stations": docs.stations,
     })))
+}
+
+/// A second community of the same name in the same district (街道) would be told apart
+/// by nobody on the screens, which show names only: refused. The same name elsewhere is
+/// fine (many cities have a 幸福社区). Two requests at the same moment may both pass;
+/// the name can then be corrected in the community's directory.
+async fn refuse_same_name(state: &AppState, request: &SetupRequest) -> Result<(), ApiError> {
+    let communities: Vec<(String, CommunitySummary)> = rows::load(state, COMMUNITY_PREFIX).await?;
+    let (name, district) = (
+        request.community.name.trim(),
+        request.community.district.trim(),
+    );
+    let taken = communities
+        .iter()
+        .any(|(_, c)| c.name.trim() == name && c.district.trim() == district);
+    if taken {
+        let message = format!(
+            "{district}已经有一个{name}，请换一个名称 (a community named {name} already exists in {district})"
+        );
+        return Err(ApiError::new(StatusCode::CONFLICT, message));
+    }
+    Ok(())
 }
 
 /// The caller, covering the new community for the write (the engine checks that the

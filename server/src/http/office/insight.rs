@@ -119,6 +119,7 @@ pub async fn ratings(
     let directory = RatingNames {
         party: names.party(),
         units: names.units(),
+        unit_of: names.unit_members(),
     };
     let mut report = with_index(&index, &state, move |a| {
         a.ratings(&scope, window, &directory, paging)

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use super::params::Params;
 use super::{rows, scope};
-use crate::aggregate::{CommunitySet, ItemNames, Members, WishItem};
+use crate::aggregate::{CommunitySet, ItemNames, Members, UnitMembers, WishItem};
 use crate::domain::office_rows::{CommunitySummary, DirectoryNames, COMMUNITY_PREFIX};
 use crate::http::api::ApiError;
 use crate::http::AppState;
@@ -132,6 +132,16 @@ impl Names {
             self.directories
                 .iter()
                 .map(|(c, d)| (c.clone(), d.units.keys().cloned().collect()))
+                .collect(),
+        )
+    }
+
+    /// Per community, the unit each registered person belongs to.
+    pub fn unit_members(&self) -> UnitMembers {
+        UnitMembers::new(
+            self.directories
+                .iter()
+                .map(|(c, d)| (c.clone(), d.unit_of.clone().into_iter().collect()))
                 .collect(),
         )
     }

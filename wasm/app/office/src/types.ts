@@ -165,6 +165,8 @@ export interface Directory {
   units: Record<string, string>;
   stations: Record<string, string>;
   party_members: string[];
+  /** Person id → the partner unit they are registered under. */
+  unit_of: Record<string, string>;
 }
 
 /** `GET /api/v1/office/names` */

@@ -7,6 +7,7 @@ use serde::Serialize;
 use wish_client_core::model::Module;
 
 use super::month::Month;
+use crate::aggregate::coverage_of;
 use crate::aggregate::{
     format_local, CommunitySet, OfficeIndex, OverdueQuery, Paging, ServiceTotals, Steps, Window,
     WindowSteps, WishFilter, UNTRIAGED,
@@ -18,7 +19,6 @@ use crate::http::api::ApiError;
 use crate::http::office::export::records::earns_in_scope;
 use crate::http::office::handlers::with_index;
 use crate::http::office::names::{self, Names};
-use crate::http::office::roster::coverage_of;
 use crate::http::office::rows;
 use crate::http::AppState;
 use crate::runtime::IndexSource;

@@ -26,7 +26,7 @@ function itemCard(session: Session, item: CatalogueItem): HTMLElement {
     editing = item.id;
     window.dispatchEvent(new Event("hashchange"));
   };
-  const community = session.device.community;
+  const community = session.communityId;
   const retire = () => attempt(session, () => session.client.retireCatalogueItem(community, item.id, Date.now()), t("saved"));
   const relist = () => attempt(session, () => session.client.editCatalogueItem(community, JSON.stringify({ ...item, active: true }), Date.now()), t("saved"));
   return h("li", { class: `card${item.active ? "" : " left"}`, "data-testid": "catalogue-item", "data-item": item.id, "data-name": item.name, "data-active": String(item.active) },
@@ -55,7 +55,7 @@ function itemForm(session: Session, current: CatalogueItem | null): HTMLElement 
     event.preventDefault();
     const v = formValues(form);
     const item: CatalogueItem = { id: current?.id ?? randomHex(16), name: String(v.name).trim(), points: Number(v.points), active: current?.active ?? true };
-    const community = session.device.community;
+    const community = session.communityId;
     const write = current
       ? () => session.client.editCatalogueItem(community, JSON.stringify(item), Date.now())
       : () => session.client.addCatalogueItem(community, JSON.stringify(item), Date.now());

@@ -40,7 +40,7 @@ function codeCard(session: Session): HTMLElement {
     if (!forPerson && picked.length !== 1) return toast(t("pickOneStation"), "error");
     try {
       const person = forPerson ? people.value : "";
-      const community = session.device.community;
+      const community = session.communityId;
       const others = covered.filter((c) => c !== community);
       const code = await createCode(session.identity.token, { role: roles.value, person, community, stations: picked, covers: others });
       result.replaceChildren(codeView(session, code, picked, coverNames(covers, covered)));
@@ -76,7 +76,7 @@ function who(session: Session, role: string, person: string): string {
 /** For a 街道 code: the communities the issuing device covers, by name, its own ticked
  *  (the server refuses any other: scope.rs). Hidden unless the role is office. */
 function coverChecks(session: Session): HTMLElement {
-  const own = session.device.community;
+  const own = session.communityId;
   const box = field(t("codeCovers"),
     h("div", { class: "checks", "data-testid": "code-covers" }, check("code-cover", own, session.community()?.name ?? own, true)));
   if (session.device.role === "office") void fillCovers(session, box);
@@ -86,7 +86,7 @@ function coverChecks(session: Session): HTMLElement {
 async function fillCovers(session: Session, box: HTMLElement): Promise<void> {
   try {
     const names = await coveredCommunities(session.identity.token);
-    const own = session.device.community;
+    const own = session.communityId;
     const ids = Object.keys(names).sort((a, b) => (a === own ? -1 : b === own ? 1 : names[a].localeCompare(names[b], "zh-CN")));
     box.querySelector(".checks")?.replaceChildren(...ids.map((id) => check("code-cover", id, names[id], id === own)));
   } catch (error) {
@@ -148,7 +148,7 @@ function bulkCard(session: Session): HTMLElement {
     const chosen = checkedValues(people);
     if (chosen.length === 0) return toast(t("pickPerson"), "error");
     try {
-      const codes = await createCodes(session.identity.token, { role: roles.value, community: session.device.community, stations: checkedValues(stations), people: chosen });
+      const codes = await createCodes(session.identity.token, { role: roles.value, community: session.communityId, stations: checkedValues(stations), people: chosen });
       sheet.replaceChildren(...codes.map((c) => printCard(session, c, checkedValues(stations))));
       keep(sheet);
       sheet.prepend(h("button", { class: "primary no-print", "data-testid": "bulk-print", onclick: () => window.print() }, t("printSheet")));

@@ -126,7 +126,7 @@ function dispatchedLines(session: Session, d: WishDetail): HTMLElement | null {
 
 function suggestions(session: Session, doc: string): Suggestion[] {
   try {
-    return JSON.parse(session.client.dispatchSuggestions(doc, session.device.community)) as Suggestion[];
+    return JSON.parse(session.client.dispatchSuggestions(doc, session.communityId)) as Suggestion[];
   } catch {
     return [];
   }

@@ -55,7 +55,7 @@ export function listsScreen(session: Session): HTMLElement {
 }
 
 function offerRow(session: Session, o: Offer): HTMLElement {
-  const toggle = () => write(session, () => session.client.setOfferActive(session.device.community, o.id, !o.active, Date.now()));
+  const toggle = () => write(session, () => session.client.setOfferActive(session.communityId, o.id, !o.active, Date.now()));
   return h("li", { class: "claim", "data-testid": "offer", "data-title": o.title, "data-active": String(o.active) },
     h("strong", {}, o.title), " ", moduleChip(o.module), " ",
     session.personName(o.provider), o.skills.length ? ` · ${o.skills.join("、")}` : "", ` · ${o.capacity}`,
@@ -67,7 +67,7 @@ function offerRow(session: Session, o: Offer): HTMLElement {
 
 function projectRow(session: Session, p: Project): HTMLElement {
   const next = NEXT[p.status];
-  const move = () => next && write(session, () => session.client.advanceProject(session.device.community, p.id, next[0], Date.now()));
+  const move = () => next && write(session, () => session.client.advanceProject(session.communityId, p.id, next[0], Date.now()));
   return h("li", { class: "claim", "data-testid": "project", "data-title": p.title, "data-status": p.status },
     h("strong", {}, p.title), " ", moduleChip(p.module), " ",
     h("span", { class: "chip" }, t(p.status)), ` · ${t("projectLead")} ${session.personName(p.lead)}`,
@@ -96,7 +96,7 @@ function offerForm(session: Session, lists: Lists | null): HTMLElement {
       provider: asUnit ? unit : session.device.person, provider_kind: asUnit ? "unit" : "person",
       capacity: Number(v.capacity) || 1,
     };
-    void write(session, () => session.client.postOffer(session.device.community, JSON.stringify(offer), Date.now())).then(() => {
+    void write(session, () => session.client.postOffer(session.communityId, JSON.stringify(offer), Date.now())).then(() => {
       // The screen waits with redraws while a field has focus: leave the form, then redraw.
       (document.activeElement as HTMLElement | null)?.blur();
       window.dispatchEvent(new Event("hashchange"));
@@ -118,8 +118,8 @@ export function listsOnWish(session: Session, d: WishDetail, project: string | n
   const offerSelect = select("offer", offers.map((o): [string, string] => [o.id, `${o.title}（${session.personName(o.provider)}）`]));
   projectSelect.dataset.testid = "project-select";
   offerSelect.dataset.testid = "offer-select";
-  const link = () => write(session, () => session.client.linkProject(doc, session.device.community, projectSelect.value, Date.now()));
-  const book = () => write(session, () => session.client.bookOffer(doc, session.stamp(), session.device.community, offerSelect.value));
+  const link = () => write(session, () => session.client.linkProject(doc, session.communityId, projectSelect.value, Date.now()));
+  const book = () => write(session, () => session.client.bookOffer(doc, session.stamp(), session.communityId, offerSelect.value));
   return h("div", { class: "lists-on-wish" },
     project ? h("p", { "data-testid": "linked-project" }, `${t("linkedProject")}：${lists.projects[project]?.title ?? ""}`) : null,
     mayLink && projects.length ? h("div", { class: "row" }, projectSelect, h("button", { "data-testid": "link-project", onclick: link }, t("linkProject"))) : null,

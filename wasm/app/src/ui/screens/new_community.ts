@@ -38,6 +38,8 @@ async function submit(session: Session, form: HTMLFormElement): Promise<void> {
       role: "coordinator",
     });
     toast(`${t("communityAdded")}：${added.name}`);
+    // 当前社区 on 管理 lists it from now on.
+    void session.askCovered(true);
     location.hash = "#/manage";
   } catch (error) {
     toast(`${t("actionFailed")}: ${(error as Error).message}`, "error");

@@ -71,7 +71,7 @@ function kindFilter(fill: () => void): HTMLElement {
 function addForm(session: Session, dir: Directory): HTMLElement {
   return personForm(dir, null, async (person) => {
     const added = { ...person, id: randomHex(16) };
-    const ok = await attempt(session, () => session.client.addPerson(session.device.community, JSON.stringify(added), Date.now()), t("saved"));
+    const ok = await attempt(session, () => session.client.addPerson(session.communityId, JSON.stringify(added), Date.now()), t("saved"));
     if (ok) adding = false;
     window.dispatchEvent(new Event("hashchange"));
   });

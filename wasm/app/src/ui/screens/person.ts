@@ -12,7 +12,7 @@ export function personScreen(session: Session, id: string): HTMLElement {
   const person = dir?.people[id];
   const back = h("a", { href: "#/people", class: "button-link", "data-testid": "back-to-people" }, `← ${t("backToPeople")}`);
   if (!dir || !person) return h("main", { class: "screen narrow" }, back, h("p", { class: "empty" }, t("unknownPerson")));
-  const community = session.device.community;
+  const community = session.communityId;
   if (!session.isCoordinator) {
     return h("main", { class: "screen narrow" }, back, h("h1", {}, person.name), h("p", { class: "help" }, t("coordinatorsOnly")));
   }

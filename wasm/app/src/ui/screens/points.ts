@@ -83,7 +83,7 @@ function redeemForm(session: Session, dir: Directory, ledger: string, person: st
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const redeem = { id: randomHex(16), person, item: String(formValues(form).item), by: session.device.person };
-    void attempt(session, () => session.client.redeem(ledger, session.device.community, JSON.stringify(redeem), Date.now()), t("redeemed"));
+    void attempt(session, () => session.client.redeem(ledger, session.communityId, JSON.stringify(redeem), Date.now()), t("redeemed"));
   });
   return form;
 }
@@ -146,7 +146,7 @@ interface DutyCredit {
 
 /** 值班计入服务时长: the community setting, and this person's completed duties to record. */
 function dutyBlock(session: Session, dir: Directory, ledger: string, person: string): HTMLElement {
-  const community = session.device.community;
+  const community = session.communityId;
   const enabled = (dir as { duty_hours?: boolean }).duty_hours === true;
   const toggle = h("input", { type: "checkbox", checked: enabled, "data-testid": "duty-hours" }) as HTMLInputElement;
   toggle.addEventListener("change", () =>

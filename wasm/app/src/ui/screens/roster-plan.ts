@@ -125,7 +125,7 @@ function assignControl(session: Session, dir: Directory | null, stationDoc: stri
     const [kind, id] = choice.value.split(":");
     if (!id) return;
     picked.delete(key);
-    void attempt(session, () => session.client.assignToShift(stationDoc, session.device.community, shift.id, id, kind, Date.now()), t("saved"));
+    void attempt(session, () => session.client.assignToShift(stationDoc, session.communityId, shift.id, id, kind, Date.now()), t("saved"));
   };
   return h("span", { class: "assign" }, choice, h("button", { "data-testid": "assign-button", onclick: assign }, t("assign")));
 }
@@ -154,7 +154,7 @@ function exchangeControl(session: Session, dir: Directory | null, stationDoc: st
     if (how === "swap" && b) {
       void attempt(session, () => session.client.exchangeShifts(stationDoc, shift.id, person, a, b, Date.now()), t("saved"));
     } else if (how === "to" && a) {
-      void attempt(session, () => session.client.handOver(stationDoc, session.device.community, shift.id, person, a, "person", Date.now()), t("saved"));
+      void attempt(session, () => session.client.handOver(stationDoc, session.communityId, shift.id, person, a, "person", Date.now()), t("saved"));
     }
   };
   return h("span", { class: "exchange" }, choice, h("button", { "data-testid": "exchange-button", "data-person": person, onclick: change }, t("change")));

@@ -15,7 +15,7 @@ interface StarRow {
 export function starsScreen(session: Session): HTMLElement {
   let rows: StarRow[] = [];
   try {
-    rows = JSON.parse(session.client.starBoard(session.device.community, session.ledger ?? undefined)) as StarRow[];
+    rows = JSON.parse(session.client.starBoard(session.communityId, session.ledger ?? undefined)) as StarRow[];
   } catch {
     rows = [];
   }

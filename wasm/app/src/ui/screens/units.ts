@@ -49,7 +49,7 @@ function unitForm(session: Session, current: Unit | null): HTMLElement {
     event.preventDefault();
     const v = formValues(form);
     const unit: Unit = { id: current?.id ?? randomHex(16), name: String(v.name).trim(), kind: String(v.kind), contact_person: String(v.contact_person).trim() };
-    const community = session.device.community;
+    const community = session.communityId;
     const write = current
       ? () => session.client.editUnit(community, JSON.stringify(unit), Date.now())
       : () => session.client.addUnit(community, JSON.stringify(unit), Date.now());
