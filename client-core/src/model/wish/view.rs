@@ -6,7 +6,7 @@ use automerge::{Automerge, ObjId, ReadDoc, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::event::{read_assignment, read_claim, read_event, Assignment, Claim, Event};
-use crate::model::doc_type::expect_type;
+use crate::model::doc_type::expect_type_in;
 use crate::model::fields::Fields;
 use crate::model::order::{by_at_id, latest};
 use crate::model::{Channel, DocType, EventKind, ModelError, Module, Urgency, WishStatus};
@@ -47,9 +47,10 @@ pub struct WishView {
 impl WishView {
     /// Reads a wish document. Call it after every local change or merge.
     pub fn read(doc: &Automerge) -> Result<WishView, ModelError> {
-        expect_type(doc, DocType::Wish)?;
-        // One pass over the root map (see `model::fields`): readers ask for most keys.
+        // One pass over the root map (see `model::fields`): readers ask for most keys,
+        // `@type` included (checked from the same pass, not sought again).
         let root = Fields::of(doc, &ROOT);
+        expect_type_in(&root, DocType::Wish)?;
         let events = read_events(doc, &root)?;
         let stored_module = root.opt_enum("module")?;
         let (compound, building) = read_area(doc, &root)?;
