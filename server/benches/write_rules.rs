@@ -120,7 +120,8 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("WishView::read ({events} events)"), |b| {
             b.iter(|| black_box(WishView::read(&after).expect("a wish")))
         });
-        let (meta, wish) = DocMeta::read(&after);
+        let (meta, read) = DocMeta::read(&after);
+        let (wish, root) = read.unzip();
         c.bench_function(
             &format!("rules::check of the claim, wish already read ({events} events)"),
             |b| {
@@ -132,6 +133,7 @@ fn bench(c: &mut Criterion) {
                         before: &before,
                         patches: &patches,
                         wish: wish.clone(),
+                        root: root.as_ref(),
                         writer_unit: None,
                     };
                     black_box(check(&change).expect("an honest claim"))

@@ -57,7 +57,7 @@ impl DomainHook {
 
 impl DocHook for DomainHook {
     fn after_change(&mut self, mut ctx: HookContext<'_>) {
-        let read = match doc_type(ctx.doc) {
+        let read = match type_of(&ctx) {
             Some(DocType::Wish) => {
                 arbitration::arbitrate(&mut ctx, &self.actor, &mut self.arbiter);
                 let wish = wish_view(&mut ctx);
@@ -109,12 +109,33 @@ pub enum Read {
     Ledger(LedgerView),
 }
 
+impl Read {
+    /// The type a view proves (each view's `read` checks `@type`), so that it is not
+    /// sought in the document again.
+    fn doc_type(&self) -> Option<DocType> {
+        match self {
+            Read::Nothing => None,
+            Read::Wish(_) => Some(DocType::Wish),
+            Read::Ledger(_) => Some(DocType::Ledger),
+        }
+    }
+}
+
+/// The document's type: a wish when the review read one (`WishView::read` checks `@type`;
+/// no hook changes it), else read from the document.
+fn type_of(ctx: &HookContext<'_>) -> Option<DocType> {
+    match ctx.wish {
+        Some(_) => Some(DocType::Wish),
+        None => doc_type(ctx.doc),
+    }
+}
+
 /// Writes the rows the server keeps beside a document so that no query loads documents:
 /// a wish's summary, a ledger's overdraft flags, and the office row of a station,
 /// community or ledger. The domain hook writes them after every change, and offline
 /// commands that write whole documents (`DocBatch::add`) write the same.
 pub fn write_derived_rows(id: &DocumentId, doc: &Automerge, read: Read, writes: &mut WriteBatch) {
-    match (doc_type(doc), read) {
+    match (read.doc_type().or_else(|| doc_type(doc)), read) {
         (Some(DocType::Wish), Read::Wish(wish)) => {
             summary::write_wish_summary(id, doc, Some(wish), writes)
         }

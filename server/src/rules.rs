@@ -25,6 +25,7 @@ mod table;
 mod touched;
 
 use automerge::{Automerge, ChangeHash, Patch};
+use wish_client_core::model::wish::WishRoot;
 use wish_client_core::model::{doc_type, DocType, WishView};
 
 use crate::access::{DocMeta, Principal, Role};
@@ -73,6 +74,9 @@ pub struct ChangeUnderReview<'a> {
     /// The wish after the change, if the caller already read it (`DocMeta::read`); the
     /// rules read it themselves otherwise.
     pub wish: Option<WishView>,
+    /// What the same read of the wish saw of the root (its `schema` version, which keys
+    /// are present), so that the rules do not seek those in the document again.
+    pub root: Option<&'a WishRoot>,
     /// The partner unit of the writer's person in the community directory (`Person.unit`),
     /// when the writer is a partner and the server holds the directory; a `unit` claim
     /// must name it.
@@ -94,14 +98,17 @@ pub fn check_with(
     if change.writer.role == Role::Administrator {
         return Ok(Verdict::default());
     }
-    let Some(doc_type) = doc_type(change.doc) else {
+    let Some(doc_type) = type_of(change) else {
         return Err(Refusal::new(
             "schema.type",
             "文档缺少类型",
             "the document has no @type",
         ));
     };
-    let schema = checks::schema_version(change.doc);
+    let schema = match change.root {
+        Some(root) => root.schema.unwrap_or(1),
+        None => checks::schema_version(change.doc),
+    };
     let views = match schema {
         1 => checks::well_formed(doc_type, change.doc, change.wish.clone())?,
         _ => checks::Views::default(),
@@ -109,7 +116,8 @@ pub fn check_with(
     let relations = Relations::of(change, doc_type);
     let mut verdict = Verdict::default();
     let mut ctx = checks::Context::new(change, &relations, views);
-    for touched in touched::entries(doc_type, change.doc, change.before, change.patches, known) {
+    let touched = touched::entries(doc_type, change, known);
+    for touched in touched {
         let Some(rule) = table::find(doc_type, &touched, change.doc, &relations) else {
             if schema > 1 && !table::known_entry(doc_type, &touched) {
                 continue; // Later schema versions only add fields (docs/schema.md).
@@ -122,6 +130,15 @@ pub fn check_with(
         checks::run(rule, &touched, &mut ctx, &mut verdict)?;
     }
     Ok(verdict)
+}
+
+/// The document's type. A wish the caller read is proof enough (`WishView::read` checks
+/// `@type`), so the hot path does not seek `@type` in the document once more.
+fn type_of(change: &ChangeUnderReview<'_>) -> Option<DocType> {
+    match change.wish {
+        Some(_) => Some(DocType::Wish),
+        None => doc_type(change.doc),
+    }
 }
 
 fn no_rule(doc_type: DocType, touched: &Touched) -> Refusal {

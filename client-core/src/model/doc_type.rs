@@ -3,6 +3,7 @@
 use automerge::{Automerge, ReadDoc, ROOT};
 
 pub use super::enums::DocType;
+use super::fields::Fields;
 use super::read::{opt_str, opt_u64};
 use super::ModelError;
 
@@ -25,7 +26,19 @@ pub fn schema_version(doc: &Automerge) -> Option<u64> {
 
 /// Checks that the document's `@type` is `expected`; readers call it first.
 pub(crate) fn expect_type<R: ReadDoc>(doc: &R, expected: DocType) -> Result<(), ModelError> {
-    let found = opt_str(doc, &ROOT, "@type").unwrap_or(None);
+    type_is(opt_str(doc, &ROOT, "@type").unwrap_or(None), expected)
+}
+
+/// [`expect_type`] on a root already read with [`Fields::of`]: the same answer without
+/// seeking `@type` in the document again (a reader that walks the root anyway).
+pub(crate) fn expect_type_in<R: ReadDoc>(
+    root: &Fields<'_, R>,
+    expected: DocType,
+) -> Result<(), ModelError> {
+    type_is(root.opt_str("@type").unwrap_or(None), expected)
+}
+
+fn type_is(found: Option<String>, expected: DocType) -> Result<(), ModelError> {
     if found.as_deref() == Some(expected.as_str()) {
         return Ok(());
     }

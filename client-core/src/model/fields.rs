@@ -124,6 +124,11 @@ impl<'a, R: ReadDoc> Fields<'a, R> {
         }
     }
 
+    /// The keys of this map that hold a value.
+    pub fn keys(&self) -> Vec<String> {
+        self.entries.iter().map(|(key, _, _)| key.clone()).collect()
+    }
+
     /// The entries of this map whose values are maps, as `(key, map id)` in key order.
     pub fn map_entries(&self) -> Vec<(String, ObjId)> {
         self.entries

@@ -15,4 +15,4 @@ pub use event::{Assignment, Claim, Event};
 pub use status::{status, WishStatus};
 pub use summary::WishSummary;
 pub use timeline::TimelineStep;
-pub use view::WishView;
+pub use view::{WishRoot, WishView};

@@ -439,3 +439,27 @@ fn station_view_lists_uncovered_shifts() {
     assert_eq!(view.uncovered_shifts().len(), 1);
     assert_eq!(view.kind, StationKind::RedStation);
 }
+
+#[test]
+fn a_wish_read_with_its_root_reads_the_same_wish_and_the_root_as_the_document_has_it() {
+    let (mut doc, _) = collected(1);
+    put(&mut doc, |tx| {
+        tx.put(ROOT, "project", ()).unwrap();
+    });
+    let (read, root) = WishView::read_with_root(&doc).unwrap();
+    assert_eq!(read, view(&doc));
+    assert_eq!(root.schema, wish_client_core::model::schema_version(&doc));
+    for key in ["@type", "title", "events", "project", "no-such-field"] {
+        assert_eq!(
+            root.has(key),
+            doc.get(ROOT, key).unwrap().is_some(),
+            "{key}"
+        );
+    }
+    // Not a wish: refused as `read` refuses it.
+    put(&mut doc, |tx| {
+        tx.put(ROOT, "@type", "ledger").unwrap();
+    });
+    let err = WishView::read_with_root(&doc).unwrap_err();
+    assert!(matches!(err, ModelError::WrongType { found: Some(t), .. } if t == "ledger"));
+}

@@ -2,7 +2,7 @@
 
 use automerge::Automerge;
 use wish_client_core::model::contact::ContactView;
-use wish_client_core::model::wish::{WishStatus, WishView};
+use wish_client_core::model::wish::{WishRoot, WishStatus, WishView};
 use wish_client_core::model::{doc_type, DocType};
 
 /// The facts about one document that access decisions use.
@@ -32,9 +32,9 @@ impl DocMeta {
         Self::read(doc).0
     }
 
-    /// [`Self::of`], also returning the wish it read (reading a wish is the expensive part;
-    /// the write rules check the same contents).
-    pub fn read(doc: &Automerge) -> (Self, Option<WishView>) {
+    /// [`Self::of`], also returning the wish it read and what that read saw of the root
+    /// (reading a wish is the expensive part; the write rules check the same contents).
+    pub fn read(doc: &Automerge) -> (Self, Option<(WishView, WishRoot)>) {
         match doc_type(doc) {
             Some(DocType::Wish) => Self::of_wish(doc),
             other => (Self::of_other(doc, other), None),
@@ -54,8 +54,8 @@ impl DocMeta {
         }
     }
 
-    fn of_wish(doc: &Automerge) -> (Self, Option<WishView>) {
-        let Ok(view) = WishView::read(doc) else {
+    fn of_wish(doc: &Automerge) -> (Self, Option<(WishView, WishRoot)>) {
+        let Ok((view, root)) = WishView::read_with_root(doc) else {
             let meta = Self {
                 doc_type: Some(DocType::Wish),
                 ..Self::default()
@@ -84,7 +84,7 @@ impl DocMeta {
             ),
             ..Self::default()
         };
-        (meta, Some(view))
+        (meta, Some((view, root)))
     }
 
     fn of_contact(doc: &Automerge) -> Self {

@@ -101,7 +101,12 @@ impl DocState {
 
     /// [`Self::refresh_meta`], returning the wish it read (the write rules check it; it is
     /// not kept, so a loaded document costs no more memory).
-    pub fn refresh_meta_and_read(&mut self) -> Option<wish_client_core::model::WishView> {
+    pub fn refresh_meta_and_read(
+        &mut self,
+    ) -> Option<(
+        wish_client_core::model::WishView,
+        wish_client_core::model::wish::WishRoot,
+    )> {
         let deleted = self.meta.deleted;
         let (meta, wish) = DocMeta::read(&self.doc);
         self.meta = meta;

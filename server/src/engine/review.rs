@@ -5,6 +5,7 @@
 //! audit log records it, and other peers' sessions go on untouched.
 
 use automerge::{ChangeHash, Patch, ReadDoc};
+use wish_client_core::model::wish::WishRoot;
 use wish_client_core::model::{DocType, WishView};
 use wish_client_core::proto::{DocumentId, PeerId, WireMessage};
 
@@ -52,7 +53,8 @@ impl Engine {
     }
 
     fn judge(&mut self, change: &Applied<'_>) -> Result<(Verdict, Option<WishView>), Refusal> {
-        let (meta, wish) = self.meta_after_change(change.doc_id);
+        let (meta, read) = self.meta_after_change(change.doc_id);
+        let (wish, root) = read.unzip();
         let was_empty = change.before.is_empty();
         if !self.change_allowed(change.conn, &meta, was_empty) {
             return Err(Refusal::new(
@@ -77,6 +79,7 @@ impl Engine {
             before: change.before,
             patches: change.patches,
             wish,
+            root: root.as_ref(),
             writer_unit,
         };
         let verdict = rules::check_with(&review, known)?;
@@ -99,9 +102,10 @@ impl Engine {
         rules::read_string_at(&state.doc, &path, "unit").filter(|u| !u.is_empty())
     }
 
-    /// The access facts after the change, and the wish read for them (wishes only); a
-    /// contact whose wish is not loaded is judged on its own contents.
-    fn meta_after_change(&mut self, doc_id: DocumentId) -> (DocMeta, Option<WishView>) {
+    /// The access facts after the change, and the wish read for them with what that read
+    /// saw of the root (wishes only); a contact whose wish is not loaded is judged on its
+    /// own contents.
+    fn meta_after_change(&mut self, doc_id: DocumentId) -> (DocMeta, Option<(WishView, WishRoot)>) {
         let wish = ready_in(&mut self.docs, &doc_id).and_then(|s| s.refresh_meta_and_read());
         let meta = match self.meta_of(doc_id) {
             MetaLookup::Known(meta) => meta,

@@ -61,7 +61,8 @@ pub(super) fn review_with_unit(
     edit(&mut after);
     let patches = after.diff(&before, &after.get_heads());
     // As the engine does: the wish read for the access facts is handed to the rules.
-    let (meta, wish) = DocMeta::read(&after);
+    let (meta, read) = DocMeta::read(&after);
+    let (wish, root) = read.unzip();
     check(&ChangeUnderReview {
         writer,
         meta: &meta,
@@ -69,6 +70,7 @@ pub(super) fn review_with_unit(
         before: &before,
         patches: &patches,
         wish,
+        root: root.as_ref(),
         writer_unit: unit.map(str::to_owned),
     })
 }

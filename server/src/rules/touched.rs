@@ -9,9 +9,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use automerge::{Automerge, ChangeHash, ObjId, Patch, PatchAction, Prop, ReadDoc, ROOT};
+use wish_client_core::model::wish::WishRoot;
 use wish_client_core::model::DocType;
 
 use super::table::Action;
+use super::ChangeUnderReview;
 
 /// One entry a change touched, and what happened to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,15 +56,45 @@ pub struct KnownEntries {
     exists: HashMap<Vec<String>, bool>,
 }
 
-/// The entries touched by `patches`, each once, in path order. `known` answers for the
-/// heads `before` if it can, and is left holding what the document has now.
+/// The entries the change touched, each once, in path order. `known` answers for the
+/// heads before it if it can, and is left holding what the document has now.
 pub fn entries(
     doc_type: DocType,
-    doc: &Automerge,
+    change: &ChangeUnderReview<'_>,
+    known: &mut KnownEntries,
+) -> Vec<Touched> {
+    let now = Now {
+        doc: change.doc,
+        root: change.root,
+    };
+    entries_in(doc_type, &now, change.before, change.patches, known)
+}
+
+/// The document after the change, and what a read of its root already saw: whether a
+/// root field exists now is then known without seeking it (a title corrected a thousand
+/// times is a thousand operations to walk).
+struct Now<'a> {
+    doc: &'a Automerge,
+    root: Option<&'a WishRoot>,
+}
+
+impl Now<'_> {
+    fn exists(&self, path: &[String]) -> bool {
+        match (self.root, path) {
+            (Some(root), [key]) => root.has(key),
+            _ => exists(self.doc, path, None),
+        }
+    }
+}
+
+fn entries_in(
+    doc_type: DocType,
+    now: &Now<'_>,
     before: &[ChangeHash],
     patches: &[Patch],
     known: &mut KnownEntries,
 ) -> Vec<Touched> {
+    let doc = now.doc;
     let paths: BTreeSet<Vec<String>> = patches
         .iter()
         .map(|p| entry_of(doc_type, &full_path(p)))
@@ -81,7 +113,7 @@ pub fn entries(
                     _ => exists(doc, &entry, Some(before)),
                 }
             };
-            let exists_now = exists(doc, &entry, None);
+            let exists_now = now.exists(&entry);
             now_known.insert(entry.clone(), exists_now);
             let action = action_of(existed, exists_now);
             Touched { entry, action }
@@ -174,7 +206,7 @@ mod tests {
     use automerge::{Automerge, ChangeHash, ROOT};
     use wish_client_core::model::DocType;
 
-    use super::{entries, KnownEntries};
+    use super::KnownEntries;
     use crate::rules::Action;
 
     /// Sets `title` to `value` in one change; returns the heads before it.
@@ -188,10 +220,92 @@ mod tests {
 
     fn actions(doc: &Automerge, before: &[ChangeHash], known: &mut KnownEntries) -> Vec<Action> {
         let patches = doc.diff(before, &doc.get_heads());
-        entries(DocType::Wish, doc, before, &patches, known)
+        let now = super::Now { doc, root: None };
+        super::entries_in(DocType::Wish, &now, before, &patches, known)
             .into_iter()
             .map(|t| t.action)
             .collect()
+    }
+
+    /// A collected wish, as the tablet writes it.
+    fn collected_wish() -> Automerge {
+        use wish_client_core::model::{Channel, Urgency};
+        use wish_client_core::ops::wish::{collect_wish, CollectWish};
+        let (mut doc, mut contact) = (Automerge::new(), Automerge::new());
+        let input = CollectWish {
+            wish_id: "w1".into(),
+            wish_doc: "wish-doc".into(),
+            community: "c1".into(),
+            station: "s1".into(),
+            title: "楼道灯坏了".into(),
+            text: "三楼楼道灯不亮".into(),
+            suggested_module: None,
+            channel: Channel::DoorToDoor,
+            compound: "幸福花园".into(),
+            building: "5栋".into(),
+            urgency: Urgency::Normal,
+            capacity: 1,
+            on_behalf: false,
+            collected_by: "p1".into(),
+            device: "d1".into(),
+            event_id: "ev-1".into(),
+            now_ms: 1_000,
+            contact: None,
+        };
+        collect_wish(&mut doc, &mut contact, input).unwrap();
+        doc
+    }
+
+    /// The actions of the last change, found with the root the wish's read saw and
+    /// without it.
+    fn actions_both_ways(doc: &Automerge, before: &[ChangeHash]) -> (Vec<Action>, Vec<Action>) {
+        use wish_client_core::model::WishView;
+        let patches = doc.diff(before, &doc.get_heads());
+        let (_, root) = WishView::read_with_root(doc).unwrap();
+        let run = |root| {
+            let now = super::Now { doc, root };
+            let found = super::entries_in(
+                DocType::Wish,
+                &now,
+                before,
+                &patches,
+                &mut KnownEntries::default(),
+            );
+            found.into_iter().map(|t| t.action).collect::<Vec<_>>()
+        };
+        (run(Some(&root)), run(None))
+    }
+
+    #[test]
+    fn the_root_a_wish_read_saw_gives_the_same_actions_as_the_document() {
+        let mut doc = collected_wish();
+        let before = put_title(&mut doc, "楼道灯坏了（更正）");
+        assert_eq!(
+            actions_both_ways(&doc, &before),
+            (vec![Action::Edit], vec![Action::Edit])
+        );
+        let before = doc.get_heads();
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "project", "pr1").unwrap();
+        tx.commit();
+        assert_eq!(
+            actions_both_ways(&doc, &before),
+            (vec![Action::Add], vec![Action::Add])
+        );
+        let before = doc.get_heads();
+        let mut tx = doc.transaction();
+        tx.delete(ROOT, "project").unwrap();
+        tx.commit();
+        let removed = (vec![Action::Remove], vec![Action::Remove]);
+        assert_eq!(actions_both_ways(&doc, &before), removed);
+        // Put and deleted in one change: absent now, so an addition either way.
+        let before = doc.get_heads();
+        let mut tx = doc.transaction();
+        tx.put(ROOT, "project", "pr2").unwrap();
+        tx.delete(ROOT, "project").unwrap();
+        tx.commit();
+        let (with_root, without) = actions_both_ways(&doc, &before);
+        assert_eq!(with_root, without);
     }
 
     #[test]

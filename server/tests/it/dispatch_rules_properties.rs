@@ -163,6 +163,7 @@ fn receive(
         before: &before,
         patches: &patches,
         wish: None,
+        root: None,
         writer_unit: unit,
     };
     let kept = check(&change).is_ok();

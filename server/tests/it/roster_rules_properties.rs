@@ -320,7 +320,7 @@ proptest! {
             let before = doc.get_heads();
             let patches = after.diff(&before, &after.get_heads());
             let meta = DocMeta::of(&after);
-            let verdict = check(&ChangeUnderReview { writer: &writer, meta: &meta, doc: &after, before: &before, patches: &patches, wish: None, writer_unit: None });
+            let verdict = check(&ChangeUnderReview { writer: &writer, meta: &meta, doc: &after, before: &before, patches: &patches, wish: None, root: None, writer_unit: None });
             if honest {
                 prop_assert!(verdict.is_ok(), "honest {step:?} by {} refused: {verdict:?}", writer.person);
                 assert_checkins_on_shift(&doc, &after);

@@ -6,7 +6,7 @@ use automerge::{Automerge, ObjId, ReadDoc, ROOT};
 use serde::{Deserialize, Serialize};
 
 use super::event::{read_assignment, read_claim, read_event, Assignment, Claim, Event};
-use crate::model::doc_type::expect_type;
+use crate::model::doc_type::expect_type_in;
 use crate::model::fields::Fields;
 use crate::model::order::{by_at_id, latest};
 use crate::model::{Channel, DocType, EventKind, ModelError, Module, Urgency, WishStatus};
@@ -44,15 +44,50 @@ pub struct WishView {
     pub assigned: BTreeMap<String, Assignment>,
 }
 
+/// What [`WishView::read_with_root`] saw of a wish's root besides the wish itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WishRoot {
+    /// The root's `schema` version; `None` if missing or not a non-negative integer (as
+    /// [`crate::model::schema_version`] reads it).
+    pub schema: Option<u64>,
+    /// The root's keys that hold a value (`null` included).
+    keys: Vec<String>,
+}
+
+impl WishRoot {
+    /// Whether the root holds `key`: the answer `ReadDoc::get(ROOT, key)` gives.
+    pub fn has(&self, key: &str) -> bool {
+        // A wish's root has a few dozen keys at most: a scan is as fast as a search.
+        self.keys.iter().any(|k| k == key)
+    }
+}
+
 impl WishView {
     /// Reads a wish document. Call it after every local change or merge.
     pub fn read(doc: &Automerge) -> Result<WishView, ModelError> {
-        expect_type(doc, DocType::Wish)?;
-        // One pass over the root map (see `model::fields`): readers ask for most keys.
+        // One pass over the root map (see `model::fields`): readers ask for most keys,
+        // `@type` included (checked from the same pass, not sought again).
+        Self::read_from(doc, &Fields::of(doc, &ROOT))
+    }
+
+    /// [`Self::read`], also returning what the same pass saw of the root (the `schema`
+    /// version, which keys are present) for a caller that would otherwise seek those in
+    /// the document again: the server's review of a change.
+    pub fn read_with_root(doc: &Automerge) -> Result<(WishView, WishRoot), ModelError> {
         let root = Fields::of(doc, &ROOT);
-        let events = read_events(doc, &root)?;
+        let view = Self::read_from(doc, &root)?;
+        let facts = WishRoot {
+            schema: root.opt_u64("schema").ok().flatten(),
+            keys: root.keys(),
+        };
+        Ok((view, facts))
+    }
+
+    fn read_from(doc: &Automerge, root: &Fields<'_, Automerge>) -> Result<WishView, ModelError> {
+        expect_type_in(root, DocType::Wish)?;
+        let events = read_events(doc, root)?;
         let stored_module = root.opt_enum("module")?;
-        let (compound, building) = read_area(doc, &root)?;
+        let (compound, building) = read_area(doc, root)?;
         Ok(WishView {
             id: root.req_str("id")?,
             community: root.req_str("community")?,
@@ -65,15 +100,15 @@ impl WishView {
             compound,
             building,
             urgency: root.req_enum("urgency")?,
-            capacity: read_capacity(&root)?,
+            capacity: read_capacity(root)?,
             on_behalf: root.bool_or_false("on_behalf")?,
             created_at: root.req_u64("created_at")?,
             created_by: root.req_str("created_by")?,
             contact: root.opt_str("contact")?,
             project: root.opt_str("project")?,
             events,
-            claims: read_claims(doc, &root)?,
-            assigned: entries(doc, &root, "assigned", read_assignment)?
+            claims: read_claims(doc, root)?,
+            assigned: entries(doc, root, "assigned", read_assignment)?
                 .into_iter()
                 .collect(),
         })
