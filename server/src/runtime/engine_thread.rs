@@ -389,7 +389,7 @@ fn overlay(
             WriteOp::Put { key, value } if key.starts_with(prefix) => {
                 merged.insert(key.clone(), value.clone());
             }
-            WriteOp::Delete { key } if key.starts_with(prefix) => {
+            WriteOp::Delete { key } | WriteOp::Take { key } if key.starts_with(prefix) => {
                 merged.remove(key);
             }
             WriteOp::DeletePrefix { prefix: gone }
