@@ -279,14 +279,17 @@ fn the_arbiter_lock_moves_when_the_holders_session_dies() {
     put(&a, key(["plain"]), &[1]);
 }
 
-/// Ends the session holding the arbiter lock, as if its process's connection died.
+/// Ends the session holding the arbiter lock, as if its process's connection died. Only
+/// in this test's database: advisory locks are per database, and other tests share the
+/// cluster, each with its own arbiter.
 fn terminate_arbiter_session(url: &str) {
     let mut admin = postgres::Client::connect(url, postgres::NoTls).unwrap();
     let killed = admin
         .execute(
             &format!(
                 "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' \
-                 AND classid = {LOCK_SPACE} AND objid = {ARBITER_LOCK} AND granted"
+                 AND classid = {LOCK_SPACE} AND objid = {ARBITER_LOCK} AND granted \
+                 AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
             ),
             &[],
         )
