@@ -111,9 +111,18 @@ pub fn storage_id(storage: &dyn Storage) -> Result<StorageId, StorageError> {
     }
     let id = uuid::Uuid::new_v4().to_string();
     let mut batch = WriteBatch::default();
-    batch.put(k, id.clone().into_bytes());
-    storage.commit(batch)?;
-    Ok(StorageId::new(id))
+    batch.create(k.clone(), id.clone().into_bytes());
+    match storage.commit(batch) {
+        Ok(()) => Ok(StorageId::new(id)),
+        // Another process sharing the store created it first: use theirs.
+        Err(StorageError::Conflict(_)) => match storage.load(&k)? {
+            Some(bytes) => String::from_utf8(bytes)
+                .map(StorageId::new)
+                .map_err(|_| StorageError::Corrupt("storage id is not UTF-8".into())),
+            None => Err(StorageError::Corrupt("storage id vanished".into())),
+        },
+        Err(error) => Err(error),
+    }
 }
 
 /// Every stored actor binding (see `engine::ACTOR_PREFIX`).

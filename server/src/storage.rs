@@ -39,8 +39,9 @@ pub enum StorageError {
     InvalidKey(Key),
     #[error("stored record is corrupt: {0}")]
     Corrupt(String),
-    /// A [`WriteOp::Take`] found its key already gone: nothing of the batch was written.
-    #[error("storage conflict: {0:?} was already taken")]
+    /// A [`WriteOp::Take`] found its key already gone, or a [`WriteOp::Create`] found it
+    /// already there: nothing of the batch was written.
+    #[error("storage conflict: {0:?} was already taken or created")]
     Conflict(Key),
     /// A batch marked with [`WriteBatch::require_arbiter`] was committed by a process that
     /// does not hold the arbiter lock: nothing of the batch was written.
@@ -66,6 +67,12 @@ pub enum WriteOp {
     /// not exist: a one-time enrollment code redeemed by two processes at once succeeds once.
     Take {
         key: Key,
+    },
+    /// Writes `key`, and fails the whole commit ([`StorageError::Conflict`]) if it already
+    /// exists: two processes starting at once on an empty store create its identity once.
+    Create {
+        key: Key,
+        value: Vec<u8>,
     },
 }
 
@@ -93,6 +100,11 @@ impl WriteBatch {
     /// Deletes `key`; the commit fails with [`StorageError::Conflict`] if it is gone.
     pub fn take(&mut self, key: Key) {
         self.ops.push(WriteOp::Take { key });
+    }
+
+    /// Writes `key`; the commit fails with [`StorageError::Conflict`] if it exists.
+    pub fn create(&mut self, key: Key, value: Vec<u8>) {
+        self.ops.push(WriteOp::Create { key, value });
     }
 
     /// Marks the batch as carrying arbitration decisions: the commit FAILS

@@ -386,7 +386,9 @@ fn overlay(
     let mut merged: std::collections::BTreeMap<Key, Vec<u8>> = entries.into_iter().collect();
     for op in &uncommitted.ops {
         match op {
-            WriteOp::Put { key, value } if key.starts_with(prefix) => {
+            WriteOp::Put { key, value } | WriteOp::Create { key, value }
+                if key.starts_with(prefix) =>
+            {
                 merged.insert(key.clone(), value.clone());
             }
             WriteOp::Delete { key } | WriteOp::Take { key } if key.starts_with(prefix) => {

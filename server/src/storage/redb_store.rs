@@ -6,7 +6,7 @@
 use std::ops::Bound;
 use std::path::Path;
 
-use redb::{backends::InMemoryBackend, Database, ReadableDatabase, TableDefinition};
+use redb::{backends::InMemoryBackend, Database, ReadableDatabase, ReadableTable, TableDefinition};
 
 use super::{Key, Storage, StorageError, WriteBatch, WriteOp};
 
@@ -150,6 +150,15 @@ impl Storage for RedbStore {
                         if removed.is_none() {
                             return Err(StorageError::Conflict(key.clone()));
                         }
+                    }
+                    WriteOp::Create { key, value } => {
+                        let encoded = encode_key(key)?;
+                        if table.get(encoded.as_str()).map_err(backend)?.is_some() {
+                            return Err(StorageError::Conflict(key.clone()));
+                        }
+                        table
+                            .insert(encoded.as_str(), value.as_slice())
+                            .map_err(backend)?;
                     }
                 }
             }
@@ -308,6 +317,23 @@ mod tests {
             Err(StorageError::InvalidKey(_))
         ));
         assert_eq!(store.load(&key(["ok"])).unwrap(), None);
+    }
+
+    #[test]
+    fn create_fails_the_whole_batch_when_the_key_exists() {
+        let store = RedbStore::in_memory().unwrap();
+        let mut batch = WriteBatch::default();
+        batch.create(key(["id"]), b"first".to_vec());
+        store.commit(batch).unwrap();
+        let mut again = WriteBatch::default();
+        again.put(key(["other"]), vec![1]);
+        again.create(key(["id"]), b"second".to_vec());
+        assert!(matches!(
+            store.commit(again),
+            Err(StorageError::Conflict(_))
+        ));
+        assert_eq!(store.load(&key(["id"])).unwrap(), Some(b"first".to_vec()));
+        assert_eq!(store.load(&key(["other"])).unwrap(), None);
     }
 
     #[test]

@@ -398,7 +398,7 @@ fn notice_of(batch: &WriteBatch) -> StoreNotice {
     let (mut puts, mut deletes, mut delete_prefixes) = (Vec::new(), Vec::new(), Vec::new());
     for op in &batch.ops {
         match op {
-            WriteOp::Put { key, .. } => puts.push(key.clone()),
+            WriteOp::Put { key, .. } | WriteOp::Create { key, .. } => puts.push(key.clone()),
             WriteOp::Delete { key } | WriteOp::Take { key } => deletes.push(key.clone()),
             WriteOp::DeletePrefix { prefix } => delete_prefixes.push(prefix.clone()),
         }

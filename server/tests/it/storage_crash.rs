@@ -260,7 +260,7 @@ fn dump(store: &RedbStore) -> BTreeMap<Key, Vec<u8>> {
 fn apply_to_model(model: &mut BTreeMap<Key, Vec<u8>>, batch: &WriteBatch) {
     for op in &batch.ops {
         match op {
-            WriteOp::Put { key, value } => {
+            WriteOp::Put { key, value } | WriteOp::Create { key, value } => {
                 model.insert(key.clone(), value.clone());
             }
             WriteOp::Delete { key } | WriteOp::Take { key } => {

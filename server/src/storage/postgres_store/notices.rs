@@ -29,7 +29,9 @@ pub(super) fn payloads(process: &str, batch: &WriteBatch) -> Vec<String> {
     let mut split = Splitter::new(process);
     for op in &batch.ops {
         match op {
-            WriteOp::Put { key, .. } => split.add(key, |p| &mut p.put),
+            WriteOp::Put { key, .. } | WriteOp::Create { key, .. } => {
+                split.add(key, |p| &mut p.put)
+            }
             WriteOp::Delete { key } | WriteOp::Take { key } => split.add(key, |p| &mut p.del),
             WriteOp::DeletePrefix { prefix } => split.add(prefix, |p| &mut p.pre),
         }

@@ -348,3 +348,49 @@ async fn the_store_works_and_closes_inside_a_tokio_runtime() {
     assert!(notices.is_some());
     drop(store);
 }
+
+#[test]
+fn two_processes_starting_together_on_an_empty_store_get_one_identity() {
+    for _ in 0..4 {
+        let Some(url) = database() else { return };
+        let stores = [
+            Arc::new(PostgresStore::open(&url).unwrap()),
+            Arc::new(PostgresStore::open(&url).unwrap()),
+        ];
+        let start = Arc::new(std::sync::Barrier::new(2));
+        // Both threads are started before either is joined (they meet at the barrier).
+        let threads: Vec<_> = stores
+            .iter()
+            .map(|store| {
+                let (store, start) = (store.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    crate::server::storage_id(store.as_ref()).unwrap()
+                })
+            })
+            .collect();
+        let ids: Vec<String> = threads
+            .into_iter()
+            .map(|thread| thread.join().unwrap().to_string())
+            .collect();
+        assert_eq!(ids[0], ids[1], "both processes present one server");
+    }
+}
+
+#[test]
+fn create_fails_the_whole_batch_when_the_key_exists() {
+    let Some(url) = database() else { return };
+    let store = PostgresStore::open(&url).unwrap();
+    let mut batch = WriteBatch::default();
+    batch.create(key(["id"]), b"first".to_vec());
+    store.commit(batch).unwrap();
+    let mut again = WriteBatch::default();
+    again.put(key(["other"]), vec![1]);
+    again.create(key(["id"]), b"second".to_vec());
+    assert!(matches!(
+        store.commit(again),
+        Err(StorageError::Conflict(_))
+    ));
+    assert_eq!(store.load(&key(["id"])).unwrap(), Some(b"first".to_vec()));
+    assert_eq!(store.load(&key(["other"])).unwrap(), None);
+}

@@ -35,6 +35,7 @@ struct Statements {
     delete: Statement,
     delete_range: Statement,
     take: Statement,
+    create: Statement,
     holds_arbiter: Statement,
     notify: Statement,
 }
@@ -45,6 +46,7 @@ enum Step {
     Deletes(Vec<Vec<u8>>),
     DeleteRange(Vec<u8>, Vec<u8>),
     Take(Key, Vec<u8>),
+    Create(Key, Vec<u8>, Vec<u8>),
 }
 
 impl Writer {
@@ -175,6 +177,9 @@ impl Statements {
             delete: client.prepare("DELETE FROM kv WHERE key = ANY($1::bytea[])")?,
             delete_range: client.prepare("DELETE FROM kv WHERE key >= $1 AND key < $2")?,
             take: client.prepare("DELETE FROM kv WHERE key = $1 RETURNING 1")?,
+            create: client.prepare(
+                "INSERT INTO kv (key, value) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1",
+            )?,
             holds_arbiter: client.prepare(&format!(
                 "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' \
                  AND pid = pg_backend_pid() AND granted AND classid = {LOCK_SPACE} \
@@ -236,6 +241,17 @@ fn run_step(tx: &mut Transaction<'_>, st: &Statements, step: &Step) -> Result<()
                 return Err(StorageError::Conflict(key.clone()));
             }
         }
+        Step::Create(key, encoded, value) => {
+            // A concurrent insert of the same key waits for the other transaction; once it
+            // commits, nothing is inserted and nothing returned.
+            if tx
+                .query_opt(&st.create, &[encoded, value])
+                .map_err(backend)?
+                .is_none()
+            {
+                return Err(StorageError::Conflict(key.clone()));
+            }
+        }
     }
     Ok(())
 }
@@ -280,6 +296,10 @@ fn plan(batch: WriteBatch) -> Result<Vec<Step>, StorageError> {
             (WriteOp::Take { key }, _) => {
                 let encoded = encode_key(&key)?;
                 steps.push(Step::Take(key, encoded));
+            }
+            (WriteOp::Create { key, value }, _) => {
+                let encoded = encode_key(&key)?;
+                steps.push(Step::Create(key, encoded, value));
             }
         }
     }
