@@ -66,16 +66,7 @@ function newFlow(args, browser) {
 async function createCommunity(flow) {
   await setup.setupCommunity(flow);
   flow.page = flow.coordinator;
-  flow.station = await stationId(flow.page, flow.args.station);
-}
-
-/** The id of the station called `name`, once the community has reached the page. */
-async function stationId(page, name) {
-  const id = await page.waitForFunction((wanted) => {
-    const stations = window.wishStation.community()?.stations ?? {};
-    return Object.entries(stations).find(([, s]) => s.name === wanted)?.[0];
-  }, name, { polling: 100 });
-  return id.jsonValue();
+  flow.station = await setup.stationId(flow.page, flow.args.station);
 }
 
 async function addFivePeopleByHand(flow) {

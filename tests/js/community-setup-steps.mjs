@@ -227,3 +227,12 @@ export async function failureShots(ctx, step) {
     console.error(`screenshot of the ${who}'s tablet: ${path}`);
   }
 }
+
+/** The id of the station called `name`, once the community has reached the page. */
+export async function stationId(page, name) {
+  const id = await page.waitForFunction((wanted) => {
+    const stations = window.wishStation.community()?.stations ?? {};
+    return Object.entries(stations).find(([, s]) => s.name === wanted)?.[0];
+  }, name, { polling: 100 });
+  return id.jsonValue();
+}

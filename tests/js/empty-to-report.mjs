@@ -77,11 +77,7 @@ async function createCommunity(flow) {
   const role = await flow.office.evaluate(() => window.wishStation.device.role);
   if (role !== "office") throw new Error(`the first account is ${role}`);
   // The people form checks stations by id: the first station's, once it reached the page.
-  const id = await flow.office.waitForFunction((wanted) => {
-    const stations = window.wishStation.community()?.stations ?? {};
-    return Object.entries(stations).find(([, s]) => s.name === wanted)?.[0];
-  }, flow.args.station, { polling: 100 });
-  flow.station = await id.jsonValue();
+  flow.station = await setup.stationId(flow.office, flow.args.station);
 }
 
 /** 人员: the people the office adds by hand (the coordinator and the volunteer among them). */
@@ -114,7 +110,7 @@ async function addSecondCommunity(flow) {
 async function staffSecondCommunity(flow) {
   const page = flow.office;
   await workIn(flow, SECOND_COMMUNITY);
-  const station = await stationId(page, SECOND_COMMUNITY_STATION);
+  const station = await setup.stationId(page, SECOND_COMMUNITY_STATION);
   await coordinator.addPeople({ ...flow, page, station, people: {}, shotPrefix: `${PREFIX}second-` }, [SECOND_COMMUNITY_VOLUNTEER]);
   const code = await makeCode(flow, "coordinator", SECOND_COMMUNITY_LEAD, [SECOND_COMMUNITY_STATION], [], "second_coordinator");
   const lead = await setup.newTablet(flow);
@@ -141,15 +137,6 @@ async function workIn(flow, name) {
   await page.getByTestId("manage-community").selectOption({ label: name });
   await page.waitForSelector(`.brand small:has-text('${name}')`);
   await setup.shot(flow, page, `working-in-${name === FIRST_COMMUNITY ? "first" : "second"}`);
-}
-
-/** A station's id in the shown community, by name, once it reached the page. */
-async function stationId(page, name) {
-  const id = await page.waitForFunction((wanted) => {
-    const stations = window.wishStation.community()?.stations ?? {};
-    return Object.entries(stations).find(([, s]) => s.name === wanted)?.[0];
-  }, name, { polling: 100 });
-  return id.jsonValue();
 }
 
 /** 设备 on the office's screen: a code for `role`, for `person` (by name) and stations
